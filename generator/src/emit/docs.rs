@@ -1,0 +1,154 @@
+//! Spec descriptions → rustdoc attributes that can never break a build.
+//!
+//! Descriptions are vendor text: they hold code blocks (which rustdoc would compile as
+//! doctests), HTML, `[brackets]` (read as intra-doc links), bare URLs and `*/`. Each is made
+//! harmless here, and the text is emitted as `#[doc = "..."]` attributes, never as comments.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc]` attributes for an item, or nothing when there is no text.
+pub fn doc_attrs(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(t) if !t.trim().is_empty() => lines_to_attrs(&sanitize(t), false),
+        _ => TokenStream::new(),
+    }
+}
+
+/// `#![doc]` attributes for a crate or module.
+pub fn inner_doc_attrs(text: &str) -> TokenStream {
+    lines_to_attrs(&sanitize(text), true)
+}
+
+/// `#[doc]` attributes for text that is already Markdown written by the generator.
+pub fn raw_doc_attrs(text: &str) -> TokenStream {
+    lines_to_attrs(text, false)
+}
+
+fn lines_to_attrs(text: &str, inner: bool) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        if inner {
+            quote!(#![doc = #line])
+        } else {
+            quote!(#[doc = #line])
+        }
+    });
+    quote!(#(#lines)*)
+}
+
+/// Makes vendor Markdown safe for rustdoc.
+pub fn sanitize(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out: Vec<String> = Vec::new();
+    let mut fence: Option<String> = None;
+    let mut indented = false;
+    let mut previous_blank = true;
+    for raw in text.trim().lines() {
+        let trimmed = raw.trim_start();
+        if let Some(marker) = &fence {
+            if trimmed.starts_with(marker.as_str()) {
+                fence = None;
+                out.push("```".into());
+            } else {
+                out.push(raw.to_string());
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            if indented {
+                out.push("```".into());
+                indented = false;
+            }
+            let marker: String = trimmed.chars().take_while(|c| *c == '`' || *c == '~').collect();
+            // Every code block becomes `text`: vendor snippets are never valid doctests.
+            out.push("```text".into());
+            fence = Some(marker);
+            previous_blank = false;
+            continue;
+        }
+        let is_indented = raw.starts_with("    ") || raw.starts_with('\t');
+        if is_indented && !trimmed.is_empty() && (indented || previous_blank) {
+            if !indented {
+                out.push("```text".into());
+                indented = true;
+            }
+            out.push(trimmed.to_string());
+            continue;
+        }
+        if indented && !trimmed.is_empty() {
+            out.push("```".into());
+            indented = false;
+        }
+        previous_blank = trimmed.is_empty();
+        out.push(escape_prose(raw.trim_end()));
+    }
+    if fence.is_some() || indented {
+        out.push("```".into());
+    }
+    out.join("\n")
+}
+
+/// Escapes what rustdoc would read as HTML or links, and marks URLs as links.
+fn escape_prose(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            rest = &rest[1..];
+            continue;
+        }
+        if !in_code && (rest.starts_with("https://") || rest.starts_with("http://")) {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        if !in_code {
+            match c {
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '[' => out.push_str("\\["),
+                ']' => out.push_str("\\]"),
+                '&' if !rest.starts_with("&lt;") && !rest.starts_with("&gt;") => out.push_str("&amp;"),
+                _ => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn code_blocks_become_text() {
+        assert_eq!(sanitize("Use:\n```\nlet x = ;\n```"), "Use:\n```text\nlet x = ;\n```");
+        assert_eq!(sanitize("Use:\n```rust\nfn\n"), "Use:\n```text\nfn\n```");
+        assert_eq!(sanitize("Call\n\n    curl -X GET\nthen"), "Call\n\n```text\ncurl -X GET\n```\nthen");
+    }
+
+    #[test]
+    fn html_links_and_urls_are_escaped() {
+        assert_eq!(sanitize("a <b>bold</b> [x] */"), "a &lt;b&gt;bold&lt;/b&gt; \\[x\\] */");
+        assert_eq!(sanitize("see https://x.io/a."), "see <https://x.io/a>.");
+        assert_eq!(sanitize("`<T>` stays"), "`<T>` stays");
+        assert_eq!(sanitize("R&D"), "R&amp;D");
+    }
+}

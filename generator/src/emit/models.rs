@@ -1,0 +1,546 @@
+//! `src/models.rs`: one Rust item (plus impls) per named type of the IR.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::docs::{doc_attrs, raw_doc_attrs};
+use super::types::{ident, needs_validation, rust_type};
+use crate::ir::{
+    Additional, Api, Constraints, EnumValue, Field, IntValue, Shape, Struct, TypeDef, TypeKind,
+    TypeRef, Union,
+};
+
+/// The whole `models` module.
+pub fn models(api: &Api) -> TokenStream {
+    let items = api.types_by_name().into_iter().map(|t| type_def(api, t));
+    quote! {
+        #![allow(clippy::large_enum_variant)]
+        use crate::support::{Validate, ValidationError};
+        #(#items)*
+    }
+}
+
+fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
+    let mut doc = t.doc.clone().unwrap_or_default();
+    if let Shape::Request { of } = t.shape {
+        let note = format!(
+            "Request shape of [`{}`]: the same object without the fields only the server sends (readOnly).",
+            api.ty(of).name
+        );
+        doc = if doc.is_empty() { note } else { format!("{doc}\n\n{note}") };
+    }
+    let doc = doc_attrs(Some(&doc));
+    match &t.kind {
+        TypeKind::Struct(s) => struct_def(api, t, s, doc),
+        TypeKind::Enum(values) => string_enum(t, values, doc),
+        TypeKind::IntEnum(values) => int_enum(t, values, doc),
+        TypeKind::Union(u) => union_def(api, t, u, doc),
+        TypeKind::Alias(ty, _) => {
+            let name = ident(&t.name);
+            let ty = rust_type(api, ty);
+            quote! {
+                #doc
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+/// A struct with serde attributes, `validate()` and, when it holds secrets, a redacting `Debug`:
+///
+/// ```text
+/// #[derive(Clone, PartialEq, Serialize, Deserialize)]
+/// pub struct User {
+///     #[serde(rename = "userID")]
+///     pub user_id: i64,
+///     #[serde(default, skip_serializing_if = "Option::is_none")]
+///     pub nickname: Option<String>,
+/// }
+/// impl Validate for User { ... }
+/// impl Debug for User { ... }   // password fields print as <redacted>
+/// ```
+fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let fields = s.fields.iter().map(|f| field_def(api, f));
+    let extra_name = extra_field_name(s);
+    let extra = match &s.additional {
+        Additional::Kept(ty) => {
+            let ty = rust_type(api, ty);
+            let field = ident(&extra_name);
+            quote! {
+                #[doc = " Members not described by the spec."]
+                #[serde(flatten)]
+                pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
+            }
+        }
+        _ => TokenStream::new(),
+    };
+    let deny = match s.additional {
+        Additional::Denied => quote!(#[serde(deny_unknown_fields)]),
+        _ => TokenStream::new(),
+    };
+    let has_secret = s.fields.iter().any(|f| f.secret);
+    let all_optional = s.fields.iter().all(|f| !f.required);
+    let debug_derive = if has_secret { quote!() } else { quote!(Debug,) };
+    let default_derive = if all_optional { quote!(Default,) } else { quote!() };
+    let debug_impl = if has_secret { redacted_debug(t, s, &extra_name) } else { TokenStream::new() };
+    let checks = s.fields.iter().map(field_checks);
+    let extra_check = match &s.additional {
+        Additional::Kept(ty) if needs_validation(ty) => {
+            let field = ident(&extra_name);
+            quote! {
+                for (key, value) in &self.#field {
+                    value.validate_into(&crate::support::join(path, key), errors);
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    };
+    let example = example_doc(t);
+    quote! {
+        #doc
+        #example
+        #[derive(Clone, #debug_derive #default_derive PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #deny
+        pub struct #name {
+            #(#fields)*
+            #extra
+        }
+
+        impl Validate for #name {
+            #[allow(unused_variables)]
+            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
+                #(#checks)*
+                #extra_check
+            }
+        }
+
+        #debug_impl
+    }
+}
+
+fn extra_field_name(s: &Struct) -> String {
+    let mut name = "additional_properties".to_string();
+    while s.fields.iter().any(|f| f.name.rust == name) {
+        name.push('_');
+    }
+    name
+}
+
+/// The Rust type of a field, with the `Option`s that optional and nullable add.
+fn field_type(api: &Api, f: &Field) -> TokenStream {
+    let inner = rust_type(api, &f.ty);
+    let inner = if f.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+    match (f.required, f.nullable) {
+        (true, false) => inner,
+        (true, true) | (false, false) => quote!(::std::option::Option<#inner>),
+        (false, true) => quote!(::std::option::Option<::std::option::Option<#inner>>),
+    }
+}
+
+fn field_def(api: &Api, f: &Field) -> TokenStream {
+    let name = ident(&f.name.rust);
+    let ty = field_type(api, f);
+    let mut doc = f.doc.clone().unwrap_or_default();
+    if let Some(default) = &f.default {
+        let note = format!("The server assumes `{default}` when this is absent.");
+        doc = if doc.is_empty() { note } else { format!("{doc}\n\n{note}") };
+    }
+    let doc = doc_attrs(Some(&doc));
+    let rename = (f.name.rust != f.name.wire).then(|| {
+        let wire = &f.name.wire;
+        quote!(rename = #wire,)
+    });
+    let serde = match (f.required, f.nullable) {
+        (true, false) => rename.map(|r| quote!(#[serde(#r)])),
+        // Required but nullable: always sent, `null` when `None`.
+        (true, true) => Some(quote!(#[serde(#rename default)])),
+        (false, false) => Some(quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")])),
+        // Optional and nullable: absent (`None`), `null` (`Some(None)`) and a value stay distinct.
+        (false, true) => Some(quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "crate::support::nullable")])),
+    };
+    quote! {
+        #doc
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// The checks `validate()` makes for one field.
+fn field_checks(f: &Field) -> TokenStream {
+    let name = ident(&f.name.rust);
+    let wire = &f.name.wire;
+    let constraint_checks = value_checks(&f.ty, &f.constraints, quote!(value), quote!(&field_path));
+    let nested = needs_validation(&f.ty).then(|| quote!(value.validate_into(&field_path, errors);));
+    if constraint_checks.is_empty() && nested.is_none() {
+        return TokenStream::new();
+    }
+    let body = quote! {
+        let field_path = crate::support::join(path, #wire);
+        #constraint_checks
+        #nested
+    };
+    match (f.required, f.nullable) {
+        (true, false) => quote! {{ let value = &self.#name; #body }},
+        (true, true) | (false, false) => quote! { if let ::std::option::Option::Some(value) = &self.#name { #body } },
+        (false, true) => quote! { if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &self.#name { #body } },
+    }
+}
+
+/// Constraint checks of a value (`value` is a reference to it, `path` a `&str` expression).
+pub fn value_checks(ty: &TypeRef, c: &Constraints, value: TokenStream, path: TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    let report = |rule: &str, message: String| {
+        quote!(errors.push(ValidationError::new(#path, #rule, #message));)
+    };
+    if let Some(min) = c.min_length {
+        let r = report("minLength", format!("must be at least {min} characters long"));
+        out.extend(quote!(if #value.chars().count() < #min { #r }));
+    }
+    if let Some(max) = c.max_length {
+        let r = report("maxLength", format!("must be at most {max} characters long"));
+        out.extend(quote!(if #value.chars().count() > #max { #r }));
+    }
+    if let Some(pattern) = &c.pattern {
+        let r = report("pattern", format!("must match the pattern `{pattern}`"));
+        out.extend(quote!(if !crate::support::matches_pattern(#pattern, #value) { #r }));
+    }
+    let number = |bound: f64| {
+        let as_f64 = match ty {
+            TypeRef::F64 => quote!(*#value),
+            _ => quote!((*#value as f64)),
+        };
+        (as_f64, Literal::f64_suffixed(bound))
+    };
+    if let Some((min, exclusive)) = c.minimum {
+        let (v, lit) = number(min);
+        let (cmp, word) = if exclusive { (quote!(<=), "greater than") } else { (quote!(<), "at least") };
+        let r = report("minimum", format!("must be {word} {min}"));
+        out.extend(quote!(if #v #cmp #lit { #r }));
+    }
+    if let Some((max, exclusive)) = c.maximum {
+        let (v, lit) = number(max);
+        let (cmp, word) = if exclusive { (quote!(>=), "less than") } else { (quote!(>), "at most") };
+        let r = report("maximum", format!("must be {word} {max}"));
+        out.extend(quote!(if #v #cmp #lit { #r }));
+    }
+    if let Some(min) = c.min_items {
+        let r = report("minItems", format!("must have at least {min} items"));
+        out.extend(quote!(if #value.len() < #min { #r }));
+    }
+    if let Some(max) = c.max_items {
+        let r = report("maxItems", format!("must have at most {max} items"));
+        out.extend(quote!(if #value.len() > #max { #r }));
+    }
+    if let (Some(items), TypeRef::Vec(item_ty)) = (&c.items, ty) {
+        let (item_ty, nullable) = match item_ty.as_ref() {
+            TypeRef::Nullable(inner) => (inner.as_ref(), true),
+            other => (other, false),
+        };
+        let inner = value_checks(item_ty, items, quote!(item), quote!(&item_path));
+        if !inner.is_empty() {
+            let bind = if nullable {
+                quote!(let ::std::option::Option::Some(item) = item else { continue; };)
+            } else {
+                TokenStream::new()
+            };
+            out.extend(quote! {
+                for (index, item) in #value.iter().enumerate() {
+                    #bind
+                    let item_path = crate::support::join(#path, &index.to_string());
+                    #inner
+                }
+            });
+        }
+    }
+    out
+}
+
+fn redacted_debug(t: &TypeDef, s: &Struct, extra_name: &str) -> TokenStream {
+    let name = ident(&t.name);
+    let type_name = &t.name;
+    let fields = s.fields.iter().map(|f| {
+        let field = ident(&f.name.rust);
+        let label = &f.name.rust;
+        if !f.secret {
+            quote!(.field(#label, &self.#field))
+        } else if f.required && !f.nullable {
+            quote!(.field(#label, &crate::support::Redacted))
+        } else {
+            quote!(.field(#label, &self.#field.as_ref().map(|_| crate::support::Redacted)))
+        }
+    });
+    let extra = match s.additional {
+        Additional::Kept(_) => {
+            let field = ident(extra_name);
+            quote!(.field(#extra_name, &self.#field))
+        }
+        _ => TokenStream::new(),
+    };
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#type_name)
+                    #(#fields)*
+                    #extra
+                    .finish()
+            }
+        }
+    }
+}
+
+/// A string enum that keeps values it does not know:
+///
+/// ```text
+/// pub enum Status { Active, Inactive, Unknown(String) }
+/// impl Status { pub const VALUES: &[&str]; pub fn as_str(&self) -> &str }
+/// impl From<&str>, Display, Serialize (as the string), Deserialize (never fails on a string)
+/// ```
+fn string_enum(t: &TypeDef, values: &[EnumValue], doc: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.name.rust);
+        let doc = variant_doc(v.doc.as_deref(), &format!("`{}`", v.name.wire));
+        quote!(#doc #variant,)
+    });
+    let wires: Vec<&str> = values.iter().map(|v| v.name.wire.as_str()).collect();
+    let idents: Vec<_> = values.iter().map(|v| ident(&v.name.rust)).collect();
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = " A value this version of the crate does not know, kept as it was received."]
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            #[doc = " Every value the spec lists, in spec order."]
+            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+
+            #[doc = " The value as it is written on the wire."]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#idents => #wires,)*
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#idents,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::std::result::Result::Ok(Self::from(value.as_ref()))
+            }
+        }
+
+        impl Validate for #name {
+            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
+                if let Self::Unknown(value) = self {
+                    errors.push(ValidationError::new(path, "enum", format!("`{value}` is not one of {:?}", Self::VALUES)));
+                }
+            }
+        }
+    }
+}
+
+/// An integer enum serialized as a number, keeping values it does not know.
+fn int_enum(t: &TypeDef, values: &[IntValue], doc: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let doc = variant_doc(v.doc.as_deref(), &format!("`{}`", v.value));
+        quote!(#doc #variant,)
+    });
+    let numbers: Vec<Literal> = values.iter().map(|v| Literal::i64_unsuffixed(v.value)).collect();
+    let idents: Vec<_> = values.iter().map(|v| ident(&v.name)).collect();
+    quote! {
+        #doc
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            #[doc = " A value this version of the crate does not know, kept as it was received."]
+            Unknown(i64),
+        }
+
+        impl #name {
+            #[doc = " Every value the spec lists, in spec order."]
+            pub const VALUES: &'static [i64] = &[#(#numbers),*];
+
+            #[doc = " The value as it is written on the wire."]
+            pub fn value(self) -> i64 {
+                match self {
+                    #(Self::#idents => #numbers,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#numbers => Self::#idents,)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+
+        impl Validate for #name {
+            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
+                if let Self::Unknown(value) = self {
+                    errors.push(ValidationError::new(path, "enum", format!("`{value}` is not one of {:?}", Self::VALUES)));
+                }
+            }
+        }
+    }
+}
+
+fn variant_doc(doc: Option<&str>, fallback: &str) -> TokenStream {
+    match doc {
+        Some(d) if !d.trim().is_empty() => {
+            let text = format!("{fallback}: {}", super::docs::sanitize(d));
+            raw_doc_attrs(&text)
+        }
+        _ => raw_doc_attrs(fallback),
+    }
+}
+
+/// A union: untagged, or internally tagged through the discriminator property.
+///
+/// ```text
+/// pub enum Pet { Dog(Dog), Cat(Box<Cat>) }
+/// // untagged: serde tries each variant in order
+/// // tagged:   the discriminator property picks the variant, and is written back on output
+/// ```
+fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name.rust);
+        let ty = rust_type(api, &v.ty);
+        let ty = if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+        quote!(#variant(#ty),)
+    });
+    let validate_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name.rust);
+        if needs_validation(&v.ty) {
+            quote!(Self::#variant(value) => value.validate_into(path, errors),)
+        } else {
+            quote!(Self::#variant(_) => {})
+        }
+    });
+    let validate = quote! {
+        impl Validate for #name {
+            #[allow(unused_variables)]
+            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
+                match self {
+                    #(#validate_arms)*
+                }
+            }
+        }
+    };
+    let Some(property) = &u.discriminator else {
+        return quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+            #validate
+        };
+    };
+    let idents: Vec<_> = u.variants.iter().map(|v| ident(&v.name.rust)).collect();
+    let tags: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::Error as _;
+                let (tag, value) = match self {
+                    #(Self::#idents(value) => (#tags, ::serde_json::to_value(value)),)*
+                };
+                let mut value = value.map_err(S::Error::custom)?;
+                if let ::serde_json::Value::Object(members) = &mut value {
+                    members.entry(#property).or_insert_with(|| ::serde_json::Value::from(tag));
+                }
+                ::serde::Serialize::serialize(&value, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                use ::serde::de::Error as _;
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value
+                    .get(#property)
+                    .and_then(::serde_json::Value::as_str)
+                    .ok_or_else(|| D::Error::missing_field(#property))?
+                    .to_owned();
+                match tag.as_str() {
+                    #(#tags => ::serde_json::from_value(value).map(Self::#idents).map_err(D::Error::custom),)*
+                    other => ::std::result::Result::Err(D::Error::custom(format!(
+                        "unknown {} `{}`, expected one of {:?}", #property, other, [#(#tags),*]
+                    ))),
+                }
+            }
+        }
+
+        #validate
+    }
+}
+
+/// The spec's example, shown in the type's documentation.
+fn example_doc(t: &TypeDef) -> TokenStream {
+    let Some(example) = &t.example else {
+        return TokenStream::new();
+    };
+    let Ok(json) = serde_json::to_string_pretty(example) else {
+        return TokenStream::new();
+    };
+    let text = format!("\n# Example\n\n```json\n{json}\n```");
+    raw_doc_attrs(&text)
+}

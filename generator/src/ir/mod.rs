@@ -1,0 +1,99 @@
+//! The intermediate representation: everything the emitters need, computed once.
+//!
+//! Every name is a pair of the Rust identifier and the wire name; every fact an emitter needs
+//! (required, nullable, read-only, secret, status kind) is stored, not recomputed. Emitters read
+//! an [`Api`] and never look at `openapiv3` types.
+
+pub mod names;
+pub mod operation;
+pub mod path;
+pub mod types;
+
+pub use operation::*;
+pub use types::*;
+
+/// A Rust identifier and the wire name it stands for.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Name {
+    /// The identifier used in generated Rust code.
+    pub rust: String,
+    /// The name on the wire, exactly as the spec writes it.
+    pub wire: String,
+}
+
+/// One API: what becomes one generated crate.
+#[derive(Clone, Debug)]
+pub struct Api {
+    /// The crate's package name (kebab-case).
+    pub crate_name: String,
+    /// The spec's `info.title`.
+    pub title: String,
+    /// The spec's `info.version`.
+    pub version: String,
+    /// The spec's `info.description`.
+    pub description: Option<String>,
+    /// The input files, as given, for the generated-file header.
+    pub sources: Vec<String>,
+    /// Server URLs with their variables.
+    pub servers: Vec<ServerUrl>,
+    /// Every named type; a [`TypeId`] is an index into it.
+    pub types: Vec<TypeDef>,
+    /// Every operation, in spec order.
+    pub operations: Vec<Operation>,
+    /// Every security scheme, in spec order.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Which runtime crates the generated code needs.
+    pub runtime: Runtime,
+}
+
+impl Api {
+    /// The type a [`TypeId`] names.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        // Ids are indexes handed out by the lower stage for exactly this vector.
+        &self.types[id.0]
+    }
+
+    /// Every named type, sorted by Rust name: the order in which they are emitted.
+    pub fn types_by_name(&self) -> Vec<&TypeDef> {
+        let mut types: Vec<&TypeDef> = self.types.iter().collect();
+        types.sort_by(|a, b| a.name.cmp(&b.name));
+        types
+    }
+}
+
+/// A server URL and its variables.
+#[derive(Clone, Debug)]
+pub struct ServerUrl {
+    /// The URL template, e.g. `https://{host}/api`.
+    pub url: String,
+    /// Description from the spec.
+    pub description: Option<String>,
+    /// Variables with their defaults, in spec order.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// One `{variable}` of a server URL.
+#[derive(Clone, Debug)]
+pub struct ServerVariable {
+    /// Name of the variable.
+    pub name: Name,
+    /// Default value.
+    pub default: String,
+    /// Allowed values, if restricted.
+    pub allowed: Vec<String>,
+    /// Description from the spec.
+    pub description: Option<String>,
+}
+
+/// Runtime crates the generated code uses beyond serde and serde_json.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Runtime {
+    /// `chrono`, for `date` and `date-time`.
+    pub chrono: bool,
+    /// `uuid`, for `uuid`.
+    pub uuid: bool,
+    /// `base64`, for `byte`.
+    pub base64: bool,
+    /// `regex`, for `pattern`.
+    pub regex: bool,
+}

@@ -1,0 +1,290 @@
+//! Operations of the IR: what the client and the server are built from.
+
+use serde_json::Value;
+
+use super::path::PathPart;
+use super::{Constraints, Name, TypeRef};
+
+/// HTTP methods OpenAPI 3.0 knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// The method as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    /// Whether retrying the request cannot do harm (RFC 9110 §9.2.2).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
+/// One operation (a method on a path).
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// Method name (snake_case) and `operationId` (or the name derived from method and path).
+    pub name: Name,
+    /// Name of the operation's request type (parameters and body together), unique in the crate.
+    pub request_type: String,
+    /// Name of the operation's response type (one variant per status), unique in the crate.
+    pub response_type: String,
+    /// HTTP method.
+    pub method: Method,
+    /// The path template as written in the spec.
+    pub path: String,
+    /// The path template, parsed.
+    pub path_parts: Vec<PathPart>,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Tags, the first being the module the operation belongs to.
+    pub tags: Vec<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Parameters (path, query, header, cookie), path ones first in template order.
+    pub params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<RequestBody>,
+    /// Responses in spec order.
+    pub responses: Vec<Response>,
+    /// Security requirements: any one of the alternatives suffices; empty means none needed.
+    pub security: Vec<Vec<SecurityUse>>,
+    /// `x-pagination`, when the operation returns one page of a list.
+    pub pagination: Option<Pagination>,
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a request header.
+    Header,
+    /// In the `Cookie` header.
+    Cookie,
+}
+
+/// How an array or object query parameter is written (`style` + `explode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `style: form, explode: true`: `a=1&a=2`.
+    FormExploded,
+    /// `style: form, explode: false`: `a=1,2`.
+    Form,
+    /// `style: spaceDelimited`: `a=1%202`.
+    SpaceDelimited,
+    /// `style: pipeDelimited`: `a=1|2`.
+    PipeDelimited,
+    /// `style: deepObject`: `a[x]=1&a[y]=2`.
+    DeepObject,
+    /// `style: simple` (path and header): `1,2`.
+    Simple,
+}
+
+/// A parameter of an operation.
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// Rust (snake_case) and wire name.
+    pub name: Name,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type (without `Option`).
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// How it is serialized.
+    pub style: ParamStyle,
+    /// Description.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Constraints checked by the server.
+    pub constraints: Constraints,
+    /// The spec's example, if any.
+    pub example: Option<Value>,
+    /// Secret (an API key passed as a parameter).
+    pub secret: bool,
+}
+
+/// The kinds of bodies the generated code can send and receive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/json` and `+json` types.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `text/*`.
+    Text,
+    /// Anything else: raw bytes.
+    Binary,
+}
+
+/// A request body.
+#[derive(Clone, Debug)]
+pub struct RequestBody {
+    /// The media type sent (the first usable one the spec lists).
+    pub media_type: String,
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it must be sent.
+    pub required: bool,
+    /// Description.
+    pub doc: Option<String>,
+    /// The spec's example.
+    pub example: Option<Value>,
+}
+
+/// Which statuses a response covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// A range: `4XX` is `Range(4)`.
+    Range(u8),
+    /// `default`: every status not otherwise listed.
+    Default,
+}
+
+impl Status {
+    /// Whether a successful (2xx) status is covered.
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(c) => (200..300).contains(&c),
+            Status::Range(r) => r == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+/// One declared response.
+#[derive(Clone, Debug)]
+pub struct Response {
+    /// The statuses it covers.
+    pub status: Status,
+    /// Description.
+    pub doc: Option<String>,
+    /// Body, if the response has one.
+    pub body: Option<ResponseBody>,
+    /// Declared response headers.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// The body of a response.
+#[derive(Clone, Debug)]
+pub struct ResponseBody {
+    /// Media type.
+    pub media_type: String,
+    /// How it is decoded.
+    pub kind: BodyKind,
+    /// Its type.
+    pub ty: TypeRef,
+    /// The spec's example.
+    pub example: Option<Value>,
+}
+
+/// A declared response header.
+#[derive(Clone, Debug)]
+pub struct ResponseHeader {
+    /// Rust and wire name.
+    pub name: Name,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it is always sent.
+    pub required: bool,
+    /// Description.
+    pub doc: Option<String>,
+}
+
+/// A security scheme.
+#[derive(Clone, Debug)]
+pub struct SecurityScheme {
+    /// Rust (snake_case) and spec name.
+    pub name: Name,
+    /// What kind of credential it takes.
+    pub kind: SecurityKind,
+    /// Description.
+    pub doc: Option<String>,
+}
+
+/// Kinds of security schemes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where it goes.
+        location: ParamLocation,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+    /// HTTP Basic.
+    Basic,
+    /// HTTP Bearer (also OAuth2 and OpenID Connect, with a token the caller obtains).
+    Bearer,
+}
+
+/// A security scheme an operation accepts, with the scopes it needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecurityUse {
+    /// Index into [`super::Api::security_schemes`].
+    pub scheme: usize,
+    /// OAuth2 scopes.
+    pub scopes: Vec<String>,
+}
+
+/// How a list operation pages (`x-pagination`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Pagination {
+    /// Page numbers.
+    Page {
+        /// Query parameter holding the 1-based page number.
+        page_param: String,
+        /// Query parameter holding the page size.
+        size_param: Option<String>,
+        /// Property of the body holding the items; `None` when the body is the array.
+        items: Option<String>,
+    },
+    /// Opaque cursors.
+    Cursor {
+        /// Query parameter carrying the cursor.
+        cursor_param: String,
+        /// Property of the body holding the items; `None` when the body is the array.
+        items: Option<String>,
+        /// Dotted path of the next cursor in the body.
+        next_cursor: String,
+    },
+}

@@ -1,0 +1,224 @@
+//! Types of the IR: named type definitions and references to types.
+
+use serde_json::Value;
+
+use super::Name;
+
+/// Index of a named type in [`super::Api::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// A use of a type: what a field, a parameter or a body holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeRef {
+    /// `bool`
+    Bool,
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `u32`
+    U32,
+    /// `u64`
+    U64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// `String`
+    String,
+    /// `chrono::NaiveDate`
+    Date,
+    /// `chrono::DateTime<chrono::Utc>`
+    DateTime,
+    /// `uuid::Uuid`
+    Uuid,
+    /// Base64 text on the wire, bytes in Rust (`format: byte`).
+    Base64,
+    /// Raw bytes (`format: binary`).
+    Binary,
+    /// Any JSON value.
+    Any,
+    /// A JSON object with any members.
+    AnyObject,
+    /// `Vec<T>`
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`
+    Map(Box<TypeRef>),
+    /// `Option<T>` in a position that is not a field (array items, map values).
+    Nullable(Box<TypeRef>),
+    /// A named type of the crate.
+    Named(TypeId),
+}
+
+impl TypeRef {
+    /// Named types this reference mentions.
+    pub fn named(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => t.named(out),
+            _ => {}
+        }
+    }
+}
+
+/// A named type definition.
+#[derive(Clone, Debug)]
+pub struct TypeDef {
+    /// Its id (its index in [`super::Api::types`]).
+    pub id: TypeId,
+    /// Rust name (PascalCase, unique in the crate).
+    pub name: String,
+    /// Where it comes from: a component name or a context (`createUser request body`).
+    pub origin: String,
+    /// Description from the spec.
+    pub doc: Option<String>,
+    /// What kind of type it is.
+    pub kind: TypeKind,
+    /// Whether this is the request (write) shape of a type that has a separate response shape.
+    pub shape: Shape,
+    /// The spec's example, if any.
+    pub example: Option<Value>,
+}
+
+/// Which side of the wire a type is shaped for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// The one shape used both ways (or the response shape, when there are two).
+    Both,
+    /// The request shape of a type whose readOnly/writeOnly fields make the two shapes differ.
+    Request {
+        /// The response shape it was derived from.
+        of: TypeId,
+    },
+}
+
+/// The kinds of named types.
+#[derive(Clone, Debug)]
+pub enum TypeKind {
+    /// An object with known fields.
+    Struct(Struct),
+    /// A string enum; unknown values still deserialize.
+    Enum(Vec<EnumValue>),
+    /// An integer enum serialized as a number; unknown values still deserialize.
+    IntEnum(Vec<IntValue>),
+    /// `oneOf`/`anyOf`.
+    Union(Union),
+    /// Another name for a type (a component that is an array, a map, a primitive).
+    Alias(TypeRef, Constraints),
+}
+
+/// An object type.
+#[derive(Clone, Debug)]
+pub struct Struct {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// What extra members the object may have.
+    pub additional: Additional,
+}
+
+/// `additionalProperties` of an object with fields.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Additional {
+    /// Not mentioned: extra members are ignored when reading.
+    Ignored,
+    /// `false`: extra members are rejected.
+    Denied,
+    /// `true` or a schema: extra members are kept in a map.
+    Kept(TypeRef),
+}
+
+/// A field of a struct.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// Rust and wire name.
+    pub name: Name,
+    /// Its type (without the `Option` that optional or nullable adds).
+    pub ty: TypeRef,
+    /// Whether it must be present.
+    pub required: bool,
+    /// Whether `null` is allowed.
+    pub nullable: bool,
+    /// `readOnly`: sent by the server only.
+    pub read_only: bool,
+    /// `writeOnly`: sent by the client only.
+    pub write_only: bool,
+    /// Secret: redacted from `Debug`.
+    pub secret: bool,
+    /// Description.
+    pub doc: Option<String>,
+    /// A default value, for an optional field of a simple type.
+    pub default: Option<Value>,
+    /// Checks on the value (and on the items, for arrays).
+    pub constraints: Constraints,
+    /// Whether the type is boxed (the field is part of a cycle of structs).
+    pub boxed: bool,
+}
+
+/// Constraints that `validate()` checks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength` (in characters).
+    pub min_length: Option<usize>,
+    /// `maxLength` (in characters).
+    pub max_length: Option<usize>,
+    /// `pattern`, already checked to compile as a Rust regex.
+    pub pattern: Option<String>,
+    /// `minimum` and whether it is exclusive.
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum` and whether it is exclusive.
+    pub maximum: Option<(f64, bool)>,
+    /// `minItems`
+    pub min_items: Option<usize>,
+    /// `maxItems`
+    pub max_items: Option<usize>,
+    /// Constraints of the items of an array.
+    pub items: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    /// True when nothing is checked.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A value of a string enum.
+#[derive(Clone, Debug)]
+pub struct EnumValue {
+    /// Variant name and wire value.
+    pub name: Name,
+    /// Description of the value.
+    pub doc: Option<String>,
+}
+
+/// A value of an integer enum.
+#[derive(Clone, Debug)]
+pub struct IntValue {
+    /// Variant name.
+    pub name: String,
+    /// Wire value.
+    pub value: i64,
+    /// Description of the value.
+    pub doc: Option<String>,
+}
+
+/// A `oneOf`/`anyOf` union.
+#[derive(Clone, Debug)]
+pub struct Union {
+    /// The alternatives, in spec order.
+    pub variants: Vec<UnionVariant>,
+    /// The discriminator property, when the spec names one.
+    pub discriminator: Option<String>,
+}
+
+/// One alternative of a union.
+#[derive(Clone, Debug)]
+pub struct UnionVariant {
+    /// Variant name (Rust) and discriminator value (wire; the schema name when unmapped).
+    pub name: Name,
+    /// What it holds.
+    pub ty: TypeRef,
+    /// Whether it is boxed (the union is part of a cycle of types).
+    pub boxed: bool,
+}

@@ -1,0 +1,71 @@
+//! openapi-forge: OpenAPI 3.0 specs → self-contained Rust crates.
+//!
+//! The pipeline, one module a stage:
+//!
+//! ```text
+//! files ──load──▶ bundle ──normalize──▶ Spec ──lower──▶ ir::Api ──emit──▶ Output (path → text)
+//! ```
+//!
+//! [`generate`] runs all of it and returns the files of one crate in memory; nothing touches
+//! the disk until the caller writes the [`Output`] (see [`output`]), so a spec with errors never
+//! leaves a crate half-written.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod diagnostics;
+pub mod emit;
+pub mod format;
+pub mod ir;
+pub mod load;
+mod lower;
+pub mod normalize;
+pub mod output;
+
+use std::path::PathBuf;
+
+pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+pub use output::Output;
+
+/// What to generate.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The spec files of one API. Several files are merged into one API.
+    pub specs: Vec<PathBuf>,
+    /// The package name of the generated crate.
+    pub crate_name: String,
+    /// How the generated-file header names the source (e.g. `specs/apono/*.yaml`).
+    pub source_label: String,
+    /// The command the generated-file header tells readers to run.
+    pub regenerate_command: String,
+}
+
+/// Loads, checks and lowers the specs into the IR. Warnings are returned alongside.
+pub fn build_api(config: &Config) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let Some(bundle) = load::load(&config.specs, &mut diags) else {
+        return Err(diags);
+    };
+    let Some(spec) = normalize::normalize(bundle, &mut diags) else {
+        return Err(diags);
+    };
+    let api = lower::lower(&spec, &config.crate_name, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((api, diags))
+}
+
+/// Generates one crate in memory. Warnings are returned alongside the files.
+pub fn generate(config: &Config) -> Result<(Output, Diagnostics), Diagnostics> {
+    let (api, mut diags) = build_api(config)?;
+    match emit::crate_files(&api, config) {
+        Ok(files) => Ok((files, diags)),
+        Err(e) => {
+            diags.error(
+                Location::new(config.source_label.clone(), ""),
+                format!("internal error while emitting code: {e}"),
+            );
+            Err(diags)
+        }
+    }
+}

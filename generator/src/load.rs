@@ -1,0 +1,703 @@
+//! Load stage: files → one bundled JSON document.
+//!
+//! Every input file is parsed (YAML or JSON) into a `serde_json::Value`. The files are then
+//! bundled into one document: each component of each input file, and each component reached
+//! through a `$ref` to another file, gets a slot in the bundle's `components`, and every `$ref`
+//! is rewritten to point at its slot. `$ref`s to anything that is not a component (a path item,
+//! a schema deep inside another schema) are inlined. After this stage every `$ref` in the
+//! document is local, points at an existing component, and has its origin recorded so that
+//! later errors can name the file the user wrote.
+//!
+//! YAML is read through `serde_yaml` here and nowhere else.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use crate::diagnostics::{Diagnostics, Location};
+
+/// The component sections of an OpenAPI 3.0 document, in document order.
+pub const SECTIONS: [&str; 9] = [
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+];
+
+/// One bundled document and where its parts came from.
+#[derive(Debug)]
+pub struct Bundle {
+    /// The bundled document: every `$ref` in it is `#/components/<section>/<name>`.
+    pub doc: Value,
+    /// The input files as given, in order.
+    pub sources: Vec<String>,
+    origins: Vec<(String, Location)>,
+    positions: BTreeMap<String, PositionIndex>,
+}
+
+impl Bundle {
+    /// Maps a JSON pointer into the bundle back to the file and pointer the user wrote.
+    pub fn locate(&self, pointer: &str) -> Location {
+        let best = self
+            .origins
+            .iter()
+            .filter(|(prefix, _)| {
+                pointer == prefix
+                    || (pointer.starts_with(prefix.as_str())
+                        && pointer.as_bytes().get(prefix.len()) == Some(&b'/'))
+            })
+            .max_by_key(|(prefix, _)| prefix.len());
+        let mut location = match best {
+            Some((prefix, origin)) => Location::new(
+                origin.file.clone(),
+                format!("{}{}", origin.pointer, &pointer[prefix.len()..]),
+            ),
+            None => Location::new(self.sources.first().cloned().unwrap_or_default(), pointer),
+        };
+        if let Some(index) = self.positions.get(&location.file) {
+            location.line_col = index.find(&location.pointer);
+        }
+        location
+    }
+}
+
+/// Reads and bundles `paths`. Returns `None` when any error was recorded in `diags`.
+pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Bundle> {
+    let mut bundler = Bundler::default();
+    let mut roots = Vec::new();
+    for path in paths {
+        let name = display_path(path);
+        if bundler.read(&name, None, diags) {
+            roots.push(name);
+        }
+    }
+    if roots.is_empty() || diags.has_errors() {
+        return None;
+    }
+    for root in &roots {
+        check_version(root, &bundler.files[root], diags);
+    }
+    if diags.has_errors() {
+        return None;
+    }
+    // Components first, so that each root's own components keep their names.
+    for root in &roots {
+        for section in SECTIONS {
+            let names: Vec<String> = bundler.files[root]
+                .pointer(&format!("/components/{section}"))
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            for name in names {
+                bundler.import(root, section, &name, &Location::new(root.clone(), ""), diags);
+            }
+        }
+    }
+    let mut paths_out = Map::new();
+    for root in &roots {
+        bundler.merge_paths(root, &mut paths_out, diags);
+    }
+    if diags.has_errors() {
+        return None;
+    }
+    let doc = bundler.assemble(&roots, paths_out);
+    let positions = bundler
+        .texts
+        .iter()
+        .map(|(file, text)| (file.clone(), PositionIndex::new(text)))
+        .collect();
+    Some(Bundle {
+        doc,
+        sources: roots,
+        origins: bundler.origins,
+        positions,
+    })
+}
+
+fn check_version(file: &str, doc: &Value, diags: &mut Diagnostics) {
+    let at = |p: &str| Location::new(file, p);
+    if !doc.is_object() {
+        diags.error(at(""), "the document is not a mapping");
+        return;
+    }
+    if doc.get("swagger").is_some() {
+        diags.error(
+            at("/swagger"),
+            "swagger 2.0 documents are not supported; convert the document to openapi 3.0 first",
+        );
+        return;
+    }
+    match doc.get("openapi") {
+        Some(Value::String(v)) if v.starts_with("3.0") => {}
+        Some(Value::String(v)) if v.starts_with("3.1") => diags.error(
+            at("/openapi"),
+            format!("openapi {v} is not supported: only openapi 3.0.x documents are"),
+        ),
+        Some(v) => diags.error(
+            at("/openapi"),
+            format!("unsupported openapi version {v}: only openapi 3.0.x documents are"),
+        ),
+        None => diags.error(at(""), "missing the `openapi` version field"),
+    }
+}
+
+#[derive(Default)]
+struct Bundler {
+    files: BTreeMap<String, Value>,
+    texts: BTreeMap<String, String>,
+    /// (file, section, name) → slot name in the bundle.
+    slots: BTreeMap<(String, String, String), String>,
+    taken: BTreeMap<String, BTreeSet<String>>,
+    components: BTreeMap<String, IndexMap<String, Value>>,
+    origins: Vec<(String, Location)>,
+    /// Targets being inlined right now, to catch reference cycles with no component in them.
+    inlining: Vec<(String, String)>,
+}
+
+impl Bundler {
+    /// Reads and parses one file; `from` is where it was referenced, for errors.
+    fn read(&mut self, name: &str, from: Option<&Location>, diags: &mut Diagnostics) -> bool {
+        if self.files.contains_key(name) {
+            return true;
+        }
+        let text = match std::fs::read_to_string(name) {
+            Ok(text) => text,
+            Err(e) => {
+                let location = from
+                    .cloned()
+                    .unwrap_or_else(|| Location::new(name.to_string(), ""));
+                diags.error(location, format!("cannot read `{name}`: {e}"));
+                return false;
+            }
+        };
+        match parse_document(name, &text) {
+            Ok(value) => {
+                self.files.insert(name.to_string(), value);
+                self.texts.insert(name.to_string(), text);
+                true
+            }
+            Err((message, line_col)) => {
+                let mut location = Location::new(name.to_string(), "");
+                location.line_col = line_col;
+                diags.error(location, message);
+                false
+            }
+        }
+    }
+
+    /// Gives component `section/name` of `file` a slot in the bundle and copies it there.
+    fn import(
+        &mut self,
+        file: &str,
+        section: &str,
+        name: &str,
+        from: &Location,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        let key = (file.to_string(), section.to_string(), name.to_string());
+        if let Some(slot) = self.slots.get(&key) {
+            return Some(slot.clone());
+        }
+        if !self.read(file, Some(from), diags) {
+            return None;
+        }
+        let pointer = format!("/components/{section}/{}", escape(name));
+        let Some(value) = self.files[file].pointer(&pointer).cloned() else {
+            diags.error(
+                from.clone(),
+                format!("$ref target `{file}#{pointer}` does not exist"),
+            );
+            return None;
+        };
+        let taken = self.taken.entry(section.to_string()).or_default();
+        let mut slot = name.to_string();
+        let mut n = 2;
+        while taken.contains(&slot) {
+            slot = format!("{name}{n}");
+            n += 1;
+        }
+        taken.insert(slot.clone());
+        self.slots.insert(key, slot.clone());
+        let bundle_pointer = format!("/components/{section}/{}", escape(&slot));
+        self.origins
+            .push((bundle_pointer, Location::new(file.to_string(), pointer.clone())));
+        // Reserve the position so that the order of components follows first use.
+        self.components
+            .entry(section.to_string())
+            .or_default()
+            .insert(slot.clone(), Value::Null);
+        let rewritten = self.rewrite(value, file, &pointer, diags);
+        self.components
+            .entry(section.to_string())
+            .or_default()
+            .insert(slot.clone(), rewritten);
+        Some(slot)
+    }
+
+    /// Rewrites every `$ref` inside `value` (which sits at `pointer` in `file`).
+    fn rewrite(&mut self, value: Value, file: &str, pointer: &str, diags: &mut Diagnostics) -> Value {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    let reference = reference.clone();
+                    let here = Location::new(file.to_string(), format!("{pointer}/$ref"));
+                    return self.follow(&reference, file, &here, RefSite::Any, diags);
+                }
+                let mut out = Map::new();
+                for (k, v) in map {
+                    let child = format!("{pointer}/{}", escape(&k));
+                    // Examples are data, not spec: a `$ref` key inside them is not a reference.
+                    let v = if k == "example" {
+                        v
+                    } else {
+                        self.rewrite(v, file, &child, diags)
+                    };
+                    out.insert(k, v);
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| self.rewrite(v, file, &format!("{pointer}/{i}"), diags))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
+    /// Resolves one `$ref` found at `here`: a component becomes a local ref to its slot, anything
+    /// else is inlined.
+    fn follow(
+        &mut self,
+        reference: &str,
+        file: &str,
+        here: &Location,
+        site: RefSite,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        let (target_file, fragment) = match split_ref(reference, file) {
+            Ok(parts) => parts,
+            Err(message) => {
+                diags.error(here.clone(), message);
+                return Value::Null;
+            }
+        };
+        let segments: Vec<String> = fragment.split('/').skip(1).map(unescape).collect();
+        if site == RefSite::Any
+            && segments.len() == 3
+            && segments[0] == "components"
+            && SECTIONS.contains(&segments[1].as_str())
+        {
+            return match self.import(&target_file, &segments[1], &segments[2], here, diags) {
+                Some(slot) => {
+                    let mut m = Map::new();
+                    m.insert(
+                        "$ref".into(),
+                        Value::String(format!("#/components/{}/{}", segments[1], escape(&slot))),
+                    );
+                    Value::Object(m)
+                }
+                None => Value::Null,
+            };
+        }
+        if !self.read(&target_file, Some(here), diags) {
+            return Value::Null;
+        }
+        let key = (target_file.clone(), fragment.clone());
+        if self.inlining.contains(&key) {
+            diags.error(
+                here.clone(),
+                format!("$ref `{reference}` is part of a reference cycle that no component breaks"),
+            );
+            return Value::Null;
+        }
+        let Some(target) = self.files[&target_file].pointer(&fragment).cloned() else {
+            diags.error(
+                here.clone(),
+                format!("$ref target `{target_file}#{fragment}` does not exist"),
+            );
+            return Value::Null;
+        };
+        self.inlining.push(key);
+        let value = match (&target, site) {
+            // A path item may itself be a `$ref` to another path item.
+            (Value::Object(m), RefSite::PathItem) if m.contains_key("$ref") => {
+                let inner = m["$ref"].as_str().unwrap_or_default().to_string();
+                let at = Location::new(target_file.clone(), format!("{fragment}/$ref"));
+                self.follow(&inner, &target_file, &at, RefSite::PathItem, diags)
+            }
+            _ => self.rewrite(target, &target_file, &fragment, diags),
+        };
+        self.inlining.pop();
+        value
+    }
+
+    fn merge_paths(&mut self, root: &str, out: &mut Map<String, Value>, diags: &mut Diagnostics) {
+        let doc = &self.files[root];
+        let Some(paths) = doc.get("paths") else {
+            return;
+        };
+        let Some(paths) = paths.as_object().cloned() else {
+            diags.error(Location::new(root, "/paths"), "`paths` is not a mapping");
+            return;
+        };
+        let global_security = doc.get("security").cloned();
+        for (path, item) in paths {
+            let pointer = format!("/paths/{}", escape(&path));
+            let item = match item {
+                Value::Object(m) if m.contains_key("$ref") => {
+                    let reference = m["$ref"].as_str().unwrap_or_default().to_string();
+                    let here = Location::new(root, format!("{pointer}/$ref"));
+                    self.follow(&reference, root, &here, RefSite::PathItem, diags)
+                }
+                other => self.rewrite(other, root, &pointer, diags),
+            };
+            let Value::Object(mut item) = item else {
+                if !item.is_null() {
+                    diags.error(Location::new(root, pointer), "a path item must be a mapping");
+                }
+                continue;
+            };
+            // Several documents merge into one API: each keeps its own global security by
+            // pushing it down to the operations that do not override it.
+            if let Some(security) = &global_security {
+                for method in METHODS {
+                    if let Some(Value::Object(op)) = item.get_mut(method) {
+                        op.entry("security").or_insert_with(|| security.clone());
+                    }
+                }
+            }
+            match out.get_mut(&path) {
+                None => {
+                    self.origins
+                        .push((pointer.clone(), Location::new(root, pointer.clone())));
+                    out.insert(path, Value::Object(item));
+                }
+                Some(Value::Object(existing)) => {
+                    for (k, v) in item {
+                        let child = format!("{pointer}/{}", escape(&k));
+                        if existing.contains_key(&k) && METHODS.contains(&k.as_str()) {
+                            diags.error(
+                                Location::new(root, child),
+                                format!("operation `{} {path}` is defined in two documents", k.to_uppercase()),
+                            );
+                        } else if !existing.contains_key(&k) {
+                            self.origins.push((child.clone(), Location::new(root, child)));
+                            existing.insert(k, v);
+                        }
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn assemble(&mut self, roots: &[String], paths: Map<String, Value>) -> Value {
+        let first_with = |key: &str| {
+            roots
+                .iter()
+                .filter_map(|r| self.files[r].get(key))
+                .find(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+                .cloned()
+        };
+        let mut doc = Map::new();
+        doc.insert("openapi".into(), first_with("openapi").unwrap_or(Value::Null));
+        if let Some(info) = first_with("info") {
+            doc.insert("info".into(), info);
+        }
+        if let Some(servers) = first_with("servers") {
+            doc.insert("servers".into(), servers);
+        }
+        let mut tags = Vec::new();
+        let mut tag_names = BTreeSet::new();
+        for root in roots {
+            for tag in self.files[root]
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let name = tag.get("name").and_then(Value::as_str).unwrap_or_default();
+                if tag_names.insert(name.to_string()) {
+                    tags.push(tag.clone());
+                }
+            }
+        }
+        if !tags.is_empty() {
+            doc.insert("tags".into(), Value::Array(tags));
+        }
+        doc.insert("paths".into(), Value::Object(paths));
+        let mut components = Map::new();
+        for section in SECTIONS {
+            if let Some(entries) = self.components.remove(section) {
+                components.insert(section.into(), Value::Object(entries.into_iter().collect()));
+            }
+        }
+        doc.insert("components".into(), Value::Object(components));
+        for (k, v) in self.files[&roots[0]].as_object().into_iter().flatten() {
+            if k.starts_with("x-") || k == "externalDocs" {
+                doc.insert(k.clone(), v.clone());
+            }
+        }
+        Value::Object(doc)
+    }
+}
+
+/// Where a `$ref` sits: path items cannot point at components in OpenAPI 3.0, so they are
+/// always inlined.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RefSite {
+    Any,
+    PathItem,
+}
+
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Splits a `$ref` into (file, fragment pointer), the file resolved against `base`.
+fn split_ref(reference: &str, base: &str) -> Result<(String, String), String> {
+    let (file_part, fragment) = match reference.split_once('#') {
+        Some((f, frag)) => (f, frag),
+        None => (reference, ""),
+    };
+    if file_part.contains("://") {
+        return Err(format!("remote $ref `{reference}` is not supported; download the file and refer to it by a relative path"));
+    }
+    let fragment = percent_decode(fragment);
+    if !fragment.is_empty() && !fragment.starts_with('/') {
+        return Err(format!("$ref `{reference}` has a fragment that is not a JSON pointer"));
+    }
+    let file = if file_part.is_empty() {
+        base.to_string()
+    } else {
+        let dir = Path::new(base).parent().unwrap_or(Path::new(""));
+        display_path(&dir.join(file_part))
+    };
+    Ok((file, fragment))
+}
+
+/// A path as given, made lexically normal, with `/` separators on every platform.
+fn display_path(path: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut absolute = false;
+    for c in path.components() {
+        match c {
+            Component::RootDir | Component::Prefix(_) => absolute = true,
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if parts.last().is_some_and(|p| p != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..".into());
+                }
+            }
+            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// Parses a document; errors carry a message and, where the parser knows it, line:column.
+fn parse_document(name: &str, text: &str) -> Result<Value, (String, Option<(usize, usize)>)> {
+    let is_json = PathBuf::from(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        return serde_json::from_str(text)
+            .map_err(|e| (format!("invalid json: {e}"), Some((e.line(), e.column()))));
+    }
+    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let at = e.location().map(|l| (l.line(), l.column()));
+        (format!("invalid yaml: {e}"), at)
+    })?;
+    yaml.apply_merge()
+        .map_err(|e| (format!("invalid yaml merge key: {e}"), None))?;
+    Ok(yaml_to_json(yaml))
+}
+
+/// YAML allows keys that JSON does not (`200:` is an integer); OpenAPI means them as strings.
+fn yaml_to_json(value: serde_yaml::Value) -> Value {
+    use serde_yaml::Value as Y;
+    match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64()
+                    .and_then(serde_json::Number::from_f64)
+                    .map_or(Value::Null, Value::Number)
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        Y::Mapping(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (yaml_key(k), yaml_to_json(v)))
+                .collect(),
+        ),
+        Y::Tagged(t) => yaml_to_json(t.value),
+    }
+}
+
+fn yaml_key(key: serde_yaml::Value) -> String {
+    use serde_yaml::Value as Y;
+    match key {
+        Y::String(s) => s,
+        Y::Bool(b) => b.to_string(),
+        Y::Number(n) => n.to_string(),
+        Y::Null => "null".into(),
+        other => serde_yaml::to_string(&other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+/// Escapes one JSON pointer segment.
+pub fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Unescapes one JSON pointer segment.
+pub fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Finds the line and column of a JSON pointer in a block-style YAML or pretty JSON text.
+///
+/// This is a light scan, not a parser: for each segment it looks for the next line that holds
+/// that key (or list item) more deeply indented than its parent. It answers `None` rather than
+/// guess when the text is not laid out that way (flow style, keys on one line).
+#[derive(Debug)]
+struct PositionIndex {
+    lines: Vec<(usize, String)>,
+}
+
+impl PositionIndex {
+    fn new(text: &str) -> Self {
+        PositionIndex {
+            lines: text
+                .lines()
+                .map(|l| {
+                    let indent = l.len() - l.trim_start().len();
+                    (indent, l.trim_start().to_string())
+                })
+                .collect(),
+        }
+    }
+
+    fn find(&self, pointer: &str) -> Option<(usize, usize)> {
+        let mut line = 0usize;
+        let mut parent_indent: Option<usize> = None;
+        let mut found = None;
+        for segment in pointer.split('/').skip(1).map(unescape) {
+            let mut index = segment.parse::<usize>().ok();
+            let mut hit = None;
+            let mut i = if found.is_some() { line + 1 } else { 0 };
+            while i < self.lines.len() {
+                let (indent, text) = &self.lines[i];
+                if text.is_empty() || text.starts_with('#') {
+                    i += 1;
+                    continue;
+                }
+                if parent_indent.is_some_and(|p| *indent <= p) && found.is_some() && !text.starts_with('-') {
+                    break;
+                }
+                if let Some(n) = index.as_mut() {
+                    if text.starts_with("- ") || text == "-" {
+                        if *n == 0 {
+                            hit = Some((i, *indent));
+                            break;
+                        }
+                        *n -= 1;
+                    }
+                } else if key_matches(text, &segment) {
+                    hit = Some((i, *indent));
+                    break;
+                }
+                i += 1;
+            }
+            let (l, indent) = hit?;
+            line = l;
+            parent_indent = Some(indent);
+            found = Some((l + 1, indent + 1));
+        }
+        found
+    }
+}
+
+fn key_matches(text: &str, key: &str) -> bool {
+    let text = text.strip_prefix("- ").unwrap_or(text);
+    for quoted in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
+        if let Some(rest) = text.strip_prefix(quoted.as_str()) {
+            if rest.trim_start().starts_with(':') {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refs_resolve_against_the_referencing_file() {
+        assert_eq!(
+            split_ref("./common.yaml#/components/schemas/A", "specs/x/mod.yaml").unwrap(),
+            ("specs/x/common.yaml".into(), "/components/schemas/A".into())
+        );
+        assert_eq!(
+            split_ref("#/components/schemas/A%20B", "a.yaml").unwrap(),
+            ("a.yaml".into(), "/components/schemas/A B".into())
+        );
+        assert_eq!(display_path(Path::new("a/./b/../c.yaml")), "a/c.yaml");
+        assert!(split_ref("https://x/y.yaml#/a", "a.yaml").is_err());
+    }
+
+    #[test]
+    fn positions_follow_yaml_nesting() {
+        let text = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n";
+        let index = PositionIndex::new(text);
+        assert_eq!(index.find("/paths/~1a/get"), Some((4, 5)));
+        assert_eq!(index.find("/paths/~1a/get/responses/200/description"), Some((7, 11)));
+        assert_eq!(index.find("/paths/~1b"), None);
+    }
+}

@@ -1,0 +1,127 @@
+//! Lower stage: a checked [`Spec`] → the IR [`Api`], built once.
+//!
+//! Order of work, each step deterministic:
+//! 1. every component schema gets its id and its Rust name (components claim names first);
+//! 2. component schemas are lowered, naming inline types from their context;
+//! 3. operations are lowered in spec order, with their parameters, bodies and responses;
+//! 4. types whose readOnly/writeOnly fields make requests and responses differ are split;
+//! 5. fields that close a cycle of structs are boxed.
+
+mod operation;
+mod schema;
+mod shapes;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::Diagnostics;
+use crate::ir::names::{type_name, Namespace, RESERVED_TYPE_NAMES};
+use crate::ir::{Api, Runtime, ServerUrl, ServerVariable, TypeDef, TypeId};
+use crate::load::escape;
+use crate::normalize::Spec;
+
+/// Lowers a checked spec. Errors found on the way are recorded in `diags`.
+pub fn lower(spec: &Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
+    let mut l = Lowerer {
+        spec,
+        diags,
+        types: Vec::new(),
+        component_ids: BTreeMap::new(),
+        type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
+        runtime: Runtime::default(),
+    };
+    let schemas: Vec<(String, openapiv3::ReferenceOr<openapiv3::Schema>)> = spec
+        .doc
+        .components
+        .as_ref()
+        .map(|c| c.schemas.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    let mut resolved = Vec::new();
+    for (name, schema) in &schemas {
+        let Ok((target, _)) = spec.schema(schema) else {
+            continue;
+        };
+        let rust = l.type_names.claim(&type_name(name));
+        let id = l.reserve(rust, name.clone(), target);
+        l.component_ids.insert(name.clone(), id);
+        resolved.push((id, name.clone(), schema.clone(), target.clone()));
+    }
+    for (id, name, schema, target) in resolved {
+        let pointer = format!("/components/schemas/{}", escape(&name));
+        let kind = match &schema {
+            // A component that is only a `$ref` to another one is an alias of it.
+            openapiv3::ReferenceOr::Reference { .. } => {
+                let ty = l.schema_ref(&schema, &l.types[id.0].name.clone(), &pointer);
+                crate::ir::TypeKind::Alias(ty, Default::default())
+            }
+            openapiv3::ReferenceOr::Item(_) => {
+                let rust = l.types[id.0].name.clone();
+                l.component_kind(&target, &rust, &pointer)
+            }
+        };
+        l.types[id.0].kind = kind;
+    }
+    let security_schemes = l.security_schemes();
+    let operations = l.operations(&security_schemes);
+    let mut api = Api {
+        crate_name: crate_name.to_string(),
+        title: spec.doc.info.title.clone(),
+        version: spec.doc.info.version.clone(),
+        description: spec.doc.info.description.clone(),
+        sources: spec.bundle.sources.clone(),
+        servers: servers(spec),
+        types: l.types,
+        operations,
+        security_schemes,
+        runtime: l.runtime,
+    };
+    shapes::split_request_shapes(&mut api, &mut l.type_names);
+    shapes::box_cycles(&mut api);
+    api
+}
+
+/// State of one lowering run.
+pub(crate) struct Lowerer<'a> {
+    pub(crate) spec: &'a Spec,
+    diags: &'a mut Diagnostics,
+    pub(crate) types: Vec<TypeDef>,
+    pub(crate) component_ids: BTreeMap<String, TypeId>,
+    pub(crate) type_names: Namespace,
+    pub(crate) runtime: Runtime,
+}
+
+impl Lowerer<'_> {
+    pub(crate) fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        let location = self.spec.locate(pointer);
+        self.diags.error(location, message);
+    }
+
+    pub(crate) fn warning(&mut self, pointer: &str, message: impl Into<String>) {
+        let location = self.spec.locate(pointer);
+        self.diags.warning(location, message);
+    }
+}
+
+fn servers(spec: &Spec) -> Vec<ServerUrl> {
+    spec.doc
+        .servers
+        .iter()
+        .map(|s| ServerUrl {
+            url: s.url.clone(),
+            description: s.description.clone(),
+            variables: s
+                .variables
+                .iter()
+                .flatten()
+                .map(|(name, v)| ServerVariable {
+                    name: crate::ir::Name {
+                        rust: crate::ir::names::field_name(name),
+                        wire: name.clone(),
+                    },
+                    default: v.default.clone(),
+                    allowed: v.enumeration.clone(),
+                    description: v.description.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,484 @@
+//! Lowering of operations, parameters, bodies, responses and security schemes.
+
+use openapiv3::{
+    APIKeyLocation, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode,
+};
+use serde_json::Value;
+
+use super::Lowerer;
+use crate::ir::names::{field_name, type_name, Namespace};
+use crate::ir::path::{parse_template, template_params};
+use crate::ir::{
+    BodyKind, Method, Name, Operation, Pagination, Param, ParamLocation, ParamStyle, RequestBody,
+    Response, ResponseBody, ResponseHeader, SecurityKind, SecurityScheme, SecurityUse, Status,
+    TypeRef,
+};
+use crate::load::escape;
+
+impl Lowerer<'_> {
+    pub(crate) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let spec = self.spec;
+        let Some(components) = spec.doc.components.as_ref() else {
+            return Vec::new();
+        };
+        let mut names = Namespace::default();
+        let mut out = Vec::new();
+        for (name, scheme) in &components.security_schemes {
+            let pointer = format!("/components/securitySchemes/{}", escape(name));
+            let scheme = match spec.security_scheme(scheme) {
+                Ok(s) => s,
+                Err(e) => {
+                    self.error(&pointer, e);
+                    continue;
+                }
+            };
+            use openapiv3::SecurityScheme as S;
+            let (kind, doc) = match scheme {
+                S::APIKey {
+                    location,
+                    name,
+                    description,
+                    ..
+                } => {
+                    let location = match location {
+                        APIKeyLocation::Query => ParamLocation::Query,
+                        APIKeyLocation::Header => ParamLocation::Header,
+                        APIKeyLocation::Cookie => ParamLocation::Cookie,
+                    };
+                    (
+                        SecurityKind::ApiKey {
+                            location,
+                            name: name.clone(),
+                        },
+                        description.clone(),
+                    )
+                }
+                S::HTTP {
+                    scheme,
+                    description,
+                    ..
+                } => match scheme.to_ascii_lowercase().as_str() {
+                    "basic" => (SecurityKind::Basic, description.clone()),
+                    "bearer" => (SecurityKind::Bearer, description.clone()),
+                    other => {
+                        self.warning(
+                            &pointer,
+                            format!("http scheme `{other}` is not supported; operations that need it get no credentials"),
+                        );
+                        continue;
+                    }
+                },
+                S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => {
+                    (SecurityKind::Bearer, description.clone())
+                }
+            };
+            out.push(SecurityScheme {
+                name: Name {
+                    rust: names.claim(&field_name(name)),
+                    wire: name.clone(),
+                },
+                kind,
+                doc,
+            });
+        }
+        out
+    }
+
+    pub(crate) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
+        let spec = self.spec;
+        let mut method_names = Namespace::with_reserved(&["new", "builder", "with_client", "base_url"]);
+        let mut out = Vec::new();
+        for (path, item) in spec.doc.paths.iter() {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            for (method, op) in item.iter() {
+                let pointer = format!("/paths/{}/{method}", escape(path));
+                let method = match method {
+                    "get" => Method::Get,
+                    "put" => Method::Put,
+                    "post" => Method::Post,
+                    "delete" => Method::Delete,
+                    "options" => Method::Options,
+                    "head" => Method::Head,
+                    "patch" => Method::Patch,
+                    _ => Method::Trace,
+                };
+                let wire = op
+                    .operation_id
+                    .clone()
+                    .filter(|id| !id.trim().is_empty())
+                    .unwrap_or_else(|| derived_operation_id(method, path));
+                let rust = method_names.claim(&field_name(&wire));
+                let stem = type_name(&rust);
+                let request_type = self.type_names.claim(&format!("{stem}Request"));
+                let response_type = self.type_names.claim(&format!("{stem}Response"));
+                let params = self.params(&item.parameters, &op.parameters, path, &stem, &pointer);
+                let body = op
+                    .request_body
+                    .as_ref()
+                    .and_then(|b| self.request_body(b, &stem, &pointer));
+                let responses = self.responses(&op.responses, &stem, &pointer);
+                let security = match op.security.as_ref().or(spec.doc.security.as_ref()) {
+                    None => Vec::new(),
+                    Some(reqs) => self.security_uses(reqs, schemes, &pointer),
+                };
+                let pagination = op
+                    .extensions
+                    .get("x-pagination")
+                    .and_then(|v| self.pagination(v, &pointer));
+                out.push(Operation {
+                    name: Name { rust, wire },
+                    request_type,
+                    response_type,
+                    method,
+                    path: path.clone(),
+                    path_parts: parse_template(path),
+                    summary: op.summary.clone(),
+                    description: op.description.clone(),
+                    tags: op.tags.clone(),
+                    deprecated: op.deprecated,
+                    params,
+                    body,
+                    responses,
+                    security,
+                    pagination,
+                });
+            }
+        }
+        out
+    }
+
+    fn params(
+        &mut self,
+        shared: &[ReferenceOr<Parameter>],
+        own: &[ReferenceOr<Parameter>],
+        path: &str,
+        stem: &str,
+        pointer: &str,
+    ) -> Vec<Param> {
+        let spec = self.spec;
+        // Operation parameters override path-item parameters of the same name and location.
+        let mut merged: Vec<(&Parameter, String)> = Vec::new();
+        let path_pointer = pointer.rsplit_once('/').map_or("", |(p, _)| p).to_string();
+        for (list, base) in [(shared, path_pointer.as_str()), (own, pointer)] {
+            for (i, p) in list.iter().enumerate() {
+                let at = format!("{base}/parameters/{i}");
+                let Ok(p) = spec.parameter(p) else {
+                    continue;
+                };
+                let key = (location_of(p), &p.parameter_data_ref().name);
+                merged.retain(|(q, _)| (location_of(q), &q.parameter_data_ref().name) != key);
+                merged.push((p, at));
+            }
+        }
+        let template = template_params(path);
+        let mut names = Namespace::with_reserved(&["body"]);
+        let mut out = Vec::new();
+        // Path parameters first, in template order, so the client's arguments read like the URL.
+        for wire in &template {
+            match merged.iter().find(|(p, _)| {
+                location_of(p) == ParamLocation::Path && p.parameter_data_ref().name == *wire
+            }) {
+                Some((p, at)) => {
+                    let param = self.param(p, stem, at, &mut names);
+                    out.push(param);
+                }
+                None => out.push(Param {
+                    name: Name {
+                        rust: names.claim(&field_name(wire)),
+                        wire: wire.clone(),
+                    },
+                    location: ParamLocation::Path,
+                    ty: TypeRef::String,
+                    required: true,
+                    style: ParamStyle::Simple,
+                    doc: None,
+                    deprecated: false,
+                    constraints: Default::default(),
+                    example: None,
+                    secret: false,
+                }),
+            }
+        }
+        for (p, at) in &merged {
+            if location_of(p) == ParamLocation::Path {
+                continue;
+            }
+            let data = p.parameter_data_ref();
+            if location_of(p) == ParamLocation::Header
+                && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                // OpenAPI 3.0 §4.7.12.1: these header parameters are ignored.
+                continue;
+            }
+            let param = self.param(p, stem, at, &mut names);
+            out.push(param);
+        }
+        out
+    }
+
+    fn param(&mut self, p: &Parameter, stem: &str, at: &str, names: &mut Namespace) -> Param {
+        let data = p.parameter_data_ref();
+        let context = format!("{stem}{}", type_name(&data.name));
+        let (ty, schema) = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                let ty = self.schema_ref(s, &context, &format!("{at}/schema"));
+                (ty, self.spec.schema(s).ok().map(|(s, _)| s.clone()))
+            }
+            ParameterSchemaOrContent::Content(content) => match content.iter().next() {
+                Some((media, m)) => match &m.schema {
+                    Some(s) => {
+                        let ty = self.schema_ref(s, &context, &format!("{at}/content/{}/schema", escape(media)));
+                        (ty, self.spec.schema(s).ok().map(|(s, _)| s.clone()))
+                    }
+                    None => (TypeRef::String, None),
+                },
+                None => (TypeRef::String, None),
+            },
+        };
+        let explode = data.explode;
+        let style = match p {
+            Parameter::Query { style, .. } => match style {
+                QueryStyle::Form if explode == Some(false) => ParamStyle::Form,
+                QueryStyle::Form => ParamStyle::FormExploded,
+                QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                QueryStyle::DeepObject => ParamStyle::DeepObject,
+            },
+            Parameter::Cookie { .. } => ParamStyle::Form,
+            Parameter::Path { .. } | Parameter::Header { .. } => ParamStyle::Simple,
+        };
+        let secret = schema.as_ref().is_some_and(|s| {
+            s.schema_data.extensions.get("x-sensitive") == Some(&Value::Bool(true))
+        }) || data.extensions.get("x-sensitive") == Some(&Value::Bool(true));
+        Param {
+            name: Name {
+                rust: names.claim(&field_name(&data.name)),
+                wire: data.name.clone(),
+            },
+            location: location_of(p),
+            ty,
+            required: data.required || matches!(p, Parameter::Path { .. }),
+            style,
+            doc: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+            constraints: schema.as_ref().map(|s| self.constraints(s)).unwrap_or_default(),
+            example: data.example.clone(),
+            secret,
+        }
+    }
+
+    fn request_body(
+        &mut self,
+        body: &ReferenceOr<openapiv3::RequestBody>,
+        stem: &str,
+        pointer: &str,
+    ) -> Option<RequestBody> {
+        let at = format!("{pointer}/requestBody");
+        let body = match self.spec.request_body(body) {
+            Ok(b) => b,
+            Err(e) => {
+                self.error(&at, e);
+                return None;
+            }
+        };
+        let (media, m) = pick_media(&body.content)?;
+        let kind = body_kind(media);
+        let ty = self.body_type(&kind, m, &format!("{stem}Body"), &format!("{at}/content/{}/schema", escape(media)));
+        Some(RequestBody {
+            media_type: media.clone(),
+            kind,
+            ty,
+            required: body.required,
+            doc: body.description.clone(),
+            example: m.example.clone(),
+        })
+    }
+
+    fn body_type(&mut self, kind: &BodyKind, m: &openapiv3::MediaType, context: &str, pointer: &str) -> TypeRef {
+        match (kind, &m.schema) {
+            (BodyKind::Binary, _) => TypeRef::Binary,
+            (BodyKind::Text, _) => TypeRef::String,
+            (_, Some(s)) => self.schema_ref(s, context, pointer),
+            (_, None) => TypeRef::Any,
+        }
+    }
+
+    fn responses(&mut self, responses: &openapiv3::Responses, stem: &str, pointer: &str) -> Vec<Response> {
+        let mut entries: Vec<(Status, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
+        for (code, r) in &responses.responses {
+            let (status, key) = match code {
+                StatusCode::Code(c) => (Status::Code(*c), c.to_string()),
+                StatusCode::Range(r) => (Status::Range((*r).min(9) as u8), format!("{r}XX")),
+            };
+            entries.push((status, r, key));
+        }
+        if let Some(d) = &responses.default {
+            entries.push((Status::Default, d, "default".into()));
+        }
+        let first_success = entries.iter().position(|(s, _, _)| s.is_success());
+        let mut out = Vec::new();
+        for (i, (status, r, key)) in entries.into_iter().enumerate() {
+            let at = format!("{pointer}/responses/{key}");
+            let r = match self.spec.response(r) {
+                Ok(r) => r,
+                Err(e) => {
+                    self.error(&at, e);
+                    continue;
+                }
+            };
+            let context = match status {
+                _ if Some(i) == first_success => format!("{stem}ResponseBody"),
+                Status::Code(c) => format!("{stem}{c}Body"),
+                Status::Range(n) => format!("{stem}{n}XXBody"),
+                Status::Default => format!("{stem}DefaultBody"),
+            };
+            let body = pick_media(&r.content).map(|(media, m)| {
+                let kind = body_kind(media);
+                let ty = self.body_type(&kind, m, &context, &format!("{at}/content/{}/schema", escape(media)));
+                ResponseBody {
+                    media_type: media.clone(),
+                    kind,
+                    ty,
+                    example: m.example.clone().or_else(|| {
+                        m.examples.values().find_map(|e| match e {
+                            ReferenceOr::Item(e) => e.value.clone(),
+                            ReferenceOr::Reference { .. } => None,
+                        })
+                    }),
+                }
+            });
+            let mut header_names = Namespace::default();
+            let mut headers = Vec::new();
+            for (name, h) in &r.headers {
+                let Ok(h) = self.spec.header(h) else {
+                    continue;
+                };
+                if name.eq_ignore_ascii_case("content-type") {
+                    continue;
+                }
+                let ty = match &h.format {
+                    ParameterSchemaOrContent::Schema(s) => {
+                        self.schema_ref(s, &format!("{context}{}", type_name(name)), &format!("{at}/headers/{}", escape(name)))
+                    }
+                    ParameterSchemaOrContent::Content(_) => TypeRef::String,
+                };
+                headers.push(ResponseHeader {
+                    name: Name {
+                        rust: header_names.claim(&field_name(name)),
+                        wire: name.clone(),
+                    },
+                    ty,
+                    required: h.required,
+                    doc: h.description.clone(),
+                });
+            }
+            out.push(Response {
+                status,
+                doc: Some(r.description.clone()).filter(|d| !d.trim().is_empty()),
+                body,
+                headers,
+            });
+        }
+        out
+    }
+
+    fn security_uses(
+        &mut self,
+        requirements: &[openapiv3::SecurityRequirement],
+        schemes: &[SecurityScheme],
+        pointer: &str,
+    ) -> Vec<Vec<SecurityUse>> {
+        let mut out = Vec::new();
+        for (i, req) in requirements.iter().enumerate() {
+            let mut alternative = Vec::new();
+            for (name, scopes) in req {
+                match schemes.iter().position(|s| s.name.wire == *name) {
+                    Some(scheme) => alternative.push(SecurityUse {
+                        scheme,
+                        scopes: scopes.clone(),
+                    }),
+                    None => self.warning(
+                        &format!("{pointer}/security/{i}"),
+                        format!("security scheme `{name}` is not defined (or not supported); it is ignored"),
+                    ),
+                }
+            }
+            out.push(alternative);
+        }
+        out
+    }
+
+    fn pagination(&mut self, value: &Value, pointer: &str) -> Option<Pagination> {
+        let at = format!("{pointer}/x-pagination");
+        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
+        let result = match text("style").as_deref() {
+            Some("page") => text("page_param").map(|page_param| Pagination::Page {
+                page_param,
+                size_param: text("size_param"),
+                items: text("items"),
+            }),
+            Some("cursor") => match (text("cursor_param"), text("next_cursor")) {
+                (Some(cursor_param), Some(next_cursor)) => Some(Pagination::Cursor {
+                    cursor_param,
+                    items: text("items"),
+                    next_cursor,
+                }),
+                _ => None,
+            },
+            _ => None,
+        };
+        if result.is_none() {
+            self.warning(&at, "x-pagination is not understood (see specs/CONVENTIONS.md); the operation is treated as unpaginated");
+        }
+        result
+    }
+}
+
+/// `get_users_id` for `GET /users/{id}`: a name for operations without `operationId`.
+fn derived_operation_id(method: Method, path: &str) -> String {
+    let mut id = method.as_str().to_ascii_lowercase();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        id.push('_');
+        id.push_str(segment.trim_start_matches('{').trim_end_matches('}'));
+    }
+    id
+}
+
+fn location_of(p: &Parameter) -> ParamLocation {
+    match p {
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+/// The media type the generated code speaks, in order of preference.
+fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
+    let rank = |media: &str| match body_kind(media) {
+        BodyKind::Json => 0,
+        BodyKind::Form => 1,
+        BodyKind::Multipart => 2,
+        BodyKind::Text => 3,
+        BodyKind::Binary => 4,
+    };
+    content.iter().min_by_key(|(media, _)| rank(media))
+}
+
+/// How a media type is encoded.
+pub(crate) fn body_kind(media: &str) -> BodyKind {
+    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence.is_empty() {
+        BodyKind::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyKind::Form
+    } else if essence == "multipart/form-data" {
+        BodyKind::Multipart
+    } else if essence.starts_with("text/") {
+        BodyKind::Text
+    } else {
+        BodyKind::Binary
+    }
+}

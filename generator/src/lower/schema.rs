@@ -1,0 +1,649 @@
+//! Lowering of schemas to IR types.
+//!
+//! Component schemas got their ids before any schema is lowered, so references, forward
+//! references and cycles all resolve to a [`TypeId`]. Inline schemas that need a name (objects,
+//! enums, unions) are named from their context: `<Parent><Field>`, `<Operation>Body`...
+
+use openapiv3::{
+    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::Lowerer;
+use crate::ir::names::{field_name, type_name, variant_name, Namespace};
+use crate::ir::{
+    Additional, Constraints, EnumValue, Field, IntValue, Name, Shape, Struct, TypeDef, TypeId,
+    TypeKind, TypeRef, Union, UnionVariant,
+};
+
+/// Field names that read as secrets even when the spec does not mark them.
+const SECRET_NAMES: &[&str] = &[
+    "password", "passwd", "secret", "api_key", "apikey", "access_token", "refresh_token",
+    "client_secret", "private_key", "secret_key", "id_token",
+];
+
+impl Lowerer<'_> {
+    /// Lowers a schema used at `pointer`, naming inline types after `context`.
+    pub(crate) fn schema_ref(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        context: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => match self.spec.schema(schema) {
+                Ok((_, Some(name))) => match self.component_ids.get(name) {
+                    Some(id) => TypeRef::Named(*id),
+                    None => TypeRef::Any,
+                },
+                Ok((target, None)) => self.inline(target, context, pointer),
+                Err(e) => {
+                    self.error(pointer, format!("cannot follow `{reference}`: {e}"));
+                    TypeRef::Any
+                }
+            },
+            ReferenceOr::Item(s) => self.inline(s, context, pointer),
+        }
+    }
+
+    /// Same as [`Self::schema_ref`] for the boxed schemas of properties and items.
+    pub(crate) fn boxed_ref(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        context: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        match schema {
+            ReferenceOr::Reference { reference } => self.schema_ref(
+                &ReferenceOr::Reference {
+                    reference: reference.clone(),
+                },
+                context,
+                pointer,
+            ),
+            ReferenceOr::Item(s) => self.inline(s, context, pointer),
+        }
+    }
+
+    /// The schema behind a possibly referenced, possibly boxed schema.
+    pub(crate) fn target<'s>(&'s self, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema> {
+        match schema {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self
+                .spec
+                .schema_by_ref(reference)
+                .ok(),
+        }
+    }
+
+    /// Lowers a schema written in place.
+    fn inline(&mut self, schema: &Schema, context: &str, pointer: &str) -> TypeRef {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                self.define(schema, context, pointer, |l, _| l.string_enum(schema))
+            }
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
+                self.define(schema, context, pointer, |l, _| l.int_enum(schema))
+            }
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                self.define(schema, context, pointer, |l, name| {
+                    l.object(&o.properties, &o.required, o.additional_properties.as_ref(), name, pointer)
+                })
+            }
+            SchemaKind::Any(a) if !a.properties.is_empty() => {
+                self.define(schema, context, pointer, |l, name| {
+                    l.object(&a.properties, &a.required, a.additional_properties.as_ref(), name, pointer)
+                })
+            }
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                self.union_ref(schema, parts, context, pointer)
+            }
+            SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty() => {
+                let parts = if a.one_of.is_empty() { &a.any_of } else { &a.one_of };
+                self.union_ref(schema, parts, context, pointer)
+            }
+            SchemaKind::AllOf { all_of } => self.all_of_ref(schema, all_of, context, pointer),
+            SchemaKind::Any(a) if !a.all_of.is_empty() => {
+                self.all_of_ref(schema, &a.all_of, context, pointer)
+            }
+            _ => self.plain(schema, context, pointer),
+        }
+    }
+
+    /// Types that need no name of their own: primitives, arrays, maps.
+    fn plain(&mut self, schema: &Schema, context: &str, pointer: &str) -> TypeRef {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => self.string_type(&s.format),
+            SchemaKind::Type(Type::Number(n)) => match n.format {
+                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            SchemaKind::Type(Type::Integer(i)) => integer_type(&i.format),
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
+            SchemaKind::Type(Type::Array(a)) => self.array(a.items.as_ref(), context, pointer),
+            SchemaKind::Type(Type::Object(o)) => {
+                self.map(o.additional_properties.as_ref(), context, pointer)
+            }
+            SchemaKind::Any(a) => match a.typ.as_deref() {
+                Some("string") => self.string_type(&format_of(a.format.as_deref())),
+                Some("integer") => integer_type(&format_of::<IntegerFormat>(a.format.as_deref())),
+                Some("number") => TypeRef::F64,
+                Some("boolean") => TypeRef::Bool,
+                Some("array") => self.array(a.items.as_ref(), context, pointer),
+                Some("object") => self.map(a.additional_properties.as_ref(), context, pointer),
+                _ if a.items.is_some() => self.array(a.items.as_ref(), context, pointer),
+                _ if a.additional_properties.is_some() => {
+                    self.map(a.additional_properties.as_ref(), context, pointer)
+                }
+                _ => TypeRef::Any,
+            },
+            _ => TypeRef::Any,
+        }
+    }
+
+    fn string_type(&mut self, format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
+        match format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => {
+                self.runtime.chrono = true;
+                TypeRef::Date
+            }
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => {
+                self.runtime.chrono = true;
+                TypeRef::DateTime
+            }
+            VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => {
+                self.runtime.base64 = true;
+                TypeRef::Base64
+            }
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Binary,
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => {
+                self.runtime.uuid = true;
+                TypeRef::Uuid
+            }
+            _ => TypeRef::String,
+        }
+    }
+
+    fn array(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        context: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        let Some(items) = items else {
+            return TypeRef::Vec(Box::new(TypeRef::Any));
+        };
+        let item = self.boxed_ref(items, &format!("{context}Item"), &format!("{pointer}/items"));
+        let nullable = self.target(items).is_some_and(|s| s.schema_data.nullable);
+        TypeRef::Vec(Box::new(wrap_nullable(item, nullable)))
+    }
+
+    fn map(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        context: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(s)) => {
+                let value =
+                    self.schema_ref(s, &format!("{context}Value"), &format!("{pointer}/additionalProperties"));
+                let nullable = self
+                    .spec
+                    .schema(s)
+                    .is_ok_and(|(s, _)| s.schema_data.nullable);
+                TypeRef::Map(Box::new(wrap_nullable(value, nullable)))
+            }
+            _ => TypeRef::AnyObject,
+        }
+    }
+
+    /// Creates a named type for `schema`, unless this exact schema already has one.
+    fn define(
+        &mut self,
+        schema: &Schema,
+        context: &str,
+        pointer: &str,
+        build: impl FnOnce(&mut Self, &str) -> TypeKind,
+    ) -> TypeRef {
+        let name = self.type_names.claim(&type_name(context));
+        let id = self.reserve(name.clone(), context.to_string(), schema);
+        let kind = build(self, &name);
+        self.types[id.0].kind = kind;
+        let _ = pointer;
+        TypeRef::Named(id)
+    }
+
+    /// Reserves an id with a placeholder kind, so that recursion can refer to it.
+    pub(crate) fn reserve(&mut self, name: String, origin: String, schema: &Schema) -> TypeId {
+        let id = TypeId(self.types.len());
+        self.types.push(TypeDef {
+            id,
+            name,
+            origin,
+            doc: schema
+                .schema_data
+                .description
+                .clone()
+                .or_else(|| schema.schema_data.title.clone()),
+            kind: TypeKind::Alias(TypeRef::Any, Constraints::default()),
+            shape: Shape::Both,
+            example: schema.schema_data.example.clone(),
+        });
+        id
+    }
+
+    /// The kind of a component schema (which already has its id and name).
+    pub(crate) fn component_kind(&mut self, schema: &Schema, name: &str, pointer: &str) -> TypeKind {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.string_enum(schema),
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
+                self.int_enum(schema)
+            }
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                self.object(&o.properties, &o.required, o.additional_properties.as_ref(), name, pointer)
+            }
+            SchemaKind::Any(a) if !a.properties.is_empty() => {
+                self.object(&a.properties, &a.required, a.additional_properties.as_ref(), name, pointer)
+            }
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
+                self.union_kind(schema, parts, name, pointer)
+            }
+            SchemaKind::AllOf { all_of } => self.all_of_kind(all_of, name, pointer),
+            _ => {
+                let ty = self.plain(schema, name, pointer);
+                TypeKind::Alias(ty, self.constraints(schema))
+            }
+        }
+    }
+
+    fn string_enum(&mut self, schema: &Schema) -> TypeKind {
+        let SchemaKind::Type(Type::String(s)) = &schema.schema_kind else {
+            return TypeKind::Alias(TypeRef::String, Constraints::default());
+        };
+        let varnames = string_list(&schema.schema_data.extensions, "x-enum-varnames");
+        let docs = string_list(&schema.schema_data.extensions, "x-enum-descriptions");
+        let mut names = Namespace::with_reserved(&["Unknown"]);
+        let mut values = Vec::new();
+        for (i, value) in s.enumeration.iter().flatten().enumerate() {
+            if values.iter().any(|v: &EnumValue| v.name.wire == *value) {
+                continue;
+            }
+            let wanted = varnames.get(i).map_or_else(|| variant_name(value), |v| variant_name(v));
+            values.push(EnumValue {
+                name: Name {
+                    rust: names.claim(&wanted),
+                    wire: value.clone(),
+                },
+                doc: docs.get(i).cloned(),
+            });
+        }
+        if values.is_empty() {
+            return TypeKind::Alias(TypeRef::String, Constraints::default());
+        }
+        TypeKind::Enum(values)
+    }
+
+    fn int_enum(&mut self, schema: &Schema) -> TypeKind {
+        let SchemaKind::Type(Type::Integer(t)) = &schema.schema_kind else {
+            return TypeKind::Alias(TypeRef::I64, Constraints::default());
+        };
+        let varnames = string_list(&schema.schema_data.extensions, "x-enum-varnames");
+        let docs = string_list(&schema.schema_data.extensions, "x-enum-descriptions");
+        let mut names = Namespace::with_reserved(&["Unknown"]);
+        let mut values: Vec<IntValue> = Vec::new();
+        for (i, value) in t.enumeration.iter().flatten().enumerate() {
+            if values.iter().any(|v| v.value == *value) {
+                continue;
+            }
+            let wanted = match varnames.get(i) {
+                Some(v) => variant_name(v),
+                None if *value < 0 => format!("Minus{}", value.unsigned_abs()),
+                None => format!("V{value}"),
+            };
+            values.push(IntValue {
+                name: names.claim(&wanted),
+                value: *value,
+                doc: docs.get(i).cloned(),
+            });
+        }
+        TypeKind::IntEnum(values)
+    }
+
+    /// An object with fields.
+    fn object(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        additional: Option<&AdditionalProperties>,
+        owner: &str,
+        pointer: &str,
+    ) -> TypeKind {
+        let mut names = Namespace::default();
+        let mut fields = Vec::new();
+        for (wire, prop) in properties {
+            let prop_pointer = format!("{pointer}/properties/{}", crate::load::escape(wire));
+            let context = format!("{owner}{}", type_name_part(wire));
+            let ty = self.boxed_ref(prop, &context, &prop_pointer);
+            let resolved = self.target(prop).cloned();
+            let data = resolved.as_ref().map(|s| &s.schema_data);
+            let rust = names.claim(&field_name(wire));
+            let format_password = resolved.as_ref().is_some_and(is_password);
+            let marked = data.is_some_and(|d| d.extensions.get("x-sensitive") == Some(&Value::Bool(true)));
+            let secret = format_password || marked || SECRET_NAMES.contains(&rust.as_str());
+            let is_required = required.iter().any(|r| r == wire);
+            let default = data
+                .and_then(|d| d.default.clone())
+                .filter(|d| !is_required && default_fits(&ty, d, self));
+            let doc = match prop {
+                ReferenceOr::Item(s) => s.schema_data.description.clone().or_else(|| s.schema_data.title.clone()),
+                ReferenceOr::Reference { .. } => None,
+            };
+            fields.push(Field {
+                name: Name {
+                    rust,
+                    wire: wire.clone(),
+                },
+                ty,
+                required: is_required,
+                nullable: data.is_some_and(|d| d.nullable),
+                read_only: data.is_some_and(|d| d.read_only),
+                write_only: data.is_some_and(|d| d.write_only),
+                secret,
+                doc,
+                default,
+                constraints: resolved.as_ref().map(|s| self.constraints(s)).unwrap_or_default(),
+                boxed: false,
+            });
+        }
+        let additional = match additional {
+            None => Additional::Ignored,
+            Some(AdditionalProperties::Any(false)) => Additional::Denied,
+            Some(AdditionalProperties::Any(true)) => Additional::Kept(TypeRef::Any),
+            Some(AdditionalProperties::Schema(s)) => Additional::Kept(self.schema_ref(
+                s,
+                &format!("{owner}Value"),
+                &format!("{pointer}/additionalProperties"),
+            )),
+        };
+        TypeKind::Struct(Struct { fields, additional })
+    }
+
+    fn union_ref(
+        &mut self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        context: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        let non_null: Vec<&ReferenceOr<Schema>> = parts.iter().filter(|p| !self.is_null_schema(p)).collect();
+        if non_null.len() == 1 {
+            return self.schema_ref(non_null[0], context, pointer);
+        }
+        if non_null.is_empty() {
+            return TypeRef::Any;
+        }
+        self.define(schema, context, pointer, |l, name| l.union_kind(schema, parts, name, pointer))
+    }
+
+    fn union_kind(
+        &mut self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        owner: &str,
+        pointer: &str,
+    ) -> TypeKind {
+        let key = if matches!(schema.schema_kind, SchemaKind::AnyOf { .. }) { "anyOf" } else { "oneOf" };
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut names = Namespace::default();
+        let mut variants = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            if self.is_null_schema(part) {
+                continue;
+            }
+            let ty = self.schema_ref(part, &format!("{owner}Variant{}", i + 1), &format!("{pointer}/{key}/{i}"));
+            let component = match part {
+                ReferenceOr::Reference { reference } => {
+                    reference.rsplit('/').next().map(crate::load::unescape)
+                }
+                ReferenceOr::Item(_) => None,
+            };
+            let wire = match (discriminator, &component) {
+                (Some(d), Some(c)) => d
+                    .mapping
+                    .iter()
+                    .find(|(_, target)| target.rsplit('/').next() == Some(c.as_str()) || *target == c)
+                    .map(|(value, _)| value.clone())
+                    .unwrap_or_else(|| c.clone()),
+                _ => String::new(),
+            };
+            let wanted = match &ty {
+                TypeRef::Named(id) => self.types[id.0]
+                    .name
+                    .strip_prefix(owner)
+                    .filter(|rest| !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()))
+                    .map(str::to_string)
+                    .unwrap_or_else(|| self.types[id.0].name.clone()),
+                other => primitive_variant_name(other).to_string(),
+            };
+            variants.push(UnionVariant {
+                name: Name {
+                    rust: names.claim(&wanted),
+                    wire,
+                },
+                ty,
+                boxed: false,
+            });
+        }
+        let tagged = discriminator.filter(|_| variants.iter().all(|v| !v.name.wire.is_empty()));
+        TypeKind::Union(Union {
+            variants,
+            discriminator: tagged.map(|d| d.property_name.clone()),
+        })
+    }
+
+    fn is_null_schema(&self, part: &ReferenceOr<Schema>) -> bool {
+        self.spec.schema(part).is_ok_and(|(s, _)| {
+            matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.as_deref() == Some("null"))
+                || (s.schema_data.nullable
+                    && matches!(&s.schema_kind, SchemaKind::Any(a) if *a == Default::default()))
+        })
+    }
+
+    fn all_of_ref(
+        &mut self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        context: &str,
+        pointer: &str,
+    ) -> TypeRef {
+        if parts.len() == 1 {
+            return self.schema_ref(&parts[0], context, pointer);
+        }
+        self.define(schema, context, pointer, |l, name| l.all_of_kind(parts, name, pointer))
+    }
+
+    /// `allOf`: the properties and required lists of every part, merged into one struct.
+    fn all_of_kind(&mut self, parts: &[ReferenceOr<Schema>], owner: &str, pointer: &str) -> TypeKind {
+        let mut properties = indexmap::IndexMap::new();
+        let mut required = Vec::new();
+        let mut additional = None;
+        let mut others = Vec::new();
+        let mut stack: Vec<(ReferenceOr<Schema>, usize)> = parts.iter().rev().cloned().map(|p| (p, 0)).collect();
+        while let Some((part, depth)) = stack.pop() {
+            let Ok((s, _)) = self.spec.schema(&part) else {
+                continue;
+            };
+            match &s.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => {
+                    properties.extend(o.properties.clone());
+                    required.extend(o.required.clone());
+                    additional = additional.or(o.additional_properties.clone());
+                }
+                SchemaKind::Any(a) if !a.properties.is_empty() || a.all_of.is_empty() && a.typ.is_none() => {
+                    properties.extend(a.properties.clone());
+                    required.extend(a.required.clone());
+                    for nested in a.all_of.iter().rev() {
+                        stack.push((nested.clone(), depth + 1));
+                    }
+                }
+                SchemaKind::AllOf { all_of } | SchemaKind::Any(openapiv3::AnySchema { all_of, .. })
+                    if depth < 32 =>
+                {
+                    for nested in all_of.iter().rev() {
+                        stack.push((nested.clone(), depth + 1));
+                    }
+                }
+                _ => others.push(part.clone()),
+            }
+        }
+        if properties.is_empty() && others.len() == 1 {
+            let ty = self.schema_ref(&others[0], owner, pointer);
+            return TypeKind::Alias(ty, Constraints::default());
+        }
+        if !others.is_empty() {
+            self.warning(pointer, "allOf mixes objects with other kinds of schema; only the object parts are kept");
+        }
+        self.object(&properties, &required, additional.as_ref(), owner, pointer)
+    }
+
+    /// The constraints `validate()` checks for a schema.
+    pub(crate) fn constraints(&mut self, schema: &Schema) -> Constraints {
+        let mut c = Constraints::default();
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                c.min_length = s.min_length;
+                c.max_length = s.max_length;
+                c.pattern = s.pattern.clone().filter(|p| {
+                    // Patterns are ECMA regexes; the few Rust's regex cannot take (look-around,
+                    // back-references) are left unchecked rather than rejected at run time.
+                    regex::Regex::new(p).is_ok()
+                });
+                if c.pattern.is_some() {
+                    self.runtime.regex = true;
+                }
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                c.minimum = i.minimum.map(|m| (m as f64, i.exclusive_minimum));
+                c.maximum = i.maximum.map(|m| (m as f64, i.exclusive_maximum));
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                c.minimum = n.minimum.map(|m| (m, n.exclusive_minimum));
+                c.maximum = n.maximum.map(|m| (m, n.exclusive_maximum));
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                c.min_items = a.min_items;
+                c.max_items = a.max_items;
+                if let Some(items) = a.items.as_ref().and_then(|i| self.target(i).cloned()) {
+                    let inner = self.constraints(&items);
+                    if !inner.is_empty() {
+                        c.items = Some(Box::new(inner));
+                    }
+                }
+            }
+            _ => {}
+        }
+        c
+    }
+}
+
+fn format_of<T: std::str::FromStr>(format: Option<&str>) -> VariantOrUnknownOrEmpty<T> {
+    match format {
+        None => VariantOrUnknownOrEmpty::Empty,
+        Some(f) => match f.parse::<T>() {
+            Ok(known) => VariantOrUnknownOrEmpty::Item(known),
+            Err(_) => VariantOrUnknownOrEmpty::Unknown(f.to_string()),
+        },
+    }
+}
+
+fn integer_type<T>(format: &VariantOrUnknownOrEmpty<T>) -> TypeRef
+where
+    T: std::fmt::Debug,
+{
+    let name = match format {
+        VariantOrUnknownOrEmpty::Item(f) => format!("{f:?}").to_lowercase(),
+        VariantOrUnknownOrEmpty::Unknown(s) => s.to_lowercase(),
+        VariantOrUnknownOrEmpty::Empty => String::new(),
+    };
+    match name.as_str() {
+        "int32" | "int16" | "int8" => TypeRef::I32,
+        "uint32" | "uint16" | "uint8" => TypeRef::U32,
+        "uint64" | "uint" => TypeRef::U64,
+        _ => TypeRef::I64,
+    }
+}
+
+fn is_password(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => {
+            matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
+        }
+        SchemaKind::Any(a) => a.format.as_deref() == Some("password"),
+        _ => false,
+    }
+}
+
+fn wrap_nullable(ty: TypeRef, nullable: bool) -> TypeRef {
+    if nullable {
+        TypeRef::Nullable(Box::new(ty))
+    } else {
+        ty
+    }
+}
+
+fn string_list(extensions: &indexmap::IndexMap<String, Value>, key: &str) -> Vec<String> {
+    extensions
+        .get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_default()).collect())
+        .unwrap_or_default()
+}
+
+/// The PascalCase piece a property name adds to a context name.
+fn type_name_part(wire: &str) -> String {
+    let name = type_name(wire);
+    name.strip_suffix("Model")
+        .filter(|_| crate::ir::names::RESERVED_TYPE_NAMES.iter().any(|r| format!("{r}Model") == name))
+        .map(str::to_string)
+        .unwrap_or(name)
+}
+
+fn primitive_variant_name(ty: &TypeRef) -> &'static str {
+    match ty {
+        TypeRef::Bool => "Boolean",
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => "Integer",
+        TypeRef::F32 | TypeRef::F64 => "Number",
+        TypeRef::String => "String",
+        TypeRef::Date => "Date",
+        TypeRef::DateTime => "DateTime",
+        TypeRef::Uuid => "Uuid",
+        TypeRef::Base64 | TypeRef::Binary => "Bytes",
+        TypeRef::Any => "Value",
+        TypeRef::AnyObject | TypeRef::Map(_) => "Object",
+        TypeRef::Vec(_) => "Array",
+        TypeRef::Nullable(_) => "Nullable",
+        TypeRef::Named(_) => "Variant",
+    }
+}
+
+/// Whether a default value can be written as a Rust literal of `ty`.
+fn default_fits(ty: &TypeRef, value: &Value, lowerer: &Lowerer<'_>) -> bool {
+    match (ty, value) {
+        (TypeRef::Bool, Value::Bool(_)) => true,
+        (TypeRef::I32 | TypeRef::I64, Value::Number(n)) => n.is_i64(),
+        (TypeRef::U32 | TypeRef::U64, Value::Number(n)) => n.is_u64(),
+        (TypeRef::F32 | TypeRef::F64, Value::Number(_)) => true,
+        (TypeRef::String, Value::String(_)) => true,
+        (TypeRef::Named(id), Value::String(s)) => matches!(
+            &lowerer.types[id.0].kind,
+            TypeKind::Enum(values) if values.iter().any(|v| v.name.wire == *s)
+        ),
+        (TypeRef::Named(id), Value::Number(n)) => matches!(
+            &lowerer.types[id.0].kind,
+            TypeKind::IntEnum(values) if values.iter().any(|v| Some(v.value) == n.as_i64())
+        ),
+        _ => false,
+    }
+}

@@ -1,0 +1,324 @@
+//! Normalize stage: the bundled JSON document → typed `openapiv3` values, checked.
+//!
+//! The document is deserialized piece by piece (each path item, each component on its own), so
+//! that one broken schema does not hide the problems of the others: every problem is reported,
+//! with the file and pointer the user wrote. The resulting [`Spec`] answers `$ref` look-ups
+//! without panicking; a reference that cannot be followed is reported once and treated as absent.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+use openapiv3::{
+    Components, Header, Info, OpenAPI, Parameter, PathItem, Paths, ReferenceOr, RequestBody,
+    Response, Schema, SecurityRequirement, SecurityScheme, Server, Tag,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostics, Location};
+use crate::load::{escape, Bundle};
+
+/// A typed, checked OpenAPI document and the map back to its source files.
+#[derive(Debug)]
+pub struct Spec {
+    /// The typed document. Every `$ref` in it is local to `components`.
+    pub doc: OpenAPI,
+    /// The bundle it came from, for locating problems.
+    pub bundle: Bundle,
+}
+
+/// Deserializes and checks the bundle. Returns `None` when errors were recorded.
+pub fn normalize(bundle: Bundle, diags: &mut Diagnostics) -> Option<Spec> {
+    let before = diags.error_count();
+    let root = &bundle.doc;
+    let mut parse = Parser {
+        bundle: &bundle,
+        diags,
+    };
+    let info: Option<Info> = match root.get("info") {
+        Some(v) => parse.typed(v, "/info"),
+        None => {
+            parse.error("", "missing the required `info` object");
+            None
+        }
+    };
+    let servers: Vec<Server> = parse.optional(root, "servers").unwrap_or_default();
+    let tags: Vec<Tag> = parse.optional(root, "tags").unwrap_or_default();
+    let security: Option<Vec<SecurityRequirement>> = parse.optional(root, "security");
+    let mut paths = Paths::default();
+    if let Some(map) = root.get("paths").and_then(Value::as_object) {
+        for (path, item) in map {
+            let pointer = format!("/paths/{}", escape(path));
+            if path.starts_with("x-") {
+                continue;
+            }
+            if !path.starts_with('/') {
+                parse.error(&pointer, format!("path `{path}` does not start with `/`"));
+            }
+            if let Some(item) = parse.typed::<PathItem>(item, &pointer) {
+                paths.paths.insert(path.clone(), ReferenceOr::Item(item));
+            }
+        }
+    }
+    let mut components = Components::default();
+    if let Some(map) = root.get("components").and_then(Value::as_object) {
+        parse.section(map, "schemas", &mut components.schemas);
+        parse.section(map, "responses", &mut components.responses);
+        parse.section(map, "parameters", &mut components.parameters);
+        parse.section(map, "requestBodies", &mut components.request_bodies);
+        parse.section(map, "headers", &mut components.headers);
+        parse.section(map, "securitySchemes", &mut components.security_schemes);
+        parse.section(map, "examples", &mut components.examples);
+    }
+    let extensions = root
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| k.starts_with("x-"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let info = info?;
+    if diags.error_count() > before {
+        return None;
+    }
+    let doc = OpenAPI {
+        openapi: root
+            .get("openapi")
+            .and_then(Value::as_str)
+            .unwrap_or("3.0.3")
+            .to_string(),
+        info,
+        servers,
+        paths,
+        components: Some(components),
+        security,
+        tags,
+        external_docs: None,
+        extensions,
+    };
+    let spec = Spec { doc, bundle };
+    spec.check(diags);
+    (diags.error_count() == before).then_some(spec)
+}
+
+struct Parser<'a> {
+    bundle: &'a Bundle,
+    diags: &'a mut Diagnostics,
+}
+
+impl Parser<'_> {
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        let location = self.bundle.locate(pointer);
+        self.diags.error(location, message);
+    }
+
+    fn typed<T: DeserializeOwned>(&mut self, value: &Value, pointer: &str) -> Option<T> {
+        match serde_path_to_error::deserialize::<_, T>(value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let mut at = pointer.to_string();
+                for segment in e.path().iter() {
+                    use serde_path_to_error::Segment;
+                    match segment {
+                        Segment::Seq { index } => at.push_str(&format!("/{index}")),
+                        Segment::Map { key } => at.push_str(&format!("/{}", escape(key))),
+                        Segment::Enum { .. } | Segment::Unknown => {}
+                    }
+                }
+                let inner = e.into_inner().to_string();
+                let message = if inner.contains("untagged enum") {
+                    "not a valid object of the kind expected here (a `$ref` or the object itself); check its keys and value types".to_string()
+                } else {
+                    inner
+                };
+                self.error(&at, message);
+                None
+            }
+        }
+    }
+
+    fn optional<T: DeserializeOwned>(&mut self, root: &Value, key: &str) -> Option<T> {
+        root.get(key)
+            .filter(|v| !v.is_null())
+            .and_then(|v| self.typed(v, &format!("/{key}")))
+    }
+
+    fn section<T: DeserializeOwned>(
+        &mut self,
+        components: &serde_json::Map<String, Value>,
+        section: &str,
+        out: &mut IndexMap<String, ReferenceOr<T>>,
+    ) {
+        let Some(entries) = components.get(section).and_then(Value::as_object) else {
+            return;
+        };
+        for (name, value) in entries {
+            let pointer = format!("/components/{section}/{}", escape(name));
+            if let Some(v) = self.typed(value, &pointer) {
+                out.insert(name.clone(), v);
+            }
+        }
+    }
+}
+
+/// How many `$ref`s in a row are followed before a chain is called a cycle.
+const MAX_REF_CHAIN: usize = 64;
+
+impl Spec {
+    fn components(&self) -> Option<&Components> {
+        self.doc.components.as_ref()
+    }
+
+    /// Locates a pointer of the bundle in the user's files.
+    pub fn locate(&self, pointer: &str) -> Location {
+        self.bundle.locate(pointer)
+    }
+
+    /// Follows a schema reference to the schema and, when it is a component, its name.
+    pub fn schema<'a>(
+        &'a self,
+        schema: &'a ReferenceOr<Schema>,
+    ) -> Result<(&'a Schema, Option<&'a str>), String> {
+        let mut current = schema;
+        let mut name = None;
+        for _ in 0..MAX_REF_CHAIN {
+            match current {
+                ReferenceOr::Item(s) => return Ok((s, name)),
+                ReferenceOr::Reference { reference } => {
+                    let n = component_name(reference, "schemas")?;
+                    current = self
+                        .components()
+                        .and_then(|c| c.schemas.get(n.as_str()))
+                        .ok_or_else(|| format!("schema `{reference}` does not exist"))?;
+                    name = self
+                        .components()
+                        .and_then(|c| c.schemas.get_key_value(n.as_str()))
+                        .map(|(k, _)| k.as_str());
+                }
+            }
+        }
+        Err("schema references form a cycle with no schema in it".into())
+    }
+
+    /// Follows a `$ref` string to the schema it names.
+    pub fn schema_by_ref(&self, reference: &str) -> Result<&Schema, String> {
+        let name = component_name(reference, "schemas")?;
+        let schema = self
+            .components()
+            .and_then(|c| c.schemas.get(name.as_str()))
+            .ok_or_else(|| format!("schema `{reference}` does not exist"))?;
+        self.schema(schema).map(|(s, _)| s)
+    }
+
+    /// Follows references of any component kind to the object.
+    pub fn resolve<'a, T>(
+        &'a self,
+        item: &'a ReferenceOr<T>,
+        section: &str,
+        pick: impl Fn(&Components) -> &IndexMap<String, ReferenceOr<T>>,
+    ) -> Result<&'a T, String> {
+        let mut current = item;
+        for _ in 0..MAX_REF_CHAIN {
+            match current {
+                ReferenceOr::Item(t) => return Ok(t),
+                ReferenceOr::Reference { reference } => {
+                    let n = component_name(reference, section)?;
+                    current = self
+                        .components()
+                        .and_then(|c| pick(c).get(n.as_str()))
+                        .ok_or_else(|| format!("`{reference}` does not exist"))?;
+                }
+            }
+        }
+        Err("references form a cycle with no object in it".into())
+    }
+
+    /// Follows a parameter reference.
+    pub fn parameter<'a>(&'a self, p: &'a ReferenceOr<Parameter>) -> Result<&'a Parameter, String> {
+        self.resolve(p, "parameters", |c| &c.parameters)
+    }
+
+    /// Follows a request body reference.
+    pub fn request_body<'a>(
+        &'a self,
+        b: &'a ReferenceOr<RequestBody>,
+    ) -> Result<&'a RequestBody, String> {
+        self.resolve(b, "requestBodies", |c| &c.request_bodies)
+    }
+
+    /// Follows a response reference.
+    pub fn response<'a>(&'a self, r: &'a ReferenceOr<Response>) -> Result<&'a Response, String> {
+        self.resolve(r, "responses", |c| &c.responses)
+    }
+
+    /// Follows a header reference.
+    pub fn header<'a>(&'a self, h: &'a ReferenceOr<Header>) -> Result<&'a Header, String> {
+        self.resolve(h, "headers", |c| &c.headers)
+    }
+
+    /// Follows a security scheme reference.
+    pub fn security_scheme<'a>(
+        &'a self,
+        s: &'a ReferenceOr<SecurityScheme>,
+    ) -> Result<&'a SecurityScheme, String> {
+        self.resolve(s, "securitySchemes", |c| &c.security_schemes)
+    }
+
+    /// Checks what deserialization cannot: references that point nowhere or in circles, and
+    /// path templates that disagree with their parameters.
+    fn check(&self, diags: &mut Diagnostics) {
+        if let Some(c) = self.components() {
+            for (name, s) in &c.schemas {
+                if let Err(e) = self.schema(s) {
+                    diags.error(self.locate(&format!("/components/schemas/{}", escape(name))), e);
+                }
+            }
+        }
+        for (path, item) in self.doc.paths.paths.iter() {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            let path_pointer = format!("/paths/{}", escape(path));
+            let template: BTreeSet<String> = crate::ir::path::template_params(path)
+                .into_iter()
+                .collect();
+            for (method, op) in item.iter() {
+                let pointer = format!("{path_pointer}/{method}");
+                let mut declared = BTreeSet::new();
+                for (i, p) in item.parameters.iter().chain(op.parameters.iter()).enumerate() {
+                    match self.parameter(p) {
+                        Ok(Parameter::Path { parameter_data, .. }) => {
+                            declared.insert(parameter_data.name.clone());
+                        }
+                        Ok(_) => {}
+                        Err(e) => diags.error(
+                            self.locate(&format!("{pointer}/parameters/{i}")),
+                            e,
+                        ),
+                    }
+                }
+                for missing in template.difference(&declared) {
+                    diags.warning(
+                        self.locate(&pointer),
+                        format!("path parameter `{missing}` of `{path}` is not declared; it is taken as a required string"),
+                    );
+                }
+                for extra in declared.difference(&template) {
+                    diags.warning(
+                        self.locate(&pointer),
+                        format!("path parameter `{extra}` does not appear in `{path}`; it is ignored"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The component name a local `$ref` points at, checking its section.
+fn component_name(reference: &str, section: &str) -> Result<String, String> {
+    let prefix = format!("#/components/{section}/");
+    reference
+        .strip_prefix(&prefix)
+        .map(crate::load::unescape)
+        .ok_or_else(|| format!("`{reference}` does not point into `components/{section}`"))
+}
