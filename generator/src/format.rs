@@ -13,6 +13,32 @@ pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, syn::Error
         out.push('\n');
     }
     out.push_str("//!\n");
-    out.push_str(&body);
+    out.push_str(&space_items(&body));
     Ok(out)
+}
+
+/// Puts a blank line between top-level items, which `prettyplease` writes back to back.
+///
+/// An item ends at a line in column 0 that closes a block or ends a statement; the next line in
+/// column 0 starts another item (its attributes and doc comments included). Runs of `use` lines
+/// stay together.
+fn space_items(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in source.lines() {
+        if let Some(prev) = previous {
+            let prev_ends_item = (prev.starts_with('}')
+                || prev.ends_with(';') && !prev.starts_with(' '))
+                && !prev.starts_with(' ');
+            let starts_item = !line.starts_with(' ') && !line.starts_with('}') && !line.is_empty();
+            let both_use = prev.starts_with("use ") && line.starts_with("use ");
+            if prev_ends_item && starts_item && !both_use {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }

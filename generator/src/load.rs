@@ -96,7 +96,13 @@ pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Bundle> {
                 .map(|m| m.keys().cloned().collect())
                 .unwrap_or_default();
             for name in names {
-                bundler.import(root, section, &name, &Location::new(root.clone(), ""), diags);
+                bundler.import(
+                    root,
+                    section,
+                    &name,
+                    &Location::new(root.clone(), ""),
+                    diags,
+                );
             }
         }
     }
@@ -226,8 +232,10 @@ impl Bundler {
         taken.insert(slot.clone());
         self.slots.insert(key, slot.clone());
         let bundle_pointer = format!("/components/{section}/{}", escape(&slot));
-        self.origins
-            .push((bundle_pointer, Location::new(file.to_string(), pointer.clone())));
+        self.origins.push((
+            bundle_pointer,
+            Location::new(file.to_string(), pointer.clone()),
+        ));
         // Reserve the position so that the order of components follows first use.
         self.components
             .entry(section.to_string())
@@ -242,7 +250,13 @@ impl Bundler {
     }
 
     /// Rewrites every `$ref` inside `value` (which sits at `pointer` in `file`).
-    fn rewrite(&mut self, value: Value, file: &str, pointer: &str, diags: &mut Diagnostics) -> Value {
+    fn rewrite(
+        &mut self,
+        value: Value,
+        file: &str,
+        pointer: &str,
+        diags: &mut Diagnostics,
+    ) -> Value {
         match value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
@@ -363,7 +377,10 @@ impl Bundler {
             };
             let Value::Object(mut item) = item else {
                 if !item.is_null() {
-                    diags.error(Location::new(root, pointer), "a path item must be a mapping");
+                    diags.error(
+                        Location::new(root, pointer),
+                        "a path item must be a mapping",
+                    );
                 }
                 continue;
             };
@@ -388,10 +405,14 @@ impl Bundler {
                         if existing.contains_key(&k) && METHODS.contains(&k.as_str()) {
                             diags.error(
                                 Location::new(root, child),
-                                format!("operation `{} {path}` is defined in two documents", k.to_uppercase()),
+                                format!(
+                                    "operation `{} {path}` is defined in two documents",
+                                    k.to_uppercase()
+                                ),
                             );
                         } else if !existing.contains_key(&k) {
-                            self.origins.push((child.clone(), Location::new(root, child)));
+                            self.origins
+                                .push((child.clone(), Location::new(root, child)));
                             existing.insert(k, v);
                         }
                     }
@@ -410,7 +431,10 @@ impl Bundler {
                 .cloned()
         };
         let mut doc = Map::new();
-        doc.insert("openapi".into(), first_with("openapi").unwrap_or(Value::Null));
+        doc.insert(
+            "openapi".into(),
+            first_with("openapi").unwrap_or(Value::Null),
+        );
         if let Some(info) = first_with("info") {
             doc.insert("info".into(), info);
         }
@@ -460,7 +484,9 @@ enum RefSite {
     PathItem,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Splits a `$ref` into (file, fragment pointer), the file resolved against `base`.
 fn split_ref(reference: &str, base: &str) -> Result<(String, String), String> {
@@ -473,7 +499,9 @@ fn split_ref(reference: &str, base: &str) -> Result<(String, String), String> {
     }
     let fragment = percent_decode(fragment);
     if !fragment.is_empty() && !fragment.starts_with('/') {
-        return Err(format!("$ref `{reference}` has a fragment that is not a JSON pointer"));
+        return Err(format!(
+            "$ref `{reference}` has a fragment that is not a JSON pointer"
+        ));
     }
     let file = if file_part.is_empty() {
         base.to_string()
@@ -623,42 +651,58 @@ impl PositionIndex {
     }
 
     fn find(&self, pointer: &str) -> Option<(usize, usize)> {
-        let mut line = 0usize;
-        let mut parent_indent: Option<usize> = None;
-        let mut found = None;
+        // (line index, indent) of the value found so far; `None` stands for the document.
+        let mut parent: Option<(usize, usize)> = None;
         for segment in pointer.split('/').skip(1).map(unescape) {
-            let mut index = segment.parse::<usize>().ok();
-            let mut hit = None;
-            let mut i = if found.is_some() { line + 1 } else { 0 };
-            while i < self.lines.len() {
-                let (indent, text) = &self.lines[i];
-                if text.is_empty() || text.starts_with('#') {
-                    i += 1;
-                    continue;
-                }
-                if parent_indent.is_some_and(|p| *indent <= p) && found.is_some() && !text.starts_with('-') {
-                    break;
-                }
-                if let Some(n) = index.as_mut() {
-                    if text.starts_with("- ") || text == "-" {
-                        if *n == 0 {
-                            hit = Some((i, *indent));
-                            break;
-                        }
-                        *n -= 1;
-                    }
-                } else if key_matches(text, &segment) {
-                    hit = Some((i, *indent));
-                    break;
-                }
-                i += 1;
-            }
-            let (l, indent) = hit?;
-            line = l;
-            parent_indent = Some(indent);
-            found = Some((l + 1, indent + 1));
+            let children = self.children(parent);
+            let hit = children
+                .iter()
+                .find(|(i, _)| key_matches(&self.lines[*i].1, &segment))
+                .or_else(|| {
+                    let index = segment.parse::<usize>().ok()?;
+                    children
+                        .iter()
+                        .filter(|(i, _)| self.lines[*i].1.starts_with('-'))
+                        .nth(index)
+                })
+                .copied();
+            parent = Some(hit?);
         }
-        found
+        parent.map(|(line, indent)| (line + 1, indent + 1))
+    }
+
+    /// The lines that start the direct children of the value at `parent`.
+    fn children(&self, parent: Option<(usize, usize)>) -> Vec<(usize, usize)> {
+        let (start, parent_indent) = match parent {
+            Some((line, indent)) => (line + 1, Some(indent)),
+            None => (0, None),
+        };
+        // A list item's own mapping starts on its `- ` line.
+        let mut out = Vec::new();
+        if let Some((line, indent)) = parent {
+            let text = &self.lines[line].1;
+            if let Some(rest) = text.strip_prefix("- ") {
+                if rest.contains(':') {
+                    out.push((line, indent + 2));
+                }
+            }
+        }
+        let mut child_indent = None;
+        for i in start..self.lines.len() {
+            let (indent, text) = &self.lines[i];
+            if text.is_empty() || text.starts_with('#') {
+                continue;
+            }
+            let list_at_same = parent_indent == Some(*indent) && text.starts_with('-');
+            if parent_indent.is_some_and(|p| *indent < p || (*indent == p && !list_at_same)) {
+                break;
+            }
+            let ci = *child_indent.get_or_insert(*indent);
+            if *indent == ci {
+                out.push((i, *indent));
+            }
+        }
+        out
     }
 }
 
@@ -697,7 +741,18 @@ mod tests {
         let text = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n";
         let index = PositionIndex::new(text);
         assert_eq!(index.find("/paths/~1a/get"), Some((4, 5)));
-        assert_eq!(index.find("/paths/~1a/get/responses/200/description"), Some((7, 11)));
+        assert_eq!(
+            index.find("/paths/~1a/get/responses/200/description"),
+            Some((7, 11))
+        );
         assert_eq!(index.find("/paths/~1b"), None);
+        let text = "paths:\n  /a:\n    get:\n      parameters:\n        - name: x\n          in: query\n        - name: y\n          in: path\n";
+        let index = PositionIndex::new(text);
+        assert_eq!(index.find("/paths/~1a/get/parameters/1"), Some((7, 9)));
+        assert_eq!(index.find("/paths/~1a/get/parameters/1/in"), Some((8, 11)));
+        assert_eq!(
+            index.find("/paths/~1a/get/parameters/0/name"),
+            Some((5, 11))
+        );
     }
 }

@@ -68,7 +68,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     .filter(|n| !n.is_empty() && n != "." && n != "..")
                     .context("cannot derive a crate name from --out; pass --crate-name")?,
             };
-            let crate_name = crate_name.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_', "-");
+            let crate_name = crate_name.replace(
+                |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_',
+                "-",
+            );
             let source_label = specs
                 .iter()
                 .map(|p| p.display().to_string())

@@ -270,7 +270,10 @@ impl Spec {
         if let Some(c) = self.components() {
             for (name, s) in &c.schemas {
                 if let Err(e) = self.schema(s) {
-                    diags.error(self.locate(&format!("/components/schemas/{}", escape(name))), e);
+                    diags.error(
+                        self.locate(&format!("/components/schemas/{}", escape(name))),
+                        e,
+                    );
                 }
             }
         }
@@ -279,22 +282,23 @@ impl Spec {
                 continue;
             };
             let path_pointer = format!("/paths/{}", escape(path));
-            let template: BTreeSet<String> = crate::ir::path::template_params(path)
-                .into_iter()
-                .collect();
+            let template: BTreeSet<String> =
+                crate::ir::path::template_params(path).into_iter().collect();
             for (method, op) in item.iter() {
                 let pointer = format!("{path_pointer}/{method}");
                 let mut declared = BTreeSet::new();
-                for (i, p) in item.parameters.iter().chain(op.parameters.iter()).enumerate() {
+                for (i, p) in item
+                    .parameters
+                    .iter()
+                    .chain(op.parameters.iter())
+                    .enumerate()
+                {
                     match self.parameter(p) {
                         Ok(Parameter::Path { parameter_data, .. }) => {
                             declared.insert(parameter_data.name.clone());
                         }
                         Ok(_) => {}
-                        Err(e) => diags.error(
-                            self.locate(&format!("{pointer}/parameters/{i}")),
-                            e,
-                        ),
+                        Err(e) => diags.error(self.locate(&format!("{pointer}/parameters/{i}")), e),
                     }
                 }
                 for missing in template.difference(&declared) {
@@ -306,7 +310,9 @@ impl Spec {
                 for extra in declared.difference(&template) {
                     diags.warning(
                         self.locate(&pointer),
-                        format!("path parameter `{extra}` does not appear in `{path}`; it is ignored"),
+                        format!(
+                            "path parameter `{extra}` does not appear in `{path}`; it is ignored"
+                        ),
                     );
                 }
             }

@@ -64,7 +64,10 @@ pub fn sanitize(text: &str) -> String {
                 out.push("```".into());
                 indented = false;
             }
-            let marker: String = trimmed.chars().take_while(|c| *c == '`' || *c == '~').collect();
+            let marker: String = trimmed
+                .chars()
+                .take_while(|c| *c == '`' || *c == '~')
+                .collect();
             // Every code block becomes `text`: vendor snippets are never valid doctests.
             out.push("```text".into());
             fence = Some(marker);
@@ -122,7 +125,9 @@ fn escape_prose(line: &str) -> String {
                 '>' => out.push_str("&gt;"),
                 '[' => out.push_str("\\["),
                 ']' => out.push_str("\\]"),
-                '&' if !rest.starts_with("&lt;") && !rest.starts_with("&gt;") => out.push_str("&amp;"),
+                '&' if !rest.starts_with("&lt;") && !rest.starts_with("&gt;") => {
+                    out.push_str("&amp;")
+                }
                 _ => out.push(c),
             }
         } else {
@@ -139,14 +144,23 @@ mod tests {
 
     #[test]
     fn code_blocks_become_text() {
-        assert_eq!(sanitize("Use:\n```\nlet x = ;\n```"), "Use:\n```text\nlet x = ;\n```");
+        assert_eq!(
+            sanitize("Use:\n```\nlet x = ;\n```"),
+            "Use:\n```text\nlet x = ;\n```"
+        );
         assert_eq!(sanitize("Use:\n```rust\nfn\n"), "Use:\n```text\nfn\n```");
-        assert_eq!(sanitize("Call\n\n    curl -X GET\nthen"), "Call\n\n```text\ncurl -X GET\n```\nthen");
+        assert_eq!(
+            sanitize("Call\n\n    curl -X GET\nthen"),
+            "Call\n\n```text\ncurl -X GET\n```\nthen"
+        );
     }
 
     #[test]
     fn html_links_and_urls_are_escaped() {
-        assert_eq!(sanitize("a <b>bold</b> [x] */"), "a &lt;b&gt;bold&lt;/b&gt; \\[x\\] */");
+        assert_eq!(
+            sanitize("a <b>bold</b> [x] */"),
+            "a &lt;b&gt;bold&lt;/b&gt; \\[x\\] */"
+        );
         assert_eq!(sanitize("see https://x.io/a."), "see <https://x.io/a>.");
         assert_eq!(sanitize("`<T>` stays"), "`<T>` stays");
         assert_eq!(sanitize("R&D"), "R&amp;D");

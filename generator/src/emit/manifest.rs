@@ -24,11 +24,23 @@ fn dependencies(api: &Api) -> Vec<Dependency> {
     };
     let rt = api.runtime;
     add(rt.base64, "base64", "\"0.22\"");
-    add(rt.chrono, "chrono", "{ version = \"0.4.38\", default-features = false, features = [\"serde\", \"std\"] }");
+    add(
+        rt.chrono,
+        "chrono",
+        "{ version = \"0.4.38\", default-features = false, features = [\"serde\", \"std\"] }",
+    );
     add(rt.regex, "regex", "\"1\"");
-    add(true, "serde", "{ version = \"1\", features = [\"derive\"] }");
+    add(
+        true,
+        "serde",
+        "{ version = \"1\", features = [\"derive\"] }",
+    );
     add(true, "serde_json", "\"1\"");
-    add(rt.uuid, "uuid", "{ version = \"1\", features = [\"serde\"] }");
+    add(
+        rt.uuid,
+        "uuid",
+        "{ version = \"1\", features = [\"serde\"] }",
+    );
     deps
 }
 
@@ -49,7 +61,11 @@ fn render(name: &str, source: &str, ctx: minijinja::Value) -> Result<String, Str
 fn crate_version(api: &Api) -> String {
     let v = api.version.trim().trim_start_matches('v');
     let parts: Vec<&str> = v.split('.').collect();
-    if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
         v.to_string()
     } else {
         "0.1.0".to_string()

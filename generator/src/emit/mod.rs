@@ -24,10 +24,16 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
     let mut out = Output::default();
     let rust = |tokens: TokenStream| format::rust_file(&header, tokens).map_err(|e| e.to_string());
     out.files.insert("src/lib.rs".into(), rust(lib_rs(api))?);
-    out.files.insert("src/models.rs".into(), rust(models::models(api))?);
-    out.files.insert("src/support.rs".into(), rust(support::support(api))?);
-    out.files.insert("Cargo.toml".into(), manifest::cargo_toml(api, &header)?);
-    out.files.insert("README.md".into(), manifest::readme(api, &header, &config.source_label)?);
+    out.files
+        .insert("src/models.rs".into(), rust(models::models(api))?);
+    out.files
+        .insert("src/support.rs".into(), rust(support::support(api))?);
+    out.files
+        .insert("Cargo.toml".into(), manifest::cargo_toml(api, &header)?);
+    out.files.insert(
+        "README.md".into(),
+        manifest::readme(api, &header, &config.source_label)?,
+    );
     Ok(out)
 }
 

@@ -27,7 +27,11 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
             "Request shape of [`{}`]: the same object without the fields only the server sends (readOnly).",
             api.ty(of).name
         );
-        doc = if doc.is_empty() { note } else { format!("{doc}\n\n{note}") };
+        doc = if doc.is_empty() {
+            note
+        } else {
+            format!("{doc}\n\n{note}")
+        };
     }
     let doc = doc_attrs(Some(&doc));
     match &t.kind {
@@ -70,7 +74,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream) -> TokenStre
             quote! {
                 #[doc = " Members not described by the spec."]
                 #[serde(flatten)]
-                pub #field: ::std::collections::BTreeMap<::std::string::String, #ty>,
+                pub #field: ::std::collections::BTreeMap<String, #ty>,
             }
         }
         _ => TokenStream::new(),
@@ -82,8 +86,16 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream) -> TokenStre
     let has_secret = s.fields.iter().any(|f| f.secret);
     let all_optional = s.fields.iter().all(|f| !f.required);
     let debug_derive = if has_secret { quote!() } else { quote!(Debug,) };
-    let default_derive = if all_optional { quote!(Default,) } else { quote!() };
-    let debug_impl = if has_secret { redacted_debug(t, s, &extra_name) } else { TokenStream::new() };
+    let default_derive = if all_optional {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let debug_impl = if has_secret {
+        redacted_debug(t, s, &extra_name)
+    } else {
+        TokenStream::new()
+    };
     let checks = s.fields.iter().map(field_checks);
     let extra_check = match &s.additional {
         Additional::Kept(ty) if needs_validation(ty) => {
@@ -109,7 +121,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream) -> TokenStre
 
         impl Validate for #name {
             #[allow(unused_variables)]
-            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
+            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
                 #(#checks)*
                 #extra_check
             }
@@ -130,11 +142,11 @@ fn extra_field_name(s: &Struct) -> String {
 /// The Rust type of a field, with the `Option`s that optional and nullable add.
 fn field_type(api: &Api, f: &Field) -> TokenStream {
     let inner = rust_type(api, &f.ty);
-    let inner = if f.boxed { quote!(::std::boxed::Box<#inner>) } else { inner };
+    let inner = if f.boxed { quote!(Box<#inner>) } else { inner };
     match (f.required, f.nullable) {
         (true, false) => inner,
-        (true, true) | (false, false) => quote!(::std::option::Option<#inner>),
-        (false, true) => quote!(::std::option::Option<::std::option::Option<#inner>>),
+        (true, true) | (false, false) => quote!(Option<#inner>),
+        (false, true) => quote!(Option<Option<#inner>>),
     }
 }
 
@@ -144,7 +156,11 @@ fn field_def(api: &Api, f: &Field) -> TokenStream {
     let mut doc = f.doc.clone().unwrap_or_default();
     if let Some(default) = &f.default {
         let note = format!("The server assumes `{default}` when this is absent.");
-        doc = if doc.is_empty() { note } else { format!("{doc}\n\n{note}") };
+        doc = if doc.is_empty() {
+            note
+        } else {
+            format!("{doc}\n\n{note}")
+        };
     }
     let doc = doc_attrs(Some(&doc));
     let rename = (f.name.rust != f.name.wire).then(|| {
@@ -155,9 +171,13 @@ fn field_def(api: &Api, f: &Field) -> TokenStream {
         (true, false) => rename.map(|r| quote!(#[serde(#r)])),
         // Required but nullable: always sent, `null` when `None`.
         (true, true) => Some(quote!(#[serde(#rename default)])),
-        (false, false) => Some(quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")])),
+        (false, false) => {
+            Some(quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]))
+        }
         // Optional and nullable: absent (`None`), `null` (`Some(None)`) and a value stay distinct.
-        (false, true) => Some(quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "crate::support::nullable")])),
+        (false, true) => Some(
+            quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::support::nullable")]),
+        ),
     };
     quote! {
         #doc
@@ -182,23 +202,32 @@ fn field_checks(f: &Field) -> TokenStream {
     };
     match (f.required, f.nullable) {
         (true, false) => quote! {{ let value = &self.#name; #body }},
-        (true, true) | (false, false) => quote! { if let ::std::option::Option::Some(value) = &self.#name { #body } },
-        (false, true) => quote! { if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &self.#name { #body } },
+        (true, true) | (false, false) => quote! { if let Some(value) = &self.#name { #body } },
+        (false, true) => quote! { if let Some(Some(value)) = &self.#name { #body } },
     }
 }
 
 /// Constraint checks of a value (`value` is a reference to it, `path` a `&str` expression).
-pub fn value_checks(ty: &TypeRef, c: &Constraints, value: TokenStream, path: TokenStream) -> TokenStream {
+pub fn value_checks(
+    ty: &TypeRef,
+    c: &Constraints,
+    value: TokenStream,
+    path: TokenStream,
+) -> TokenStream {
     let mut out = TokenStream::new();
-    let report = |rule: &str, message: String| {
-        quote!(errors.push(ValidationError::new(#path, #rule, #message));)
-    };
+    let report = |rule: &str, message: String| quote!(errors.push(ValidationError::new(#path, #rule, #message)););
     if let Some(min) = c.min_length {
-        let r = report("minLength", format!("must be at least {min} characters long"));
+        let r = report(
+            "minLength",
+            format!("must be at least {min} characters long"),
+        );
         out.extend(quote!(if #value.chars().count() < #min { #r }));
     }
     if let Some(max) = c.max_length {
-        let r = report("maxLength", format!("must be at most {max} characters long"));
+        let r = report(
+            "maxLength",
+            format!("must be at most {max} characters long"),
+        );
         out.extend(quote!(if #value.chars().count() > #max { #r }));
     }
     if let Some(pattern) = &c.pattern {
@@ -214,13 +243,21 @@ pub fn value_checks(ty: &TypeRef, c: &Constraints, value: TokenStream, path: Tok
     };
     if let Some((min, exclusive)) = c.minimum {
         let (v, lit) = number(min);
-        let (cmp, word) = if exclusive { (quote!(<=), "greater than") } else { (quote!(<), "at least") };
+        let (cmp, word) = if exclusive {
+            (quote!(<=), "greater than")
+        } else {
+            (quote!(<), "at least")
+        };
         let r = report("minimum", format!("must be {word} {min}"));
         out.extend(quote!(if #v #cmp #lit { #r }));
     }
     if let Some((max, exclusive)) = c.maximum {
         let (v, lit) = number(max);
-        let (cmp, word) = if exclusive { (quote!(>=), "less than") } else { (quote!(>), "at most") };
+        let (cmp, word) = if exclusive {
+            (quote!(>=), "less than")
+        } else {
+            (quote!(>), "at most")
+        };
         let r = report("maximum", format!("must be {word} {max}"));
         out.extend(quote!(if #v #cmp #lit { #r }));
     }
@@ -240,7 +277,7 @@ pub fn value_checks(ty: &TypeRef, c: &Constraints, value: TokenStream, path: Tok
         let inner = value_checks(item_ty, items, quote!(item), quote!(&item_path));
         if !inner.is_empty() {
             let bind = if nullable {
-                quote!(let ::std::option::Option::Some(item) = item else { continue; };)
+                quote!(let Some(item) = item else { continue; };)
             } else {
                 TokenStream::new()
             };
@@ -311,7 +348,7 @@ fn string_enum(t: &TypeDef, values: &[EnumValue], doc: TokenStream) -> TokenStre
         pub enum #name {
             #(#variants)*
             #[doc = " A value this version of the crate does not know, kept as it was received."]
-            Unknown(::std::string::String),
+            Unknown(String),
         }
 
         impl #name {
@@ -327,7 +364,7 @@ fn string_enum(t: &TypeDef, values: &[EnumValue], doc: TokenStream) -> TokenStre
             }
         }
 
-        impl ::std::convert::From<&str> for #name {
+        impl From<&str> for #name {
             fn from(value: &str) -> Self {
                 match value {
                     #(#wires => Self::#idents,)*
@@ -343,20 +380,20 @@ fn string_enum(t: &TypeDef, values: &[EnumValue], doc: TokenStream) -> TokenStre
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value.as_ref()))
+                Ok(Self::from(value.as_ref()))
             }
         }
 
         impl Validate for #name {
-            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
+            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
                 if let Self::Unknown(value) = self {
                     errors.push(ValidationError::new(path, "enum", format!("`{value}` is not one of {:?}", Self::VALUES)));
                 }
@@ -373,7 +410,10 @@ fn int_enum(t: &TypeDef, values: &[IntValue], doc: TokenStream) -> TokenStream {
         let doc = variant_doc(v.doc.as_deref(), &format!("`{}`", v.value));
         quote!(#doc #variant,)
     });
-    let numbers: Vec<Literal> = values.iter().map(|v| Literal::i64_unsuffixed(v.value)).collect();
+    let numbers: Vec<Literal> = values
+        .iter()
+        .map(|v| Literal::i64_unsuffixed(v.value))
+        .collect();
     let idents: Vec<_> = values.iter().map(|v| ident(&v.name)).collect();
     quote! {
         #doc
@@ -397,7 +437,7 @@ fn int_enum(t: &TypeDef, values: &[IntValue], doc: TokenStream) -> TokenStream {
             }
         }
 
-        impl ::std::convert::From<i64> for #name {
+        impl From<i64> for #name {
             fn from(value: i64) -> Self {
                 match value {
                     #(#numbers => Self::#idents,)*
@@ -413,19 +453,19 @@ fn int_enum(t: &TypeDef, values: &[IntValue], doc: TokenStream) -> TokenStream {
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_i64(self.value())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
 
         impl Validate for #name {
-            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
+            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
                 if let Self::Unknown(value) = self {
                     errors.push(ValidationError::new(path, "enum", format!("`{value}` is not one of {:?}", Self::VALUES)));
                 }
@@ -456,7 +496,7 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);
         let ty = rust_type(api, &v.ty);
-        let ty = if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty };
+        let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
         quote!(#variant(#ty),)
     });
     let validate_arms = u.variants.iter().map(|v| {
@@ -470,7 +510,7 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
     let validate = quote! {
         impl Validate for #name {
             #[allow(unused_variables)]
-            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
+            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
                 match self {
                     #(#validate_arms)*
                 }
@@ -498,7 +538,7 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use ::serde::ser::Error as _;
                 let (tag, value) = match self {
                     #(Self::#idents(value) => (#tags, ::serde_json::to_value(value)),)*
@@ -512,7 +552,7 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 use ::serde::de::Error as _;
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value
@@ -522,7 +562,7 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
                     .to_owned();
                 match tag.as_str() {
                     #(#tags => ::serde_json::from_value(value).map(Self::#idents).map_err(D::Error::custom),)*
-                    other => ::std::result::Result::Err(D::Error::custom(format!(
+                    other => Err(D::Error::custom(format!(
                         "unknown {} `{}`, expected one of {:?}", #property, other, [#(#tags),*]
                     ))),
                 }

@@ -10,17 +10,17 @@ pub fn support(api: &Api) -> TokenStream {
     let chrono = api.runtime.chrono.then(|| {
         quote! {
             impl Validate for ::chrono::NaiveDate {
-                fn validate_into(&self, _: &str, _: &mut ::std::vec::Vec<ValidationError>) {}
+                fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
             }
             impl Validate for ::chrono::DateTime<::chrono::Utc> {
-                fn validate_into(&self, _: &str, _: &mut ::std::vec::Vec<ValidationError>) {}
+                fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
             }
         }
     });
     let uuid = api.runtime.uuid.then(|| {
         quote! {
             impl Validate for ::uuid::Uuid {
-                fn validate_into(&self, _: &str, _: &mut ::std::vec::Vec<ValidationError>) {}
+                fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
             }
         }
     });
@@ -34,11 +34,11 @@ pub fn support(api: &Api) -> TokenStream {
             pub fn matches_pattern(pattern: &'static str, value: &str) -> bool {
                 use ::std::collections::HashMap;
                 use ::std::sync::{Mutex, OnceLock};
-                static CACHE: OnceLock<Mutex<HashMap<&'static str, ::std::option::Option<::regex::Regex>>>> = OnceLock::new();
+                static CACHE: OnceLock<Mutex<HashMap<&'static str, Option<::regex::Regex>>>> = OnceLock::new();
                 let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
                 let mut cache = match cache.lock() {
-                    ::std::result::Result::Ok(guard) => guard,
-                    ::std::result::Result::Err(poisoned) => poisoned.into_inner(),
+                    Ok(guard) => guard,
+                    Err(poisoned) => poisoned.into_inner(),
                 };
                 let regex = cache
                     .entry(pattern)
@@ -48,27 +48,36 @@ pub fn support(api: &Api) -> TokenStream {
         }
     });
     let primitives = [
-        quote!(bool), quote!(i32), quote!(i64), quote!(u32), quote!(u64), quote!(f32), quote!(f64), quote!(u8),
-        quote!(::std::string::String), quote!(::serde_json::Value),
-        quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        quote!(bool),
+        quote!(i32),
+        quote!(i64),
+        quote!(u32),
+        quote!(u64),
+        quote!(f32),
+        quote!(f64),
+        quote!(u8),
+        quote!(String),
+        quote!(::serde_json::Value),
+        quote!(::serde_json::Map<String, ::serde_json::Value>),
     ];
     quote! {
-        use ::std::fmt;
+        use std::collections::BTreeMap;
+        use std::fmt;
 
         #[doc = " One failed check: which field, which rule, and what was wrong."]
         #[derive(Clone, Debug, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct ValidationError {
             #[doc = " Path of the field, with wire names: `owner.emails[2]` (empty for the value itself)."]
-            pub field: ::std::string::String,
+            pub field: String,
             #[doc = " The rule that failed, named as in OpenAPI: `maxLength`, `pattern`, `enum`..."]
-            pub rule: ::std::string::String,
+            pub rule: String,
             #[doc = " What was wrong, in words."]
-            pub message: ::std::string::String,
+            pub message: String,
         }
 
         impl ValidationError {
             #[doc = " A failed check of `rule` on `field`."]
-            pub fn new(field: &str, rule: &str, message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn new(field: &str, rule: &str, message: impl Into<String>) -> Self {
                 ValidationError { field: field.to_owned(), rule: rule.to_owned(), message: message.into() }
             }
         }
@@ -87,7 +96,7 @@ pub fn support(api: &Api) -> TokenStream {
 
         #[doc = " Every failed check of one value."]
         #[derive(Clone, Debug, PartialEq, Eq)]
-        pub struct ValidationErrors(pub ::std::vec::Vec<ValidationError>);
+        pub struct ValidationErrors(pub Vec<ValidationError>);
 
         impl fmt::Display for ValidationErrors {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -97,7 +106,7 @@ pub fn support(api: &Api) -> TokenStream {
                     }
                     fmt::Display::fmt(e, f)?;
                 }
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
 
@@ -106,44 +115,44 @@ pub fn support(api: &Api) -> TokenStream {
         #[doc = " Checks the constraints of the spec (`maxLength`, `pattern`, `minimum`, `enum`...)."]
         pub trait Validate {
             #[doc = " Appends every failed check of `self`, found at `path`, to `errors`."]
-            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>);
+            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>);
 
             #[doc = " Checks `self` and everything it holds; all failures are reported, not only the first."]
-            fn validate(&self) -> ::std::result::Result<(), ValidationErrors> {
-                let mut errors = ::std::vec::Vec::new();
+            fn validate(&self) -> Result<(), ValidationErrors> {
+                let mut errors = Vec::new();
                 self.validate_into("", &mut errors);
                 if errors.is_empty() {
-                    ::std::result::Result::Ok(())
+                    Ok(())
                 } else {
-                    ::std::result::Result::Err(ValidationErrors(errors))
+                    Err(ValidationErrors(errors))
                 }
             }
         }
 
-        impl<T: Validate> Validate for ::std::vec::Vec<T> {
-            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
+        impl<T: Validate> Validate for Vec<T> {
+            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
                 for (index, item) in self.iter().enumerate() {
                     item.validate_into(&join(path, &index.to_string()), errors);
                 }
             }
         }
 
-        impl<T: Validate> Validate for ::std::option::Option<T> {
-            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
-                if let ::std::option::Option::Some(value) = self {
+        impl<T: Validate> Validate for Option<T> {
+            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
+                if let Some(value) = self {
                     value.validate_into(path, errors);
                 }
             }
         }
 
-        impl<T: Validate> Validate for ::std::boxed::Box<T> {
-            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
+        impl<T: Validate> Validate for Box<T> {
+            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
                 (**self).validate_into(path, errors);
             }
         }
 
-        impl<T: Validate> Validate for ::std::collections::BTreeMap<::std::string::String, T> {
-            fn validate_into(&self, path: &str, errors: &mut ::std::vec::Vec<ValidationError>) {
+        impl<T: Validate> Validate for BTreeMap<String, T> {
+            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
                 for (key, value) in self {
                     value.validate_into(&join(path, key), errors);
                 }
@@ -152,14 +161,14 @@ pub fn support(api: &Api) -> TokenStream {
 
         #(
             impl Validate for #primitives {
-                fn validate_into(&self, _: &str, _: &mut ::std::vec::Vec<ValidationError>) {}
+                fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
             }
         )*
         #chrono
         #uuid
 
         #[doc = " `parent.child`, or `parent[3]` for an index."]
-        pub fn join(parent: &str, child: &str) -> ::std::string::String {
+        pub fn join(parent: &str, child: &str) -> String {
             if child.bytes().all(|b| b.is_ascii_digit()) && !child.is_empty() {
                 format!("{parent}[{child}]")
             } else if parent.is_empty() {
@@ -182,12 +191,12 @@ pub fn support(api: &Api) -> TokenStream {
 
         #[doc = " Deserializes an optional nullable field: absent stays `None` (through"]
         #[doc = " `#[serde(default)]`), `null` becomes `Some(None)`, a value `Some(Some(value))`."]
-        pub fn nullable<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+        pub fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
         where
             D: ::serde::Deserializer<'de>,
             T: ::serde::Deserialize<'de>,
         {
-            <::std::option::Option<T> as ::serde::Deserialize>::deserialize(deserializer).map(::std::option::Option::Some)
+            <Option<T> as ::serde::Deserialize>::deserialize(deserializer).map(Some)
         }
 
         #base64
@@ -198,17 +207,17 @@ fn base64_type() -> TokenStream {
     quote! {
         #[doc = " Bytes sent as base64 text (`format: byte`)."]
         #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-        pub struct Base64(pub ::std::vec::Vec<u8>);
+        pub struct Base64(pub Vec<u8>);
 
         impl ::serde::Serialize for Base64 {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use ::base64::Engine as _;
                 serializer.serialize_str(&::base64::engine::general_purpose::STANDARD.encode(&self.0))
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for Base64 {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 use ::base64::Engine as _;
                 let text = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
                 ::base64::engine::general_purpose::STANDARD
@@ -219,7 +228,7 @@ fn base64_type() -> TokenStream {
         }
 
         impl Validate for Base64 {
-            fn validate_into(&self, _: &str, _: &mut ::std::vec::Vec<ValidationError>) {}
+            fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
         }
     }
 }

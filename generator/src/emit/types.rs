@@ -13,8 +13,8 @@ pub fn ident(name: &str) -> Ident {
 /// The Rust type of a type reference, with absolute paths.
 ///
 /// ```text
-/// Vec(Named(User))  →  ::std::vec::Vec<User>
-/// Map(Nullable(I64)) →  ::std::collections::BTreeMap<::std::string::String, ::std::option::Option<i64>>
+/// Vec(Named(User))  →  Vec<User>
+/// Map(Nullable(I64)) →  ::std::collections::BTreeMap<String, Option<i64>>
 /// ```
 pub fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
     match ty {
@@ -25,31 +25,33 @@ pub fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::U64 => quote!(u64),
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
-        TypeRef::String => quote!(::std::string::String),
+        TypeRef::String => quote!(String),
         TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         TypeRef::Uuid => quote!(::uuid::Uuid),
         TypeRef::Base64 => quote!(crate::support::Base64),
-        TypeRef::Binary => quote!(::std::vec::Vec<u8>),
+        TypeRef::Binary => quote!(Vec<u8>),
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::AnyObject => {
-            quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>)
+            quote!(::serde_json::Map<String, ::serde_json::Value>)
         }
         TypeRef::Vec(inner) => {
             let inner = rust_type(api, inner);
-            quote!(::std::vec::Vec<#inner>)
+            quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
             let inner = rust_type(api, inner);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            quote!(::std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Nullable(inner) => {
             let inner = rust_type(api, inner);
-            quote!(::std::option::Option<#inner>)
+            quote!(Option<#inner>)
         }
         TypeRef::Named(id) => {
+            // Modules that use model types glob-import `crate::models`; the names pass keeps
+            // every model name clear of the prelude and of the crate's own items.
             let name = ident(&api.ty(*id).name);
-            quote!(crate::models::#name)
+            quote!(#name)
         }
     }
 }

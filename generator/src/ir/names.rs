@@ -21,12 +21,62 @@ const KEYWORDS: &[&str] = &[
 /// Type names that would shadow the prelude, common std types, or items every generated crate
 /// defines itself. A schema with one of these names gets a suffix.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Self", "Result", "Option", "Some", "None", "Ok", "Err", "Box", "Vec", "String", "Default",
-    "Clone", "Copy", "Debug", "Display", "Send", "Sync", "Sized", "Fn", "FnMut", "FnOnce", "Drop",
-    "Eq", "PartialEq", "Ord", "PartialOrd", "Hash", "Iterator", "IntoIterator", "Into", "From",
-    "ToString", "ToOwned", "AsRef", "AsMut", "Extend", "Unpin", "BTreeMap", "HashMap", "Error",
-    "Client", "ClientBuilder", "Server", "Api", "Validate", "ValidationError", "ValidationErrors",
-    "Value", "Map", "Bytes", "Uuid", "DateTime", "NaiveDate", "Utc", "Credentials", "ApiError",
+    "Self",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Box",
+    "Vec",
+    "String",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Display",
+    "Send",
+    "Sync",
+    "Sized",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Drop",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Hash",
+    "Iterator",
+    "IntoIterator",
+    "Into",
+    "From",
+    "ToString",
+    "ToOwned",
+    "AsRef",
+    "AsMut",
+    "Extend",
+    "Unpin",
+    "BTreeMap",
+    "HashMap",
+    "Error",
+    "Client",
+    "ClientBuilder",
+    "Server",
+    "Api",
+    "Validate",
+    "ValidationError",
+    "ValidationErrors",
+    "Value",
+    "Map",
+    "Bytes",
+    "Uuid",
+    "DateTime",
+    "NaiveDate",
+    "Utc",
+    "Credentials",
+    "ApiError",
 ];
 
 /// Symbols that carry meaning in enum values (`<=`, `reactions-+1`) and would otherwise vanish.
@@ -101,11 +151,10 @@ pub fn type_name(wire: &str) -> String {
 
 /// A snake_case name for a field, parameter or method.
 pub fn field_name(wire: &str) -> String {
-    let mut snake = words(wire, false).to_snake_case();
-    if snake.is_empty() && !wire.is_empty() {
-        // A name made only of symbols (`+1`, `$`) still needs a readable identifier.
-        snake = words(wire, true).to_snake_case();
-    }
+    // A name without letters (`+1`, `-1`, `$`) keeps its symbols as words, or `+1` and `-1`
+    // would both read `1`.
+    let keep_symbols = !wire.chars().any(char::is_alphabetic);
+    let snake = words(wire, keep_symbols).to_snake_case();
     let name = fix_start(snake, "n", "value");
     if KEYWORDS.contains(&name.as_str()) || name == "_" {
         format!("{name}_")
@@ -147,7 +196,11 @@ impl Namespace {
         let mut name = wanted.to_string();
         let mut n = 2;
         while self.taken.contains(&name) {
-            let sep = if wanted.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+            let sep = if wanted.ends_with(|c: char| c.is_ascii_digit()) {
+                "_"
+            } else {
+                ""
+            };
             name = format!("{wanted}{sep}{n}");
             n += 1;
         }

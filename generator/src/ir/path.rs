@@ -82,10 +82,19 @@ mod tests {
             ("/a/{id}", vec![L("/a/".into()), P("id".into())]),
             (
                 "/a/{id}/b/{x-y}/",
-                vec![L("/a/".into()), P("id".into()), L("/b/".into()), P("x-y".into()), L("/".into())],
+                vec![
+                    L("/a/".into()),
+                    P("id".into()),
+                    L("/b/".into()),
+                    P("x-y".into()),
+                    L("/".into()),
+                ],
             ),
             ("/{a}{b}", vec![L("/".into()), P("a".into()), P("b".into())]),
-            ("/v1/files/{name}.json", vec![L("/v1/files/".into()), P("name".into()), L(".json".into())]),
+            (
+                "/v1/files/{name}.json",
+                vec![L("/v1/files/".into()), P("name".into()), L(".json".into())],
+            ),
             ("/odd/{", vec![L("/odd/{".into())]),
             ("/odd/{}/x", vec![L("/odd/{}/x".into())]),
             ("/odd/}{a}", vec![L("/odd/}".into()), P("a".into())]),
@@ -103,7 +112,10 @@ mod tests {
     #[test]
     fn axum_routes_escape_braces() {
         let parts = parse_template("/a/{user-id}/x");
-        assert_eq!(axum_route(&parts, |n| n.replace('-', "_")), "/a/{user_id}/x");
+        assert_eq!(
+            axum_route(&parts, |n| n.replace('-', "_")),
+            "/a/{user_id}/x"
+        );
         let parts = vec![L("/lit{eral}".into())];
         assert_eq!(axum_route(&parts, |n| n.into()), "/lit{{eral}}");
     }

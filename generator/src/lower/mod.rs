@@ -33,7 +33,12 @@ pub fn lower(spec: &Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         .doc
         .components
         .as_ref()
-        .map(|c| c.schemas.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .map(|c| {
+            c.schemas
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
         .unwrap_or_default();
     let mut resolved = Vec::new();
     for (name, schema) in &schemas {

@@ -86,7 +86,8 @@ impl Lowerer<'_> {
 
     pub(crate) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
         let spec = self.spec;
-        let mut method_names = Namespace::with_reserved(&["new", "builder", "with_client", "base_url"]);
+        let mut method_names =
+            Namespace::with_reserved(&["new", "builder", "with_client", "base_url"]);
         let mut out = Vec::new();
         for (path, item) in spec.doc.paths.iter() {
             let ReferenceOr::Item(item) = item else {
@@ -207,7 +208,8 @@ impl Lowerer<'_> {
             }
             let data = p.parameter_data_ref();
             if location_of(p) == ParamLocation::Header
-                && ["accept", "content-type", "authorization"].contains(&data.name.to_ascii_lowercase().as_str())
+                && ["accept", "content-type", "authorization"]
+                    .contains(&data.name.to_ascii_lowercase().as_str())
             {
                 // OpenAPI 3.0 §4.7.12.1: these header parameters are ignored.
                 continue;
@@ -229,7 +231,11 @@ impl Lowerer<'_> {
             ParameterSchemaOrContent::Content(content) => match content.iter().next() {
                 Some((media, m)) => match &m.schema {
                     Some(s) => {
-                        let ty = self.schema_ref(s, &context, &format!("{at}/content/{}/schema", escape(media)));
+                        let ty = self.schema_ref(
+                            s,
+                            &context,
+                            &format!("{at}/content/{}/schema", escape(media)),
+                        );
                         (ty, self.spec.schema(s).ok().map(|(s, _)| s.clone()))
                     }
                     None => (TypeRef::String, None),
@@ -263,7 +269,10 @@ impl Lowerer<'_> {
             style,
             doc: data.description.clone(),
             deprecated: data.deprecated.unwrap_or(false),
-            constraints: schema.as_ref().map(|s| self.constraints(s)).unwrap_or_default(),
+            constraints: schema
+                .as_ref()
+                .map(|s| self.constraints(s))
+                .unwrap_or_default(),
             example: data.example.clone(),
             secret,
         }
@@ -285,7 +294,12 @@ impl Lowerer<'_> {
         };
         let (media, m) = pick_media(&body.content)?;
         let kind = body_kind(media);
-        let ty = self.body_type(&kind, m, &format!("{stem}Body"), &format!("{at}/content/{}/schema", escape(media)));
+        let ty = self.body_type(
+            &kind,
+            m,
+            &format!("{stem}Body"),
+            &format!("{at}/content/{}/schema", escape(media)),
+        );
         Some(RequestBody {
             media_type: media.clone(),
             kind,
@@ -296,7 +310,13 @@ impl Lowerer<'_> {
         })
     }
 
-    fn body_type(&mut self, kind: &BodyKind, m: &openapiv3::MediaType, context: &str, pointer: &str) -> TypeRef {
+    fn body_type(
+        &mut self,
+        kind: &BodyKind,
+        m: &openapiv3::MediaType,
+        context: &str,
+        pointer: &str,
+    ) -> TypeRef {
         match (kind, &m.schema) {
             (BodyKind::Binary, _) => TypeRef::Binary,
             (BodyKind::Text, _) => TypeRef::String,
@@ -305,7 +325,12 @@ impl Lowerer<'_> {
         }
     }
 
-    fn responses(&mut self, responses: &openapiv3::Responses, stem: &str, pointer: &str) -> Vec<Response> {
+    fn responses(
+        &mut self,
+        responses: &openapiv3::Responses,
+        stem: &str,
+        pointer: &str,
+    ) -> Vec<Response> {
         let mut entries: Vec<(Status, &ReferenceOr<openapiv3::Response>, String)> = Vec::new();
         for (code, r) in &responses.responses {
             let (status, key) = match code {
@@ -336,7 +361,12 @@ impl Lowerer<'_> {
             };
             let body = pick_media(&r.content).map(|(media, m)| {
                 let kind = body_kind(media);
-                let ty = self.body_type(&kind, m, &context, &format!("{at}/content/{}/schema", escape(media)));
+                let ty = self.body_type(
+                    &kind,
+                    m,
+                    &context,
+                    &format!("{at}/content/{}/schema", escape(media)),
+                );
                 ResponseBody {
                     media_type: media.clone(),
                     kind,
@@ -359,9 +389,11 @@ impl Lowerer<'_> {
                     continue;
                 }
                 let ty = match &h.format {
-                    ParameterSchemaOrContent::Schema(s) => {
-                        self.schema_ref(s, &format!("{context}{}", type_name(name)), &format!("{at}/headers/{}", escape(name)))
-                    }
+                    ParameterSchemaOrContent::Schema(s) => self.schema_ref(
+                        s,
+                        &format!("{context}{}", type_name(name)),
+                        &format!("{at}/headers/{}", escape(name)),
+                    ),
                     ParameterSchemaOrContent::Content(_) => TypeRef::String,
                 };
                 headers.push(ResponseHeader {
@@ -456,7 +488,9 @@ fn location_of(p: &Parameter) -> ParamLocation {
 }
 
 /// The media type the generated code speaks, in order of preference.
-fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&String, &openapiv3::MediaType)> {
+fn pick_media(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&String, &openapiv3::MediaType)> {
     let rank = |media: &str| match body_kind(media) {
         BodyKind::Json => 0,
         BodyKind::Form => 1,
@@ -469,8 +503,17 @@ fn pick_media(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Opt
 
 /// How a media type is encoded.
 pub(crate) fn body_kind(media: &str) -> BodyKind {
-    let essence = media.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" || essence.is_empty() {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json"
+        || essence.ends_with("+json")
+        || essence == "*/*"
+        || essence.is_empty()
+    {
         BodyKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
         BodyKind::Form

@@ -19,8 +19,17 @@ use crate::ir::{
 
 /// Field names that read as secrets even when the spec does not mark them.
 const SECRET_NAMES: &[&str] = &[
-    "password", "passwd", "secret", "api_key", "apikey", "access_token", "refresh_token",
-    "client_secret", "private_key", "secret_key", "id_token",
+    "password",
+    "passwd",
+    "secret",
+    "api_key",
+    "apikey",
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "private_key",
+    "secret_key",
+    "id_token",
 ];
 
 impl Lowerer<'_> {
@@ -70,10 +79,7 @@ impl Lowerer<'_> {
     pub(crate) fn target<'s>(&'s self, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema> {
         match schema {
             ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { reference } => self
-                .spec
-                .schema_by_ref(reference)
-                .ok(),
+            ReferenceOr::Reference { reference } => self.spec.schema_by_ref(reference).ok(),
         }
     }
 
@@ -88,19 +94,35 @@ impl Lowerer<'_> {
             }
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
                 self.define(schema, context, pointer, |l, name| {
-                    l.object(&o.properties, &o.required, o.additional_properties.as_ref(), name, pointer)
+                    l.object(
+                        &o.properties,
+                        &o.required,
+                        o.additional_properties.as_ref(),
+                        name,
+                        pointer,
+                    )
                 })
             }
             SchemaKind::Any(a) if !a.properties.is_empty() => {
                 self.define(schema, context, pointer, |l, name| {
-                    l.object(&a.properties, &a.required, a.additional_properties.as_ref(), name, pointer)
+                    l.object(
+                        &a.properties,
+                        &a.required,
+                        a.additional_properties.as_ref(),
+                        name,
+                        pointer,
+                    )
                 })
             }
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
                 self.union_ref(schema, parts, context, pointer)
             }
             SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty() => {
-                let parts = if a.one_of.is_empty() { &a.any_of } else { &a.one_of };
+                let parts = if a.one_of.is_empty() {
+                    &a.any_of
+                } else {
+                    &a.one_of
+                };
                 self.union_ref(schema, parts, context, pointer)
             }
             SchemaKind::AllOf { all_of } => self.all_of_ref(schema, all_of, context, pointer),
@@ -174,7 +196,11 @@ impl Lowerer<'_> {
         let Some(items) = items else {
             return TypeRef::Vec(Box::new(TypeRef::Any));
         };
-        let item = self.boxed_ref(items, &format!("{context}Item"), &format!("{pointer}/items"));
+        let item = self.boxed_ref(
+            items,
+            &format!("{context}Item"),
+            &format!("{pointer}/items"),
+        );
         let nullable = self.target(items).is_some_and(|s| s.schema_data.nullable);
         TypeRef::Vec(Box::new(wrap_nullable(item, nullable)))
     }
@@ -187,8 +213,11 @@ impl Lowerer<'_> {
     ) -> TypeRef {
         match additional {
             Some(AdditionalProperties::Schema(s)) => {
-                let value =
-                    self.schema_ref(s, &format!("{context}Value"), &format!("{pointer}/additionalProperties"));
+                let value = self.schema_ref(
+                    s,
+                    &format!("{context}Value"),
+                    &format!("{pointer}/additionalProperties"),
+                );
                 let nullable = self
                     .spec
                     .schema(s)
@@ -235,18 +264,33 @@ impl Lowerer<'_> {
     }
 
     /// The kind of a component schema (which already has its id and name).
-    pub(crate) fn component_kind(&mut self, schema: &Schema, name: &str, pointer: &str) -> TypeKind {
+    pub(crate) fn component_kind(
+        &mut self,
+        schema: &Schema,
+        name: &str,
+        pointer: &str,
+    ) -> TypeKind {
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => self.string_enum(schema),
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+                self.string_enum(schema)
+            }
             SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
                 self.int_enum(schema)
             }
-            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
-                self.object(&o.properties, &o.required, o.additional_properties.as_ref(), name, pointer)
-            }
-            SchemaKind::Any(a) if !a.properties.is_empty() => {
-                self.object(&a.properties, &a.required, a.additional_properties.as_ref(), name, pointer)
-            }
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => self.object(
+                &o.properties,
+                &o.required,
+                o.additional_properties.as_ref(),
+                name,
+                pointer,
+            ),
+            SchemaKind::Any(a) if !a.properties.is_empty() => self.object(
+                &a.properties,
+                &a.required,
+                a.additional_properties.as_ref(),
+                name,
+                pointer,
+            ),
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
                 self.union_kind(schema, parts, name, pointer)
             }
@@ -270,7 +314,9 @@ impl Lowerer<'_> {
             if values.iter().any(|v: &EnumValue| v.name.wire == *value) {
                 continue;
             }
-            let wanted = varnames.get(i).map_or_else(|| variant_name(value), |v| variant_name(v));
+            let wanted = varnames
+                .get(i)
+                .map_or_else(|| variant_name(value), |v| variant_name(v));
             values.push(EnumValue {
                 name: Name {
                     rust: names.claim(&wanted),
@@ -330,14 +376,19 @@ impl Lowerer<'_> {
             let data = resolved.as_ref().map(|s| &s.schema_data);
             let rust = names.claim(&field_name(wire));
             let format_password = resolved.as_ref().is_some_and(is_password);
-            let marked = data.is_some_and(|d| d.extensions.get("x-sensitive") == Some(&Value::Bool(true)));
+            let marked =
+                data.is_some_and(|d| d.extensions.get("x-sensitive") == Some(&Value::Bool(true)));
             let secret = format_password || marked || SECRET_NAMES.contains(&rust.as_str());
             let is_required = required.iter().any(|r| r == wire);
             let default = data
                 .and_then(|d| d.default.clone())
                 .filter(|d| !is_required && default_fits(&ty, d, self));
             let doc = match prop {
-                ReferenceOr::Item(s) => s.schema_data.description.clone().or_else(|| s.schema_data.title.clone()),
+                ReferenceOr::Item(s) => s
+                    .schema_data
+                    .description
+                    .clone()
+                    .or_else(|| s.schema_data.title.clone()),
                 ReferenceOr::Reference { .. } => None,
             };
             fields.push(Field {
@@ -353,7 +404,10 @@ impl Lowerer<'_> {
                 secret,
                 doc,
                 default,
-                constraints: resolved.as_ref().map(|s| self.constraints(s)).unwrap_or_default(),
+                constraints: resolved
+                    .as_ref()
+                    .map(|s| self.constraints(s))
+                    .unwrap_or_default(),
                 boxed: false,
             });
         }
@@ -377,14 +431,17 @@ impl Lowerer<'_> {
         context: &str,
         pointer: &str,
     ) -> TypeRef {
-        let non_null: Vec<&ReferenceOr<Schema>> = parts.iter().filter(|p| !self.is_null_schema(p)).collect();
+        let non_null: Vec<&ReferenceOr<Schema>> =
+            parts.iter().filter(|p| !self.is_null_schema(p)).collect();
         if non_null.len() == 1 {
             return self.schema_ref(non_null[0], context, pointer);
         }
         if non_null.is_empty() {
             return TypeRef::Any;
         }
-        self.define(schema, context, pointer, |l, name| l.union_kind(schema, parts, name, pointer))
+        self.define(schema, context, pointer, |l, name| {
+            l.union_kind(schema, parts, name, pointer)
+        })
     }
 
     fn union_kind(
@@ -394,7 +451,11 @@ impl Lowerer<'_> {
         owner: &str,
         pointer: &str,
     ) -> TypeKind {
-        let key = if matches!(schema.schema_kind, SchemaKind::AnyOf { .. }) { "anyOf" } else { "oneOf" };
+        let key = if matches!(schema.schema_kind, SchemaKind::AnyOf { .. }) {
+            "anyOf"
+        } else {
+            "oneOf"
+        };
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut names = Namespace::default();
         let mut variants = Vec::new();
@@ -402,7 +463,11 @@ impl Lowerer<'_> {
             if self.is_null_schema(part) {
                 continue;
             }
-            let ty = self.schema_ref(part, &format!("{owner}Variant{}", i + 1), &format!("{pointer}/{key}/{i}"));
+            let ty = self.schema_ref(
+                part,
+                &format!("{owner}Variant{}", i + 1),
+                &format!("{pointer}/{key}/{i}"),
+            );
             let component = match part {
                 ReferenceOr::Reference { reference } => {
                     reference.rsplit('/').next().map(crate::load::unescape)
@@ -413,7 +478,9 @@ impl Lowerer<'_> {
                 (Some(d), Some(c)) => d
                     .mapping
                     .iter()
-                    .find(|(_, target)| target.rsplit('/').next() == Some(c.as_str()) || *target == c)
+                    .find(|(_, target)| {
+                        target.rsplit('/').next() == Some(c.as_str()) || *target == c
+                    })
                     .map(|(value, _)| value.clone())
                     .unwrap_or_else(|| c.clone()),
                 _ => String::new(),
@@ -422,7 +489,9 @@ impl Lowerer<'_> {
                 TypeRef::Named(id) => self.types[id.0]
                     .name
                     .strip_prefix(owner)
-                    .filter(|rest| !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()))
+                    .filter(|rest| {
+                        !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit())
+                    })
                     .map(str::to_string)
                     .unwrap_or_else(|| self.types[id.0].name.clone()),
                 other => primitive_variant_name(other).to_string(),
@@ -461,16 +530,24 @@ impl Lowerer<'_> {
         if parts.len() == 1 {
             return self.schema_ref(&parts[0], context, pointer);
         }
-        self.define(schema, context, pointer, |l, name| l.all_of_kind(parts, name, pointer))
+        self.define(schema, context, pointer, |l, name| {
+            l.all_of_kind(parts, name, pointer)
+        })
     }
 
     /// `allOf`: the properties and required lists of every part, merged into one struct.
-    fn all_of_kind(&mut self, parts: &[ReferenceOr<Schema>], owner: &str, pointer: &str) -> TypeKind {
+    fn all_of_kind(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        owner: &str,
+        pointer: &str,
+    ) -> TypeKind {
         let mut properties = indexmap::IndexMap::new();
         let mut required = Vec::new();
         let mut additional = None;
         let mut others = Vec::new();
-        let mut stack: Vec<(ReferenceOr<Schema>, usize)> = parts.iter().rev().cloned().map(|p| (p, 0)).collect();
+        let mut stack: Vec<(ReferenceOr<Schema>, usize)> =
+            parts.iter().rev().cloned().map(|p| (p, 0)).collect();
         while let Some((part, depth)) = stack.pop() {
             let Ok((s, _)) = self.spec.schema(&part) else {
                 continue;
@@ -481,14 +558,17 @@ impl Lowerer<'_> {
                     required.extend(o.required.clone());
                     additional = additional.or(o.additional_properties.clone());
                 }
-                SchemaKind::Any(a) if !a.properties.is_empty() || a.all_of.is_empty() && a.typ.is_none() => {
+                SchemaKind::Any(a)
+                    if !a.properties.is_empty() || a.all_of.is_empty() && a.typ.is_none() =>
+                {
                     properties.extend(a.properties.clone());
                     required.extend(a.required.clone());
                     for nested in a.all_of.iter().rev() {
                         stack.push((nested.clone(), depth + 1));
                     }
                 }
-                SchemaKind::AllOf { all_of } | SchemaKind::Any(openapiv3::AnySchema { all_of, .. })
+                SchemaKind::AllOf { all_of }
+                | SchemaKind::Any(openapiv3::AnySchema { all_of, .. })
                     if depth < 32 =>
                 {
                     for nested in all_of.iter().rev() {
@@ -503,7 +583,10 @@ impl Lowerer<'_> {
             return TypeKind::Alias(ty, Constraints::default());
         }
         if !others.is_empty() {
-            self.warning(pointer, "allOf mixes objects with other kinds of schema; only the object parts are kept");
+            self.warning(
+                pointer,
+                "allOf mixes objects with other kinds of schema; only the object parts are kept",
+            );
         }
         self.object(&properties, &required, additional.as_ref(), owner, pointer)
     }
@@ -578,7 +661,10 @@ where
 fn is_password(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => {
-            matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Password))
+            matches!(
+                s.format,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+            )
         }
         SchemaKind::Any(a) => a.format.as_deref() == Some("password"),
         _ => false,
@@ -597,7 +683,11 @@ fn string_list(extensions: &indexmap::IndexMap<String, Value>, key: &str) -> Vec
     extensions
         .get(key)
         .and_then(Value::as_array)
-        .map(|a| a.iter().map(|v| v.as_str().map(str::to_string).unwrap_or_default()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|v| v.as_str().map(str::to_string).unwrap_or_default())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -605,7 +695,11 @@ fn string_list(extensions: &indexmap::IndexMap<String, Value>, key: &str) -> Vec
 fn type_name_part(wire: &str) -> String {
     let name = type_name(wire);
     name.strip_suffix("Model")
-        .filter(|_| crate::ir::names::RESERVED_TYPE_NAMES.iter().any(|r| format!("{r}Model") == name))
+        .filter(|_| {
+            crate::ir::names::RESERVED_TYPE_NAMES
+                .iter()
+                .any(|r| format!("{r}Model") == name)
+        })
         .map(str::to_string)
         .unwrap_or(name)
 }

@@ -128,8 +128,16 @@ fn direct_target(ty: &TypeRef) -> Option<TypeId> {
 
 fn direct_refs(kind: &TypeKind) -> Vec<TypeId> {
     match kind {
-        TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct_target(&f.ty)).collect(),
-        TypeKind::Union(u) => u.variants.iter().filter_map(|v| direct_target(&v.ty)).collect(),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .filter_map(|f| direct_target(&f.ty))
+            .collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .filter_map(|v| direct_target(&v.ty))
+            .collect(),
         TypeKind::Alias(ty, _) => direct_target(ty).into_iter().collect(),
         _ => Vec::new(),
     }
