@@ -22,7 +22,10 @@ pub struct IntegrationV2CreateRequest {
     )]
     pub secret_config: Option<
         Option<
-            ::std::collections::BTreeMap<String, ::serde_json::Map<String, ::serde_json::Value>>,
+            ::std::collections::BTreeMap<
+                String,
+                ::serde_json::Map<String, ::serde_json::Value>,
+            >,
         >,
     >,
     #[serde(
@@ -53,10 +56,7 @@ impl ::std::fmt::Debug for IntegrationV2CreateRequest {
             .field("metadata", &self.metadata)
             .field(
                 "secret_config",
-                &self
-                    .secret_config
-                    .as_ref()
-                    .map(|_| crate::support::Redacted),
+                &self.secret_config.as_ref().map(|_| crate::support::Redacted),
             )
             .field("connected_resource_types", &self.connected_resource_types)
             .field("custom_access_details", &self.custom_access_details)
@@ -81,7 +81,10 @@ pub struct IntegrationV2UpdateRequest {
     )]
     pub secret_config: Option<
         Option<
-            ::std::collections::BTreeMap<String, ::serde_json::Map<String, ::serde_json::Value>>,
+            ::std::collections::BTreeMap<
+                String,
+                ::serde_json::Map<String, ::serde_json::Value>,
+            >,
         >,
     >,
     #[serde(
@@ -111,10 +114,7 @@ impl ::std::fmt::Debug for IntegrationV2UpdateRequest {
             .field("metadata", &self.metadata)
             .field(
                 "secret_config",
-                &self
-                    .secret_config
-                    .as_ref()
-                    .map(|_| crate::support::Redacted),
+                &self.secret_config.as_ref().map(|_| crate::support::Redacted),
             )
             .field("connected_resource_types", &self.connected_resource_types)
             .field("custom_access_details", &self.custom_access_details)
@@ -144,7 +144,9 @@ pub struct IntegrationV4CreateRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::support::nullable"
     )]
-    pub secret_store_config: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
+    pub secret_store_config: Option<
+        Option<::serde_json::Map<String, ::serde_json::Value>>,
+    >,
     /// List of discoverable resource types within the integration.
     #[serde(
         default,
@@ -179,11 +181,14 @@ impl Validate for IntegrationV4CreateRequest {
         if let Some(Some(value)) = &self.custom_access_details {
             let field_path = crate::support::join(path, "custom_access_details");
             if value.chars().count() > 400usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 400 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 400 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -198,10 +203,7 @@ impl ::std::fmt::Debug for IntegrationV4CreateRequest {
             .field("integration_config", &self.integration_config)
             .field(
                 "secret_store_config",
-                &self
-                    .secret_store_config
-                    .as_ref()
-                    .map(|_| crate::support::Redacted),
+                &self.secret_store_config.as_ref().map(|_| crate::support::Redacted),
             )
             .field("connected_resource_types", &self.connected_resource_types)
             .field("custom_access_details", &self.custom_access_details)
@@ -253,7 +255,9 @@ pub struct IntegrationV4UpdateRequest {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "crate::support::nullable"
     )]
-    pub secret_store_config: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
+    pub secret_store_config: Option<
+        Option<::serde_json::Map<String, ::serde_json::Value>>,
+    >,
     /// List of discoverable resource types within the integration.
     #[serde(
         default,
@@ -288,11 +292,14 @@ impl Validate for IntegrationV4UpdateRequest {
         if let Some(Some(value)) = &self.custom_access_details {
             let field_path = crate::support::join(path, "custom_access_details");
             if value.chars().count() > 400usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 400 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 400 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -306,10 +313,7 @@ impl ::std::fmt::Debug for IntegrationV4UpdateRequest {
             .field("integration_config", &self.integration_config)
             .field(
                 "secret_store_config",
-                &self
-                    .secret_store_config
-                    .as_ref()
-                    .map(|_| crate::support::Redacted),
+                &self.secret_store_config.as_ref().map(|_| crate::support::Redacted),
             )
             .field("connected_resource_types", &self.connected_resource_types)
             .field("custom_access_details", &self.custom_access_details)

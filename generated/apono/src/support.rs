@@ -61,11 +61,7 @@ pub trait Validate {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = Vec::new();
         self.validate_into("", &mut errors);
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ValidationErrors(errors))
-        }
+        if errors.is_empty() { Ok(()) } else { Err(ValidationErrors(errors)) }
     }
 }
 

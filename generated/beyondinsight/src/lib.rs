@@ -6,8 +6,10 @@
 //!
 //! Security scheme, parameters and schemas shared by more than one BeyondInsight module file.
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 pub mod models;
 
+#[rustfmt::skip]
 pub mod support;
 
 pub use models::*;

@@ -6,11 +6,7 @@ use crate::support::{Validate, ValidationError};
 /// An access level for permissions.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessLevel {
-    #[serde(
-        rename = "AccessLevelID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
     pub access_level_id: Option<AccessLevelId>,
     /// Name of the access level (for example None, Read, Read/Write).
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -72,13 +68,18 @@ impl ::std::fmt::Display for AccessLevelId {
 }
 
 impl ::serde::Serialize for AccessLevelId {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AccessLevelId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
@@ -86,11 +87,14 @@ impl<'de> ::serde::Deserialize<'de> for AccessLevelId {
 impl Validate for AccessLevelId {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors.push(ValidationError::new(
-                path,
-                "enum",
-                format!("`{value}` is not one of {:?}", Self::VALUES),
-            ));
+            errors
+                .push(
+                    ValidationError::new(
+                        path,
+                        "enum",
+                        format!("`{value}` is not one of {:?}", Self::VALUES),
+                    ),
+                );
         }
     }
 }
@@ -102,11 +106,7 @@ pub struct Address {
     #[serde(rename = "AddressID", default, skip_serializing_if = "Option::is_none")]
     pub address_id: Option<i32>,
     /// ID of the address group that holds the address.
-    #[serde(
-        rename = "AddressGroupID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AddressGroupID", default, skip_serializing_if = "Option::is_none")]
     pub address_group_id: Option<i32>,
     /// true to omit this entry, otherwise false.
     #[serde(rename = "Omit", default, skip_serializing_if = "Option::is_none")]
@@ -135,11 +135,14 @@ impl Validate for Address {
         if let Some(value) = &self.value {
             let field_path = crate::support::join(path, "Value");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -149,11 +152,7 @@ impl Validate for Address {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddressGroup {
     /// ID of the address group (assigned by the server).
-    #[serde(
-        rename = "AddressGroupID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AddressGroupID", default, skip_serializing_if = "Option::is_none")]
     pub address_group_id: Option<i32>,
     /// Name of the address group. Max string length is 225.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -174,11 +173,14 @@ impl Validate for AddressGroup {
         if let Some(value) = &self.name {
             let field_path = crate::support::join(path, "Name");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -200,11 +202,14 @@ impl Validate for AddressGroupInput {
         if let Some(value) = &self.name {
             let field_path = crate::support::join(path, "Name");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -235,11 +240,14 @@ impl Validate for AddressInput {
         if let Some(value) = &self.value {
             let field_path = crate::support::join(path, "Value");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -294,13 +302,18 @@ impl ::std::fmt::Display for AddressType {
 }
 
 impl ::serde::Serialize for AddressType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_i64(self.value())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for AddressType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
     }
 }
@@ -308,11 +321,14 @@ impl<'de> ::serde::Deserialize<'de> for AddressType {
 impl Validate for AddressType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors.push(ValidationError::new(
-                path,
-                "enum",
-                format!("`{value}` is not one of {:?}", Self::VALUES),
-            ));
+            errors
+                .push(
+                    ValidationError::new(
+                        path,
+                        "enum",
+                        format!("`{value}` is not one of {:?}", Self::VALUES),
+                    ),
+                );
         }
     }
 }
@@ -355,7 +371,9 @@ pub struct ApiAccessPolicyRegistrationRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub x_forwarded_for_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
+    pub x_forwarded_for_authentication_rules: Option<
+        Vec<ApiRegistrationAuthenticationRule>,
+    >,
 }
 
 impl Validate for ApiAccessPolicyRegistrationRequest {
@@ -371,7 +389,10 @@ impl Validate for ApiAccessPolicyRegistrationRequest {
             value.validate_into(&field_path, errors);
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(path, "XForwardedForAuthenticationRules");
+            let field_path = crate::support::join(
+                path,
+                "XForwardedForAuthenticationRules",
+            );
             value.validate_into(&field_path, errors);
         }
     }
@@ -414,7 +435,9 @@ pub struct ApiAccessPolicyRegistrationRequestInput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub x_forwarded_for_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
+    pub x_forwarded_for_authentication_rules: Option<
+        Vec<ApiRegistrationAuthenticationRuleInput>,
+    >,
 }
 
 impl Validate for ApiAccessPolicyRegistrationRequestInput {
@@ -430,7 +453,10 @@ impl Validate for ApiAccessPolicyRegistrationRequestInput {
             value.validate_into(&field_path, errors);
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(path, "XForwardedForAuthenticationRules");
+            let field_path = crate::support::join(
+                path,
+                "XForwardedForAuthenticationRules",
+            );
             value.validate_into(&field_path, errors);
         }
     }
@@ -472,15 +498,23 @@ impl ::std::fmt::Display for ApiAccessPolicyRegistrationRequestRegistrationType 
 }
 
 impl ::serde::Serialize for ApiAccessPolicyRegistrationRequestRegistrationType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ApiAccessPolicyRegistrationRequestRegistrationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+impl<'de> ::serde::Deserialize<'de>
+for ApiAccessPolicyRegistrationRequestRegistrationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -488,11 +522,14 @@ impl<'de> ::serde::Deserialize<'de> for ApiAccessPolicyRegistrationRequestRegist
 impl Validate for ApiAccessPolicyRegistrationRequestRegistrationType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors.push(ValidationError::new(
-                path,
-                "enum",
-                format!("`{value}` is not one of {:?}", Self::VALUES),
-            ));
+            errors
+                .push(
+                    ValidationError::new(
+                        path,
+                        "enum",
+                        format!("`{value}` is not one of {:?}", Self::VALUES),
+                    ),
+                );
         }
     }
 }
@@ -544,18 +581,16 @@ pub struct ApiKeyPolicyRegistrationRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
-    #[serde(
-        rename = "PSRUNRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRule>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub x_forwarded_for_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
+    pub x_forwarded_for_authentication_rules: Option<
+        Vec<ApiRegistrationAuthenticationRule>,
+    >,
 }
 
 impl Validate for ApiKeyPolicyRegistrationRequest {
@@ -575,7 +610,10 @@ impl Validate for ApiKeyPolicyRegistrationRequest {
             value.validate_into(&field_path, errors);
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(path, "XForwardedForAuthenticationRules");
+            let field_path = crate::support::join(
+                path,
+                "XForwardedForAuthenticationRules",
+            );
             value.validate_into(&field_path, errors);
         }
     }
@@ -624,18 +662,16 @@ pub struct ApiKeyPolicyRegistrationRequestInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
-    #[serde(
-        rename = "PSRUNRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRuleInput>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub x_forwarded_for_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
+    pub x_forwarded_for_authentication_rules: Option<
+        Vec<ApiRegistrationAuthenticationRuleInput>,
+    >,
 }
 
 impl Validate for ApiKeyPolicyRegistrationRequestInput {
@@ -655,7 +691,10 @@ impl Validate for ApiKeyPolicyRegistrationRequestInput {
             value.validate_into(&field_path, errors);
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(path, "XForwardedForAuthenticationRules");
+            let field_path = crate::support::join(
+                path,
+                "XForwardedForAuthenticationRules",
+            );
             value.validate_into(&field_path, errors);
         }
     }
@@ -697,15 +736,22 @@ impl ::std::fmt::Display for ApiKeyPolicyRegistrationRequestRegistrationType {
 }
 
 impl ::serde::Serialize for ApiKeyPolicyRegistrationRequestRegistrationType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ApiKeyPolicyRegistrationRequestRegistrationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -713,11 +759,14 @@ impl<'de> ::serde::Deserialize<'de> for ApiKeyPolicyRegistrationRequestRegistrat
 impl Validate for ApiKeyPolicyRegistrationRequestRegistrationType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors.push(ValidationError::new(
-                path,
-                "enum",
-                format!("`{value}` is not one of {:?}", Self::VALUES),
-            ));
+            errors
+                .push(
+                    ValidationError::new(
+                        path,
+                        "enum",
+                        format!("`{value}` is not one of {:?}", Self::VALUES),
+                    ),
+                );
         }
     }
 }
@@ -776,18 +825,16 @@ pub struct ApiRegistration {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
-    #[serde(
-        rename = "PSRUNRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRule>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub x_forwarded_for_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
+    pub x_forwarded_for_authentication_rules: Option<
+        Vec<ApiRegistrationAuthenticationRule>,
+    >,
 }
 
 impl Validate for ApiRegistration {
@@ -806,7 +853,10 @@ impl Validate for ApiRegistration {
             value.validate_into(&field_path, errors);
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(path, "XForwardedForAuthenticationRules");
+            let field_path = crate::support::join(
+                path,
+                "XForwardedForAuthenticationRules",
+            );
             value.validate_into(&field_path, errors);
         }
     }
@@ -825,18 +875,10 @@ pub struct ApiRegistrationAuthenticationRule {
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Rule description.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date the rule was created.
-    #[serde(
-        rename = "CreatedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<::chrono::NaiveDate>,
 }
 
@@ -857,11 +899,7 @@ pub struct ApiRegistrationAuthenticationRuleInput {
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Rule description.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -923,18 +961,16 @@ pub struct ApiRegistrationInput {
         skip_serializing_if = "Option::is_none"
     )]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
-    #[serde(
-        rename = "PSRUNRules",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRuleInput>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub x_forwarded_for_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
+    pub x_forwarded_for_authentication_rules: Option<
+        Vec<ApiRegistrationAuthenticationRuleInput>,
+    >,
 }
 
 impl Validate for ApiRegistrationInput {
@@ -953,7 +989,10 @@ impl Validate for ApiRegistrationInput {
             value.validate_into(&field_path, errors);
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(path, "XForwardedForAuthenticationRules");
+            let field_path = crate::support::join(
+                path,
+                "XForwardedForAuthenticationRules",
+            );
             value.validate_into(&field_path, errors);
         }
     }
@@ -967,42 +1006,22 @@ pub struct ApiRegistrationPsrunRule {
     pub id: Option<i32>,
     #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(
-        rename = "MacAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
-    #[serde(
-        rename = "SystemName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemName", default, skip_serializing_if = "Option::is_none")]
     pub system_name: Option<String>,
     #[serde(rename = "FQDN", default, skip_serializing_if = "Option::is_none")]
     pub fqdn: Option<String>,
-    #[serde(
-        rename = "DomainName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(
-        rename = "RootVolumeId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RootVolumeId", default, skip_serializing_if = "Option::is_none")]
     pub root_volume_id: Option<String>,
     #[serde(rename = "OSVersion", default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
     /// Date the rule was created.
-    #[serde(
-        rename = "CreatedDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
     pub created_date: Option<::chrono::NaiveDate>,
 }
 
@@ -1018,33 +1037,17 @@ impl Validate for ApiRegistrationPsrunRule {
 pub struct ApiRegistrationPsrunRuleInput {
     #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(
-        rename = "MacAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
-    #[serde(
-        rename = "SystemName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SystemName", default, skip_serializing_if = "Option::is_none")]
     pub system_name: Option<String>,
     #[serde(rename = "FQDN", default, skip_serializing_if = "Option::is_none")]
     pub fqdn: Option<String>,
-    #[serde(
-        rename = "DomainName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(
-        rename = "RootVolumeId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "RootVolumeId", default, skip_serializing_if = "Option::is_none")]
     pub root_volume_id: Option<String>,
     #[serde(rename = "OSVersion", default, skip_serializing_if = "Option::is_none")]
     pub os_version: Option<String>,
@@ -1063,7 +1066,10 @@ pub enum ApiRegistrationRequest {
 }
 
 impl ::serde::Serialize for ApiRegistrationRequest {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::Error as _;
         let (tag, value) = match self {
             Self::ApiKeyPolicyRegistrationRequest(value) => {
@@ -1084,27 +1090,39 @@ impl ::serde::Serialize for ApiRegistrationRequest {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ApiRegistrationRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         use ::serde::de::Error as _;
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         let tag = value
             .get("RegistrationType")
             .and_then(::serde_json::Value::as_str)
             .ok_or_else(|| D::Error::missing_field("RegistrationType"))?
             .to_owned();
         match tag.as_str() {
-            "ApiKeyPolicy" => ::serde_json::from_value(value)
-                .map(Self::ApiKeyPolicyRegistrationRequest)
-                .map_err(D::Error::custom),
-            "ApiAccessPolicy" => ::serde_json::from_value(value)
-                .map(Self::ApiAccessPolicyRegistrationRequest)
-                .map_err(D::Error::custom),
-            other => Err(D::Error::custom(format!(
-                "unknown {} `{}`, expected one of {:?}",
-                "RegistrationType",
-                other,
-                ["ApiKeyPolicy", "ApiAccessPolicy"]
-            ))),
+            "ApiKeyPolicy" => {
+                ::serde_json::from_value(value)
+                    .map(Self::ApiKeyPolicyRegistrationRequest)
+                    .map_err(D::Error::custom)
+            }
+            "ApiAccessPolicy" => {
+                ::serde_json::from_value(value)
+                    .map(Self::ApiAccessPolicyRegistrationRequest)
+                    .map_err(D::Error::custom)
+            }
+            other => {
+                Err(
+                    D::Error::custom(
+                        format!(
+                            "unknown {} `{}`, expected one of {:?}", "RegistrationType",
+                            other, ["ApiKeyPolicy", "ApiAccessPolicy"]
+                        ),
+                    ),
+                )
+            }
         }
     }
 }
@@ -1113,8 +1131,12 @@ impl Validate for ApiRegistrationRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         match self {
-            Self::ApiKeyPolicyRegistrationRequest(value) => value.validate_into(path, errors),
-            Self::ApiAccessPolicyRegistrationRequest(value) => value.validate_into(path, errors),
+            Self::ApiKeyPolicyRegistrationRequest(value) => {
+                value.validate_into(path, errors)
+            }
+            Self::ApiAccessPolicyRegistrationRequest(value) => {
+                value.validate_into(path, errors)
+            }
         }
     }
 }
@@ -1129,7 +1151,10 @@ pub enum ApiRegistrationRequestInput {
 }
 
 impl ::serde::Serialize for ApiRegistrationRequestInput {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::Error as _;
         let (tag, value) = match self {
             Self::ApiKeyPolicyRegistrationRequest(value) => {
@@ -1150,27 +1175,39 @@ impl ::serde::Serialize for ApiRegistrationRequestInput {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ApiRegistrationRequestInput {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         use ::serde::de::Error as _;
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         let tag = value
             .get("RegistrationType")
             .and_then(::serde_json::Value::as_str)
             .ok_or_else(|| D::Error::missing_field("RegistrationType"))?
             .to_owned();
         match tag.as_str() {
-            "ApiKeyPolicy" => ::serde_json::from_value(value)
-                .map(Self::ApiKeyPolicyRegistrationRequest)
-                .map_err(D::Error::custom),
-            "ApiAccessPolicy" => ::serde_json::from_value(value)
-                .map(Self::ApiAccessPolicyRegistrationRequest)
-                .map_err(D::Error::custom),
-            other => Err(D::Error::custom(format!(
-                "unknown {} `{}`, expected one of {:?}",
-                "RegistrationType",
-                other,
-                ["ApiKeyPolicy", "ApiAccessPolicy"]
-            ))),
+            "ApiKeyPolicy" => {
+                ::serde_json::from_value(value)
+                    .map(Self::ApiKeyPolicyRegistrationRequest)
+                    .map_err(D::Error::custom)
+            }
+            "ApiAccessPolicy" => {
+                ::serde_json::from_value(value)
+                    .map(Self::ApiAccessPolicyRegistrationRequest)
+                    .map_err(D::Error::custom)
+            }
+            other => {
+                Err(
+                    D::Error::custom(
+                        format!(
+                            "unknown {} `{}`, expected one of {:?}", "RegistrationType",
+                            other, ["ApiKeyPolicy", "ApiAccessPolicy"]
+                        ),
+                    ),
+                )
+            }
         }
     }
 }
@@ -1179,8 +1216,12 @@ impl Validate for ApiRegistrationRequestInput {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         match self {
-            Self::ApiKeyPolicyRegistrationRequest(value) => value.validate_into(path, errors),
-            Self::ApiAccessPolicyRegistrationRequest(value) => value.validate_into(path, errors),
+            Self::ApiKeyPolicyRegistrationRequest(value) => {
+                value.validate_into(path, errors)
+            }
+            Self::ApiAccessPolicyRegistrationRequest(value) => {
+                value.validate_into(path, errors)
+            }
         }
     }
 }
@@ -1226,15 +1267,22 @@ impl ::std::fmt::Display for ApiRegistrationType {
 }
 
 impl ::serde::Serialize for ApiRegistrationType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ApiRegistrationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -1242,11 +1290,14 @@ impl<'de> ::serde::Deserialize<'de> for ApiRegistrationType {
 impl Validate for ApiRegistrationType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors.push(ValidationError::new(
-                path,
-                "enum",
-                format!("`{value}` is not one of {:?}", Self::VALUES),
-            ));
+            errors
+                .push(
+                    ValidationError::new(
+                        path,
+                        "enum",
+                        format!("`{value}` is not one of {:?}", Self::VALUES),
+                    ),
+                );
         }
     }
 }
@@ -1255,11 +1306,7 @@ impl Validate for ApiRegistrationType {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Asset {
     /// ID of the Workgroup to which the asset belongs.
-    #[serde(
-        rename = "WorkgroupID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WorkgroupID", default, skip_serializing_if = "Option::is_none")]
     pub workgroup_id: Option<i32>,
     /// ID of the asset.
     #[serde(rename = "AssetID", default, skip_serializing_if = "Option::is_none")]
@@ -1271,31 +1318,19 @@ pub struct Asset {
     #[serde(rename = "DnsName", default, skip_serializing_if = "Option::is_none")]
     pub dns_name: Option<String>,
     /// Asset domain name.
-    #[serde(
-        rename = "DomainName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
     /// Asset IP address.
     #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Asset MAC address.
-    #[serde(
-        rename = "MacAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Asset type.
     #[serde(rename = "AssetType", default, skip_serializing_if = "Option::is_none")]
     pub asset_type: Option<String>,
     /// Asset description.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Asset operating system.
     #[serde(
@@ -1305,18 +1340,10 @@ pub struct Asset {
     )]
     pub operating_system: Option<String>,
     /// Date the asset was created.
-    #[serde(
-        rename = "CreateDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date the asset was last updated.
-    #[serde(
-        rename = "LastUpdateDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "LastUpdateDate", default, skip_serializing_if = "Option::is_none")]
     pub last_update_date: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
@@ -1338,28 +1365,16 @@ pub struct AssetCreateRequest {
     #[serde(rename = "DnsName", default, skip_serializing_if = "Option::is_none")]
     pub dns_name: Option<String>,
     /// Asset domain name. Max string length is 64.
-    #[serde(
-        rename = "DomainName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
     /// Asset MAC address. Max string length is 128.
-    #[serde(
-        rename = "MacAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     /// Asset type. Max string length is 64.
     #[serde(rename = "AssetType", default, skip_serializing_if = "Option::is_none")]
     pub asset_type: Option<String>,
     /// Asset description. Only updated if the version in the URL is 3.1 or greater. Max string length is 255.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Asset operating system. Max string length is 255.
     #[serde(
@@ -1377,81 +1392,105 @@ impl Validate for AssetCreateRequest {
             let value = &self.ip_address;
             let field_path = crate::support::join(path, "IPAddress");
             if value.chars().count() > 45usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 45 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 45 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.asset_name {
             let field_path = crate::support::join(path, "AssetName");
             if value.chars().count() > 128usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 128 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 128 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.dns_name {
             let field_path = crate::support::join(path, "DnsName");
             if value.chars().count() > 255usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 255 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 255 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.domain_name {
             let field_path = crate::support::join(path, "DomainName");
             if value.chars().count() > 64usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 64 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 64 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.mac_address {
             let field_path = crate::support::join(path, "MacAddress");
             if value.chars().count() > 128usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 128 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 128 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.asset_type {
             let field_path = crate::support::join(path, "AssetType");
             if value.chars().count() > 64usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 64 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 64 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.description {
             let field_path = crate::support::join(path, "Description");
             if value.chars().count() > 255usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 255 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 255 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.operating_system {
             let field_path = crate::support::join(path, "OperatingSystem");
             if value.chars().count() > 255usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 255 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 255 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -1503,20 +1542,12 @@ pub struct AssetSearchRequest {
     pub asset_name: Option<String>,
     #[serde(rename = "DnsName", default, skip_serializing_if = "Option::is_none")]
     pub dns_name: Option<String>,
-    #[serde(
-        rename = "DomainName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
     pub domain_name: Option<String>,
     /// A single IP address (10.0.0.1), a comma-delimited list of IPs (10.0.0.1,10.0.0.2,10.0.0.3), an IP range (10.0.0.1-10.0.0.25), or CIDR notation (10.0.0.0/24).
     #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(
-        rename = "MacAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
     pub mac_address: Option<String>,
     #[serde(rename = "AssetType", default, skip_serializing_if = "Option::is_none")]
     pub asset_type: Option<String>,
@@ -1552,11 +1583,7 @@ pub struct AssetUpdateRequest {
     #[serde(rename = "AssetType")]
     pub asset_type: String,
     /// Asset description. Only updated if the version in the URL is 3.1 or greater. Max string length is 255.
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Asset operating system. An empty value is accepted and clears any existing value.
     #[serde(rename = "OperatingSystem")]
@@ -1569,11 +1596,14 @@ impl Validate for AssetUpdateRequest {
         if let Some(value) = &self.description {
             let field_path = crate::support::join(path, "Description");
             if value.chars().count() > 255usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 255 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 255 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -1583,11 +1613,7 @@ impl Validate for AssetUpdateRequest {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Attribute {
     /// ID of the attribute.
-    #[serde(
-        rename = "AttributeID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AttributeID", default, skip_serializing_if = "Option::is_none")]
     pub attribute_id: Option<i32>,
     /// ID of the attribute type.
     #[serde(
@@ -1608,11 +1634,7 @@ pub struct Attribute {
     pub short_name: Option<String>,
     #[serde(rename = "LongName", default, skip_serializing_if = "Option::is_none")]
     pub long_name: Option<String>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
@@ -1622,11 +1644,7 @@ pub struct Attribute {
         deserialize_with = "crate::support::nullable"
     )]
     pub value_int: Option<Option<i32>>,
-    #[serde(
-        rename = "IsReadOnly",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
     pub is_read_only: Option<bool>,
 }
 
@@ -1650,11 +1668,7 @@ pub struct AttributeCreateRequest {
     pub short_name: Option<String>,
     #[serde(rename = "LongName", default, skip_serializing_if = "Option::is_none")]
     pub long_name: Option<String>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
@@ -1672,31 +1686,40 @@ impl Validate for AttributeCreateRequest {
         if let Some(value) = &self.short_name {
             let field_path = crate::support::join(path, "ShortName");
             if value.chars().count() > 64usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 64 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 64 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.long_name {
             let field_path = crate::support::join(path, "LongName");
             if value.chars().count() > 64usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 64 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 64 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.description {
             let field_path = crate::support::join(path, "Description");
             if value.chars().count() > 255usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 255 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 255 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -1706,11 +1729,7 @@ impl Validate for AttributeCreateRequest {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttributeDefinition {
     /// ID of the attribute.
-    #[serde(
-        rename = "AttributeID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AttributeID", default, skip_serializing_if = "Option::is_none")]
     pub attribute_id: Option<i32>,
     /// ID of the attribute type.
     #[serde(
@@ -1731,11 +1750,7 @@ pub struct AttributeDefinition {
     pub short_name: Option<String>,
     #[serde(rename = "LongName", default, skip_serializing_if = "Option::is_none")]
     pub long_name: Option<String>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
@@ -1745,11 +1760,7 @@ pub struct AttributeDefinition {
         deserialize_with = "crate::support::nullable"
     )]
     pub value_int: Option<Option<i32>>,
-    #[serde(
-        rename = "IsReadOnly",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
     pub is_read_only: Option<bool>,
     /// Child attributes of this attribute.
     #[serde(
@@ -1780,11 +1791,7 @@ pub struct AttributeType {
     pub attribute_type_id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        rename = "IsReadOnly",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
     pub is_read_only: Option<bool>,
 }
 
@@ -1806,11 +1813,14 @@ impl Validate for AttributeTypeCreateRequest {
         if let Some(value) = &self.name {
             let field_path = crate::support::join(path, "Name");
             if value.chars().count() > 64usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 64 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 64 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -1820,23 +1830,11 @@ impl Validate for AttributeTypeCreateRequest {
 pub struct Database {
     #[serde(rename = "AssetID", default, skip_serializing_if = "Option::is_none")]
     pub asset_id: Option<i32>,
-    #[serde(
-        rename = "DatabaseID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "DatabaseID", default, skip_serializing_if = "Option::is_none")]
     pub database_id: Option<i32>,
-    #[serde(
-        rename = "PlatformID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PlatformID", default, skip_serializing_if = "Option::is_none")]
     pub platform_id: Option<i32>,
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     #[serde(
         rename = "IsDefaultInstance",
@@ -1865,11 +1863,7 @@ pub struct DatabaseCreateRequest {
     #[serde(rename = "PlatformID")]
     pub platform_id: i32,
     /// Name of the database instance. Required when IsDefaultInstance is false.
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// True if the database instance is the default instance, otherwise false.
     /// Only MS SQL Server and MySQL platforms support setting this value to true.
@@ -1896,21 +1890,27 @@ impl Validate for DatabaseCreateRequest {
         if let Some(value) = &self.instance_name {
             let field_path = crate::support::join(path, "InstanceName");
             if value.chars().count() > 100usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 100 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 100 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.version {
             let field_path = crate::support::join(path, "Version");
             if value.chars().count() > 20usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 20 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 20 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -1923,11 +1923,7 @@ pub struct DatabaseUpdateRequest {
     #[serde(rename = "PlatformID")]
     pub platform_id: i32,
     /// Name of the database instance. Required when IsDefaultInstance is false.
-    #[serde(
-        rename = "InstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
     pub instance_name: Option<String>,
     /// True if the database instance is the default instance, otherwise false.
     /// Only MS SQL Server and MySQL platforms support setting this value to true.
@@ -1954,21 +1950,27 @@ impl Validate for DatabaseUpdateRequest {
         if let Some(value) = &self.instance_name {
             let field_path = crate::support::join(path, "InstanceName");
             if value.chars().count() > 100usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 100 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 100 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.version {
             let field_path = crate::support::join(path, "Version");
             if value.chars().count() > 20usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 20 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 20 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -2033,11 +2035,7 @@ impl Validate for DeprecatedUserGroup {
 /// A Workgroup, as returned by the deprecated GET Workgroups/{name}.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeprecatedWorkgroup {
-    #[serde(
-        rename = "OrganizationID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OrganizationID", default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<::uuid::Uuid>,
     #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i32>,
@@ -2057,21 +2055,13 @@ pub struct Entitlement {
     pub group_id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(
-        rename = "SmartRuleId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SmartRuleId", default, skip_serializing_if = "Option::is_none")]
     pub smart_rule_id: Option<i32>,
     /// Smart Rule title (documented only when `groupIDs` is given).
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Smart Rule type (documented only when `groupIDs` is given).
-    #[serde(
-        rename = "SmartRuleType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SmartRuleType", default, skip_serializing_if = "Option::is_none")]
     pub smart_rule_type: Option<String>,
     /// Documented only when `groupIDs` is not given.
     #[serde(
@@ -2128,11 +2118,7 @@ pub struct Entitlement {
         skip_serializing_if = "Option::is_none"
     )]
     pub managed_account_id: Option<i32>,
-    #[serde(
-        rename = "AccountName",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccountName", default, skip_serializing_if = "Option::is_none")]
     pub account_name: Option<String>,
     #[serde(
         rename = "RationalizedSystemName",
@@ -2232,17 +2218,9 @@ impl Validate for GetSmartRulesResponseBody {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImportRequest {
     /// ID of the Workgroup to import the assets into.
-    #[serde(
-        rename = "WorkgroupID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WorkgroupID", default, skip_serializing_if = "Option::is_none")]
     pub workgroup_id: Option<i32>,
-    #[serde(
-        rename = "ImportType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "ImportType", default, skip_serializing_if = "Option::is_none")]
     pub import_type: Option<ImportType>,
     /// Asset selection filter: `All Assets` (no filter, import all), a single IPv4 address (e.g. 10.0.0.1), an IPv4 range (e.g. 10.0.0.1-10.0.0.5) or a CIDR (e.g. 10.0.0.0/24).
     ///
@@ -2253,11 +2231,7 @@ pub struct ImportRequest {
     #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
     pub file_name: Option<String>,
     /// The array containing the content of the import file.
-    #[serde(
-        rename = "FileContents",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FileContents", default, skip_serializing_if = "Option::is_none")]
     pub file_contents: Option<Vec<i64>>,
     /// Base64 string containing the content of the import file.
     #[serde(
@@ -2280,18 +2254,24 @@ impl Validate for ImportRequest {
             for (index, item) in value.iter().enumerate() {
                 let item_path = crate::support::join(&field_path, &index.to_string());
                 if (*item as f64) < 0f64 {
-                    errors.push(ValidationError::new(
-                        &item_path,
-                        "minimum",
-                        "must be at least 0",
-                    ));
+                    errors
+                        .push(
+                            ValidationError::new(
+                                &item_path,
+                                "minimum",
+                                "must be at least 0",
+                            ),
+                        );
                 }
                 if (*item as f64) > 255f64 {
-                    errors.push(ValidationError::new(
-                        &item_path,
-                        "maximum",
-                        "must be at most 255",
-                    ));
+                    errors
+                        .push(
+                            ValidationError::new(
+                                &item_path,
+                                "maximum",
+                                "must be at most 255",
+                            ),
+                        );
                 }
             }
         }
@@ -2377,15 +2357,22 @@ impl ::std::fmt::Display for ImportType {
 }
 
 impl ::serde::Serialize for ImportType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ImportType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -2393,11 +2380,14 @@ impl<'de> ::serde::Deserialize<'de> for ImportType {
 impl Validate for ImportType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors.push(ValidationError::new(
-                path,
-                "enum",
-                format!("`{value}` is not one of {:?}", Self::VALUES),
-            ));
+            errors
+                .push(
+                    ValidationError::new(
+                        path,
+                        "enum",
+                        format!("`{value}` is not one of {:?}", Self::VALUES),
+                    ),
+                );
         }
     }
 }
@@ -2475,11 +2465,7 @@ impl Validate for OperatingSystem {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Organization {
-    #[serde(
-        rename = "OrganizationID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "OrganizationID", default, skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<::uuid::Uuid>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -2494,11 +2480,7 @@ impl Validate for Organization {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Permission {
-    #[serde(
-        rename = "PermissionID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PermissionID", default, skip_serializing_if = "Option::is_none")]
     pub permission_id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -2513,11 +2495,7 @@ impl Validate for Permission {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QueueImportFileDetails {
     /// ID of the Workgroup to import the assets into.
-    #[serde(
-        rename = "WorkgroupID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "WorkgroupID", default, skip_serializing_if = "Option::is_none")]
     pub workgroup_id: Option<i32>,
     /// Filename (including extension) of the import file.
     #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
@@ -2546,11 +2524,7 @@ impl Validate for QueuedImport {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SmartRule {
     /// ID of the Smart Rule.
-    #[serde(
-        rename = "SmartRuleID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SmartRuleID", default, skip_serializing_if = "Option::is_none")]
     pub smart_rule_id: Option<i32>,
     /// ID of the organization (can be null).
     #[serde(
@@ -2562,11 +2536,7 @@ pub struct SmartRule {
     pub organization_id: Option<Option<::uuid::Uuid>>,
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -2578,11 +2548,7 @@ pub struct SmartRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_processed_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(
-        rename = "IsReadOnly",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
     pub is_read_only: Option<bool>,
     #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
@@ -2596,11 +2562,7 @@ impl Validate for SmartRule {
 /// Access level to set for a user group Smart Rule.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SmartRuleAccessLevelRequest {
-    #[serde(
-        rename = "AccessLevelID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
     pub access_level_id: Option<AccessLevelId>,
 }
 
@@ -2618,17 +2580,9 @@ impl Validate for SmartRuleAccessLevelRequest {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserGroupPermission {
     /// ID of the permission (see GET Permissions).
-    #[serde(
-        rename = "PermissionID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "PermissionID", default, skip_serializing_if = "Option::is_none")]
     pub permission_id: Option<i32>,
-    #[serde(
-        rename = "AccessLevelID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
     pub access_level_id: Option<AccessLevelId>,
 }
 
@@ -2646,11 +2600,7 @@ impl Validate for UserGroupPermission {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserGroupSmartRule {
     /// ID of the Smart Rule.
-    #[serde(
-        rename = "SmartRuleID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "SmartRuleID", default, skip_serializing_if = "Option::is_none")]
     pub smart_rule_id: Option<i32>,
     /// ID of the organization (can be null).
     #[serde(
@@ -2662,11 +2612,7 @@ pub struct UserGroupSmartRule {
     pub organization_id: Option<Option<::uuid::Uuid>>,
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    #[serde(
-        rename = "Description",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -2678,19 +2624,11 @@ pub struct UserGroupSmartRule {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_processed_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(
-        rename = "IsReadOnly",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
     pub is_read_only: Option<bool>,
     #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
     pub rule_type: Option<String>,
-    #[serde(
-        rename = "AccessLevelID",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
     pub access_level_id: Option<AccessLevelId>,
 }
 

@@ -61,11 +61,7 @@ pub trait Validate {
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = Vec::new();
         self.validate_into("", &mut errors);
-        if errors.is_empty() {
-            Ok(())
-        } else {
-            Err(ValidationErrors(errors))
-        }
+        if errors.is_empty() { Ok(()) } else { Err(ValidationErrors(errors)) }
     }
 }
 
@@ -190,17 +186,25 @@ where
 pub struct Base64(pub Vec<u8>);
 
 impl ::serde::Serialize for Base64 {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::base64::Engine as _;
-        serializer.serialize_str(&::base64::engine::general_purpose::STANDARD.encode(&self.0))
+        serializer
+            .serialize_str(&::base64::engine::general_purpose::STANDARD.encode(&self.0))
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Base64 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         use ::base64::Engine as _;
-        let text =
-            <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
+        let text = <::std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
         ::base64::engine::general_purpose::STANDARD
             .decode(text.as_bytes())
             .map(Base64)

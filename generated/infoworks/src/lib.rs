@@ -6,8 +6,10 @@
 //!
 //! Security schemes (and any schema shared by more than one module) of the Infoworks REST API v3. Module files reference these with `./common.yaml#/components/...`.
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 pub mod models;
 
+#[rustfmt::skip]
 pub mod support;
 
 pub use models::*;

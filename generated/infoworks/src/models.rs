@@ -37,10 +37,7 @@ impl ::std::fmt::Debug for AccessTokenResult {
         f.debug_struct("AccessTokenResult")
             .field(
                 "authentication_token",
-                &self
-                    .authentication_token
-                    .as_ref()
-                    .map(|_| crate::support::Redacted),
+                &self.authentication_token.as_ref().map(|_| crate::support::Redacted),
             )
             .finish()
     }
@@ -84,10 +81,7 @@ impl ::std::fmt::Debug for AuthenticationResult {
         f.debug_struct("AuthenticationResult")
             .field(
                 "authentication_token",
-                &self
-                    .authentication_token
-                    .as_ref()
-                    .map(|_| crate::support::Redacted),
+                &self.authentication_token.as_ref().map(|_| crate::support::Redacted),
             )
             .field("is_authenticated", &self.is_authenticated)
             .field("user_id", &self.user_id)
@@ -97,11 +91,7 @@ impl ::std::fmt::Debug for AuthenticationResult {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorisationRequest {
-    #[serde(
-        rename = "entityType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "entityType", default, skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
@@ -150,10 +140,7 @@ impl ::std::fmt::Debug for AuthorisationResult {
         f.debug_struct("AuthorisationResult")
             .field(
                 "delegation_token",
-                &self
-                    .delegation_token
-                    .as_ref()
-                    .map(|_| crate::support::Redacted),
+                &self.delegation_token.as_ref().map(|_| crate::support::Redacted),
             )
             .field("is_authorised", &self.is_authorised)
             .finish()

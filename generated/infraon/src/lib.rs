@@ -6,8 +6,10 @@
 //!
 //! Components shared by the Infraon module specs: the API key security scheme and the parameters that both modules document identically.
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 pub mod models;
 
+#[rustfmt::skip]
 pub mod support;
 
 pub use models::*;

@@ -93,21 +93,27 @@ impl Validate for ApiRegistration {
             let value = &self.api_id;
             let field_path = crate::support::join(path, "api_id");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.name {
             let field_path = crate::support::join(path, "name");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.header_params {
@@ -118,11 +124,14 @@ impl Validate for ApiRegistration {
             let value = &self.organization;
             let field_path = crate::support::join(path, "organization");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -231,10 +240,7 @@ impl ::std::fmt::Debug for ApiRegistrationCreate {
             .field("content_type", &self.content_type)
             .field("authentication_type", &self.authentication_type)
             .field("user_name", &self.user_name)
-            .field(
-                "password",
-                &self.password.as_ref().map(|_| crate::support::Redacted),
-            )
+            .field("password", &self.password.as_ref().map(|_| crate::support::Redacted))
             .field("api_url", &self.api_url)
             .field("description", &self.description)
             .field(
@@ -336,21 +342,27 @@ impl Validate for ApiRegistrationInput {
             let value = &self.api_id;
             let field_path = crate::support::join(path, "api_id");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.name {
             let field_path = crate::support::join(path, "name");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.header_params {
@@ -361,11 +373,14 @@ impl Validate for ApiRegistrationInput {
             let value = &self.organization;
             let field_path = crate::support::join(path, "organization");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -494,151 +509,196 @@ impl Validate for JobsAccountAudit {
             let value = &self.organization;
             let field_path = crate::support::join(path, "organization");
             if value.chars().count() > 25usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 25 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 25 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.ipaddress {
             let field_path = crate::support::join(path, "ipaddress");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.device_account {
             let field_path = crate::support::join(path, "device_account");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.dpassword {
             let field_path = crate::support::join(path, "dpassword");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.denable_password {
             let field_path = crate::support::join(path, "denable_password");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.connection_protocol {
             let field_path = crate::support::join(path, "connection_protocol");
             if value.chars().count() > 25usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 25 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 25 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.error {
             let field_path = crate::support::join(path, "error");
             if value.chars().count() > 2000usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 2000 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 2000 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.task_owner {
             let field_path = crate::support::join(path, "task_owner");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.client_ip {
             let field_path = crate::support::join(path, "client_ip");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.job_type {
             let field_path = crate::support::join(path, "job_type");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.job_name {
             let field_path = crate::support::join(path, "job_name");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.process_name {
             let field_path = crate::support::join(path, "process_name");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.connection_for {
             let field_path = crate::support::join(path, "connection_for");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.config_type {
             let field_path = crate::support::join(path, "config_type");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.uofw {
             let field_path = crate::support::join(path, "uofw");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -664,10 +724,7 @@ impl ::std::fmt::Debug for JobsAccountAudit {
             )
             .field(
                 "denable_password",
-                &self
-                    .denable_password
-                    .as_ref()
-                    .map(|_| crate::support::Redacted),
+                &self.denable_password.as_ref().map(|_| crate::support::Redacted),
             )
             .field("connection_protocol", &self.connection_protocol)
             .field("error", &self.error)
@@ -735,151 +792,196 @@ impl Validate for JobsAccountAuditInput {
             let value = &self.organization;
             let field_path = crate::support::join(path, "organization");
             if value.chars().count() > 25usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 25 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 25 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.ipaddress {
             let field_path = crate::support::join(path, "ipaddress");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.device_account {
             let field_path = crate::support::join(path, "device_account");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.dpassword {
             let field_path = crate::support::join(path, "dpassword");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.denable_password {
             let field_path = crate::support::join(path, "denable_password");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.connection_protocol {
             let field_path = crate::support::join(path, "connection_protocol");
             if value.chars().count() > 25usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 25 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 25 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.error {
             let field_path = crate::support::join(path, "error");
             if value.chars().count() > 2000usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 2000 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 2000 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.task_owner {
             let field_path = crate::support::join(path, "task_owner");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.client_ip {
             let field_path = crate::support::join(path, "client_ip");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.job_type {
             let field_path = crate::support::join(path, "job_type");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.job_name {
             let field_path = crate::support::join(path, "job_name");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.process_name {
             let field_path = crate::support::join(path, "process_name");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.connection_for {
             let field_path = crate::support::join(path, "connection_for");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.config_type {
             let field_path = crate::support::join(path, "config_type");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
         if let Some(value) = &self.uofw {
             let field_path = crate::support::join(path, "uofw");
             if value.chars().count() > 225usize {
-                errors.push(ValidationError::new(
-                    &field_path,
-                    "maxLength",
-                    "must be at most 225 characters long",
-                ));
+                errors
+                    .push(
+                        ValidationError::new(
+                            &field_path,
+                            "maxLength",
+                            "must be at most 225 characters long",
+                        ),
+                    );
             }
         }
     }
@@ -900,10 +1002,7 @@ impl ::std::fmt::Debug for JobsAccountAuditInput {
             )
             .field(
                 "denable_password",
-                &self
-                    .denable_password
-                    .as_ref()
-                    .map(|_| crate::support::Redacted),
+                &self.denable_password.as_ref().map(|_| crate::support::Redacted),
             )
             .field("connection_protocol", &self.connection_protocol)
             .field("error", &self.error)

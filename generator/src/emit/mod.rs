@@ -49,7 +49,11 @@ fn lib_rs(api: &Api) -> TokenStream {
         #docs
         #![forbid(unsafe_code)]
 
+        // The generator formats these files itself; `cargo fmt` in a workspace that holds this
+        // crate must not rewrite them, or `cargo xtask codegen --check` would see them as stale.
+        #[rustfmt::skip]
         pub mod models;
+        #[rustfmt::skip]
         pub mod support;
 
         pub use models::*;
