@@ -222,6 +222,26 @@ impl Bundler {
             );
             return None;
         };
+        // A component that only refers to another of the same section (a module re-exporting a
+        // shared security scheme or parameter) is the same component, not a second one. Schemas
+        // are the exception: there an alias keeps its own name as a type alias.
+        if section != "schemas" {
+            if let Some(Value::String(reference)) = value.get("$ref") {
+                if let Ok((target_file, fragment)) = split_ref(reference, file) {
+                    let prefix = format!("/components/{section}/");
+                    if let Some(target) =
+                        fragment.strip_prefix(&prefix).filter(|t| !t.contains('/'))
+                    {
+                        let target = unescape(target);
+                        if (target_file.as_str(), target.as_str()) != (file, name) {
+                            let slot = self.import(&target_file, section, &target, from, diags)?;
+                            self.slots.insert(key, slot.clone());
+                            return Some(slot);
+                        }
+                    }
+                }
+            }
+        }
         let taken = self.taken.entry(section.to_string()).or_default();
         let mut slot = name.to_string();
         let mut n = 2;
@@ -365,6 +385,12 @@ impl Bundler {
             return;
         };
         let global_security = doc.get("security").cloned();
+        let scheme_slots: BTreeMap<String, String> = self
+            .slots
+            .iter()
+            .filter(|((f, section, _), _)| f == root && section == "securitySchemes")
+            .map(|((_, _, name), slot)| (name.clone(), slot.clone()))
+            .collect();
         for (path, item) in paths {
             let pointer = format!("/paths/{}", escape(&path));
             let item = match item {
@@ -386,10 +412,22 @@ impl Bundler {
             };
             // Several documents merge into one API: each keeps its own global security by
             // pushing it down to the operations that do not override it.
-            if let Some(security) = &global_security {
-                for method in METHODS {
-                    if let Some(Value::Object(op)) = item.get_mut(method) {
+            for method in METHODS {
+                if let Some(Value::Object(op)) = item.get_mut(method) {
+                    if let Some(security) = &global_security {
                         op.entry("security").or_insert_with(|| security.clone());
+                    }
+                    // Security requirements name schemes of their own document; in the bundle a
+                    // scheme may sit in a slot of another name.
+                    if let Some(Value::Array(requirements)) = op.get_mut("security") {
+                        for requirement in requirements.iter_mut() {
+                            if let Value::Object(schemes) = requirement {
+                                *schemes = std::mem::take(schemes)
+                                    .into_iter()
+                                    .map(|(k, v)| (scheme_slots.get(&k).cloned().unwrap_or(k), v))
+                                    .collect();
+                            }
+                        }
                     }
                 }
             }

@@ -58,7 +58,9 @@ pub fn apis(root: &Path) -> anyhow::Result<Vec<ApiSpec>> {
 
 /// Generates the crate of one API in memory. Paths are relative to `root`.
 pub fn generate(root: &Path, api: &ApiSpec) -> anyhow::Result<Output> {
-    let specs = api.files.iter().map(|f| root.join(f)).collect();
+    // Spec paths stay relative, so diagnostics and output never hold this machine's paths.
+    std::env::set_current_dir(root).with_context(|| format!("cannot enter {}", root.display()))?;
+    let specs = api.files.clone();
     let config = Config {
         specs,
         crate_name: format!("{}-api", api.name),

@@ -4,7 +4,7 @@
 //!
 //! API version 1.0.0.
 //!
-//! Security scheme (and any schema shared by more than one module) of the Apono API. Module files reference these with `./common.yaml#/components/...`.
+//! The Apono API as documented by the scraped Integrations page: integrations (admin v4 and v2 endpoints), the integrations catalog, and the resources, permissions and resource user tags of integrations (v3). Every call is authenticated with a bearer token.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 pub mod models;
@@ -12,6 +12,13 @@ pub mod models;
 #[rustfmt::skip]
 pub mod support;
 
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;
+
 pub use models::*;
 
 pub use support::{Validate, ValidationError, ValidationErrors};
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Credentials, Error, ResponseValue};

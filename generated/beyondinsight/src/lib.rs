@@ -4,7 +4,7 @@
 //!
 //! API version 3.
 //!
-//! Security scheme, parameters and schemas shared by more than one BeyondInsight module file.
+//! The REST API over HTTPS of BeyondInsight and Password Safe, for integrating a portion of their functionality into your own applications. The BeyondInsight APIs require a valid BeyondInsight license and are available to Password Safe-licensed installs.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 pub mod models;
@@ -12,6 +12,13 @@ pub mod models;
 #[rustfmt::skip]
 pub mod support;
 
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;
+
 pub use models::*;
 
 pub use support::{Validate, ValidationError, ValidationErrors};
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Credentials, Error, ResponseValue};

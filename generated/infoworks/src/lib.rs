@@ -4,7 +4,7 @@
 //!
 //! API version v3.
 //!
-//! Security schemes (and any schema shared by more than one module) of the Infoworks REST API v3. Module files reference these with `./common.yaml#/components/...`.
+//! The Infoworks REST API v3, as far as the scraped document details it: the Security endpoints (authentication and refresh tokens, authorisation, SAML single sign-on and LDAP user operations).
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 pub mod models;
@@ -12,6 +12,13 @@ pub mod models;
 #[rustfmt::skip]
 pub mod support;
 
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;
+
 pub use models::*;
 
 pub use support::{Validate, ValidationError, ValidationErrors};
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Credentials, Error, ResponseValue};

@@ -4,7 +4,7 @@
 //!
 //! API version 1.0.0.
 //!
-//! Components shared by the Infraon module specs: the API key security scheme and the parameters that both modules document identically.
+//! The Infraon API (Infraon API Guide), as far as the scraped pages detail it: the API Registration module (configurations of external APIs that Infraon calls) and the Jobs Account Audit module (account audit records of NCCM jobs). Calls are authenticated with an API key in the `Authorization` header.
 #![forbid(unsafe_code)]
 #[rustfmt::skip]
 pub mod models;
@@ -12,6 +12,13 @@ pub mod models;
 #[rustfmt::skip]
 pub mod support;
 
+#[cfg(feature = "client")]
+#[rustfmt::skip]
+pub mod client;
+
 pub use models::*;
 
 pub use support::{Validate, ValidationError, ValidationErrors};
+
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Credentials, Error, ResponseValue};

@@ -3,6 +3,7 @@
 //! Rust files are token streams (`quote!`) formatted by `prettyplease`; `Cargo.toml` and
 //! `README.md` are rendered from the minijinja templates in `templates/`.
 
+mod client;
 mod docs;
 mod manifest;
 mod models;
@@ -28,6 +29,12 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
         .insert("src/models.rs".into(), rust(models::models(api))?);
     out.files
         .insert("src/support.rs".into(), rust(support::support(api))?);
+    out.files
+        .insert("src/client.rs".into(), rust(client::client(api))?);
+    out.files.insert(
+        "src/client/runtime.rs".into(),
+        rust(client::runtime::runtime())?,
+    );
     out.files
         .insert("Cargo.toml".into(), manifest::cargo_toml(api, &header)?);
     out.files.insert(
@@ -55,8 +62,13 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub mod models;
         #[rustfmt::skip]
         pub mod support;
+        #[cfg(feature = "client")]
+        #[rustfmt::skip]
+        pub mod client;
 
         pub use models::*;
         pub use support::{Validate, ValidationError, ValidationErrors};
+        #[cfg(feature = "client")]
+        pub use client::{Client, ClientBuilder, Credentials, Error, ResponseValue};
     }
 }

@@ -40,6 +40,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in spec order.
     pub operations: Vec<Operation>,
+    /// Operation groups (tags), in order of first use.
+    pub groups: Vec<Group>,
     /// Every security scheme, in spec order.
     pub security_schemes: Vec<SecurityScheme>,
     /// Which runtime crates the generated code needs.

@@ -56,6 +56,10 @@ pub struct Operation {
     pub request_type: String,
     /// Name of the operation's response type (one variant per status), unique in the crate.
     pub response_type: String,
+    /// Name of the operation's error-body type (when several error bodies differ).
+    pub error_type: String,
+    /// Index into [`super::Api::groups`]: the module (first tag) the operation belongs to.
+    pub group: usize,
     /// HTTP method.
     pub method: Method,
     /// The path template as written in the spec.
@@ -235,6 +239,8 @@ pub struct ResponseHeader {
 pub struct SecurityScheme {
     /// Rust (snake_case) and spec name.
     pub name: Name,
+    /// PascalCase name, for enum variants.
+    pub variant: String,
     /// What kind of credential it takes.
     pub kind: SecurityKind,
     /// Description.
@@ -278,6 +284,15 @@ pub enum Pagination {
         /// Property of the body holding the items; `None` when the body is the array.
         items: Option<String>,
     },
+    /// Item offsets.
+    Offset {
+        /// Query parameter holding the number of items to skip.
+        offset_param: String,
+        /// Query parameter holding the page size.
+        limit_param: Option<String>,
+        /// Property of the body holding the items; `None` when the body is the array.
+        items: Option<String>,
+    },
     /// Opaque cursors.
     Cursor {
         /// Query parameter carrying the cursor.
@@ -287,4 +302,15 @@ pub enum Pagination {
         /// Dotted path of the next cursor in the body.
         next_cursor: String,
     },
+}
+
+/// Operations that share their first tag: one module of the API.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// Accessor name (snake_case) and tag.
+    pub name: Name,
+    /// Name of the client's group type (`AssetsApi`), unique in the crate.
+    pub type_name: String,
+    /// The tag's description.
+    pub doc: Option<String>,
 }

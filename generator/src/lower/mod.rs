@@ -66,7 +66,7 @@ pub fn lower(spec: &Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         l.types[id.0].kind = kind;
     }
     let security_schemes = l.security_schemes();
-    let operations = l.operations(&security_schemes);
+    let (operations, groups) = l.operations(&security_schemes);
     let mut api = Api {
         crate_name: crate_name.to_string(),
         title: spec.doc.info.title.clone(),
@@ -76,6 +76,7 @@ pub fn lower(spec: &Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         servers: servers(spec),
         types: l.types,
         operations,
+        groups,
         security_schemes,
         runtime: l.runtime,
     };

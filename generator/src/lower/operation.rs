@@ -3,15 +3,17 @@
 use openapiv3::{
     APIKeyLocation, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode,
 };
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::Lowerer;
 use crate::ir::names::{field_name, type_name, Namespace};
 use crate::ir::path::{parse_template, template_params};
 use crate::ir::{
-    BodyKind, Method, Name, Operation, Pagination, Param, ParamLocation, ParamStyle, RequestBody,
-    Response, ResponseBody, ResponseHeader, SecurityKind, SecurityScheme, SecurityUse, Status,
-    TypeRef,
+    BodyKind, Group, Method, Name, Operation, Pagination, Param, ParamLocation, ParamStyle,
+    RequestBody, Response, ResponseBody, ResponseHeader, SecurityKind, SecurityScheme, SecurityUse,
+    Status, TypeRef,
 };
 use crate::load::escape;
 
@@ -22,6 +24,7 @@ impl Lowerer<'_> {
             return Vec::new();
         };
         let mut names = Namespace::default();
+        let mut variants = Namespace::default();
         let mut out = Vec::new();
         for (name, scheme) in &components.security_schemes {
             let pointer = format!("/components/securitySchemes/{}", escape(name));
@@ -77,6 +80,7 @@ impl Lowerer<'_> {
                     rust: names.claim(&field_name(name)),
                     wire: name.clone(),
                 },
+                variant: variants.claim(&type_name(name)),
                 kind,
                 doc,
             });
@@ -84,10 +88,16 @@ impl Lowerer<'_> {
         out
     }
 
-    pub(crate) fn operations(&mut self, schemes: &[SecurityScheme]) -> Vec<Operation> {
+    pub(crate) fn operations(
+        &mut self,
+        schemes: &[SecurityScheme],
+    ) -> (Vec<Operation>, Vec<Group>) {
         let spec = self.spec;
-        let mut method_names =
-            Namespace::with_reserved(&["new", "builder", "with_client", "base_url"]);
+        // Client methods: the operations of a group, and the group accessors of `Client`.
+        let mut method_names: BTreeMap<usize, Namespace> = BTreeMap::new();
+        let mut group_names =
+            Namespace::with_reserved(&["new", "builder", "base_url", "http_client"]);
+        let mut groups: Vec<Group> = Vec::new();
         let mut out = Vec::new();
         for (path, item) in spec.doc.paths.iter() {
             let ReferenceOr::Item(item) = item else {
@@ -110,10 +120,39 @@ impl Lowerer<'_> {
                     .clone()
                     .filter(|id| !id.trim().is_empty())
                     .unwrap_or_else(|| derived_operation_id(method, path));
-                let rust = method_names.claim(&field_name(&wire));
-                let stem = type_name(&rust);
+                let tag = op
+                    .tags
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "default".to_string());
+                let group = match groups.iter().position(|g| g.name.wire == tag) {
+                    Some(i) => i,
+                    None => {
+                        let doc = spec
+                            .doc
+                            .tags
+                            .iter()
+                            .find(|t| t.name == tag)
+                            .and_then(|t| t.description.clone());
+                        groups.push(Group {
+                            name: Name {
+                                rust: group_names.claim(&field_name(&tag)),
+                                wire: tag.clone(),
+                            },
+                            type_name: self.type_names.claim(&format!("{}Api", type_name(&tag))),
+                            doc,
+                        });
+                        groups.len() - 1
+                    }
+                };
+                let rust = method_names
+                    .entry(group)
+                    .or_insert_with(|| Namespace::with_reserved(&["client"]))
+                    .claim(&field_name(&wire));
+                let stem = type_name(&wire);
                 let request_type = self.type_names.claim(&format!("{stem}Request"));
                 let response_type = self.type_names.claim(&format!("{stem}Response"));
+                let error_type = self.type_names.claim(&format!("{stem}Error"));
                 let params = self.params(&item.parameters, &op.parameters, path, &stem, &pointer);
                 let body = op
                     .request_body
@@ -132,6 +171,8 @@ impl Lowerer<'_> {
                     name: Name { rust, wire },
                     request_type,
                     response_type,
+                    error_type,
+                    group,
                     method,
                     path: path.clone(),
                     path_parts: parse_template(path),
@@ -147,7 +188,7 @@ impl Lowerer<'_> {
                 });
             }
         }
-        out
+        (out, groups)
     }
 
     fn params(
@@ -449,6 +490,11 @@ impl Lowerer<'_> {
             Some("page") => text("page_param").map(|page_param| Pagination::Page {
                 page_param,
                 size_param: text("size_param"),
+                items: text("items"),
+            }),
+            Some("offset") => text("offset_param").map(|offset_param| Pagination::Offset {
+                offset_param,
+                limit_param: text("limit_param"),
                 items: text("items"),
             }),
             Some("cursor") => match (text("cursor_param"), text("next_cursor")) {

@@ -1,0 +1,534 @@
+//! `src/client.rs`: the async reqwest client of one API.
+//!
+//! ```text
+//! let client = Client::builder().ps_auth("key=...; runas=me;").build()?;
+//! let asset = client.assets().get_asset_by_id(7).send().await?;   // ResponseValue<Asset>
+//! let page = client.integrations().list_integrations().limit(10).send().await?;
+//! ```
+//!
+//! Operations are grouped by their first tag (`client.assets()`); required parameters are
+//! arguments of the method, optional ones setters of the returned request builder.
+
+mod operation;
+pub mod runtime;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::types::ident;
+use crate::ir::names::Namespace;
+use crate::ir::{Api, ParamLocation, SecurityKind};
+
+/// The `client` module.
+pub fn client(api: &Api) -> TokenStream {
+    let server = server_items(api);
+    let credentials = credentials(api);
+    let client = client_struct(api);
+    let auth = auth(api);
+    let groups = api.groups.iter().enumerate().map(|(i, g)| {
+        let name = ident(&g.type_name);
+        let doc = doc_attrs(Some(&match &g.doc {
+            Some(d) => format!("Operations of the `{}` module.\n\n{d}", g.name.wire),
+            None => format!("Operations of the `{}` module.", g.name.wire),
+        }));
+        let methods = api
+            .operations
+            .iter()
+            .filter(|op| op.group == i)
+            .map(|op| operation::method(api, op));
+        quote! {
+            #doc
+            #[derive(Clone, Copy, Debug)]
+            pub struct #name<'a> {
+                client: &'a Client,
+            }
+
+            impl<'a> #name<'a> {
+                #(#methods)*
+            }
+        }
+    });
+    let operations = api.operations.iter().map(|op| operation::builder(api, op));
+    quote! {
+        #![allow(clippy::too_many_arguments)]
+        #[rustfmt::skip]
+        pub mod runtime;
+
+        use std::sync::Arc;
+        use std::time::Duration;
+
+        use crate::models::*;
+        pub use runtime::{
+            BasicCredentials, BearerToken, BoxError, BoxFuture, DecodeError, Error, ErrorResponse,
+            HeaderMap, HeaderName, HeaderValue, Hook, ResponseValue, RetryPolicy, SecretString,
+            StatusCode, TokenProvider,
+        };
+        use runtime::{AuthPart, Body, Call, QueryStyle, SendError, Settings};
+
+        #server
+        #credentials
+        #client
+        #auth
+        #(#groups)*
+        #(#operations)*
+    }
+}
+
+/// `DEFAULT_BASE_URL` and `ServerVariables` from the spec's first server.
+fn server_items(api: &Api) -> TokenStream {
+    let Some(server) = api.servers.first() else {
+        return quote! {
+            #[doc = " The spec names no server: pass the base URL to `ClientBuilder::base_url`."]
+            pub const DEFAULT_BASE_URL: &str = "http://localhost";
+        };
+    };
+    let mut default_url = server.url.clone();
+    for v in &server.variables {
+        default_url = default_url.replace(&format!("{{{}}}", v.name.wire), &v.default);
+    }
+    let url_doc = format!(
+        " The spec's server URL with its variables at their defaults (`{}`).",
+        server.url
+    );
+    if server.variables.is_empty() {
+        return quote! {
+            #[doc = #url_doc]
+            pub const DEFAULT_BASE_URL: &str = #default_url;
+        };
+    }
+    let fields = server.variables.iter().map(|v| {
+        let name = ident(&v.name.rust);
+        let mut doc = v.description.clone().unwrap_or_default();
+        if !v.allowed.is_empty() {
+            doc.push_str(&format!(
+                "\n\nOne of: {}.",
+                v.allowed
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let doc = doc_attrs(Some(&format!("`{{{}}}`. {doc}", v.name.wire)));
+        quote!(#doc pub #name: String,)
+    });
+    let defaults = server.variables.iter().map(|v| {
+        let name = ident(&v.name.rust);
+        let default = &v.default;
+        quote!(#name: #default.to_owned(),)
+    });
+    let replaces = server.variables.iter().map(|v| {
+        let name = ident(&v.name.rust);
+        let placeholder = format!("{{{}}}", v.name.wire);
+        quote!(url = url.replace(#placeholder, &self.#name);)
+    });
+    let template = &server.url;
+    let struct_doc = format!(" The variables of the server URL `{template}`.");
+    quote! {
+        #[doc = #url_doc]
+        pub const DEFAULT_BASE_URL: &str = #default_url;
+
+        #[doc = #struct_doc]
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct ServerVariables {
+            #(#fields)*
+        }
+
+        impl Default for ServerVariables {
+            fn default() -> Self {
+                ServerVariables { #(#defaults)* }
+            }
+        }
+
+        impl ServerVariables {
+            #[doc = " The base URL with these values filled in."]
+            pub fn url(&self) -> String {
+                let mut url = String::from(#template);
+                #(#replaces)*
+                url
+            }
+        }
+    }
+}
+
+/// The setter name of each security scheme on `ClientBuilder`, clear of its other methods.
+fn scheme_setters(api: &Api) -> Vec<String> {
+    let mut names = Namespace::with_reserved(&[
+        "base_url",
+        "server_variables",
+        "http_client",
+        "timeout",
+        "connect_timeout",
+        "user_agent",
+        "default_header",
+        "credentials",
+        "retry",
+        "hook",
+        "build",
+    ]);
+    api.security_schemes
+        .iter()
+        .map(|s| names.claim(&s.name.rust))
+        .collect()
+}
+
+/// `Credentials`: one optional slot per security scheme.
+fn credentials(api: &Api) -> TokenStream {
+    let fields = api.security_schemes.iter().map(|s| {
+        let name = ident(&s.name.rust);
+        let (ty, what) = match &s.kind {
+            SecurityKind::ApiKey { location, name } => {
+                let place = match location {
+                    ParamLocation::Query => "query parameter",
+                    ParamLocation::Cookie => "cookie",
+                    _ => "header",
+                };
+                (
+                    quote!(SecretString),
+                    format!("API key sent in the `{name}` {place}"),
+                )
+            }
+            SecurityKind::Basic => (
+                quote!(BasicCredentials),
+                "HTTP Basic credentials".to_string(),
+            ),
+            SecurityKind::Bearer => (quote!(BearerToken), "Bearer token".to_string()),
+        };
+        let mut doc = format!("`{}`: {what}.", s.name.wire);
+        if let Some(d) = &s.doc {
+            doc.push_str("\n\n");
+            doc.push_str(d);
+        }
+        let doc = doc_attrs(Some(&doc));
+        quote!(#doc pub #name: Option<#ty>,)
+    });
+    quote! {
+        #[doc = " Credentials for the API's security schemes: set those you have. Each operation sends"]
+        #[doc = " the first set of credentials its security requirements accept. `Debug` never shows"]
+        #[doc = " a secret."]
+        #[derive(Clone, Debug, Default)]
+        pub struct Credentials {
+            #(#fields)*
+        }
+    }
+}
+
+fn client_struct(api: &Api) -> TokenStream {
+    let setters = scheme_setters(api);
+    let scheme_methods = api.security_schemes.iter().zip(&setters).map(|(s, setter)| {
+        let field = ident(&s.name.rust);
+        let setter = ident(setter);
+        let wire = &s.name.wire;
+        match &s.kind {
+            SecurityKind::ApiKey { .. } => {
+                let doc = format!(" Sets the API key of the `{wire}` scheme.");
+                quote! {
+                    #[doc = #doc]
+                    pub fn #setter(mut self, key: impl Into<SecretString>) -> Self {
+                        self.credentials.#field = Some(key.into());
+                        self
+                    }
+                }
+            }
+            SecurityKind::Basic => {
+                let doc = format!(" Sets the user name and password of the `{wire}` scheme.");
+                quote! {
+                    #[doc = #doc]
+                    pub fn #setter(mut self, username: impl Into<String>, password: impl Into<SecretString>) -> Self {
+                        self.credentials.#field = Some(BasicCredentials { username: username.into(), password: password.into() });
+                        self
+                    }
+                }
+            }
+            SecurityKind::Bearer => {
+                let doc = format!(" Sets a fixed bearer token for the `{wire}` scheme.");
+                let provider = format_ident!("{}_provider", setter);
+                let provider_doc = format!(" Asks `provider` for a bearer token of the `{wire}` scheme before each request.");
+                quote! {
+                    #[doc = #doc]
+                    pub fn #setter(mut self, token: impl Into<SecretString>) -> Self {
+                        self.credentials.#field = Some(BearerToken::Static(token.into()));
+                        self
+                    }
+
+                    #[doc = #provider_doc]
+                    pub fn #provider(mut self, provider: impl TokenProvider + 'static) -> Self {
+                        self.credentials.#field = Some(BearerToken::Provider(Arc::new(provider)));
+                        self
+                    }
+                }
+            }
+        }
+    });
+    let accessors = api.groups.iter().map(|g| {
+        let name = ident(&g.name.rust);
+        let ty = ident(&g.type_name);
+        let doc = format!(" Operations of the `{}` module.", g.name.wire);
+        quote! {
+            #[doc = #doc]
+            pub fn #name(&self) -> #ty<'_> {
+                #ty { client: self }
+            }
+        }
+    });
+    let server_vars = (!api.servers.first().is_none_or(|s| s.variables.is_empty())).then(|| {
+        quote! {
+            #[doc = " Uses the spec's server URL with these variables."]
+            pub fn server_variables(mut self, variables: ServerVariables) -> Self {
+                self.base_url = variables.url();
+                self
+            }
+        }
+    });
+    let user_agent = format!("{}/{}", api.crate_name, "rust");
+    quote! {
+        #[doc = " The API client. Cheap to clone: clones share the connection pool."]
+        #[derive(Clone)]
+        pub struct Client {
+            settings: Arc<Settings>,
+            credentials: Arc<Credentials>,
+        }
+
+        impl std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Client")
+                    .field("base_url", &self.settings.base_url)
+                    .field("credentials", &self.credentials)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl Client {
+            #[doc = " A client for `base_url` with default settings and no credentials."]
+            pub fn new(base_url: impl Into<String>) -> Result<Self, Error<()>> {
+                Client::builder().base_url(base_url).build()
+            }
+
+            #[doc = " Starts configuring a client (base URL, credentials, timeouts, retries, hooks)."]
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            #[doc = " The base URL requests go to."]
+            pub fn base_url(&self) -> &str {
+                &self.settings.base_url
+            }
+
+            #(#accessors)*
+        }
+
+        #[doc = " Configures a [`Client`]."]
+        #[derive(Debug)]
+        pub struct ClientBuilder {
+            base_url: String,
+            http: Option<::reqwest::Client>,
+            timeout: Option<Duration>,
+            connect_timeout: Option<Duration>,
+            user_agent: String,
+            headers: HeaderMap,
+            credentials: Credentials,
+            retry: Option<RetryPolicy>,
+            hook: Option<Arc<dyn Hook>>,
+        }
+
+        impl std::fmt::Debug for dyn Hook {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("Hook")
+            }
+        }
+
+        impl Default for ClientBuilder {
+            fn default() -> Self {
+                ClientBuilder {
+                    base_url: DEFAULT_BASE_URL.to_owned(),
+                    http: None,
+                    timeout: Some(Duration::from_secs(30)),
+                    connect_timeout: Some(Duration::from_secs(10)),
+                    user_agent: #user_agent.to_owned(),
+                    headers: HeaderMap::new(),
+                    credentials: Credentials::default(),
+                    retry: None,
+                    hook: None,
+                }
+            }
+        }
+
+        impl ClientBuilder {
+            #[doc = " Sends requests to `url` instead of the spec's server."]
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.base_url = url.into();
+                self
+            }
+
+            #server_vars
+
+            #[doc = " Uses a `reqwest::Client` you configured (proxies, TLS, pools). Its own settings"]
+            #[doc = " apply; `timeout`, `user_agent` and `default_header` are still added per request."]
+            pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
+                self.http = Some(http);
+                self
+            }
+
+            #[doc = " Time allowed for a whole request (default 30 s; `None` waits forever)."]
+            pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+                self.timeout = timeout;
+                self
+            }
+
+            #[doc = " Time allowed to connect (default 10 s)."]
+            pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+                self.connect_timeout = timeout;
+                self
+            }
+
+            #[doc = " The `User-Agent` header."]
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.user_agent = user_agent.into();
+                self
+            }
+
+            #[doc = " A header sent with every request."]
+            pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+                self.headers.insert(name, value);
+                self
+            }
+
+            #[doc = " All credentials at once."]
+            pub fn credentials(mut self, credentials: Credentials) -> Self {
+                self.credentials = credentials;
+                self
+            }
+
+            #(#scheme_methods)*
+
+            #[doc = " Retries failed idempotent requests (see [`RetryPolicy`])."]
+            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+                self.retry = Some(policy);
+                self
+            }
+
+            #[doc = " Observes or changes each request and response."]
+            pub fn hook(mut self, hook: impl Hook + 'static) -> Self {
+                self.hook = Some(Arc::new(hook));
+                self
+            }
+
+            #[doc = " Builds the client. Fails when the base URL does not parse or TLS cannot start."]
+            pub fn build(self) -> Result<Client, Error<()>> {
+                ::url::Url::parse(&self.base_url)
+                    .map_err(|e| Error::InvalidRequest(format!("base URL `{}`: {e}", self.base_url)))?;
+                let http = match self.http {
+                    Some(http) => http,
+                    None => {
+                        let mut builder = ::reqwest::Client::builder();
+                        if let Some(timeout) = self.connect_timeout {
+                            builder = builder.connect_timeout(timeout);
+                        }
+                        builder.build().map_err(Error::Transport)?
+                    }
+                };
+                let mut headers = self.headers;
+                if let Ok(agent) = HeaderValue::from_str(&self.user_agent) {
+                    headers.entry(::reqwest::header::USER_AGENT).or_insert(agent);
+                }
+                Ok(Client {
+                    settings: Arc::new(Settings {
+                        http,
+                        base_url: self.base_url,
+                        headers,
+                        timeout: self.timeout,
+                        retry: self.retry,
+                        hook: self.hook,
+                    }),
+                    credentials: Arc::new(self.credentials),
+                })
+            }
+        }
+    }
+}
+
+/// The private `Scheme` enum and `Client::auth`, which picks the credentials an operation sends.
+fn auth(api: &Api) -> TokenStream {
+    if api.security_schemes.is_empty() {
+        return TokenStream::new();
+    }
+    let variants: Vec<_> = api
+        .security_schemes
+        .iter()
+        .map(|s| ident(&s.variant))
+        .collect();
+    let has_arms = api.security_schemes.iter().zip(&variants).map(|(s, v)| {
+        let field = ident(&s.name.rust);
+        quote!(Scheme::#v => self.credentials.#field.is_some(),)
+    });
+    let apply_arms = api.security_schemes.iter().zip(&variants).map(|(s, v)| {
+        let field = ident(&s.name.rust);
+        let push = match &s.kind {
+            SecurityKind::ApiKey { location, name } => match location {
+                ParamLocation::Query => quote!(parts.push(AuthPart::Query(#name.to_owned(), value.clone()));),
+                ParamLocation::Cookie => quote!(parts.push(AuthPart::Cookie(#name.to_owned(), value.clone()));),
+                _ => {
+                    let header = Literal::byte_string(name.as_bytes());
+                    quote! {
+                        let name = HeaderName::from_bytes(#header)
+                            .map_err(|_| SendError::InvalidRequest(format!("`{}` is not a valid header name", #name)))?;
+                        parts.push(AuthPart::Header(name, runtime::sensitive_header(value.expose())?));
+                    }
+                }
+            },
+            SecurityKind::Basic => quote! {
+                parts.push(AuthPart::Header(::reqwest::header::AUTHORIZATION, runtime::basic_header(value)?));
+            },
+            SecurityKind::Bearer => quote! {
+                let token = value.get().await?;
+                let header = runtime::sensitive_header(&format!("Bearer {}", token.expose()))?;
+                parts.push(AuthPart::Header(::reqwest::header::AUTHORIZATION, header));
+            },
+        };
+        quote! {
+            Scheme::#v => {
+                if let Some(value) = &self.credentials.#field {
+                    #push
+                }
+            }
+        }
+    });
+    let docs = api.security_schemes.iter().zip(&variants).map(|(s, v)| {
+        let doc = format!(" `{}`", s.name.wire);
+        quote!(#[doc = #doc] #v,)
+    });
+    quote! {
+        #[doc = " The security schemes of the spec."]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        // Variant names are the spec's scheme names, which often share a suffix (`...Auth`).
+        #[allow(clippy::enum_variant_names)]
+        enum Scheme {
+            #(#docs)*
+        }
+
+        impl Client {
+            fn has(&self, scheme: Scheme) -> bool {
+                match scheme {
+                    #(#has_arms)*
+                }
+            }
+
+            #[doc = " The credentials to send: the first alternative all of whose schemes are configured"]
+            #[doc = " (an empty alternative means none are needed). When none is, nothing is sent and the"]
+            #[doc = " server decides."]
+            async fn auth(&self, alternatives: &[&[Scheme]]) -> Result<Vec<AuthPart>, SendError> {
+                let mut parts = Vec::new();
+                let Some(chosen) = alternatives.iter().find(|a| a.iter().all(|s| self.has(*s))) else {
+                    return Ok(parts);
+                };
+                for scheme in chosen.iter() {
+                    match scheme {
+                        #(#apply_arms)*
+                    }
+                }
+                Ok(parts)
+            }
+        }
+    }
+}

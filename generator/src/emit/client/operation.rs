@@ -1,0 +1,743 @@
+//! One operation of the client: the group method, the request builder and its `send()`.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::emit::docs::doc_attrs;
+use crate::emit::types::{ident, rust_type};
+use crate::ir::path::PathPart;
+use crate::ir::{
+    Api, BodyKind, Operation, Pagination, Param, ParamLocation, ParamStyle, Response, Status,
+    TypeKind, TypeRef,
+};
+
+/// The Rust type a response body decodes to.
+pub fn body_type(api: &Api, response: &Response) -> TokenStream {
+    match &response.body {
+        None => quote!(()),
+        Some(b) => match b.kind {
+            BodyKind::Text => quote!(String),
+            BodyKind::Binary => quote!(Vec<u8>),
+            _ => rust_type(api, &b.ty),
+        },
+    }
+}
+
+/// How a response body is decoded from a `RawResponse` named `raw`.
+fn decode(response: &Response) -> TokenStream {
+    match &response.body {
+        None => quote!(()),
+        Some(b) => match b.kind {
+            BodyKind::Text => quote!(raw.text()?),
+            BodyKind::Binary => quote!(raw.bytes()),
+            _ => quote!(raw.json()?),
+        },
+    }
+}
+
+/// A `match` pattern for a status.
+fn pattern(status: Status) -> TokenStream {
+    match status {
+        Status::Code(c) => {
+            let c = Literal::u16_unsuffixed(c);
+            quote!(#c)
+        }
+        Status::Range(r) => {
+            let lo = Literal::u16_unsuffixed(u16::from(r) * 100);
+            let hi = Literal::u16_unsuffixed(u16::from(r) * 100 + 99);
+            quote!(#lo..=#hi)
+        }
+        Status::Default => quote!(_),
+    }
+}
+
+/// A variant name for a status: `Ok`, `Created`, `NoContent`, `Status404`, `Status4xx`, `Default`.
+fn status_variant(status: Status) -> proc_macro2::Ident {
+    match status {
+        Status::Code(200) => format_ident!("Ok"),
+        Status::Code(201) => format_ident!("Created"),
+        Status::Code(202) => format_ident!("Accepted"),
+        Status::Code(203) => format_ident!("NonAuthoritativeInformation"),
+        Status::Code(204) => format_ident!("NoContent"),
+        Status::Code(205) => format_ident!("ResetContent"),
+        Status::Code(206) => format_ident!("PartialContent"),
+        Status::Code(c) => format_ident!("Status{}", c),
+        Status::Range(r) => format_ident!("Status{}xx", r),
+        Status::Default => format_ident!("Default"),
+    }
+}
+
+/// Which responses are successes and which errors, and the types both sides decode to.
+pub struct Outcome<'a> {
+    /// Responses that are successes.
+    pub success: Vec<&'a Response>,
+    /// Responses that are errors.
+    pub errors: Vec<&'a Response>,
+    /// Whether successes differ in type, so the operation gets a response enum.
+    pub success_enum: bool,
+    /// Distinct error body types (declared bodies only).
+    pub error_types: Vec<String>,
+}
+
+/// Splits an operation's responses into successes and errors.
+pub fn outcome<'a>(api: &Api, op: &'a Operation) -> Outcome<'a> {
+    let mut success: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let mut errors: Vec<&Response> = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .collect();
+    if success.is_empty() {
+        // Only `default` (or nothing): a 2xx answer is the default response.
+        if let Some(i) = errors.iter().position(|r| r.status == Status::Default) {
+            success.push(errors.remove(i));
+        }
+    }
+    let types: Vec<String> = success
+        .iter()
+        .map(|r| body_type(api, r).to_string())
+        .collect();
+    let success_enum = types.iter().any(|t| *t != types[0]);
+    let mut error_types: Vec<String> = Vec::new();
+    for r in errors.iter().filter(|r| r.body.is_some()) {
+        let t = body_type(api, r).to_string();
+        if !error_types.contains(&t) {
+            error_types.push(t);
+        }
+    }
+    Outcome {
+        success,
+        errors,
+        success_enum,
+        error_types,
+    }
+}
+
+/// The success type of `send()` (inside `ResponseValue`).
+fn success_type(api: &Api, op: &Operation, o: &Outcome<'_>) -> TokenStream {
+    if o.success_enum {
+        let name = ident(&op.response_type);
+        quote!(#name)
+    } else {
+        o.success.first().map_or(quote!(()), |r| body_type(api, r))
+    }
+}
+
+/// The error-body type `E` of `Error<E>`.
+fn error_type(api: &Api, op: &Operation, o: &Outcome<'_>) -> TokenStream {
+    match o.error_types.len() {
+        0 => quote!(::serde_json::Value),
+        1 => o
+            .errors
+            .iter()
+            .find(|r| r.body.is_some())
+            .map_or(quote!(::serde_json::Value), |r| body_type(api, r)),
+        _ => {
+            let name = ident(&op.error_type);
+            quote!(#name)
+        }
+    }
+}
+
+fn param_type(api: &Api, p: &Param) -> TokenStream {
+    rust_type(api, &p.ty)
+}
+
+fn operation_doc(op: &Operation) -> TokenStream {
+    let mut doc = String::new();
+    if let Some(s) = &op.summary {
+        doc.push_str(s.trim());
+        doc.push_str("\n\n");
+    }
+    if let Some(d) = &op.description {
+        if op.summary.as_deref().map(str::trim) != Some(d.trim()) {
+            doc.push_str(d.trim());
+            doc.push_str("\n\n");
+        }
+    }
+    doc.push_str(&format!(
+        "`{} {}` (operation `{}`)",
+        op.method.as_str(),
+        op.path,
+        op.name.wire
+    ));
+    let deprecated = op
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "the spec marks this operation deprecated")]));
+    let doc = doc_attrs(Some(&doc));
+    quote!(#doc #deprecated)
+}
+
+/// The method on the group type that starts a call: required parameters (and a required
+/// body) are its arguments.
+pub fn method(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.name.rust);
+    let builder = ident(&op.request_type);
+    let doc = operation_doc(op);
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let n = ident(&p.name.rust);
+        let t = param_type(api, p);
+        quote!(#n: impl Into<#t>)
+    });
+    let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
+        let t = rust_type(api, &b.ty);
+        quote!(body: #t)
+    });
+    let args = args.chain(body_arg);
+    let inits = op.params.iter().map(|p| {
+        let n = ident(&p.name.rust);
+        if p.required {
+            quote!(#n: #n.into(),)
+        } else {
+            quote!(#n: None,)
+        }
+    });
+    let body_init = op.body.as_ref().map(|b| {
+        if b.required {
+            quote!(body,)
+        } else {
+            quote!(body: None,)
+        }
+    });
+    quote! {
+        #doc
+        pub fn #name(&self, #(#args),*) -> #builder<'a> {
+            #builder {
+                client: self.client,
+                #(#inits)*
+                #body_init
+            }
+        }
+    }
+}
+
+/// The request builder of an operation, its setters, `send()` and (when paginated) `into_stream()`.
+pub fn builder(api: &Api, op: &Operation) -> TokenStream {
+    let builder = ident(&op.request_type);
+    let method_name = &op.name.rust;
+    let group = &api.groups[op.group];
+    let doc = format!(
+        " A call of [`{}::{}`]: set optional parameters, then `send()`.",
+        group.type_name, method_name
+    );
+    let fields = op.params.iter().map(|p| {
+        let n = ident(&p.name.rust);
+        let t = param_type(api, p);
+        if p.required {
+            quote!(#n: #t,)
+        } else {
+            quote!(#n: Option<#t>,)
+        }
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let t = rust_type(api, &b.ty);
+        if b.required {
+            quote!(body: #t,)
+        } else {
+            quote!(body: Option<#t>,)
+        }
+    });
+    let setters = op.params.iter().filter(|p| !p.required).map(|p| {
+        let n = ident(&p.name.rust);
+        let t = param_type(api, p);
+        let mut text = p.doc.clone().unwrap_or_default();
+        let place = match p.location {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        };
+        text.push_str(&format!("\n\n{place} parameter `{}`", p.name.wire));
+        let doc = doc_attrs(Some(text.trim()));
+        quote! {
+            #doc
+            pub fn #n(mut self, value: impl Into<#t>) -> Self {
+                self.#n = Some(value.into());
+                self
+            }
+        }
+    });
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
+        let t = rust_type(api, &b.ty);
+        quote! {
+            #[doc = " The request body."]
+            pub fn body(mut self, body: impl Into<#t>) -> Self {
+                self.body = Some(body.into());
+                self
+            }
+        }
+    });
+    let o = outcome(api, op);
+    let success = success_type(api, op, &o);
+    let error = error_type(api, op, &o);
+    let send = send_fn(api, op, &o, &success, &error);
+    let stream = stream_fn(api, op, &o, &error);
+    let types = operation_types(api, op, &o);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone)]
+        #[must_use = "a request does nothing until `send()` is awaited"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields)*
+            #body_field
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+            #body_setter
+            #send
+            #stream
+        }
+
+        #types
+    }
+}
+
+/// The response enum (several success types) and error enum (several error types).
+fn operation_types(api: &Api, op: &Operation, o: &Outcome<'_>) -> TokenStream {
+    let mut out = TokenStream::new();
+    if o.success_enum {
+        let name = ident(&op.response_type);
+        let doc = format!(" The success responses of `{}`.", op.name.wire);
+        let variants = o.success.iter().map(|r| {
+            let v = status_variant(r.status);
+            let d = doc_attrs(r.doc.as_deref());
+            match &r.body {
+                None => quote!(#d #v,),
+                Some(_) => {
+                    let t = body_type(api, r);
+                    quote!(#d #v(#t),)
+                }
+            }
+        });
+        out.extend(quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+            }
+        });
+    }
+    if o.error_types.len() > 1 {
+        let name = ident(&op.error_type);
+        let doc = format!(" The error bodies of `{}`, by status.", op.name.wire);
+        let variants = o.errors.iter().filter(|r| r.body.is_some()).map(|r| {
+            let v = status_variant(r.status);
+            let t = body_type(api, r);
+            let d = doc_attrs(r.doc.as_deref());
+            quote!(#d #v(#t),)
+        });
+        out.extend(quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #name {
+                #(#variants)*
+            }
+        });
+    }
+    out
+}
+
+fn style(p: &Param) -> TokenStream {
+    match p.style {
+        ParamStyle::Form => quote!(QueryStyle::Form),
+        ParamStyle::SpaceDelimited => quote!(QueryStyle::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(QueryStyle::PipeDelimited),
+        ParamStyle::DeepObject => quote!(QueryStyle::DeepObject),
+        ParamStyle::FormExploded | ParamStyle::Simple => quote!(QueryStyle::FormExploded),
+    }
+}
+
+/// `send()`: path, query, headers, cookies, body, auth; then the status `match`.
+fn send_fn(
+    api: &Api,
+    op: &Operation,
+    o: &Outcome<'_>,
+    success: &TokenStream,
+    error: &TokenStream,
+) -> TokenStream {
+    let path_parts = op.path_parts.iter().map(|part| match part {
+        PathPart::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
+            [c] => quote!(path.push(#c);),
+            _ => quote!(path.push_str(#text);),
+        },
+        PathPart::Param(wire) => match op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.name.wire == *wire)
+        {
+            Some(p) => {
+                let n = ident(&p.name.rust);
+                quote!(path.push_str(&runtime::encode_path(&runtime::simple(#wire, &self.#n)?));)
+            }
+            None => quote!(path.push_str(#wire);),
+        },
+    });
+    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
+        let n = ident(&p.name.rust);
+        let wire = &p.name.wire;
+        match p.location {
+            ParamLocation::Query => {
+                let s = style(p);
+                quote!(runtime::append_query(&mut query, #wire, &self.#n, #s)?;)
+            }
+            ParamLocation::Header => {
+                let value = if p.required { quote!(Some(&self.#n)) } else { quote!(self.#n.as_ref()) };
+                let header = Literal::byte_string(wire.to_ascii_lowercase().as_bytes());
+                quote! {
+                    if let Some(value) = #value {
+                        let name = HeaderName::from_bytes(#header)
+                            .map_err(|_| SendError::InvalidRequest(format!("`{}` is not a valid header name", #wire)))?;
+                        let value = HeaderValue::from_str(&runtime::simple(#wire, value)?)
+                            .map_err(|_| SendError::InvalidRequest(format!("header `{}` is not a valid header value", #wire)))?;
+                        headers.insert(name, value);
+                    }
+                }
+            }
+            ParamLocation::Cookie => {
+                let value = if p.required { quote!(Some(&self.#n)) } else { quote!(self.#n.as_ref()) };
+                quote! {
+                    if let Some(value) = #value {
+                        cookies.push((#wire.to_owned(), runtime::simple(#wire, value)?));
+                    }
+                }
+            }
+            ParamLocation::Path => TokenStream::new(),
+        }
+    });
+    let body = match &op.body {
+        None => quote!(Body::Empty),
+        Some(b) => {
+            let media = &b.media_type;
+            let encode = match b.kind {
+                BodyKind::Json => quote!(Body::json(body)?),
+                BodyKind::Form => quote!(Body::form(body)?),
+                BodyKind::Text => quote!(Body::Bytes(#media, body.clone().into_bytes())),
+                BodyKind::Binary => quote!(Body::Bytes(#media, body.clone())),
+                BodyKind::Multipart => multipart(api, &b.ty),
+            };
+            if b.required {
+                quote!({ let body = &self.body; #encode })
+            } else {
+                quote!(match &self.body { Some(body) => #encode, None => Body::Empty })
+            }
+        }
+    };
+    let alternatives = op.security.iter().map(|alt| {
+        let schemes = alt
+            .iter()
+            .map(|u| ident(&api.security_schemes[u.scheme].variant));
+        quote!(&[#(Scheme::#schemes),*])
+    });
+    let auth = if op.security.is_empty() || api.security_schemes.is_empty() {
+        quote!(Vec::new())
+    } else {
+        quote!(self.client.auth(&[#(#alternatives),*]).await?)
+    };
+    let method = format_ident!("{}", op.method.as_str());
+    let op_id = &op.name.wire;
+    let idempotent = op.method.is_idempotent();
+    let mut arms = Vec::new();
+    for r in &o.success {
+        let pat = if r.status == Status::Default {
+            quote!(200..=299)
+        } else {
+            pattern(r.status)
+        };
+        let value = decode(r);
+        let wrapped = if o.success_enum {
+            let name = ident(&op.response_type);
+            let v = status_variant(r.status);
+            if r.body.is_some() {
+                quote!(#name::#v(#value))
+            } else {
+                quote!({ let () = #value; #name::#v })
+            }
+        } else {
+            value
+        };
+        arms.push((r.status, quote!(#pat => Ok(raw.value(#wrapped)),)));
+    }
+    let error_enum = o.error_types.len() > 1;
+    let mut has_default = false;
+    for r in &o.errors {
+        let pat = pattern(r.status);
+        has_default |= r.status == Status::Default;
+        let decoder = match &r.body {
+            None if o.error_types.is_empty() => quote!(Some(runtime::decode_any)),
+            None => quote!(None),
+            Some(b) => {
+                let t = body_type(api, r);
+                let base = match b.kind {
+                    BodyKind::Text => quote!(runtime::decode_text),
+                    BodyKind::Binary => quote!((|b: &[u8]| Ok(b.to_vec()))),
+                    _ => quote!(runtime::decode_json::<#t>),
+                };
+                if error_enum {
+                    let name = ident(&op.error_type);
+                    let v = status_variant(r.status);
+                    quote!(Some(|b: &[u8]| #base(b).map(#name::#v)))
+                } else {
+                    quote!(Some(#base))
+                }
+            }
+        };
+        arms.push((r.status, quote!(#pat => Err(raw.error(#decoder)),)));
+    }
+    // Exact codes first, then ranges, then the catch-all.
+    arms.sort_by_key(|(s, _)| match s {
+        Status::Code(_) => 0,
+        Status::Range(_) => 1,
+        Status::Default => 2,
+    });
+    let arms: Vec<TokenStream> = arms.into_iter().map(|(_, a)| a).collect();
+    let fallback = (!has_default).then(|| {
+        let decoder = if o.error_types.is_empty() {
+            quote!(Some(runtime::decode_any))
+        } else {
+            quote!(None)
+        };
+        quote!(_ => Err(raw.error(#decoder)),)
+    });
+    let doc = " Sends the request and decodes the response.";
+    let uses = |location: ParamLocation| {
+        op.params
+            .iter()
+            .any(|p| p.location == location)
+            .then(|| quote!(mut))
+    };
+    let query_mut = uses(ParamLocation::Query);
+    let headers_mut = uses(ParamLocation::Header);
+    let cookies_mut = uses(ParamLocation::Cookie);
+    quote! {
+        #[doc = #doc]
+        pub async fn send(self) -> Result<ResponseValue<#success>, Error<#error>> {
+            let mut path = String::new();
+            #(#path_parts)*
+            let #query_mut query: Vec<(String, String)> = Vec::new();
+            let #headers_mut headers = HeaderMap::new();
+            let #cookies_mut cookies: Vec<(String, String)> = Vec::new();
+            #(#params)*
+            let body = #body;
+            let auth = #auth;
+            let call = Call {
+                operation: #op_id,
+                method: ::reqwest::Method::#method,
+                path,
+                query,
+                headers,
+                cookies,
+                auth,
+                body,
+                idempotent: #idempotent,
+            };
+            let raw = runtime::send(&self.client.settings, call).await?;
+            match raw.status.as_u16() {
+                #(#arms)*
+                #fallback
+            }
+        }
+    }
+}
+
+/// The parts of a multipart body: binary fields as files, the others as text.
+fn multipart(api: &Api, ty: &TypeRef) -> TokenStream {
+    let TypeRef::Named(id) = ty else {
+        return quote!(Body::Multipart(vec![runtime::MultipartField::Text(
+            "body".to_owned(),
+            runtime::part_text("body", body)?
+        )]));
+    };
+    let TypeKind::Struct(s) = &api.ty(*id).kind else {
+        return quote!(Body::Multipart(vec![runtime::MultipartField::Text(
+            "body".to_owned(),
+            runtime::part_text("body", body)?
+        )]));
+    };
+    let parts = s.fields.iter().map(|f| {
+        let n = ident(&f.name.rust);
+        let wire = &f.name.wire;
+        let push = if f.ty == TypeRef::Binary {
+            quote!(fields.push(runtime::MultipartField::File(#wire.to_owned(), value.clone()));)
+        } else {
+            quote!(fields.push(runtime::MultipartField::Text(#wire.to_owned(), runtime::part_text(#wire, value)?));)
+        };
+        if f.required && !f.nullable {
+            quote!({ let value = &body.#n; #push })
+        } else if f.required || !f.nullable {
+            quote!(if let Some(value) = &body.#n { #push })
+        } else {
+            quote!(if let Some(Some(value)) = &body.#n { #push })
+        }
+    });
+    quote!({
+        let mut fields = Vec::new();
+        #(#parts)*
+        Body::Multipart(fields)
+    })
+}
+
+/// `into_stream()` for operations marked `x-pagination`, when the item type can be found.
+fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) -> TokenStream {
+    let Some(pagination) = &op.pagination else {
+        return TokenStream::new();
+    };
+    if o.success_enum || o.success.len() != 1 {
+        return TokenStream::new();
+    }
+    let Some(body) = o.success[0]
+        .body
+        .as_ref()
+        .filter(|b| b.kind == BodyKind::Json)
+    else {
+        return TokenStream::new();
+    };
+    let items_name = match pagination {
+        Pagination::Page { items, .. }
+        | Pagination::Offset { items, .. }
+        | Pagination::Cursor { items, .. } => items.clone(),
+    };
+    // The items: the body itself when it is an array, or the named property of the body.
+    let (item_ty, take_items) = match (&items_name, &body.ty) {
+        (None, TypeRef::Vec(item)) => (item.as_ref().clone(), quote!(page)),
+        (Some(wire), TypeRef::Named(id)) => {
+            let TypeKind::Struct(s) = &api.ty(*id).kind else {
+                return TokenStream::new();
+            };
+            let Some(f) = s.fields.iter().find(|f| f.name.wire == *wire) else {
+                return TokenStream::new();
+            };
+            let TypeRef::Vec(item) = &f.ty else {
+                return TokenStream::new();
+            };
+            let n = ident(&f.name.rust);
+            let take = match (f.required, f.nullable) {
+                (true, false) => quote!(page.#n),
+                (true, true) | (false, false) => quote!(page.#n.unwrap_or_default()),
+                (false, true) => quote!(page.#n.flatten().unwrap_or_default()),
+            };
+            (item.as_ref().clone(), take)
+        }
+        _ => return TokenStream::new(),
+    };
+    let item = rust_type(api, &item_ty);
+    let find = |wire: &str| {
+        op.params
+            .iter()
+            .find(|p| p.name.wire == wire && p.location == ParamLocation::Query && !p.required)
+    };
+    let is_int = |p: &&Param| {
+        matches!(
+            p.ty,
+            TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64
+        )
+    };
+    // A page shorter than the requested size is the last one.
+    let short_page = |size_param: &Option<String>| {
+        size_param
+            .as_deref()
+            .and_then(find)
+            .filter(is_int)
+            .map(|size| {
+                let size_field = ident(&size.name.rust);
+                quote!(|| request.#size_field.is_some_and(|size| (items.len() as u64) < (size as u64)))
+            })
+            .unwrap_or_else(|| quote!(|| false))
+    };
+    let (state_init, next_request, next_state) = match pagination {
+        Pagination::Page {
+            page_param,
+            size_param,
+            ..
+        } => {
+            let Some(page) = find(page_param).filter(is_int) else {
+                return TokenStream::new();
+            };
+            let page_field = ident(&page.name.rust);
+            let short_page = short_page(size_param);
+            (
+                quote!(self.#page_field.unwrap_or(1)),
+                quote!({ let mut r = request.clone(); r.#page_field = Some(state); r }),
+                quote!({
+                    let short = #short_page;
+                    if items.is_empty() || short() { None } else { Some((request, state + 1)) }
+                }),
+            )
+        }
+        Pagination::Offset {
+            offset_param,
+            limit_param,
+            ..
+        } => {
+            let Some(offset) = find(offset_param).filter(is_int) else {
+                return TokenStream::new();
+            };
+            let offset_field = ident(&offset.name.rust);
+            let offset_ty = rust_type(api, &offset.ty);
+            let short_page = short_page(limit_param);
+            (
+                quote!(self.#offset_field.unwrap_or(0)),
+                quote!({ let mut r = request.clone(); r.#offset_field = Some(state); r }),
+                quote!({
+                    let short = #short_page;
+                    let step = #offset_ty::try_from(items.len()).unwrap_or(#offset_ty::MAX);
+                    if items.is_empty() || short() { None } else { Some((request, state.saturating_add(step))) }
+                }),
+            )
+        }
+        Pagination::Cursor {
+            cursor_param,
+            next_cursor,
+            ..
+        } => {
+            let Some(cursor) = find(cursor_param) else {
+                return TokenStream::new();
+            };
+            if cursor.ty != TypeRef::String {
+                return TokenStream::new();
+            }
+            let _ = next_cursor;
+            let cursor_field = ident(&cursor.name.rust);
+            (
+                quote!(self.#cursor_field.clone()),
+                quote!({ let mut r = request.clone(); r.#cursor_field = state; r }),
+                quote!({ next.filter(|c| !c.is_empty()).map(|c| (request, Some(c))) }),
+            )
+        }
+    };
+    let cursor_capture = match pagination {
+        Pagination::Cursor { next_cursor, .. } => {
+            let pointer = format!("/{}", next_cursor.replace('.', "/"));
+            quote! {
+                let next: Option<String> = ::serde_json::to_value(&page)
+                    .ok()
+                    .and_then(|v| v.pointer(#pointer).and_then(|c| c.as_str().map(str::to_owned)));
+            }
+        }
+        Pagination::Page { .. } | Pagination::Offset { .. } => TokenStream::new(),
+    };
+    quote! {
+        #[doc = " Every item of every page, fetching pages as the stream is read."]
+        pub fn into_stream(self) -> impl ::futures_util::Stream<Item = Result<#item, Error<#error>>> + 'a {
+            use ::futures_util::TryStreamExt as _;
+            let first = #state_init;
+            ::futures_util::stream::try_unfold(Some((self, first)), |current| async move {
+                let Some((request, state)) = current else {
+                    return Ok(None);
+                };
+                let page = #next_request.send().await?.into_inner();
+                #cursor_capture
+                let items: Vec<#item> = #take_items;
+                let next = #next_state;
+                Ok(Some((::futures_util::stream::iter(items.into_iter().map(Ok)), next)))
+            })
+            .try_flatten()
+        }
+    }
+}

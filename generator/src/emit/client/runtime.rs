@@ -1,0 +1,746 @@
+//! `src/client/runtime.rs`: the part of the client that is the same for every API.
+//!
+//! Errors, response values, credentials, retries, hooks, parameter encoding and the send loop.
+//! It is emitted (not a library) so that a generated crate depends on crates.io crates only.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The runtime module of the client.
+pub fn runtime() -> TokenStream {
+    let errors = errors();
+    let values = values();
+    let secrets = secrets();
+    let retry = retry();
+    let encoding = encoding();
+    quote! {
+        use std::fmt;
+        use std::future::Future;
+        use std::pin::Pin;
+        use std::sync::Arc;
+        use std::time::Duration;
+
+        pub use ::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+        pub use ::reqwest::StatusCode;
+
+        #[doc = " A boxed error from user-supplied code (token providers)."]
+        pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+        #[doc = " A boxed future, as returned by [`TokenProvider::token`]."]
+        pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+        #errors
+        #values
+        #secrets
+        #retry
+        #encoding
+    }
+}
+
+fn errors() -> TokenStream {
+    quote! {
+        #[doc = " Everything that can go wrong with a call. `E` is the operation's error-body type."]
+        #[derive(Debug)]
+        pub enum Error<E> {
+            #[doc = " The request could not be sent or the response not received (connection, TLS, protocol)."]
+            Transport(::reqwest::Error),
+            #[doc = " No response came within the configured timeout."]
+            Timeout(::reqwest::Error),
+            #[doc = " The server answered with an error status (or one the spec does not list)."]
+            Status(Box<ErrorResponse<E>>),
+            #[doc = " A success response whose body does not match the spec."]
+            Decode(Box<DecodeError>),
+            #[doc = " The request could not be built (a parameter that is no valid header value, a body that"]
+            #[doc = " does not serialize, a base URL that does not parse)."]
+            InvalidRequest(String),
+            #[doc = " The token provider failed."]
+            Credentials(BoxError),
+        }
+
+        impl<E> Error<E> {
+            #[doc = " The HTTP status, when the server answered."]
+            pub fn status(&self) -> Option<StatusCode> {
+                match self {
+                    Error::Status(e) => Some(e.status),
+                    Error::Decode(e) => Some(e.status),
+                    _ => None,
+                }
+            }
+
+            #[doc = " The typed error body, when the server sent one the spec declares."]
+            pub fn body(&self) -> Option<&E> {
+                match self {
+                    Error::Status(e) => e.body.as_ref(),
+                    _ => None,
+                }
+            }
+        }
+
+        impl<E: fmt::Debug> fmt::Display for Error<E> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Error::Transport(e) => write!(f, "request failed: {e}"),
+                    Error::Timeout(e) => write!(f, "request timed out: {e}"),
+                    Error::Status(e) => write!(f, "server answered {}: {}", e.status, e.body_start()),
+                    Error::Decode(e) => write!(f, "{e}"),
+                    Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
+                    Error::Credentials(e) => write!(f, "cannot get credentials: {e}"),
+                }
+            }
+        }
+
+        impl<E: fmt::Debug> std::error::Error for Error<E> {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Error::Transport(e) | Error::Timeout(e) => Some(e),
+                    _ => None,
+                }
+            }
+        }
+
+        #[doc = " An error status, with the typed body when it decoded and the raw bytes always."]
+        #[derive(Debug)]
+        pub struct ErrorResponse<E> {
+            #[doc = " The status code."]
+            pub status: StatusCode,
+            #[doc = " The response headers."]
+            pub headers: HeaderMap,
+            #[doc = " The body decoded as the spec declares it for this status, if it did."]
+            pub body: Option<E>,
+            #[doc = " Why the body did not decode, when the spec declares one and it did not."]
+            pub decode_error: Option<String>,
+            #[doc = " The body as received."]
+            pub raw: ::bytes::Bytes,
+        }
+
+        impl<E> ErrorResponse<E> {
+            #[doc = " The start of the body, as text, for messages."]
+            pub fn body_start(&self) -> String {
+                body_start(&self.raw)
+            }
+        }
+
+        #[doc = " A success response whose body did not decode."]
+        #[derive(Debug)]
+        pub struct DecodeError {
+            #[doc = " The status code."]
+            pub status: StatusCode,
+            #[doc = " The response headers."]
+            pub headers: HeaderMap,
+            #[doc = " What the decoder said."]
+            pub message: String,
+            #[doc = " The body as received."]
+            pub raw: ::bytes::Bytes,
+        }
+
+        impl fmt::Display for DecodeError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "cannot decode the {} response: {} (body starts with {:?})", self.status, self.message, body_start(&self.raw))
+            }
+        }
+
+        fn body_start(raw: &[u8]) -> String {
+            let text = String::from_utf8_lossy(&raw[..raw.len().min(200)]).into_owned();
+            if raw.len() > 200 { format!("{text}…") } else { text }
+        }
+
+        #[doc = " Errors of sending, before any status is known."]
+        #[doc(hidden)]
+        pub enum SendError {
+            Transport(::reqwest::Error),
+            Timeout(::reqwest::Error),
+            InvalidRequest(String),
+            Credentials(BoxError),
+        }
+
+        impl<E> From<SendError> for Error<E> {
+            fn from(e: SendError) -> Self {
+                match e {
+                    SendError::Transport(e) => Error::Transport(e),
+                    SendError::Timeout(e) => Error::Timeout(e),
+                    SendError::InvalidRequest(e) => Error::InvalidRequest(e),
+                    SendError::Credentials(e) => Error::Credentials(e),
+                }
+            }
+        }
+    }
+}
+
+fn values() -> TokenStream {
+    quote! {
+        #[doc = " A decoded response with its status and headers (the spec's response headers included)."]
+        #[derive(Debug, Clone)]
+        pub struct ResponseValue<T> {
+            status: StatusCode,
+            headers: HeaderMap,
+            body: T,
+        }
+
+        impl<T> ResponseValue<T> {
+            #[doc(hidden)]
+            pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+                ResponseValue { status, headers, body }
+            }
+
+            #[doc = " The status code."]
+            pub fn status(&self) -> StatusCode {
+                self.status
+            }
+
+            #[doc = " The response headers."]
+            pub fn headers(&self) -> &HeaderMap {
+                &self.headers
+            }
+
+            #[doc = " The decoded body."]
+            pub fn into_inner(self) -> T {
+                self.body
+            }
+        }
+
+        impl<T> std::ops::Deref for ResponseValue<T> {
+            type Target = T;
+            fn deref(&self) -> &T {
+                &self.body
+            }
+        }
+
+        #[doc = " A response as received, before decoding."]
+        #[doc(hidden)]
+        pub struct RawResponse {
+            pub status: StatusCode,
+            pub headers: HeaderMap,
+            pub body: ::bytes::Bytes,
+        }
+
+        impl RawResponse {
+            #[doc(hidden)]
+            pub fn json<T: ::serde::de::DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+                let body: &[u8] = if self.body.is_empty() { b"null" } else { &self.body };
+                ::serde_json::from_slice(body).map_err(|e| self.decode_error(e.to_string()))
+            }
+
+            #[doc(hidden)]
+            pub fn text<E>(&self) -> Result<String, Error<E>> {
+                String::from_utf8(self.body.to_vec()).map_err(|e| self.decode_error(e.to_string()))
+            }
+
+            #[doc(hidden)]
+            pub fn bytes(&self) -> Vec<u8> {
+                self.body.to_vec()
+            }
+
+            fn decode_error<E>(&self, message: String) -> Error<E> {
+                Error::Decode(Box::new(DecodeError { status: self.status, headers: self.headers.clone(), message, raw: self.body.clone() }))
+            }
+
+            #[doc(hidden)]
+            pub fn value<T>(&self, body: T) -> ResponseValue<T> {
+                ResponseValue::new(self.status, self.headers.clone(), body)
+            }
+
+            #[doc = " An error status; `decode` turns the body into the declared type, when there is one."]
+            #[doc(hidden)]
+            pub fn error<E>(self, decode: Option<Decoder<E>>) -> Error<E> {
+                let (body, decode_error) = match decode {
+                    Some(decode) => match decode(&self.body) {
+                        Ok(body) => (Some(body), None),
+                        Err(e) => (None, Some(e)),
+                    },
+                    None => (None, None),
+                };
+                Error::Status(Box::new(ErrorResponse { status: self.status, headers: self.headers, body, decode_error, raw: self.body }))
+            }
+        }
+
+        #[doc = " Turns an error body into its declared type."]
+        #[doc(hidden)]
+        pub type Decoder<E> = fn(&[u8]) -> Result<E, String>;
+
+        #[doc(hidden)]
+        pub fn decode_json<T: ::serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+            ::serde_json::from_slice(body).map_err(|e| e.to_string())
+        }
+
+        #[doc = " An error body the spec does not describe: JSON when it parses, else the text."]
+        #[doc(hidden)]
+        pub fn decode_any(body: &[u8]) -> Result<::serde_json::Value, String> {
+            if body.is_empty() {
+                return Ok(::serde_json::Value::Null);
+            }
+            Ok(::serde_json::from_slice(body)
+                .unwrap_or_else(|_| ::serde_json::Value::String(String::from_utf8_lossy(body).into_owned())))
+        }
+
+        #[doc(hidden)]
+        pub fn decode_text(body: &[u8]) -> Result<String, String> {
+            String::from_utf8(body.to_vec()).map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn secrets() -> TokenStream {
+    quote! {
+        #[doc = " A secret (API key, password, token): never shown by `Debug`, sent as a sensitive header."]
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct SecretString(String);
+
+        impl SecretString {
+            #[doc = " Wraps a secret."]
+            pub fn new(secret: impl Into<String>) -> Self {
+                SecretString(secret.into())
+            }
+
+            #[doc = " The secret itself."]
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Debug for SecretString {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("<redacted>")
+            }
+        }
+
+        impl From<String> for SecretString {
+            fn from(s: String) -> Self {
+                SecretString(s)
+            }
+        }
+
+        impl From<&str> for SecretString {
+            fn from(s: &str) -> Self {
+                SecretString(s.to_owned())
+            }
+        }
+
+        #[doc = " HTTP Basic credentials."]
+        #[derive(Clone, Debug)]
+        pub struct BasicCredentials {
+            #[doc = " User name."]
+            pub username: String,
+            #[doc = " Password."]
+            pub password: SecretString,
+        }
+
+        #[doc = " Supplies bearer tokens (OAuth2 and the like), refreshing them as needed."]
+        pub trait TokenProvider: Send + Sync {
+            #[doc = " The token to send with the next request."]
+            fn token(&self) -> BoxFuture<'_, Result<SecretString, BoxError>>;
+        }
+
+        #[doc = " A bearer token: fixed, or asked of a [`TokenProvider`] before each request."]
+        #[derive(Clone)]
+        pub enum BearerToken {
+            #[doc = " A token that does not change."]
+            Static(SecretString),
+            #[doc = " A provider asked for the token before each request."]
+            Provider(Arc<dyn TokenProvider>),
+        }
+
+        impl fmt::Debug for BearerToken {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    BearerToken::Static(_) => f.write_str("Static(<redacted>)"),
+                    BearerToken::Provider(_) => f.write_str("Provider(..)"),
+                }
+            }
+        }
+
+        impl BearerToken {
+            #[doc(hidden)]
+            pub async fn get(&self) -> Result<SecretString, SendError> {
+                match self {
+                    BearerToken::Static(token) => Ok(token.clone()),
+                    BearerToken::Provider(provider) => provider.token().await.map_err(SendError::Credentials),
+                }
+            }
+        }
+
+        #[doc = " Observes or changes every request before it is sent and every response as it arrives."]
+        pub trait Hook: Send + Sync {
+            #[doc = " Called with each request (each retry too) just before it is sent."]
+            fn on_request(&self, request: &mut ::reqwest::Request) {
+                let _ = request;
+            }
+
+            #[doc = " Called with each response before it is decoded."]
+            fn on_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) {
+                let _ = (status, headers, body);
+            }
+        }
+
+        #[doc = " Where a credential goes, as the operation's security scheme says."]
+        #[doc(hidden)]
+        pub enum AuthPart {
+            Header(HeaderName, HeaderValue),
+            Query(String, SecretString),
+            Cookie(String, SecretString),
+        }
+
+        #[doc(hidden)]
+        pub fn sensitive_header(value: &str) -> Result<HeaderValue, SendError> {
+            let mut value = HeaderValue::from_str(value)
+                .map_err(|_| SendError::InvalidRequest("a credential is not a valid header value".into()))?;
+            value.set_sensitive(true);
+            Ok(value)
+        }
+
+        #[doc(hidden)]
+        pub fn basic_header(credentials: &BasicCredentials) -> Result<HeaderValue, SendError> {
+            use ::base64::Engine as _;
+            let pair = format!("{}:{}", credentials.username, credentials.password.expose());
+            sensitive_header(&format!("Basic {}", ::base64::engine::general_purpose::STANDARD.encode(pair)))
+        }
+    }
+}
+
+fn retry() -> TokenStream {
+    quote! {
+        #[doc = " When and how often to retry (off unless set with `ClientBuilder::retry`)."]
+        #[doc = ""]
+        #[doc = " Retries connection errors, timeouts, 429 and 503 answers, with exponential backoff"]
+        #[doc = " and jitter, waiting as long as `Retry-After` asks when the server sends it."]
+        #[doc = " Only idempotent methods are retried unless `retry_non_idempotent` is set."]
+        #[derive(Clone, Debug)]
+        pub struct RetryPolicy {
+            #[doc = " Retries after the first attempt."]
+            pub max_retries: u32,
+            #[doc = " Wait before the first retry; doubled for each further one."]
+            pub initial_backoff: Duration,
+            #[doc = " Longest wait between attempts (also caps `Retry-After`)."]
+            pub max_backoff: Duration,
+            #[doc = " Also retry POST and PATCH."]
+            pub retry_non_idempotent: bool,
+        }
+
+        impl Default for RetryPolicy {
+            fn default() -> Self {
+                RetryPolicy {
+                    max_retries: 3,
+                    initial_backoff: Duration::from_millis(200),
+                    max_backoff: Duration::from_secs(30),
+                    retry_non_idempotent: false,
+                }
+            }
+        }
+
+        impl RetryPolicy {
+            #[doc(hidden)]
+            pub fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+                if let Some(wait) = retry_after {
+                    return wait.min(self.max_backoff);
+                }
+                let base = self.initial_backoff.saturating_mul(1u32 << attempt.min(16)).min(self.max_backoff);
+                // Full jitter: a random wait between half the backoff and all of it.
+                let half = base / 2;
+                let random = {
+                    use std::hash::{BuildHasher, Hasher};
+                    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+                    h.write_u32(attempt);
+                    h.finish()
+                };
+                let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX).max(1);
+                half + Duration::from_nanos(random % nanos)
+            }
+        }
+
+        #[doc(hidden)]
+        pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+            let value = headers.get(::reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+            value.trim().parse::<u64>().ok().map(Duration::from_secs)
+        }
+    }
+}
+
+fn encoding() -> TokenStream {
+    quote! {
+        #[doc = " How a query parameter is written (OpenAPI `style` and `explode`)."]
+        #[doc(hidden)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum QueryStyle {
+            FormExploded,
+            Form,
+            SpaceDelimited,
+            PipeDelimited,
+            DeepObject,
+        }
+
+        #[doc = " A parameter value as text: strings as they are, other scalars as JSON writes them."]
+        fn scalar(value: &::serde_json::Value) -> String {
+            match value {
+                ::serde_json::Value::String(s) => s.clone(),
+                ::serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            }
+        }
+
+        #[doc(hidden)]
+        pub fn to_value<T: ::serde::Serialize>(name: &str, value: &T) -> Result<::serde_json::Value, SendError> {
+            ::serde_json::to_value(value).map_err(|e| SendError::InvalidRequest(format!("parameter `{name}`: {e}")))
+        }
+
+        #[doc = " Appends a query parameter in the given style."]
+        #[doc(hidden)]
+        pub fn append_query<T: ::serde::Serialize>(
+            pairs: &mut Vec<(String, String)>,
+            name: &str,
+            value: &T,
+            style: QueryStyle,
+        ) -> Result<(), SendError> {
+            let value = to_value(name, value)?;
+            match (&value, style) {
+                (::serde_json::Value::Null, _) => {}
+                (::serde_json::Value::Array(items), QueryStyle::FormExploded) => {
+                    for item in items {
+                        pairs.push((name.to_owned(), scalar(item)));
+                    }
+                }
+                (::serde_json::Value::Array(items), _) => {
+                    let sep = match style {
+                        QueryStyle::SpaceDelimited => " ",
+                        QueryStyle::PipeDelimited => "|",
+                        _ => ",",
+                    };
+                    let joined: Vec<String> = items.iter().map(scalar).collect();
+                    pairs.push((name.to_owned(), joined.join(sep)));
+                }
+                (::serde_json::Value::Object(members), QueryStyle::DeepObject) => {
+                    for (key, member) in members {
+                        pairs.push((format!("{name}[{key}]"), scalar(member)));
+                    }
+                }
+                (::serde_json::Value::Object(members), QueryStyle::FormExploded) => {
+                    for (key, member) in members {
+                        pairs.push((key.clone(), scalar(member)));
+                    }
+                }
+                (::serde_json::Value::Object(members), _) => {
+                    let joined: Vec<String> = members.iter().flat_map(|(k, v)| [k.clone(), scalar(v)]).collect();
+                    pairs.push((name.to_owned(), joined.join(",")));
+                }
+                (scalar_value, _) => pairs.push((name.to_owned(), scalar(scalar_value))),
+            }
+            Ok(())
+        }
+
+        #[doc = " A path or header parameter as text (`simple` style: arrays joined with commas)."]
+        #[doc(hidden)]
+        pub fn simple<T: ::serde::Serialize>(name: &str, value: &T) -> Result<String, SendError> {
+            Ok(match to_value(name, value)? {
+                ::serde_json::Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+                ::serde_json::Value::Object(members) => members.iter().flat_map(|(k, v)| [k.clone(), scalar(v)]).collect::<Vec<_>>().join(","),
+                other => scalar(&other),
+            })
+        }
+
+        #[doc = " A multipart text field: scalars as text, objects and arrays as JSON."]
+        #[doc(hidden)]
+        pub fn part_text<T: ::serde::Serialize>(name: &str, value: &T) -> Result<String, SendError> {
+            Ok(match to_value(name, value)? {
+                v @ (::serde_json::Value::Array(_) | ::serde_json::Value::Object(_)) => v.to_string(),
+                other => scalar(&other),
+            })
+        }
+
+        #[doc = " Percent-encodes a path parameter: everything but RFC 3986 unreserved characters."]
+        #[doc(hidden)]
+        pub fn encode_path(text: &str) -> String {
+            let mut out = String::with_capacity(text.len());
+            for byte in text.bytes() {
+                if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+                    out.push(char::from(byte));
+                } else {
+                    out.push_str(&format!("%{byte:02X}"));
+                }
+            }
+            out
+        }
+
+        #[doc = " A request body, kept so that it can be sent again on retry."]
+        #[doc(hidden)]
+        pub enum Body {
+            Empty,
+            Bytes(&'static str, Vec<u8>),
+            Multipart(Vec<MultipartField>),
+        }
+
+        #[doc(hidden)]
+        pub enum MultipartField {
+            Text(String, String),
+            File(String, Vec<u8>),
+        }
+
+        impl Body {
+            #[doc(hidden)]
+            pub fn json<T: ::serde::Serialize>(value: &T) -> Result<Body, SendError> {
+                ::serde_json::to_vec(value)
+                    .map(|bytes| Body::Bytes("application/json", bytes))
+                    .map_err(|e| SendError::InvalidRequest(format!("body: {e}")))
+            }
+
+            #[doc(hidden)]
+            pub fn form<T: ::serde::Serialize>(value: &T) -> Result<Body, SendError> {
+                let mut pairs = Vec::new();
+                if let ::serde_json::Value::Object(members) = to_value("body", value)? {
+                    for (key, member) in members {
+                        append_query(&mut pairs, &key, &member, QueryStyle::FormExploded)?;
+                    }
+                }
+                let mut encoded = ::url::form_urlencoded::Serializer::new(String::new());
+                for (k, v) in pairs {
+                    encoded.append_pair(&k, &v);
+                }
+                Ok(Body::Bytes("application/x-www-form-urlencoded", encoded.finish().into_bytes()))
+            }
+
+            fn apply(&self, request: ::reqwest::RequestBuilder) -> ::reqwest::RequestBuilder {
+                match self {
+                    Body::Empty => request,
+                    Body::Bytes(content_type, bytes) => request
+                        .header(::reqwest::header::CONTENT_TYPE, *content_type)
+                        .body(bytes.clone()),
+                    Body::Multipart(fields) => {
+                        let mut form = ::reqwest::multipart::Form::new();
+                        for field in fields {
+                            form = match field {
+                                MultipartField::Text(name, value) => form.text(name.clone(), value.clone()),
+                                MultipartField::File(name, bytes) => form.part(
+                                    name.clone(),
+                                    ::reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()),
+                                ),
+                            };
+                        }
+                        request.multipart(form)
+                    }
+                }
+            }
+        }
+
+        #[doc = " Everything the send loop needs to know about one call."]
+        #[doc(hidden)]
+        pub struct Call {
+            pub operation: &'static str,
+            pub method: ::reqwest::Method,
+            pub path: String,
+            pub query: Vec<(String, String)>,
+            pub headers: HeaderMap,
+            pub cookies: Vec<(String, String)>,
+            pub auth: Vec<AuthPart>,
+            pub body: Body,
+            pub idempotent: bool,
+        }
+
+        #[doc = " The send loop: URL, auth, retries, hooks and a tracing span around it all."]
+        #[doc(hidden)]
+        pub async fn send(settings: &Settings, call: Call) -> Result<RawResponse, SendError> {
+            use ::tracing::Instrument as _;
+            let span = ::tracing::info_span!(
+                "request",
+                operation = call.operation,
+                method = %call.method,
+                path = %call.path,
+                status = ::tracing::field::Empty,
+            );
+            let result = send_inner(settings, call).instrument(span.clone()).await;
+            if let Ok(response) = &result {
+                span.record("status", response.status.as_u16());
+            }
+            result
+        }
+
+        async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, SendError> {
+            let mut url = ::url::Url::parse(&format!("{}{}", settings.base_url.trim_end_matches('/'), call.path))
+                .map_err(|e| SendError::InvalidRequest(format!("url: {e}")))?;
+            let mut headers = settings.headers.clone();
+            headers.extend(call.headers);
+            let mut cookies = call.cookies;
+            {
+                let mut query = url.query_pairs_mut();
+                for (k, v) in &call.query {
+                    query.append_pair(k, v);
+                }
+                for part in &call.auth {
+                    match part {
+                        AuthPart::Header(name, value) => {
+                            headers.insert(name.clone(), value.clone());
+                        }
+                        AuthPart::Query(name, value) => {
+                            query.append_pair(name, value.expose());
+                        }
+                        AuthPart::Cookie(name, value) => cookies.push((name.clone(), value.expose().to_owned())),
+                    }
+                }
+            }
+            if url.query() == Some("") {
+                url.set_query(None);
+            }
+            if !cookies.is_empty() {
+                let cookie: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                let mut value = HeaderValue::from_str(&cookie.join("; "))
+                    .map_err(|_| SendError::InvalidRequest("a cookie is not a valid header value".into()))?;
+                value.set_sensitive(true);
+                headers.insert(::reqwest::header::COOKIE, value);
+            }
+            let retry = settings.retry.as_ref().filter(|r| call.idempotent || r.retry_non_idempotent);
+            let mut attempt = 0u32;
+            loop {
+                let mut builder = settings.http.request(call.method.clone(), url.clone()).headers(headers.clone());
+                if let Some(timeout) = settings.timeout {
+                    builder = builder.timeout(timeout);
+                }
+                let mut request = call.body.apply(builder).build().map_err(SendError::Transport)?;
+                if let Some(hook) = &settings.hook {
+                    hook.on_request(&mut request);
+                }
+                let can_retry = retry.filter(|r| attempt < r.max_retries);
+                match settings.http.execute(request).await {
+                    Ok(response) => {
+                        let status = response.status();
+                        if let Some(policy) = can_retry {
+                            if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
+                                let wait = policy.backoff(attempt, retry_after(response.headers()));
+                                ::tracing::debug!(status = status.as_u16(), ?wait, "retrying");
+                                ::tokio::time::sleep(wait).await;
+                                attempt += 1;
+                                continue;
+                            }
+                        }
+                        let headers = response.headers().clone();
+                        let body = response.bytes().await.map_err(|e| {
+                            if e.is_timeout() { SendError::Timeout(e) } else { SendError::Transport(e) }
+                        })?;
+                        if let Some(hook) = &settings.hook {
+                            hook.on_response(status, &headers, &body);
+                        }
+                        return Ok(RawResponse { status, headers, body });
+                    }
+                    Err(e) => {
+                        if let Some(policy) = can_retry {
+                            if e.is_connect() || e.is_timeout() {
+                                let wait = policy.backoff(attempt, None);
+                                ::tracing::debug!(error = %e, ?wait, "retrying");
+                                ::tokio::time::sleep(wait).await;
+                                attempt += 1;
+                                continue;
+                            }
+                        }
+                        return Err(if e.is_timeout() { SendError::Timeout(e) } else { SendError::Transport(e) });
+                    }
+                }
+            }
+        }
+
+        #[doc = " What every call shares: the HTTP client, base URL and options of the `Client`."]
+        #[doc(hidden)]
+        pub struct Settings {
+            pub http: ::reqwest::Client,
+            pub base_url: String,
+            pub headers: HeaderMap,
+            pub timeout: Option<Duration>,
+            pub retry: Option<RetryPolicy>,
+            pub hook: Option<Arc<dyn Hook>>,
+        }
+    }
+}
