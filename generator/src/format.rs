@@ -42,3 +42,27 @@ fn space_items(source: &str) -> String {
     }
     out
 }
+
+/// Formats the body of an `async fn example()` as a rustdoc example: the function's signature
+/// and closing lines are hidden (`# `), the body shows.
+pub fn doctest(tokens: &TokenStream) -> Result<String, syn::Error> {
+    let file: syn::File = syn::parse2(tokens.clone())?;
+    let text = prettyplease::unparse(&file);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let hidden =
+            i == 0 || i + 1 == lines.len() || line.trim() == "Ok(())" && i + 2 == lines.len();
+        let line = if i == 0 || i + 1 == lines.len() {
+            line
+        } else {
+            line.strip_prefix("    ").unwrap_or(line)
+        };
+        out.push(if hidden {
+            format!("# {line}")
+        } else {
+            line.to_string()
+        });
+    }
+    Ok(out.join("\n"))
+}

@@ -569,6 +569,49 @@ impl<'a> ListApiRegistrationsRequest<'a> {
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
+    /// Every item of every page, fetching pages as the stream is read.
+    pub fn into_stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<ApiRegistration, Error<::serde_json::Value>>,
+    > + 'a {
+        use ::futures_util::TryStreamExt as _;
+        let first = self.page;
+        ::futures_util::stream::try_unfold(
+                Some((self, first)),
+                |current| async move {
+                    let Some((request, state)) = current else {
+                        return Ok::<_, Error<::serde_json::Value>>(None);
+                    };
+                    let page = {
+                        let mut r = request.clone();
+                        r.page = state;
+                        r
+                    }
+                        .send()
+                        .await?
+                        .into_inner();
+                    let items: Vec<ApiRegistration> = page;
+                    let next = {
+                        let short = || {
+                            (items.len() as u64) < (request.items_per_page as u64)
+                        };
+                        if items.is_empty() || short() {
+                            None
+                        } else {
+                            Some((request, state + 1))
+                        }
+                    };
+                    Ok(
+                        Some((
+                            ::futures_util::stream::iter(items.into_iter().map(Ok)),
+                            next,
+                        )),
+                    )
+                },
+            )
+            .try_flatten()
+    }
 }
 
 /// A call of [`ApiRegistrationApi::create_api_registration`]: set optional parameters, then `send()`.
@@ -959,6 +1002,49 @@ impl<'a> ListJobsAccountAuditsRequest<'a> {
             200 => Ok(raw.value(raw.json()?)),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
+    }
+    /// Every item of every page, fetching pages as the stream is read.
+    pub fn into_stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<JobsAccountAudit, Error<::serde_json::Value>>,
+    > + 'a {
+        use ::futures_util::TryStreamExt as _;
+        let first = self.page;
+        ::futures_util::stream::try_unfold(
+                Some((self, first)),
+                |current| async move {
+                    let Some((request, state)) = current else {
+                        return Ok::<_, Error<::serde_json::Value>>(None);
+                    };
+                    let page = {
+                        let mut r = request.clone();
+                        r.page = state;
+                        r
+                    }
+                        .send()
+                        .await?
+                        .into_inner();
+                    let items: Vec<JobsAccountAudit> = page;
+                    let next = {
+                        let short = || {
+                            (items.len() as u64) < (request.items_per_page as u64)
+                        };
+                        if items.is_empty() || short() {
+                            None
+                        } else {
+                            Some((request, state + 1))
+                        }
+                    };
+                    Ok(
+                        Some((
+                            ::futures_util::stream::iter(items.into_iter().map(Ok)),
+                            next,
+                        )),
+                    )
+                },
+            )
+            .try_flatten()
     }
 }
 

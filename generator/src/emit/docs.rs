@@ -15,28 +15,19 @@ pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     }
 }
 
-/// `#![doc]` attributes for a crate or module.
-pub fn inner_doc_attrs(text: &str) -> TokenStream {
-    lines_to_attrs(&sanitize(text), true)
-}
-
 /// `#[doc]` attributes for text that is already Markdown written by the generator.
 pub fn raw_doc_attrs(text: &str) -> TokenStream {
-    lines_to_attrs(text, false)
+    lines_to_attrs(text)
 }
 
-fn lines_to_attrs(text: &str, inner: bool) -> TokenStream {
+fn lines_to_attrs(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
         let line = if line.is_empty() {
             String::new()
         } else {
             format!(" {line}")
         };
-        if inner {
-            quote!(#![doc = #line])
-        } else {
-            quote!(#[doc = #line])
-        }
+        quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
 }

@@ -120,8 +120,8 @@ struct OperationRow {
     deprecated: bool,
 }
 
-/// `README.md`.
-pub fn readme(api: &Api, header: &str, sources: &str) -> Result<String, String> {
+/// `README.md`. `example` is the client example, already formatted Rust.
+pub fn readme(api: &Api, header: &str, sources: &str, example: &str) -> Result<String, String> {
     let operations: Vec<OperationRow> = api
         .operations
         .iter()
@@ -150,6 +150,7 @@ pub fn readme(api: &Api, header: &str, sources: &str) -> Result<String, String> 
             api_version => api.version.clone(),
             description => api.description.clone().unwrap_or_default().trim().to_string(),
             sources => sources,
+            example => example,
             operations => minijinja::Value::from(minijinja::value::Serde(operations)),
             type_count => types.len(),
             types => types,

@@ -37,23 +37,22 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
     );
     out.files
         .insert("Cargo.toml".into(), manifest::cargo_toml(api, &header)?);
+    let example = format::doctest(&client::example(api)).map_err(|e| e.to_string())?;
     out.files.insert(
         "README.md".into(),
-        manifest::readme(api, &header, &config.source_label)?,
+        manifest::readme(api, &header, &config.source_label, &example)?,
     );
     Ok(out)
 }
 
 /// `src/lib.rs`: crate docs, lints, modules and re-exports.
 fn lib_rs(api: &Api) -> TokenStream {
-    let mut text = format!("# {}\n\nAPI version {}.", api.title, api.version);
-    if let Some(d) = api.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        text.push_str("\n\n");
-        text.push_str(d);
-    }
-    let docs = docs::inner_doc_attrs(&text);
+    let title = format!(" Types for {} (API version {}).", api.title, api.version);
     quote! {
-        #docs
+        // The crate docs are the README; its client example is a doctest, so it is only
+        // included when the client is built.
+        #![cfg_attr(feature = "client", doc = include_str!("../README.md"))]
+        #![cfg_attr(not(feature = "client"), doc = #title)]
         #![forbid(unsafe_code)]
 
         // The generator formats these files itself; `cargo fmt` in a workspace that holds this

@@ -299,8 +299,9 @@ pub enum Pagination {
         cursor_param: String,
         /// Property of the body holding the items; `None` when the body is the array.
         items: Option<String>,
-        /// Dotted path of the next cursor in the body.
-        next_cursor: String,
+        /// Dotted path of the next cursor in the body, when the spec knows it (without it the
+        /// operation is documented as paged, but pages cannot be followed automatically).
+        next_cursor: Option<String>,
     },
 }
 

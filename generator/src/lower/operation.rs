@@ -497,14 +497,11 @@ impl Lowerer<'_> {
                 limit_param: text("limit_param"),
                 items: text("items"),
             }),
-            Some("cursor") => match (text("cursor_param"), text("next_cursor")) {
-                (Some(cursor_param), Some(next_cursor)) => Some(Pagination::Cursor {
-                    cursor_param,
-                    items: text("items"),
-                    next_cursor,
-                }),
-                _ => None,
-            },
+            Some("cursor") => text("cursor_param").map(|cursor_param| Pagination::Cursor {
+                cursor_param,
+                items: text("items"),
+                next_cursor: text("next_cursor"),
+            }),
             _ => None,
         };
         if result.is_none() {

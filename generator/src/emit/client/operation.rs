@@ -630,7 +630,24 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
     let find = |wire: &str| {
         op.params
             .iter()
-            .find(|p| p.name.wire == wire && p.location == ParamLocation::Query && !p.required)
+            .find(|p| p.name.wire == wire && p.location == ParamLocation::Query)
+    };
+    // Builder fields of optional parameters are `Option`s; required ones hold the value.
+    let current = |p: &Param, default: TokenStream| {
+        let field = ident(&p.name.rust);
+        if p.required {
+            quote!(self.#field)
+        } else {
+            quote!(self.#field.unwrap_or(#default))
+        }
+    };
+    let assign = |p: &Param| {
+        let field = ident(&p.name.rust);
+        if p.required {
+            quote!(r.#field = state;)
+        } else {
+            quote!(r.#field = Some(state);)
+        }
     };
     let is_int = |p: &&Param| {
         matches!(
@@ -646,7 +663,11 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
             .filter(is_int)
             .map(|size| {
                 let size_field = ident(&size.name.rust);
-                quote!(|| request.#size_field.is_some_and(|size| (items.len() as u64) < (size as u64)))
+                if size.required {
+                    quote!(|| (items.len() as u64) < (request.#size_field as u64))
+                } else {
+                    quote!(|| request.#size_field.is_some_and(|size| (items.len() as u64) < (size as u64)))
+                }
             })
             .unwrap_or_else(|| quote!(|| false))
     };
@@ -659,11 +680,12 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
             let Some(page) = find(page_param).filter(is_int) else {
                 return TokenStream::new();
             };
-            let page_field = ident(&page.name.rust);
             let short_page = short_page(size_param);
+            let init = current(page, quote!(1));
+            let set = assign(page);
             (
-                quote!(self.#page_field.unwrap_or(1)),
-                quote!({ let mut r = request.clone(); r.#page_field = Some(state); r }),
+                init,
+                quote!({ let mut r = request.clone(); #set r }),
                 quote!({
                     let short = #short_page;
                     if items.is_empty() || short() { None } else { Some((request, state + 1)) }
@@ -678,12 +700,13 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
             let Some(offset) = find(offset_param).filter(is_int) else {
                 return TokenStream::new();
             };
-            let offset_field = ident(&offset.name.rust);
             let offset_ty = rust_type(api, &offset.ty);
             let short_page = short_page(limit_param);
+            let init = current(offset, quote!(0));
+            let set = assign(offset);
             (
-                quote!(self.#offset_field.unwrap_or(0)),
-                quote!({ let mut r = request.clone(); r.#offset_field = Some(state); r }),
+                init,
+                quote!({ let mut r = request.clone(); #set r }),
                 quote!({
                     let short = #short_page;
                     let step = #offset_ty::try_from(items.len()).unwrap_or(#offset_ty::MAX);
@@ -713,7 +736,10 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
     };
     let cursor_capture = match pagination {
         Pagination::Cursor { next_cursor, .. } => {
-            let pointer = format!("/{}", next_cursor.replace('.', "/"));
+            let pointer = format!(
+                "/{}",
+                next_cursor.as_deref().unwrap_or_default().replace('.', "/")
+            );
             quote! {
                 let next: Option<String> = ::serde_json::to_value(&page)
                     .ok()
@@ -729,7 +755,7 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
             let first = #state_init;
             ::futures_util::stream::try_unfold(Some((self, first)), |current| async move {
                 let Some((request, state)) = current else {
-                    return Ok(None);
+                    return Ok::<_, Error<#error>>(None);
                 };
                 let page = #next_request.send().await?.into_inner();
                 #cursor_capture
