@@ -10,7 +10,7 @@ use quote::quote;
 /// `#[doc]` attributes for an item, or nothing when there is no text.
 pub fn doc_attrs(text: Option<&str>) -> TokenStream {
     match text {
-        Some(t) if !t.trim().is_empty() => lines_to_attrs(&sanitize(t), false),
+        Some(t) if !t.trim().is_empty() => lines_to_attrs(&sanitize(t)),
         _ => TokenStream::new(),
     }
 }

@@ -24,7 +24,7 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
     );
     let mut out = Output::default();
     let rust = |tokens: TokenStream| format::rust_file(&header, tokens).map_err(|e| e.to_string());
-    out.files.insert("src/lib.rs".into(), rust(lib_rs(api))?);
+    out.files.insert("src/lib.rs".into(), rust(lib_rs())?);
     out.files
         .insert("src/models.rs".into(), rust(models::models(api))?);
     out.files
@@ -46,13 +46,12 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
 }
 
 /// `src/lib.rs`: crate docs, lints, modules and re-exports.
-fn lib_rs(api: &Api) -> TokenStream {
-    let title = format!(" Types for {} (API version {}).", api.title, api.version);
+fn lib_rs() -> TokenStream {
     quote! {
         // The crate docs are the README; its client example is a doctest, so it is only
         // included when the client is built.
         #![cfg_attr(feature = "client", doc = include_str!("../README.md"))]
-        #![cfg_attr(not(feature = "client"), doc = #title)]
+        #![cfg_attr(not(feature = "client"), doc = "Types of the API: see `models`.")]
         #![forbid(unsafe_code)]
 
         // The generator formats these files itself; `cargo fmt` in a workspace that holds this
