@@ -13,6 +13,10 @@ pub mod support;
 #[rustfmt::skip]
 pub mod client;
 
+#[cfg(feature = "server")]
+#[rustfmt::skip]
+pub mod server;
+
 pub use models::*;
 
 pub use support::{Validate, ValidationError, ValidationErrors};

@@ -14,55 +14,65 @@ struct Dependency {
     spec: String,
 }
 
-/// Which code needs a dependency.
+/// Which code needs a dependency: the models (always built), the client, the server.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Need {
-    /// Not used.
-    No,
-    /// The models: always built.
-    Always,
-    /// Only the `client` feature.
-    Client,
+struct Need {
+    models: bool,
+    client: bool,
+    server: bool,
+}
+
+const fn need(models: bool, client: bool, server: bool) -> Need {
+    Need {
+        models,
+        client,
+        server,
+    }
 }
 
 /// The dependencies the generated code uses, and no others, with the features that enable them.
-fn dependencies(api: &Api) -> (Vec<Dependency>, Vec<String>) {
+fn dependencies(api: &Api) -> (Vec<Dependency>, Vec<String>, Vec<String>) {
     let rt = api.runtime;
-    let always = |used: bool| if used { Need::Always } else { Need::No };
-    let table: [(&'static str, &'static str, Need); 12] = [
-        ("base64", "\"0.22\"", if rt.base64 { Need::Always } else { Need::Client }),
-        ("bytes", "\"1\"", Need::Client),
-        ("chrono", "{ version = \"0.4.38\", default-features = false, features = [\"serde\", \"std\"] }", always(rt.chrono)),
-        ("futures-util", "{ version = \"0.3\", default-features = false, features = [\"std\"] }", Need::Client),
-        ("regex", "\"1\"", always(rt.regex)),
-        ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"multipart\"] }", Need::Client),
-        ("serde", "{ version = \"1\", features = [\"derive\"] }", Need::Always),
-        ("serde_json", "\"1\"", Need::Always),
-        ("tokio", "{ version = \"1\", features = [\"time\"] }", Need::Client),
-        ("tracing", "\"0.1\"", Need::Client),
-        ("url", "\"2\"", Need::Client),
-        ("uuid", "{ version = \"1\", features = [\"serde\"] }", always(rt.uuid)),
+    let table: [(&'static str, &'static str, Need); 14] = [
+        ("axum", "{ version = \"0.8\", default-features = false, features = [\"json\", \"query\", \"tokio\", \"http1\"] }", need(false, false, true)),
+        ("base64", "\"0.22\"", need(rt.base64, true, true)),
+        ("bytes", "\"1\"", need(false, true, true)),
+        ("chrono", "{ version = \"0.4.38\", default-features = false, features = [\"serde\", \"std\"] }", need(rt.chrono, false, false)),
+        ("futures-util", "{ version = \"0.3\", default-features = false, features = [\"std\"] }", need(false, true, false)),
+        ("regex", "\"1\"", need(rt.regex, false, false)),
+        ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"multipart\"] }", need(false, true, false)),
+        ("serde", "{ version = \"1\", features = [\"derive\"] }", need(true, false, false)),
+        ("serde_json", "\"1\"", need(true, false, false)),
+        ("serde_path_to_error", "\"0.1\"", need(false, false, true)),
+        ("tokio", "{ version = \"1\", features = [\"time\"] }", need(false, true, false)),
+        ("tracing", "\"0.1\"", need(false, true, true)),
+        ("url", "\"2\"", need(false, true, true)),
+        ("uuid", "{ version = \"1\", features = [\"serde\"] }", need(rt.uuid, false, false)),
     ];
     let mut deps = Vec::new();
     let mut client = Vec::new();
+    let mut server = Vec::new();
     for (name, spec, need) in table {
-        match need {
-            Need::No => {}
-            Need::Always => deps.push(Dependency {
+        if need.models {
+            deps.push(Dependency {
                 name,
                 spec: spec.to_string(),
-            }),
-            Need::Client => {
-                let spec = match spec.strip_prefix("{ ") {
-                    Some(rest) => format!("{{ optional = true, {rest}"),
-                    None => format!("{{ version = {spec}, optional = true }}"),
-                };
-                deps.push(Dependency { name, spec });
+            });
+        } else if need.client || need.server {
+            let spec = match spec.strip_prefix("{ ") {
+                Some(rest) => format!("{{ optional = true, {rest}"),
+                None => format!("{{ version = {spec}, optional = true }}"),
+            };
+            deps.push(Dependency { name, spec });
+            if need.client {
                 client.push(format!("dep:{name}"));
+            }
+            if need.server {
+                server.push(format!("dep:{name}"));
             }
         }
     }
-    (deps, client)
+    (deps, client, server)
 }
 
 fn render(name: &str, source: &str, ctx: minijinja::Value) -> Result<String, String> {
@@ -95,7 +105,7 @@ fn crate_version(api: &Api) -> String {
 
 /// `Cargo.toml`.
 pub fn cargo_toml(api: &Api, header: &str) -> Result<String, String> {
-    let (deps, client_features) = dependencies(api);
+    let (deps, client_features, server_features) = dependencies(api);
     render(
         "Cargo.toml",
         CARGO_TOML,
@@ -106,6 +116,7 @@ pub fn cargo_toml(api: &Api, header: &str) -> Result<String, String> {
             description => format!("Typed models and async client for {}, generated by openapi-forge", api.title),
             dependencies => minijinja::Value::from(minijinja::value::Serde(deps)),
             client_features => client_features,
+            server_features => server_features,
         },
     )
 }

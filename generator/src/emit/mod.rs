@@ -5,8 +5,11 @@
 
 mod client;
 mod docs;
+mod examples;
 mod manifest;
 mod models;
+mod server;
+mod status;
 mod support;
 mod types;
 
@@ -36,6 +39,12 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
         rust(client::runtime::runtime())?,
     );
     out.files
+        .insert("src/server.rs".into(), rust(server::server(api))?);
+    out.files.insert(
+        "src/server/runtime.rs".into(),
+        rust(server::runtime::runtime())?,
+    );
+    out.files
         .insert("Cargo.toml".into(), manifest::cargo_toml(api, &header)?);
     let example = format::doctest(&client::example(api)).map_err(|e| e.to_string())?;
     out.files.insert(
@@ -63,6 +72,9 @@ fn lib_rs() -> TokenStream {
         #[cfg(feature = "client")]
         #[rustfmt::skip]
         pub mod client;
+        #[cfg(feature = "server")]
+        #[rustfmt::skip]
+        pub mod server;
 
         pub use models::*;
         pub use support::{Validate, ValidationError, ValidationErrors};

@@ -4,6 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::docs::doc_attrs;
+use crate::emit::status::{pattern, status_variant};
 use crate::emit::types::{ident, rust_type};
 use crate::ir::path::PathPart;
 use crate::ir::{
@@ -32,38 +33,6 @@ fn decode(response: &Response) -> TokenStream {
             BodyKind::Binary => quote!(raw.bytes()),
             _ => quote!(raw.json()?),
         },
-    }
-}
-
-/// A `match` pattern for a status.
-fn pattern(status: Status) -> TokenStream {
-    match status {
-        Status::Code(c) => {
-            let c = Literal::u16_unsuffixed(c);
-            quote!(#c)
-        }
-        Status::Range(r) => {
-            let lo = Literal::u16_unsuffixed(u16::from(r) * 100);
-            let hi = Literal::u16_unsuffixed(u16::from(r) * 100 + 99);
-            quote!(#lo..=#hi)
-        }
-        Status::Default => quote!(_),
-    }
-}
-
-/// A variant name for a status: `Ok`, `Created`, `NoContent`, `Status404`, `Status4xx`, `Default`.
-fn status_variant(status: Status) -> proc_macro2::Ident {
-    match status {
-        Status::Code(200) => format_ident!("Ok"),
-        Status::Code(201) => format_ident!("Created"),
-        Status::Code(202) => format_ident!("Accepted"),
-        Status::Code(203) => format_ident!("NonAuthoritativeInformation"),
-        Status::Code(204) => format_ident!("NoContent"),
-        Status::Code(205) => format_ident!("ResetContent"),
-        Status::Code(206) => format_ident!("PartialContent"),
-        Status::Code(c) => format_ident!("Status{}", c),
-        Status::Range(r) => format_ident!("Status{}xx", r),
-        Status::Default => format_ident!("Default"),
     }
 }
 

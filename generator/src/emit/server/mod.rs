@@ -1,0 +1,722 @@
+//! `src/server.rs`: the axum server skeleton of one API.
+//!
+//! ```text
+//! struct MyApi;
+//! impl Api for MyApi {
+//!     async fn get_asset(&self, request: GetAssetRequest) -> Result<GetAssetResponse, ApiError> {
+//!         Ok(GetAssetResponse::Ok(load(request.id)?))
+//!     }
+//! }
+//! let app = router(MyApi);            // every operation mounted; the ones not written answer 501
+//! ```
+//!
+//! Each handler extracts and validates everything (credentials, path, query, header and cookie
+//! parameters, body) before the implementation runs; every rejection is a JSON `ApiError`.
+
+pub mod runtime;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::examples::synthesize;
+use super::models::value_checks;
+use super::status::status_variant;
+use super::types::{ident, needs_validation, rust_type};
+use crate::ir::path::PathPart;
+use crate::ir::{
+    Api, BodyKind, Operation, ParamLocation, ParamStyle, Response, SecurityKind, Status, TypeRef,
+};
+
+/// The `server` module.
+pub fn server(api: &Api) -> TokenStream {
+    let credentials = credentials(api);
+    let ops: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| operation_items(api, op))
+        .collect();
+    let methods = api.operations.iter().map(trait_method);
+    let mock_methods = api.operations.iter().map(|op| mock_method(api, op));
+    let router = router(api);
+    quote! {
+        #![allow(clippy::too_many_arguments)]
+        #[rustfmt::skip]
+        pub mod runtime;
+
+        use std::future::Future;
+        use std::sync::Arc;
+
+        use ::axum::http::{HeaderMap, StatusCode};
+        use ::axum::response::{IntoResponse, Response};
+
+        #[allow(unused_imports)]
+        use crate::models::*;
+        #[allow(unused_imports)]
+        use crate::support::{Validate as _, ValidationError};
+        pub use runtime::ApiError;
+
+        #[doc = " A credential taken from a request. `Debug` never shows it."]
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct Secret(pub String);
+
+        impl Secret {
+            #[doc = " The secret itself."]
+            pub fn expose(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Debug for Secret {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("<redacted>")
+            }
+        }
+
+        #[doc = " HTTP Basic credentials taken from a request."]
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct BasicAuth {
+            #[doc = " User name."]
+            pub username: String,
+            #[doc = " Password."]
+            pub password: Secret,
+        }
+
+        #credentials
+
+        #[doc = " The API to implement: one method per operation. Each takes the request already"]
+        #[doc = " extracted and validated and returns one of the responses the spec declares. Methods"]
+        #[doc = " left out answer 501 Not Implemented."]
+        pub trait Api: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        #(#ops)*
+
+        #router
+
+        #[doc = " An implementation that answers every operation with its first success response,"]
+        #[doc = " built from the spec's example (or, without one, from the schema). A test double."]
+        #[derive(Clone, Copy, Debug, Default)]
+        pub struct Mock;
+
+        impl Mock {
+            fn example<T: ::serde::de::DeserializeOwned>(candidates: &[&str]) -> Result<T, ApiError> {
+                let mut last = String::new();
+                for candidate in candidates {
+                    match ::serde_json::from_str(candidate) {
+                        Ok(value) => return Ok(value),
+                        Err(e) => last = e.to_string(),
+                    }
+                }
+                Err(ApiError::internal(format!("the mock has no valid example: {last}")))
+            }
+        }
+
+        impl Api for Mock {
+            #(#mock_methods)*
+        }
+    }
+}
+
+/// `Credentials`: what each security scheme found in the request.
+fn credentials(api: &Api) -> TokenStream {
+    let fields = api.security_schemes.iter().map(|s| {
+        let name = ident(&s.name.rust);
+        let ty = match s.kind {
+            SecurityKind::Basic => quote!(BasicAuth),
+            _ => quote!(Secret),
+        };
+        let doc = format!(" `{}`, when the request carries it.", s.name.wire);
+        quote!(#[doc = #doc] pub #name: Option<#ty>,)
+    });
+    let extract = api.security_schemes.iter().map(|s| {
+        let name = ident(&s.name.rust);
+        let value = match &s.kind {
+            SecurityKind::ApiKey { location, name } => {
+                let place = match location {
+                    ParamLocation::Query => "query",
+                    ParamLocation::Cookie => "cookie",
+                    _ => "header",
+                };
+                quote!(runtime::api_key(headers, query, cookies, #place, #name))
+            }
+            SecurityKind::Basic => quote!(runtime::basic(headers)),
+            SecurityKind::Bearer => quote!(runtime::bearer(headers)),
+        };
+        quote!(#name: #value,)
+    });
+    quote! {
+        #[doc = " The credentials a request carries, one slot per security scheme of the spec."]
+        #[doc = " Handlers only run when the operation's security requirements are met; checking"]
+        #[doc = " the values is the implementation's job."]
+        #[derive(Clone, Debug, Default)]
+        pub struct Credentials {
+            #(#fields)*
+        }
+
+        impl Credentials {
+            #[allow(unused_variables)]
+            fn from_request(
+                headers: &HeaderMap,
+                query: &runtime::Query,
+                cookies: &std::collections::BTreeMap<String, String>,
+            ) -> Self {
+                Credentials { #(#extract)* }
+            }
+        }
+    }
+}
+
+fn trait_method(op: &Operation) -> TokenStream {
+    let name = ident(&op.name.rust);
+    let request = ident(&op.request_type);
+    let response = ident(&op.response_type);
+    let wire = &op.name.wire;
+    let mut doc = op.summary.clone().unwrap_or_default();
+    doc.push_str(&format!(
+        "\n\n`{} {}` (operation `{wire}`)",
+        op.method.as_str(),
+        op.path
+    ));
+    let doc = doc_attrs(Some(doc.trim()));
+    quote! {
+        #doc
+        fn #name(&self, request: #request) -> impl Future<Output = Result<#response, ApiError>> + Send {
+            let _ = request;
+            async { Err(ApiError::not_implemented(#wire)) }
+        }
+    }
+}
+
+/// What a response variant holds and how it is written.
+fn response_body_type(api: &Api, r: &Response) -> Option<TokenStream> {
+    r.body.as_ref().map(|b| match b.kind {
+        BodyKind::Text => quote!(String),
+        BodyKind::Binary => quote!(Vec<u8>),
+        _ => rust_type(api, &b.ty),
+    })
+}
+
+/// The request struct, the response enum with `IntoResponse`, and the extractor.
+fn operation_items(api: &Api, op: &Operation) -> TokenStream {
+    let request = ident(&op.request_type);
+    let response = ident(&op.response_type);
+    let wire = &op.name.wire;
+    let fields = op.params.iter().map(|p| {
+        let n = ident(&p.name.rust);
+        let t = rust_type(api, &p.ty);
+        let t = if p.required { t } else { quote!(Option<#t>) };
+        let doc = doc_attrs(p.doc.as_deref());
+        quote!(#doc pub #n: #t,)
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let t = rust_type(api, &b.ty);
+        let t = if b.required { t } else { quote!(Option<#t>) };
+        quote!(#[doc = " The request body."] pub body: #t,)
+    });
+    let variants = op.responses.iter().map(|r| {
+        let v = status_variant(r.status);
+        let doc = doc_attrs(r.doc.as_deref());
+        let body = response_body_type(api, r).map(|t| quote!(body: #t,));
+        let status = (!matches!(r.status, Status::Code(_))).then(|| quote!(status: StatusCode,));
+        let headers = (!r.headers.is_empty()).then(|| quote!(headers: HeaderMap,));
+        if body.is_none() && status.is_none() && headers.is_none() {
+            quote!(#doc #v,)
+        } else {
+            quote!(#doc #v { #status #body #headers },)
+        }
+    });
+    let arms = op.responses.iter().map(|r| {
+        let v = status_variant(r.status);
+        let status_expr = match r.status {
+            Status::Code(c) => {
+                let c = Literal::u16_unsuffixed(c);
+                quote!(StatusCode::from_u16(#c).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+            }
+            _ => quote!(status),
+        };
+        let bind_status = (!matches!(r.status, Status::Code(_))).then(|| quote!(status,));
+        let bind_body = r.body.is_some().then(|| quote!(body,));
+        let bind_headers = (!r.headers.is_empty()).then(|| quote!(headers,));
+        let pattern = if bind_status.is_none() && bind_body.is_none() && bind_headers.is_none() {
+            quote!(Self::#v)
+        } else {
+            quote!(Self::#v { #bind_status #bind_body #bind_headers })
+        };
+        let write = match &r.body {
+            None => quote!(#status_expr.into_response()),
+            Some(b) => match b.kind {
+                BodyKind::Text | BodyKind::Binary => {
+                    let media = &b.media_type;
+                    quote!((#status_expr, [(::axum::http::header::CONTENT_TYPE, #media)], body).into_response())
+                }
+                _ => quote!(runtime::json_response(#status_expr, &body)),
+            },
+        };
+        let with_headers = if r.headers.is_empty() {
+            write
+        } else {
+            quote!({ let mut response = #write; response.headers_mut().extend(headers); response })
+        };
+        quote!(#pattern => #with_headers,)
+    });
+    let response_doc =
+        format!(" The responses of `{wire}`, one variant per status the spec declares.");
+    let request_doc = format!(" The request of `{wire}`, extracted and validated.");
+    let extractor = extractor(api, op);
+    let no_responses = op.responses.is_empty().then(|| {
+        quote!(
+            #[doc = " Any success, without a body (the spec declares no response)."]
+            Ok,
+        )
+    });
+    let no_responses_arm = op
+        .responses
+        .is_empty()
+        .then(|| quote!(Self::Ok => StatusCode::OK.into_response(),));
+    quote! {
+        #[doc = #request_doc]
+        #[derive(Clone, Debug)]
+        #[non_exhaustive]
+        pub struct #request {
+            #(#fields)*
+            #body_field
+            #[doc = " The credentials the request carries."]
+            pub credentials: Credentials,
+        }
+
+        #[doc = #response_doc]
+        #[derive(Clone, Debug)]
+        pub enum #response {
+            #(#variants)*
+            #no_responses
+        }
+
+        impl IntoResponse for #response {
+            fn into_response(self) -> Response {
+                match self {
+                    #(#arms)*
+                    #no_responses_arm
+                }
+            }
+        }
+
+        #extractor
+    }
+}
+
+/// `extract_<op>`: credentials, parameters and body, checked in that order.
+fn extractor(api: &Api, op: &Operation) -> TokenStream {
+    let request = ident(&op.request_type);
+    let fn_name = format_ident!("extract_{}", op.name.rust);
+    let path_index = |wire: &str| {
+        op.path_parts
+            .iter()
+            .filter_map(|p| match p {
+                PathPart::Param(n) => Some(n),
+                PathPart::Literal(_) => None,
+            })
+            .position(|n| n == wire)
+            .unwrap_or(0)
+    };
+    let security = security_check(api, op);
+    // Parameters live in `param_` locals so that no name of the spec can shadow the extractor's.
+    let local =
+        |p: &crate::ir::Param| format_ident!("param_{}", p.name.rust.trim_start_matches("r#"));
+    let params = op.params.iter().map(|p| {
+        let n = local(p);
+        let wire = &p.name.wire;
+        let t = rust_type(api, &p.ty);
+        let is_list = matches!(p.ty, TypeRef::Vec(_));
+        let raw = match p.location {
+            ParamLocation::Path => {
+                let index = path_index(wire);
+                quote!(Some(runtime::path::<#t>(&path, #index, #wire)?))
+            }
+            ParamLocation::Query if is_list => {
+                let sep = match p.style {
+                    ParamStyle::Form => quote!(Some(',')),
+                    ParamStyle::SpaceDelimited => quote!(Some(' ')),
+                    ParamStyle::PipeDelimited => quote!(Some('|')),
+                    _ => quote!(None),
+                };
+                quote!(query.list::<#t>(#wire, #sep)?)
+            }
+            ParamLocation::Query if p.style == ParamStyle::DeepObject => {
+                quote!(query.deep_object::<#t>(#wire)?)
+            }
+            ParamLocation::Query => quote!(query.scalar::<#t>(#wire)?),
+            ParamLocation::Header => {
+                let lower = wire.to_ascii_lowercase();
+                quote!(runtime::header::<#t>(&parts.headers, #lower)?)
+            }
+            ParamLocation::Cookie => quote!(runtime::cookie::<#t>(&cookies, #wire)?),
+        };
+        let value = if p.required {
+            quote!(runtime::required(#wire, #raw)?)
+        } else {
+            raw
+        };
+        let checks = value_checks(&p.ty, &p.constraints, quote!(value), quote!(#wire));
+        let nested =
+            needs_validation(&p.ty).then(|| quote!(value.validate_into(#wire, &mut errors);));
+        let check = if checks.is_empty() && nested.is_none() {
+            TokenStream::new()
+        } else if p.required {
+            quote!({ let value = &#n; #checks #nested })
+        } else {
+            quote!(if let Some(value) = &#n { #checks #nested })
+        };
+        let declared = if p.required { t } else { quote!(Option<#t>) };
+        quote! {
+            let #n: #declared = #value;
+            #check
+        }
+    });
+    let body = op.body.as_ref().map(|b| {
+        let t = rust_type(api, &b.ty);
+        let media = &b.media_type;
+        let decode = match b.kind {
+            BodyKind::Json => quote!(runtime::json::<#t>(&bytes)?),
+            BodyKind::Form => quote!(runtime::form::<#t>(&bytes)?),
+            BodyKind::Text => quote!(runtime::text(&bytes)?),
+            BodyKind::Binary => quote!(bytes.to_vec()),
+            BodyKind::Multipart => quote!(runtime::json::<#t>(&bytes)?),
+        };
+        let validate = needs_validation(&b.ty).then(|| quote!(crate::support::Validate::validate(&value)?;));
+        if b.required {
+            quote! {
+                let body: #t = {
+                    if bytes.is_empty() {
+                        return Err(ApiError::bad_request("body", "required", "a request body is required"));
+                    }
+                    runtime::content_type(&parts.headers, #media)?;
+                    let value = #decode;
+                    #validate
+                    value
+                };
+            }
+        } else {
+            quote! {
+                let body: Option<#t> = if bytes.is_empty() {
+                    None
+                } else {
+                    runtime::content_type(&parts.headers, #media)?;
+                    let value = #decode;
+                    #validate
+                    Some(value)
+                };
+            }
+        }
+    });
+    let read_body = if op.body.is_some() {
+        quote!(let bytes = runtime::read_body(body, body_limit).await?;)
+    } else {
+        quote!(let _ = (body, body_limit);)
+    };
+    let names = op.params.iter().map(|p| {
+        let field = ident(&p.name.rust);
+        let value = local(p);
+        quote!(#field: #value)
+    });
+    let body_name = op.body.as_ref().map(|_| quote!(body,));
+    let needs_path = op.params.iter().any(|p| p.location == ParamLocation::Path);
+    let path = needs_path.then(|| {
+        quote! {
+            let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(&mut parts, &()).await {
+                Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
+                Err(_) => return Err(ApiError::bad_request("path", "type", "path parameters are not valid UTF-8")),
+            };
+        }
+    });
+    let any_check = op
+        .params
+        .iter()
+        .any(|p| !p.constraints.is_empty() || needs_validation(&p.ty));
+    let errors_init = any_check.then(|| quote!(let mut errors: Vec<ValidationError> = Vec::new();));
+    let errors_check = any_check.then(|| {
+        quote! {
+            if let Some(first) = errors.into_iter().next() {
+                return Err(ApiError::bad_request(first.field.clone(), first.rule.clone(), first.to_string()));
+            }
+        }
+    });
+    let mut_parts = if needs_path {
+        quote!(mut)
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        async fn #fn_name(request: ::axum::extract::Request, body_limit: usize) -> Result<#request, ApiError> {
+            #[allow(unused_imports)]
+            use ::axum::extract::FromRequestParts as _;
+            let (#mut_parts parts, body) = request.into_parts();
+            let query = runtime::Query::parse(parts.uri.query());
+            let cookies = runtime::cookies(&parts.headers);
+            let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+            #security
+            #path
+            #errors_init
+            #(#params)*
+            #errors_check
+            #read_body
+            #body
+            Ok(#request { #(#names,)* #body_name credentials })
+        }
+    }
+}
+
+/// 401 unless one of the operation's security alternatives is fully present.
+fn security_check(api: &Api, op: &Operation) -> TokenStream {
+    if op.security.is_empty()
+        || op.security.iter().any(|alt| alt.is_empty())
+        || api.security_schemes.is_empty()
+    {
+        return TokenStream::new();
+    }
+    let alternatives = op.security.iter().map(|alt| {
+        let checks = alt.iter().map(|u| {
+            let field = ident(&api.security_schemes[u.scheme].name.rust);
+            quote!(credentials.#field.is_some())
+        });
+        if alt.len() == 1 {
+            quote!(#(#checks)*)
+        } else {
+            quote!((#(#checks)&&*))
+        }
+    });
+    let names: Vec<String> = op
+        .security
+        .iter()
+        .map(|alt| {
+            alt.iter()
+                .map(|u| api.security_schemes[u.scheme].name.wire.clone())
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
+        .collect();
+    let message = format!("credentials are required: {}", names.join(" or "));
+    quote! {
+        let authorized = #(#alternatives)||*;
+        if !authorized {
+            return Err(ApiError::unauthorized(#message));
+        }
+    }
+}
+
+/// The mock's answer: the first success response, from the example or the schema.
+fn mock_method(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.name.rust);
+    let request = ident(&op.request_type);
+    let response = ident(&op.response_type);
+    let chosen = op
+        .responses
+        .iter()
+        .find(|r| r.status.is_success())
+        .or_else(|| op.responses.iter().find(|r| r.status == Status::Default));
+    let Some(r) = chosen else {
+        return quote! {
+            async fn #name(&self, _request: #request) -> Result<#response, ApiError> {
+                Ok(#response::Ok)
+            }
+        };
+    };
+    let v = status_variant(r.status);
+    let status = (!matches!(r.status, Status::Code(_))).then(|| quote!(status: StatusCode::OK,));
+    let headers = (!r.headers.is_empty()).then(|| quote!(headers: HeaderMap::new(),));
+    let body = r.body.as_ref().map(|b| {
+        let value = match b.kind {
+            BodyKind::Text => quote!(String::from("example")),
+            BodyKind::Binary => quote!(Vec::new()),
+            _ => {
+                let t = rust_type(api, &b.ty);
+                let synthesized = synthesize(api, &b.ty).to_string();
+                let candidates: Vec<String> = b
+                    .example
+                    .iter()
+                    .map(|e| e.to_string())
+                    .chain(std::iter::once(synthesized))
+                    .collect();
+                quote!(Mock::example::<#t>(&[#(#candidates),*])?)
+            }
+        };
+        quote!(body: #value,)
+    });
+    let construct = if status.is_none() && body.is_none() && headers.is_none() {
+        quote!(#response::#v)
+    } else {
+        quote!(#response::#v { #status #body #headers })
+    };
+    quote! {
+        async fn #name(&self, _request: #request) -> Result<#response, ApiError> {
+            Ok(#construct)
+        }
+    }
+}
+
+/// `router()`: every operation at its path (under the server's base path), state, fallback.
+fn router(api: &Api) -> TokenStream {
+    // Routes are grouped by path; parameters are named by position (`p0`, `p1`...) so that
+    // paths which name the same position differently do not conflict in the router.
+    let mut routes: Vec<(String, Vec<&Operation>)> = Vec::new();
+    for op in &api.operations {
+        let mut index = 0;
+        let mut route = String::new();
+        for part in &op.path_parts {
+            match part {
+                PathPart::Literal(text) => {
+                    route.push_str(&text.replace('{', "{{").replace('}', "}}"))
+                }
+                PathPart::Param(_) => {
+                    route.push_str(&format!("{{p{index}}}"));
+                    index += 1;
+                }
+            }
+        }
+        match routes.iter_mut().find(|(r, _)| *r == route) {
+            Some((_, ops)) if ops.iter().any(|o| o.method == op.method) => {
+                // Two operations the router cannot tell apart: the first one serves.
+            }
+            Some((_, ops)) => ops.push(op),
+            None => routes.push((route, vec![op])),
+        }
+    }
+    let route_calls = routes.iter().map(|(route, ops)| {
+        let mut chain = TokenStream::new();
+        for (i, op) in ops.iter().enumerate() {
+            let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
+            let handler = format_ident!("handle_{}", op.name.rust);
+            let call = if i == 0 {
+                quote!(::axum::routing::#method(#handler::<A>))
+            } else {
+                quote!(.#method(#handler::<A>))
+            };
+            chain.extend(call);
+        }
+        quote!(.route(#route, #chain))
+    });
+    let handlers = api.operations.iter().map(|op| {
+        let handler = format_ident!("handle_{}", op.name.rust);
+        let extract = format_ident!("extract_{}", op.name.rust);
+        let name = ident(&op.name.rust);
+        let wire = &op.name.wire;
+        quote! {
+            async fn #handler<A: Api>(
+                ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
+                request: ::axum::extract::Request,
+            ) -> Response {
+                use ::tracing::Instrument as _;
+                let span = ::tracing::info_span!("operation", operation = #wire);
+                async move {
+                    match #extract(request, state.config.body_limit).await {
+                        Ok(request) => match state.api.#name(request).await {
+                            Ok(response) => response.into_response(),
+                            Err(error) => error.into_response(),
+                        },
+                        Err(error) => {
+                            ::tracing::debug!(%error, "request rejected");
+                            error.into_response()
+                        }
+                    }
+                }
+                .instrument(span)
+                .await
+            }
+        }
+    });
+    let base = api
+        .servers
+        .first()
+        .map(|s| base_path(&s.url))
+        .unwrap_or_default();
+    let nest = if base.is_empty() {
+        quote!(routes)
+    } else {
+        quote!(::axum::Router::new().nest(#base, routes))
+    };
+    let base_doc = if base.is_empty() {
+        " Mounts every operation at its path.".to_string()
+    } else {
+        format!(" Mounts every operation at its path under the server's base path `{base}`.")
+    };
+    quote! {
+        #[doc = " Server settings."]
+        #[derive(Clone, Debug)]
+        pub struct ServerConfig {
+            #[doc = " Largest request body accepted, in bytes (413 beyond). Default: 2 MiB."]
+            pub body_limit: usize,
+        }
+
+        impl Default for ServerConfig {
+            fn default() -> Self {
+                ServerConfig { body_limit: 2 * 1024 * 1024 }
+            }
+        }
+
+        struct State<A> {
+            api: A,
+            config: ServerConfig,
+        }
+
+        #[doc = " The base path every route is mounted under (empty when the server URL has none)."]
+        pub const BASE_PATH: &str = #base;
+
+        #[doc = #base_doc]
+        pub fn router<A: Api>(api: A) -> ::axum::Router {
+            router_with_config(api, ServerConfig::default())
+        }
+
+        #[doc = " [`router`] with settings."]
+        pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> ::axum::Router {
+            let state = Arc::new(State { api, config });
+            let routes = ::axum::Router::new()
+                #(#route_calls)*
+                .with_state(state);
+            #nest.fallback(not_found).method_not_allowed_fallback(method_not_allowed)
+        }
+
+        async fn not_found() -> Response {
+            ApiError::new(StatusCode::NOT_FOUND, "route", "no operation has this path").into_response()
+        }
+
+        async fn method_not_allowed() -> Response {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method", "the path does not take this method").into_response()
+        }
+
+        #(#handlers)*
+    }
+}
+
+/// The path of a server URL (`https://{host}/api/v3` → `/api/v3`), without a trailing slash.
+fn base_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = match after_scheme.find('/') {
+        Some(i) if url.contains("://") => &after_scheme[i..],
+        Some(_) | None if url.starts_with('/') => url,
+        _ => "",
+    };
+    let path = path.trim_end_matches('/');
+    if path.contains('{') {
+        // A variable in the base path cannot be mounted statically.
+        return String::new();
+    }
+    path.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_path;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(
+            base_path("https://{host}/BeyondTrust/api/public/v3"),
+            "/BeyondTrust/api/public/v3"
+        );
+        assert_eq!(base_path("https://{host}"), "");
+        assert_eq!(base_path("https://x.io/"), "");
+        assert_eq!(base_path("/api/"), "/api");
+        assert_eq!(base_path("http://{host}/{version}"), "");
+    }
+}

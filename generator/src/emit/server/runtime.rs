@@ -1,0 +1,391 @@
+//! `src/server/runtime.rs`: the part of the server that is the same for every API.
+//!
+//! Request parsing that never panics and never answers 500 on bad input: every rejection is a
+//! JSON [`ApiError`] naming the field and the rule.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The runtime module of the server.
+pub fn runtime() -> TokenStream {
+    let error = error();
+    let params = params();
+    let body = body();
+    let auth = auth();
+    quote! {
+        use std::collections::BTreeMap;
+
+        use ::axum::http::{HeaderMap, StatusCode};
+        use ::axum::response::{IntoResponse, Response};
+
+        #error
+        #params
+        #body
+        #auth
+    }
+}
+
+fn error() -> TokenStream {
+    quote! {
+        #[doc = " A rejection or failure, answered as JSON:"]
+        #[doc = " `{\"error\": {\"status\": 400, \"field\": \"limit\", \"rule\": \"type\", \"message\": \"...\"}}`."]
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct ApiError {
+            #[doc = " The HTTP status to answer with."]
+            pub status: StatusCode,
+            #[doc = " The parameter or body field at fault (`body.name`, `limit`), if any."]
+            pub field: Option<String>,
+            #[doc = " The rule that failed: `required`, `type`, `maxLength`, `content-type`..."]
+            pub rule: String,
+            #[doc = " What was wrong."]
+            pub message: String,
+        }
+
+        impl ApiError {
+            #[doc = " An error with any status."]
+            pub fn new(status: StatusCode, rule: impl Into<String>, message: impl Into<String>) -> Self {
+                ApiError { status, field: None, rule: rule.into(), message: message.into() }
+            }
+
+            #[doc = " A 400 naming the field and rule."]
+            pub fn bad_request(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
+                ApiError { status: StatusCode::BAD_REQUEST, field: Some(field.into()), rule: rule.into(), message: message.into() }
+            }
+
+            #[doc = " 501: the operation is not implemented."]
+            pub fn not_implemented(operation: &str) -> Self {
+                ApiError::new(StatusCode::NOT_IMPLEMENTED, "not-implemented", format!("operation `{operation}` is not implemented"))
+            }
+
+            #[doc = " 401: credentials are missing."]
+            pub fn unauthorized(message: impl Into<String>) -> Self {
+                ApiError::new(StatusCode::UNAUTHORIZED, "security", message)
+            }
+
+            #[doc = " 500, for failures of the implementation itself (never for bad input)."]
+            pub fn internal(message: impl Into<String>) -> Self {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+            }
+        }
+
+        impl std::fmt::Display for ApiError {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match &self.field {
+                    Some(field) => write!(f, "{} `{field}`: {} ({})", self.status, self.message, self.rule),
+                    None => write!(f, "{}: {} ({})", self.status, self.message, self.rule),
+                }
+            }
+        }
+
+        impl std::error::Error for ApiError {}
+
+        impl IntoResponse for ApiError {
+            fn into_response(self) -> Response {
+                let body = ::serde_json::json!({
+                    "error": {
+                        "status": self.status.as_u16(),
+                        "field": self.field,
+                        "rule": self.rule,
+                        "message": self.message,
+                    }
+                });
+                let mut response = (self.status, ::axum::Json(body)).into_response();
+                if self.status == StatusCode::UNAUTHORIZED {
+                    response.headers_mut().insert(
+                        ::axum::http::header::WWW_AUTHENTICATE,
+                        ::axum::http::HeaderValue::from_static("Bearer, Basic, ApiKey"),
+                    );
+                }
+                response
+            }
+        }
+
+        impl From<crate::support::ValidationErrors> for ApiError {
+            fn from(errors: crate::support::ValidationErrors) -> Self {
+                let first = errors.0.first();
+                ApiError {
+                    status: StatusCode::BAD_REQUEST,
+                    field: first.map(|e| if e.field.is_empty() { "body".to_owned() } else { format!("body.{}", e.field) }),
+                    rule: first.map_or_else(|| "validation".to_owned(), |e| e.rule.clone()),
+                    message: errors.to_string(),
+                }
+            }
+        }
+    }
+}
+
+fn params() -> TokenStream {
+    quote! {
+        #[doc = " Parses one parameter value: as a JSON string first (strings, enums, dates), then as"]
+        #[doc = " a JSON scalar (numbers, booleans)."]
+        #[doc(hidden)]
+        pub fn parse_scalar<T: ::serde::de::DeserializeOwned>(name: &str, raw: &str) -> Result<T, ApiError> {
+            if let Ok(value) = ::serde_json::from_value::<T>(::serde_json::Value::String(raw.to_owned())) {
+                return Ok(value);
+            }
+            let trimmed = raw.trim();
+            if !trimmed.is_empty() && !trimmed.starts_with(['"', '[', '{']) {
+                if let Ok(value) = ::serde_json::from_str::<T>(trimmed) {
+                    return Ok(value);
+                }
+            }
+            Err(ApiError::bad_request(name, "type", format!("`{raw}` is not a valid value")))
+        }
+
+        #[doc = " Parses a list parameter from its items."]
+        #[doc(hidden)]
+        pub fn parse_list<T: ::serde::de::DeserializeOwned>(name: &str, items: &[&str]) -> Result<T, ApiError> {
+            let mut values = Vec::with_capacity(items.len());
+            for item in items {
+                let v = ::serde_json::Value::String((*item).to_owned());
+                let parsed: ::serde_json::Value = match item.trim().parse::<f64>() {
+                    Ok(_) => ::serde_json::from_str(item.trim()).unwrap_or(v),
+                    Err(_) if *item == "true" || *item == "false" => ::serde_json::Value::Bool(*item == "true"),
+                    Err(_) => v,
+                };
+                values.push(parsed);
+            }
+            // Items that look like numbers but are strings in the schema are retried as strings.
+            ::serde_json::from_value::<T>(::serde_json::Value::Array(values)).or_else(|_| {
+                let strings = items.iter().map(|s| ::serde_json::Value::String((*s).to_owned())).collect();
+                ::serde_json::from_value::<T>(::serde_json::Value::Array(strings))
+                    .map_err(|_| ApiError::bad_request(name, "type", format!("`{}` is not a valid list", items.join(","))))
+            })
+        }
+
+        #[doc = " The query string as a multimap, in order."]
+        #[doc(hidden)]
+        pub struct Query(Vec<(String, String)>);
+
+        impl Query {
+            #[doc(hidden)]
+            pub fn parse(raw: Option<&str>) -> Query {
+                Query(::url::form_urlencoded::parse(raw.unwrap_or("").as_bytes()).into_owned().collect())
+            }
+
+            fn values(&self, name: &str) -> Vec<&str> {
+                self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+            }
+
+            #[doc = " A scalar parameter."]
+            #[doc(hidden)]
+            pub fn scalar<T: ::serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ApiError> {
+                match self.values(name).first() {
+                    None => Ok(None),
+                    Some(raw) => parse_scalar(name, raw).map(Some),
+                }
+            }
+
+            #[doc = " A list parameter: repeated (`explode`) or joined with `separator`."]
+            #[doc(hidden)]
+            pub fn list<T: ::serde::de::DeserializeOwned>(&self, name: &str, separator: Option<char>) -> Result<Option<T>, ApiError> {
+                let values = self.values(name);
+                if values.is_empty() {
+                    return Ok(None);
+                }
+                let items: Vec<&str> = match separator {
+                    Some(sep) => values.iter().flat_map(|v| v.split(sep)).filter(|s| !s.is_empty()).collect(),
+                    None => values,
+                };
+                parse_list(name, &items).map(Some)
+            }
+
+            #[doc = " An object parameter in `deepObject` style: `name[key]=value`."]
+            #[doc(hidden)]
+            pub fn deep_object<T: ::serde::de::DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ApiError> {
+                let prefix = format!("{name}[");
+                let mut members = ::serde_json::Map::new();
+                for (k, v) in &self.0 {
+                    if let Some(key) = k.strip_prefix(&prefix).and_then(|k| k.strip_suffix(']')) {
+                        let value = ::serde_json::from_str(v).unwrap_or_else(|_| ::serde_json::Value::String(v.clone()));
+                        members.insert(key.to_owned(), value);
+                    }
+                }
+                if members.is_empty() {
+                    return Ok(None);
+                }
+                ::serde_json::from_value(::serde_json::Value::Object(members))
+                    .map(Some)
+                    .map_err(|e| ApiError::bad_request(name, "type", e.to_string()))
+            }
+        }
+
+        #[doc = " A required parameter that may be absent."]
+        #[doc(hidden)]
+        pub fn required<T>(name: &str, value: Option<T>) -> Result<T, ApiError> {
+            value.ok_or_else(|| ApiError::bad_request(name, "required", "is required"))
+        }
+
+        #[doc = " A header parameter."]
+        #[doc(hidden)]
+        pub fn header<T: ::serde::de::DeserializeOwned>(headers: &HeaderMap, name: &str) -> Result<Option<T>, ApiError> {
+            match headers.get(name) {
+                None => Ok(None),
+                Some(value) => {
+                    let text = value
+                        .to_str()
+                        .map_err(|_| ApiError::bad_request(name, "type", "is not visible ASCII"))?;
+                    parse_scalar(name, text).map(Some)
+                }
+            }
+        }
+
+        #[doc = " The cookies of a request, by name."]
+        #[doc(hidden)]
+        pub fn cookies(headers: &HeaderMap) -> BTreeMap<String, String> {
+            let mut out = BTreeMap::new();
+            for value in headers.get_all(::axum::http::header::COOKIE) {
+                if let Ok(text) = value.to_str() {
+                    for pair in text.split(';') {
+                        if let Some((k, v)) = pair.trim().split_once('=') {
+                            out.insert(k.trim().to_owned(), v.trim().to_owned());
+                        }
+                    }
+                }
+            }
+            out
+        }
+
+        #[doc = " A cookie parameter."]
+        #[doc(hidden)]
+        pub fn cookie<T: ::serde::de::DeserializeOwned>(cookies: &BTreeMap<String, String>, name: &str) -> Result<Option<T>, ApiError> {
+            match cookies.get(name) {
+                None => Ok(None),
+                Some(raw) => parse_scalar(name, raw).map(Some),
+            }
+        }
+
+        #[doc = " One path parameter, by position."]
+        #[doc(hidden)]
+        pub fn path<T: ::serde::de::DeserializeOwned>(params: &[String], index: usize, name: &str) -> Result<T, ApiError> {
+            let raw = params
+                .get(index)
+                .ok_or_else(|| ApiError::bad_request(name, "required", "is missing from the path"))?;
+            parse_scalar(name, raw)
+        }
+    }
+}
+
+fn body() -> TokenStream {
+    quote! {
+        #[doc = " Checks the request's content type against the one the operation accepts."]
+        #[doc(hidden)]
+        pub fn content_type(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {
+            let actual = headers
+                .get(::axum::http::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let essence = actual.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let wanted = expected.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let json_like = wanted == "application/json" && (essence == "application/json" || essence.ends_with("+json"));
+            if essence == wanted || json_like || wanted == "*/*" {
+                Ok(())
+            } else {
+                Err(ApiError {
+                    status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    field: Some("body".to_owned()),
+                    rule: "content-type".to_owned(),
+                    message: format!("expected `{expected}`, got `{actual}`"),
+                })
+            }
+        }
+
+        #[doc = " Reads the whole body, up to `limit` bytes (413 beyond)."]
+        #[doc(hidden)]
+        pub async fn read_body(body: ::axum::body::Body, limit: usize) -> Result<::bytes::Bytes, ApiError> {
+            ::axum::body::to_bytes(body, limit).await.map_err(|_| ApiError {
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+                field: Some("body".to_owned()),
+                rule: "maxBodySize".to_owned(),
+                message: format!("the body is larger than {limit} bytes or could not be read"),
+            })
+        }
+
+        #[doc = " Decodes a JSON body, naming the field where decoding failed."]
+        #[doc(hidden)]
+        pub fn json<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+            let mut deserializer = ::serde_json::Deserializer::from_slice(bytes);
+            let value = ::serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+                let path = e.path().to_string();
+                let field = if path == "." || path.is_empty() { "body".to_owned() } else { format!("body.{path}") };
+                let inner = e.into_inner();
+                let rule = if inner.is_syntax() || inner.is_eof() { "json" } else if inner.to_string().starts_with("missing field") { "required" } else { "type" };
+                ApiError::bad_request(field, rule, inner.to_string())
+            })?;
+            deserializer
+                .end()
+                .map_err(|e| ApiError::bad_request("body", "json", e.to_string()))?;
+            Ok(value)
+        }
+
+        #[doc = " Decodes a form body."]
+        #[doc(hidden)]
+        pub fn form<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+            let mut members = ::serde_json::Map::new();
+            for (k, v) in ::url::form_urlencoded::parse(bytes) {
+                let value = match v.parse::<f64>() {
+                    Ok(_) => ::serde_json::from_str(&v).unwrap_or(::serde_json::Value::String(v.into_owned())),
+                    Err(_) if v == "true" || v == "false" => ::serde_json::Value::Bool(v == "true"),
+                    Err(_) => ::serde_json::Value::String(v.into_owned()),
+                };
+                members.insert(k.into_owned(), value);
+            }
+            ::serde_json::from_value(::serde_json::Value::Object(members))
+                .map_err(|e| ApiError::bad_request("body", "type", e.to_string()))
+        }
+
+        #[doc = " Decodes a text body."]
+        #[doc(hidden)]
+        pub fn text(bytes: &[u8]) -> Result<String, ApiError> {
+            String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::bad_request("body", "type", "is not UTF-8 text"))
+        }
+
+        #[doc = " A JSON response with a status."]
+        #[doc(hidden)]
+        pub fn json_response<T: ::serde::Serialize>(status: StatusCode, body: &T) -> Response {
+            match ::serde_json::to_vec(body) {
+                Ok(bytes) => (status, [(::axum::http::header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+                Err(e) => ApiError::internal(format!("cannot encode the response: {e}")).into_response(),
+            }
+        }
+    }
+}
+
+fn auth() -> TokenStream {
+    quote! {
+        #[doc = " An API key from a header, query parameter or cookie."]
+        #[doc(hidden)]
+        pub fn api_key(headers: &HeaderMap, query: &Query, cookies: &BTreeMap<String, String>, location: &str, name: &str) -> Option<crate::server::Secret> {
+            let value = match location {
+                "query" => query.values(name).first().map(|v| (*v).to_owned()),
+                "cookie" => cookies.get(name).cloned(),
+                _ => headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            };
+            value.filter(|v| !v.is_empty()).map(crate::server::Secret)
+        }
+
+        #[doc = " Bearer token of the `Authorization` header."]
+        #[doc(hidden)]
+        pub fn bearer(headers: &HeaderMap) -> Option<crate::server::Secret> {
+            let value = headers.get(::axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+            let (scheme, token) = value.split_once(' ')?;
+            (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty())
+                .then(|| crate::server::Secret(token.trim().to_owned()))
+        }
+
+        #[doc = " Basic credentials of the `Authorization` header."]
+        #[doc(hidden)]
+        pub fn basic(headers: &HeaderMap) -> Option<crate::server::BasicAuth> {
+            use ::base64::Engine as _;
+            let value = headers.get(::axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+            let (scheme, encoded) = value.split_once(' ')?;
+            if !scheme.eq_ignore_ascii_case("basic") {
+                return None;
+            }
+            let decoded = ::base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+            let text = String::from_utf8(decoded).ok()?;
+            let (username, password) = text.split_once(':')?;
+            Some(crate::server::BasicAuth { username: username.to_owned(), password: crate::server::Secret(password.to_owned()) })
+        }
+    }
+}
