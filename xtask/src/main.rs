@@ -18,6 +18,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Serves the mock server of one API (`specs/<API>/`) on 127.0.0.1, with its spec at
+    /// `/openapi.json`. Stops on Ctrl-C.
+    Mock {
+        /// The API: a folder name under specs/ (apono, beyondinsight, infoworks, infraon).
+        api: String,
+        /// Port to listen on.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Accept only credentials equal to this secret (default: any credentials).
+        #[arg(long)]
+        secret: Option<String>,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -40,6 +52,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Mode::Check => {
                     eprintln!("generated/ is fresh (`{REGENERATE}` would change nothing)")
                 }
+            }
+            Ok(())
+        }
+        Command::Mock { api, port, secret } => {
+            let root = workspace_root();
+            let known = xtask::apis(&root)?;
+            if !known.iter().any(|a| a.name == api) {
+                let names: Vec<&str> = known.iter().map(|a| a.name.as_str()).collect();
+                anyhow::bail!("unknown API `{api}`; the APIs are: {}", names.join(", "));
+            }
+            // The mock is an example of the generated crate, so that this task never has to
+            // compile generated code to exist (and `codegen` keeps working when it is stale).
+            let status = std::process::Command::new(env!("CARGO"))
+                .current_dir(&root)
+                .args([
+                    "run",
+                    "--quiet",
+                    "--package",
+                    &format!("{api}-api"),
+                    "--features",
+                    "server",
+                ])
+                .args([
+                    "--example",
+                    &format!("{api}-api-mock"),
+                    "--",
+                    "--port",
+                    &port.to_string(),
+                ])
+                .args(
+                    secret
+                        .iter()
+                        .flat_map(|s| ["--secret".to_string(), s.clone()]),
+                )
+                .status()?;
+            if !status.success() {
+                anyhow::bail!("the mock server of `{api}` exited with {status}");
             }
             Ok(())
         }

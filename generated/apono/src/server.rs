@@ -63,12 +63,31 @@ impl Credentials {
             bearer_auth: runtime::bearer(headers),
         }
     }
+    /// Every secret present (API keys, tokens, Basic passwords).
+    pub fn secrets(&self) -> Vec<&Secret> {
+        #[allow(unused_mut)]
+        let mut out = Vec::new();
+        if let Some(v) = &self.bearer_auth {
+            out.push(v);
+        }
+        out
+    }
 }
 
 /// The API to implement: one method per operation. Each takes the request already
 /// extracted and validated and returns one of the responses the spec declares. Methods
 /// left out answer 501 Not Implemented.
 pub trait Api: Send + Sync + 'static {
+    /// Checks the credentials of a request whose operation needs some, after their presence
+    /// was checked and before anything else is extracted. The default accepts them all;
+    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse.
+    fn authenticate(
+        &self,
+        credentials: &Credentials,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send {
+        let _ = credentials;
+        async { Ok(()) }
+    }
     /// List integrations
     ///
     /// `GET /api/admin/v4/integrations` (operation `listIntegrationsV4`)
@@ -282,7 +301,8 @@ impl IntoResponse for ListIntegrationsV4Response {
     }
 }
 
-async fn extract_list_integrations_v4(
+async fn extract_list_integrations_v4<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListIntegrationsV4Request, ApiError> {
@@ -292,10 +312,15 @@ async fn extract_list_integrations_v4(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let param_category: Option<Vec<String>> = query
         .list::<Vec<String>>("category", None)?;
     let param_connector_id: Option<Vec<String>> = query
@@ -349,7 +374,8 @@ impl IntoResponse for CreateIntegrationV4Response {
     }
 }
 
-async fn extract_create_integration_v4(
+async fn extract_create_integration_v4<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateIntegrationV4Request, ApiError> {
@@ -359,10 +385,15 @@ async fn extract_create_integration_v4(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: IntegrationV4CreateRequest = {
         if bytes.is_empty() {
@@ -371,7 +402,7 @@ async fn extract_create_integration_v4(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<IntegrationV4CreateRequest>(&bytes)?;
+        let value = runtime::json_object::<IntegrationV4CreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -411,7 +442,8 @@ impl IntoResponse for GetIntegrationV4Response {
     }
 }
 
-async fn extract_get_integration_v4(
+async fn extract_get_integration_v4<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetIntegrationV4Request, ApiError> {
@@ -421,10 +453,15 @@ async fn extract_get_integration_v4(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -485,7 +522,8 @@ impl IntoResponse for UpdateIntegrationV4Response {
     }
 }
 
-async fn extract_update_integration_v4(
+async fn extract_update_integration_v4<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateIntegrationV4Request, ApiError> {
@@ -495,10 +533,15 @@ async fn extract_update_integration_v4(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -528,7 +571,7 @@ async fn extract_update_integration_v4(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<IntegrationV4UpdateRequest>(&bytes)?;
+        let value = runtime::json_object::<IntegrationV4UpdateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -567,7 +610,8 @@ impl IntoResponse for DeleteIntegrationV4Response {
     }
 }
 
-async fn extract_delete_integration_v4(
+async fn extract_delete_integration_v4<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteIntegrationV4Request, ApiError> {
@@ -577,10 +621,15 @@ async fn extract_delete_integration_v4(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -638,7 +687,8 @@ impl IntoResponse for ListIntegrationsV2Response {
     }
 }
 
-async fn extract_list_integrations_v2(
+async fn extract_list_integrations_v2<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListIntegrationsV2Request, ApiError> {
@@ -648,10 +698,15 @@ async fn extract_list_integrations_v2(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(ListIntegrationsV2Request {
         credentials,
@@ -689,7 +744,8 @@ impl IntoResponse for CreateIntegrationV2Response {
     }
 }
 
-async fn extract_create_integration_v2(
+async fn extract_create_integration_v2<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateIntegrationV2Request, ApiError> {
@@ -699,10 +755,15 @@ async fn extract_create_integration_v2(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: IntegrationV2CreateRequest = {
         if bytes.is_empty() {
@@ -711,7 +772,7 @@ async fn extract_create_integration_v2(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<IntegrationV2CreateRequest>(&bytes)?;
+        let value = runtime::json_object::<IntegrationV2CreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -750,7 +811,8 @@ impl IntoResponse for ListIntegrationConfigsResponse {
     }
 }
 
-async fn extract_list_integration_configs(
+async fn extract_list_integration_configs<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListIntegrationConfigsRequest, ApiError> {
@@ -760,10 +822,15 @@ async fn extract_list_integration_configs(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(ListIntegrationConfigsRequest {
         credentials,
@@ -800,7 +867,8 @@ impl IntoResponse for GetIntegrationConfigResponse {
     }
 }
 
-async fn extract_get_integration_config(
+async fn extract_get_integration_config<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetIntegrationConfigRequest, ApiError> {
@@ -810,10 +878,15 @@ async fn extract_get_integration_config(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -872,7 +945,8 @@ impl IntoResponse for GetIntegrationV2Response {
     }
 }
 
-async fn extract_get_integration_v2(
+async fn extract_get_integration_v2<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetIntegrationV2Request, ApiError> {
@@ -882,10 +956,15 @@ async fn extract_get_integration_v2(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -946,7 +1025,8 @@ impl IntoResponse for UpdateIntegrationV2Response {
     }
 }
 
-async fn extract_update_integration_v2(
+async fn extract_update_integration_v2<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateIntegrationV2Request, ApiError> {
@@ -956,10 +1036,15 @@ async fn extract_update_integration_v2(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -989,7 +1074,7 @@ async fn extract_update_integration_v2(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<IntegrationV2UpdateRequest>(&bytes)?;
+        let value = runtime::json_object::<IntegrationV2UpdateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -1030,7 +1115,8 @@ impl IntoResponse for DeleteIntegrationV2Response {
     }
 }
 
-async fn extract_delete_integration_v2(
+async fn extract_delete_integration_v2<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteIntegrationV2Request, ApiError> {
@@ -1040,10 +1126,15 @@ async fn extract_delete_integration_v2(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1102,7 +1193,8 @@ impl IntoResponse for RefreshIntegrationV2Response {
     }
 }
 
-async fn extract_refresh_integration_v2(
+async fn extract_refresh_integration_v2<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<RefreshIntegrationV2Request, ApiError> {
@@ -1112,10 +1204,15 @@ async fn extract_refresh_integration_v2(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1174,7 +1271,8 @@ impl IntoResponse for GetResourceUserTagsResponse {
     }
 }
 
-async fn extract_get_resource_user_tags(
+async fn extract_get_resource_user_tags<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetResourceUserTagsRequest, ApiError> {
@@ -1184,10 +1282,15 @@ async fn extract_get_resource_user_tags(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1248,7 +1351,8 @@ impl IntoResponse for UpdateResourceUserTagsResponse {
     }
 }
 
-async fn extract_update_resource_user_tags(
+async fn extract_update_resource_user_tags<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateResourceUserTagsRequest, ApiError> {
@@ -1258,10 +1362,15 @@ async fn extract_update_resource_user_tags(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1291,7 +1400,7 @@ async fn extract_update_resource_user_tags(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<UndocumentedObject>(&bytes)?;
+        let value = runtime::json_object::<UndocumentedObject>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -1333,7 +1442,8 @@ impl IntoResponse for GetIntegrationPermissionsResponse {
     }
 }
 
-async fn extract_get_integration_permissions(
+async fn extract_get_integration_permissions<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetIntegrationPermissionsRequest, ApiError> {
@@ -1343,10 +1453,15 @@ async fn extract_get_integration_permissions(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1408,7 +1523,8 @@ impl IntoResponse for GetIntegrationResourcesResponse {
     }
 }
 
-async fn extract_get_integration_resources(
+async fn extract_get_integration_resources<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetIntegrationResourcesRequest, ApiError> {
@@ -1418,10 +1534,15 @@ async fn extract_get_integration_resources(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1474,6 +1595,12 @@ struct State<A> {
 
 /// The base path every route is mounted under (empty when the server URL has none).
 pub const BASE_PATH: &str = "";
+
+/// The `WWW-Authenticate` challenge of 401 answers: the spec's HTTP schemes.
+pub const CHALLENGE: &str = "Bearer";
+
+/// The spec this server implements, with the rejections it answers with (`openapi.json`).
+pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 
 /// Mounts every operation at its path.
 pub fn router<A: Api>(api: A) -> ::axum::Router {
@@ -1556,7 +1683,9 @@ async fn handle_list_integrations_v4<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listIntegrationsV4");
     async move {
-        match extract_list_integrations_v4(request, state.config.body_limit).await {
+        match extract_list_integrations_v4(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.list_integrations_v4(request).await {
                     Ok(response) => response.into_response(),
@@ -1580,7 +1709,9 @@ async fn handle_create_integration_v4<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createIntegrationV4");
     async move {
-        match extract_create_integration_v4(request, state.config.body_limit).await {
+        match extract_create_integration_v4(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.create_integration_v4(request).await {
                     Ok(response) => response.into_response(),
@@ -1604,7 +1735,9 @@ async fn handle_get_integration_v4<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getIntegrationV4");
     async move {
-        match extract_get_integration_v4(request, state.config.body_limit).await {
+        match extract_get_integration_v4(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_integration_v4(request).await {
                     Ok(response) => response.into_response(),
@@ -1628,7 +1761,9 @@ async fn handle_update_integration_v4<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateIntegrationV4");
     async move {
-        match extract_update_integration_v4(request, state.config.body_limit).await {
+        match extract_update_integration_v4(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.update_integration_v4(request).await {
                     Ok(response) => response.into_response(),
@@ -1652,7 +1787,9 @@ async fn handle_delete_integration_v4<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteIntegrationV4");
     async move {
-        match extract_delete_integration_v4(request, state.config.body_limit).await {
+        match extract_delete_integration_v4(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_integration_v4(request).await {
                     Ok(response) => response.into_response(),
@@ -1676,7 +1813,9 @@ async fn handle_list_integrations_v2<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listIntegrationsV2");
     async move {
-        match extract_list_integrations_v2(request, state.config.body_limit).await {
+        match extract_list_integrations_v2(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.list_integrations_v2(request).await {
                     Ok(response) => response.into_response(),
@@ -1700,7 +1839,9 @@ async fn handle_create_integration_v2<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createIntegrationV2");
     async move {
-        match extract_create_integration_v2(request, state.config.body_limit).await {
+        match extract_create_integration_v2(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.create_integration_v2(request).await {
                     Ok(response) => response.into_response(),
@@ -1724,7 +1865,13 @@ async fn handle_list_integration_configs<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listIntegrationConfigs");
     async move {
-        match extract_list_integration_configs(request, state.config.body_limit).await {
+        match extract_list_integration_configs(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.list_integration_configs(request).await {
                     Ok(response) => response.into_response(),
@@ -1748,7 +1895,13 @@ async fn handle_get_integration_config<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getIntegrationConfig");
     async move {
-        match extract_get_integration_config(request, state.config.body_limit).await {
+        match extract_get_integration_config(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.get_integration_config(request).await {
                     Ok(response) => response.into_response(),
@@ -1772,7 +1925,9 @@ async fn handle_get_integration_v2<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getIntegrationV2");
     async move {
-        match extract_get_integration_v2(request, state.config.body_limit).await {
+        match extract_get_integration_v2(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_integration_v2(request).await {
                     Ok(response) => response.into_response(),
@@ -1796,7 +1951,9 @@ async fn handle_update_integration_v2<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateIntegrationV2");
     async move {
-        match extract_update_integration_v2(request, state.config.body_limit).await {
+        match extract_update_integration_v2(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.update_integration_v2(request).await {
                     Ok(response) => response.into_response(),
@@ -1820,7 +1977,9 @@ async fn handle_delete_integration_v2<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteIntegrationV2");
     async move {
-        match extract_delete_integration_v2(request, state.config.body_limit).await {
+        match extract_delete_integration_v2(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_integration_v2(request).await {
                     Ok(response) => response.into_response(),
@@ -1844,7 +2003,13 @@ async fn handle_refresh_integration_v2<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "refreshIntegrationV2");
     async move {
-        match extract_refresh_integration_v2(request, state.config.body_limit).await {
+        match extract_refresh_integration_v2(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.refresh_integration_v2(request).await {
                     Ok(response) => response.into_response(),
@@ -1868,7 +2033,13 @@ async fn handle_get_resource_user_tags<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getResourceUserTags");
     async move {
-        match extract_get_resource_user_tags(request, state.config.body_limit).await {
+        match extract_get_resource_user_tags(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.get_resource_user_tags(request).await {
                     Ok(response) => response.into_response(),
@@ -1892,7 +2063,13 @@ async fn handle_update_resource_user_tags<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateResourceUserTags");
     async move {
-        match extract_update_resource_user_tags(request, state.config.body_limit).await {
+        match extract_update_resource_user_tags(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.update_resource_user_tags(request).await {
                     Ok(response) => response.into_response(),
@@ -1918,7 +2095,12 @@ async fn handle_get_integration_permissions<A: Api>(
         "operation", operation = "getIntegrationPermissions"
     );
     async move {
-        match extract_get_integration_permissions(request, state.config.body_limit).await
+        match extract_get_integration_permissions(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
         {
             Ok(request) => {
                 match state.api.get_integration_permissions(request).await {
@@ -1943,7 +2125,13 @@ async fn handle_get_integration_resources<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getIntegrationResources");
     async move {
-        match extract_get_integration_resources(request, state.config.body_limit).await {
+        match extract_get_integration_resources(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.get_integration_resources(request).await {
                     Ok(response) => response.into_response(),
@@ -1962,10 +2150,52 @@ async fn handle_get_integration_resources<A: Api>(
 
 /// An implementation that answers every operation with its first success response,
 /// built from the spec's example (or, without one, from the schema). A test double.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Mock;
+///
+/// `Mock::default()` accepts any credentials; `Mock::with_secret(s)` only requests whose
+/// API keys, bearer tokens and Basic passwords all equal `s` (others get 401).
+///
+/// It remembers what was deleted: after a successful DELETE of a path, other operations
+/// on that same path answer 404.
+#[derive(Clone, Debug, Default)]
+pub struct Mock {
+    secret: Option<Secret>,
+    deleted: Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
+}
 
 impl Mock {
+    /// A mock that accepts only credentials equal to `secret`.
+    pub fn with_secret(secret: impl Into<String>) -> Self {
+        Mock {
+            secret: Some(Secret(secret.into())),
+            ..Mock::default()
+        }
+    }
+    fn deleted(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeSet<String>> {
+        match self.deleted.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+    /// Records a deletion of `key` (the template and its path values).
+    #[allow(dead_code)]
+    fn forget(&self, key: String) {
+        self.deleted().insert(key);
+    }
+    /// 404 when `key` was deleted before.
+    #[allow(dead_code)]
+    fn check_present(&self, key: &str) -> Result<(), ApiError> {
+        if self.deleted().contains(key) {
+            Err(
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "deleted",
+                    "the mock deleted this resource earlier",
+                ),
+            )
+        } else {
+            Ok(())
+        }
+    }
     fn example<T: ::serde::de::DeserializeOwned>(
         candidates: &[&str],
     ) -> Result<T, ApiError> {
@@ -1981,6 +2211,16 @@ impl Mock {
 }
 
 impl Api for Mock {
+    async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+        let Some(secret) = &self.secret else {
+            return Ok(());
+        };
+        if credentials.secrets().iter().all(|s| *s == secret) {
+            Ok(())
+        } else {
+            Err(ApiError::unauthorized("the credentials are not valid"))
+        }
+    }
     async fn list_integrations_v4(
         &self,
         _request: ListIntegrationsV4Request,
@@ -1993,30 +2233,55 @@ impl Api for Mock {
         &self,
         _request: CreateIntegrationV4Request,
     ) -> Result<CreateIntegrationV4Response, ApiError> {
+        self.deleted().clear();
         Ok(CreateIntegrationV4Response::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
     }
     async fn get_integration_v4(
         &self,
-        _request: GetIntegrationV4Request,
+        request: GetIntegrationV4Request,
     ) -> Result<GetIntegrationV4Response, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/api/admin/v4/integrations/{id}", values.join(" "))
+            },
+        )?;
         Ok(GetIntegrationV4Response::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
     }
     async fn update_integration_v4(
         &self,
-        _request: UpdateIntegrationV4Request,
+        request: UpdateIntegrationV4Request,
     ) -> Result<UpdateIntegrationV4Response, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/api/admin/v4/integrations/{id}", values.join(" "))
+            },
+        )?;
         Ok(UpdateIntegrationV4Response::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
     }
     async fn delete_integration_v4(
         &self,
-        _request: DeleteIntegrationV4Request,
+        request: DeleteIntegrationV4Request,
     ) -> Result<DeleteIntegrationV4Response, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.id).unwrap_or_default()
+            ];
+            format!("{} {}", "/api/admin/v4/integrations/{id}", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteIntegrationV4Response::NoContent)
     }
     async fn list_integrations_v2(
@@ -2031,6 +2296,7 @@ impl Api for Mock {
         &self,
         _request: CreateIntegrationV2Request,
     ) -> Result<CreateIntegrationV2Response, ApiError> {
+        self.deleted().clear();
         Ok(CreateIntegrationV2Response::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
@@ -2045,32 +2311,64 @@ impl Api for Mock {
     }
     async fn get_integration_config(
         &self,
-        _request: GetIntegrationConfigRequest,
+        request: GetIntegrationConfigRequest,
     ) -> Result<GetIntegrationConfigResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.type_).unwrap_or_default()
+                ];
+                format!("{} {}", "/api/v2/integrations-catalog/{type}", values.join(" "))
+            },
+        )?;
         Ok(GetIntegrationConfigResponse::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
     }
     async fn get_integration_v2(
         &self,
-        _request: GetIntegrationV2Request,
+        request: GetIntegrationV2Request,
     ) -> Result<GetIntegrationV2Response, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/api/v2/integrations/{id}", values.join(" "))
+            },
+        )?;
         Ok(GetIntegrationV2Response::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
     }
     async fn update_integration_v2(
         &self,
-        _request: UpdateIntegrationV2Request,
+        request: UpdateIntegrationV2Request,
     ) -> Result<UpdateIntegrationV2Response, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/api/v2/integrations/{id}", values.join(" "))
+            },
+        )?;
         Ok(UpdateIntegrationV2Response::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
     }
     async fn delete_integration_v2(
         &self,
-        _request: DeleteIntegrationV2Request,
+        request: DeleteIntegrationV2Request,
     ) -> Result<DeleteIntegrationV2Response, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.id).unwrap_or_default()
+            ];
+            format!("{} {}", "/api/v2/integrations/{id}", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteIntegrationV2Response::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
@@ -2079,6 +2377,7 @@ impl Api for Mock {
         &self,
         _request: RefreshIntegrationV2Request,
     ) -> Result<RefreshIntegrationV2Response, ApiError> {
+        self.deleted().clear();
         Ok(RefreshIntegrationV2Response::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })

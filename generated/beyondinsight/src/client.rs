@@ -3668,7 +3668,7 @@ impl<'a> DeprecatedQueueImportFileRequest<'a> {
                     let value = &body.details;
                     fields
                         .push(
-                            runtime::MultipartField::Text(
+                            runtime::MultipartField::Json(
                                 "Details".to_owned(),
                                 runtime::part_text("Details", value)?,
                             ),

@@ -7,9 +7,11 @@ use crate::support::{Validate, ValidationError};
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessLevel {
     #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_level_id: Option<AccessLevelId>,
     /// Name of the access level (for example None, Read, Read/Write).
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
 }
 
@@ -104,17 +106,22 @@ impl Validate for AccessLevelId {
 pub struct Address {
     /// ID of the address (assigned by the server).
     #[serde(rename = "AddressID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub address_id: Option<i32>,
     /// ID of the address group that holds the address.
     #[serde(rename = "AddressGroupID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub address_group_id: Option<i32>,
     /// true to omit this entry, otherwise false.
     #[serde(rename = "Omit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub omit: Option<bool>,
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub type_: Option<AddressType>,
     /// The address value. Max string length is 225.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub value: Option<String>,
     /// Date the address was last updated.
     #[serde(
@@ -122,6 +129,7 @@ pub struct Address {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub last_updated_date: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
@@ -153,9 +161,11 @@ impl Validate for Address {
 pub struct AddressGroup {
     /// ID of the address group (assigned by the server).
     #[serde(rename = "AddressGroupID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub address_group_id: Option<i32>,
     /// Name of the address group. Max string length is 225.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     /// ID of the organization of the address group; can be null.
     #[serde(
@@ -193,6 +203,7 @@ impl Validate for AddressGroup {
 pub struct AddressGroupInput {
     /// Name of the address group. Max string length is 225.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
 }
 
@@ -222,11 +233,14 @@ impl Validate for AddressGroupInput {
 pub struct AddressInput {
     /// true to omit this entry, otherwise false.
     #[serde(rename = "Omit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub omit: Option<bool>,
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub type_: Option<AddressType>,
     /// The address value. Max string length is 225.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub value: Option<String>,
 }
 
@@ -338,8 +352,10 @@ impl Validate for AddressType {
 pub struct ApiAccessPolicyRegistrationRequest {
     /// ID of the API registration (assigned by the server).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
     pub registration_type: ApiAccessPolicyRegistrationRequestRegistrationType,
@@ -349,28 +365,34 @@ pub struct ApiAccessPolicyRegistrationRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_token_duration: Option<i32>,
     #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub active: Option<bool>,
     #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub visible: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRule>,
     >,
@@ -404,6 +426,7 @@ impl Validate for ApiAccessPolicyRegistrationRequest {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiAccessPolicyRegistrationRequestInput {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
     pub registration_type: ApiAccessPolicyRegistrationRequestRegistrationType,
@@ -413,28 +436,34 @@ pub struct ApiAccessPolicyRegistrationRequestInput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_token_duration: Option<i32>,
     #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub active: Option<bool>,
     #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub visible: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRuleInput>,
     >,
@@ -542,52 +571,63 @@ pub type ApiKey = String;
 pub struct ApiKeyPolicyRegistrationRequest {
     /// ID of the API registration (assigned by the server).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
     pub registration_type: ApiKeyPolicyRegistrationRequestRegistrationType,
     #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub active: Option<bool>,
     #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
     #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRule>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRule>,
     >,
@@ -625,50 +665,60 @@ impl Validate for ApiKeyPolicyRegistrationRequest {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiKeyPolicyRegistrationRequestInput {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
     pub registration_type: ApiKeyPolicyRegistrationRequestRegistrationType,
     #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub active: Option<bool>,
     #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
     #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRuleInput>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRuleInput>,
     >,
@@ -776,62 +826,75 @@ impl Validate for ApiKeyPolicyRegistrationRequestRegistrationType {
 pub struct ApiRegistration {
     /// ID of the API registration.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(
         rename = "RegistrationType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub registration_type: Option<ApiRegistrationType>,
     #[serde(
         rename = "AccessTokenDuration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_token_duration: Option<i32>,
     #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub active: Option<bool>,
     #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
     #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRule>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRule>,
     >,
@@ -867,18 +930,23 @@ impl Validate for ApiRegistration {
 pub struct ApiRegistrationAuthenticationRule {
     /// ID of the rule (assigned by the server).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub id: Option<i32>,
     /// Rule type.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub type_: Option<String>,
     /// Rule value.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub value: Option<String>,
     /// Rule description.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     /// Date the rule was created.
     #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub created_date: Option<::chrono::NaiveDate>,
 }
 
@@ -894,12 +962,15 @@ impl Validate for ApiRegistrationAuthenticationRule {
 pub struct ApiRegistrationAuthenticationRuleInput {
     /// Rule type.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub type_: Option<String>,
     /// Rule value.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub value: Option<String>,
     /// Rule description.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
 }
 
@@ -914,60 +985,72 @@ impl Validate for ApiRegistrationAuthenticationRuleInput {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistrationInput {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(
         rename = "RegistrationType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub registration_type: Option<ApiRegistrationType>,
     #[serde(
         rename = "AccessTokenDuration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_token_duration: Option<i32>,
     #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub active: Option<bool>,
     #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
     #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRuleInput>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRuleInput>,
     >,
@@ -1003,25 +1086,35 @@ impl Validate for ApiRegistrationInput {
 pub struct ApiRegistrationPsrunRule {
     /// ID of the rule (assigned by the server).
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub id: Option<i32>,
     #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_address: Option<String>,
     #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub mac_address: Option<String>,
     #[serde(rename = "SystemName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub system_name: Option<String>,
     #[serde(rename = "FQDN", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub fqdn: Option<String>,
     #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub domain_name: Option<String>,
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_id: Option<String>,
     #[serde(rename = "RootVolumeId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub root_volume_id: Option<String>,
     #[serde(rename = "OSVersion", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub os_version: Option<String>,
     /// Date the rule was created.
     #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub created_date: Option<::chrono::NaiveDate>,
 }
 
@@ -1036,20 +1129,28 @@ impl Validate for ApiRegistrationPsrunRule {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistrationPsrunRuleInput {
     #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_address: Option<String>,
     #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub mac_address: Option<String>,
     #[serde(rename = "SystemName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub system_name: Option<String>,
     #[serde(rename = "FQDN", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub fqdn: Option<String>,
     #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub domain_name: Option<String>,
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_id: Option<String>,
     #[serde(rename = "RootVolumeId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub root_volume_id: Option<String>,
     #[serde(rename = "OSVersion", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub os_version: Option<String>,
 }
 
@@ -1307,30 +1408,39 @@ impl Validate for ApiRegistrationType {
 pub struct Asset {
     /// ID of the Workgroup to which the asset belongs.
     #[serde(rename = "WorkgroupID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub workgroup_id: Option<i32>,
     /// ID of the asset.
     #[serde(rename = "AssetID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub asset_id: Option<i32>,
     /// Asset name.
     #[serde(rename = "AssetName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub asset_name: Option<String>,
     /// Asset DNS name.
     #[serde(rename = "DnsName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub dns_name: Option<String>,
     /// Asset domain name.
     #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub domain_name: Option<String>,
     /// Asset IP address.
     #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_address: Option<String>,
     /// Asset MAC address.
     #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub mac_address: Option<String>,
     /// Asset type.
     #[serde(rename = "AssetType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub asset_type: Option<String>,
     /// Asset description.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     /// Asset operating system.
     #[serde(
@@ -1338,12 +1448,15 @@ pub struct Asset {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub operating_system: Option<String>,
     /// Date the asset was created.
     #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
     /// Date the asset was last updated.
     #[serde(rename = "LastUpdateDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub last_update_date: Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
@@ -1360,21 +1473,27 @@ pub struct AssetCreateRequest {
     pub ip_address: String,
     /// Asset name. If not given, a padded IP address is used. Max string length is 128.
     #[serde(rename = "AssetName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub asset_name: Option<String>,
     /// Asset DNS name. Max string length is 255.
     #[serde(rename = "DnsName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub dns_name: Option<String>,
     /// Asset domain name. Max string length is 64.
     #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub domain_name: Option<String>,
     /// Asset MAC address. Max string length is 128.
     #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub mac_address: Option<String>,
     /// Asset type. Max string length is 64.
     #[serde(rename = "AssetType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub asset_type: Option<String>,
     /// Asset description. Only updated if the version in the URL is 3.1 or greater. Max string length is 255.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     /// Asset operating system. Max string length is 255.
     #[serde(
@@ -1382,6 +1501,7 @@ pub struct AssetCreateRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub operating_system: Option<String>,
 }
 
@@ -1539,23 +1659,46 @@ impl Validate for AssetPage {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AssetSearchRequest {
     #[serde(rename = "AssetName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub asset_name: Option<String>,
     #[serde(rename = "DnsName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub dns_name: Option<String>,
     #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub domain_name: Option<String>,
     /// A single IP address (10.0.0.1), a comma-delimited list of IPs (10.0.0.1,10.0.0.2,10.0.0.3), an IP range (10.0.0.1-10.0.0.25), or CIDR notation (10.0.0.0/24).
     #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_address: Option<String>,
     #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub mac_address: Option<String>,
     #[serde(rename = "AssetType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub asset_type: Option<String>,
 }
 
 impl Validate for AssetSearchRequest {
     #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
+    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
+        let present: usize = usize::from(self.asset_name.is_some())
+            + usize::from(self.dns_name.is_some())
+            + usize::from(self.domain_name.is_some())
+            + usize::from(self.ip_address.is_some())
+            + usize::from(self.mac_address.is_some())
+            + usize::from(self.asset_type.is_some());
+        if present < 1usize {
+            errors
+                .push(
+                    ValidationError::new(
+                        path,
+                        "minProperties",
+                        "must have at least 1 members",
+                    ),
+                );
+        }
+    }
 }
 
 /// Request body of PUT Assets/{id}. Send the full current state of the asset with the new values.
@@ -1584,6 +1727,7 @@ pub struct AssetUpdateRequest {
     pub asset_type: String,
     /// Asset description. Only updated if the version in the URL is 3.1 or greater. Max string length is 255.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     /// Asset operating system. An empty value is accepted and clears any existing value.
     #[serde(rename = "OperatingSystem")]
@@ -1614,6 +1758,7 @@ impl Validate for AssetUpdateRequest {
 pub struct Attribute {
     /// ID of the attribute.
     #[serde(rename = "AttributeID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub attribute_id: Option<i32>,
     /// ID of the attribute type.
     #[serde(
@@ -1621,6 +1766,7 @@ pub struct Attribute {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub attribute_type_id: Option<i32>,
     /// ID of the parent attribute (can be null).
     #[serde(
@@ -1631,10 +1777,13 @@ pub struct Attribute {
     )]
     pub parent_attribute_id: Option<Option<i32>>,
     #[serde(rename = "ShortName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub short_name: Option<String>,
     #[serde(rename = "LongName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub long_name: Option<String>,
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
@@ -1645,6 +1794,7 @@ pub struct Attribute {
     )]
     pub value_int: Option<Option<i32>>,
     #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_read_only: Option<bool>,
 }
 
@@ -1665,10 +1815,13 @@ pub struct AttributeCreateRequest {
     )]
     pub parent_attribute_id: Option<Option<i32>>,
     #[serde(rename = "ShortName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub short_name: Option<String>,
     #[serde(rename = "LongName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub long_name: Option<String>,
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
@@ -1730,6 +1883,7 @@ impl Validate for AttributeCreateRequest {
 pub struct AttributeDefinition {
     /// ID of the attribute.
     #[serde(rename = "AttributeID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub attribute_id: Option<i32>,
     /// ID of the attribute type.
     #[serde(
@@ -1737,6 +1891,7 @@ pub struct AttributeDefinition {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub attribute_type_id: Option<i32>,
     /// ID of the parent attribute (can be null).
     #[serde(
@@ -1747,10 +1902,13 @@ pub struct AttributeDefinition {
     )]
     pub parent_attribute_id: Option<Option<i32>>,
     #[serde(rename = "ShortName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub short_name: Option<String>,
     #[serde(rename = "LongName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub long_name: Option<String>,
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
@@ -1761,6 +1919,7 @@ pub struct AttributeDefinition {
     )]
     pub value_int: Option<Option<i32>>,
     #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_read_only: Option<bool>,
     /// Child attributes of this attribute.
     #[serde(
@@ -1768,6 +1927,7 @@ pub struct AttributeDefinition {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub child_attributes: Option<Vec<Attribute>>,
 }
 
@@ -1788,10 +1948,13 @@ pub struct AttributeType {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub attribute_type_id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_read_only: Option<bool>,
 }
 
@@ -1804,6 +1967,7 @@ impl Validate for AttributeType {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttributeTypeCreateRequest {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
 }
 
@@ -1829,25 +1993,33 @@ impl Validate for AttributeTypeCreateRequest {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Database {
     #[serde(rename = "AssetID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub asset_id: Option<i32>,
     #[serde(rename = "DatabaseID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub database_id: Option<i32>,
     #[serde(rename = "PlatformID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub platform_id: Option<i32>,
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub instance_name: Option<String>,
     #[serde(
         rename = "IsDefaultInstance",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_default_instance: Option<bool>,
     #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub port: Option<i32>,
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub version: Option<String>,
     /// The database connection template (not listed in the doc's body for GET Databases/{id}).
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub template: Option<String>,
 }
 
@@ -1864,6 +2036,7 @@ pub struct DatabaseCreateRequest {
     pub platform_id: i32,
     /// Name of the database instance. Required when IsDefaultInstance is false.
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub instance_name: Option<String>,
     /// True if the database instance is the default instance, otherwise false.
     /// Only MS SQL Server and MySQL platforms support setting this value to true.
@@ -1872,15 +2045,18 @@ pub struct DatabaseCreateRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_default_instance: Option<bool>,
     /// The database port.
     #[serde(rename = "Port")]
     pub port: i32,
     /// The database version.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub version: Option<String>,
     /// The database connection template.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub template: Option<String>,
 }
 
@@ -1924,6 +2100,7 @@ pub struct DatabaseUpdateRequest {
     pub platform_id: i32,
     /// Name of the database instance. Required when IsDefaultInstance is false.
     #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub instance_name: Option<String>,
     /// True if the database instance is the default instance, otherwise false.
     /// Only MS SQL Server and MySQL platforms support setting this value to true.
@@ -1932,15 +2109,19 @@ pub struct DatabaseUpdateRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_default_instance: Option<bool>,
     /// The database port.
     #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub port: Option<i32>,
     /// The database version.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub version: Option<String>,
     /// The database connection template.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub template: Option<String>,
 }
 
@@ -1977,6 +2158,7 @@ impl Validate for DatabaseUpdateRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DeprecatedQueueImportFileBody {
     #[serde(rename = "Details")]
     pub details: QueueImportFileDetails,
@@ -2000,30 +2182,37 @@ impl Validate for DeprecatedQueueImportFileBody {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeprecatedUserGroup {
     #[serde(rename = "GroupID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub group_id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(
         rename = "DistinguishedName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub distinguished_name: Option<String>,
     #[serde(rename = "GroupType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub group_type: Option<String>,
     #[serde(
         rename = "AccountAttribute",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub account_attribute: Option<String>,
     #[serde(
         rename = "MembershipAttribute",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub membership_attribute: Option<String>,
     #[serde(rename = "IsActive", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_active: Option<bool>,
 }
 
@@ -2036,10 +2225,13 @@ impl Validate for DeprecatedUserGroup {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeprecatedWorkgroup {
     #[serde(rename = "OrganizationID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub organization_id: Option<::uuid::Uuid>,
     #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
 }
 
@@ -2052,16 +2244,21 @@ impl Validate for DeprecatedWorkgroup {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Entitlement {
     #[serde(rename = "GroupID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub group_id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(rename = "SmartRuleId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub smart_rule_id: Option<i32>,
     /// Smart Rule title (documented only when `groupIDs` is given).
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub title: Option<String>,
     /// Smart Rule type (documented only when `groupIDs` is given).
     #[serde(rename = "SmartRuleType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub smart_rule_type: Option<String>,
     /// Documented only when `groupIDs` is not given.
     #[serde(
@@ -2069,6 +2266,7 @@ pub struct Entitlement {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub distinguished_name: Option<String>,
     #[serde(
         rename = "AccessLevel",
@@ -2078,8 +2276,10 @@ pub struct Entitlement {
     )]
     pub access_level: Option<Option<String>>,
     #[serde(rename = "RoleId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub role_id: Option<i32>,
     #[serde(rename = "RoleName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub role_name: Option<String>,
     #[serde(
         rename = "DedicatedAccountPermissionOverride",
@@ -2107,36 +2307,44 @@ pub struct Entitlement {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_administrator_group: Option<bool>,
     #[serde(rename = "UserID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_id: Option<i32>,
     #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_name: Option<String>,
     #[serde(
         rename = "ManagedAccountId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub managed_account_id: Option<i32>,
     #[serde(rename = "AccountName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub account_name: Option<String>,
     #[serde(
         rename = "RationalizedSystemName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub rationalized_system_name: Option<String>,
     #[serde(
         rename = "ApplicationName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub application_name: Option<String>,
     #[serde(
         rename = "AccessPolicyName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_policy_name: Option<String>,
 }
 
@@ -2172,6 +2380,7 @@ pub struct FilterSingleAccountRequest {
     pub account_id: i32,
     /// The title/name of the new Smart Rule. If omitted, a unique title is auto-generated.
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub title: Option<String>,
 }
 
@@ -2219,19 +2428,24 @@ impl Validate for GetSmartRulesResponseBody {
 pub struct ImportRequest {
     /// ID of the Workgroup to import the assets into.
     #[serde(rename = "WorkgroupID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub workgroup_id: Option<i32>,
     #[serde(rename = "ImportType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub import_type: Option<ImportType>,
     /// Asset selection filter: `All Assets` (no filter, import all), a single IPv4 address (e.g. 10.0.0.1), an IPv4 range (e.g. 10.0.0.1-10.0.0.5) or a CIDR (e.g. 10.0.0.0/24).
     ///
     /// The server assumes `"All Assets"` when this is absent.
     #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub filter: Option<String>,
     /// Filename (including extension) of the import file.
     #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub file_name: Option<String>,
     /// The array containing the content of the import file.
     #[serde(rename = "FileContents", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub file_contents: Option<Vec<i64>>,
     /// Base64 string containing the content of the import file.
     #[serde(
@@ -2239,6 +2453,7 @@ pub struct ImportRequest {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub base64_file_contents: Option<crate::support::Base64>,
 }
 
@@ -2453,8 +2668,10 @@ pub struct OperatingSystem {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub operating_system_id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
 }
 
@@ -2466,10 +2683,13 @@ impl Validate for OperatingSystem {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Organization {
     #[serde(rename = "OrganizationID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub organization_id: Option<::uuid::Uuid>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(rename = "IsActive", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_active: Option<bool>,
 }
 
@@ -2481,8 +2701,10 @@ impl Validate for Organization {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Permission {
     #[serde(rename = "PermissionID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub permission_id: Option<i32>,
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
 }
 
@@ -2496,9 +2718,11 @@ impl Validate for Permission {
 pub struct QueueImportFileDetails {
     /// ID of the Workgroup to import the assets into.
     #[serde(rename = "WorkgroupID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub workgroup_id: Option<i32>,
     /// Filename (including extension) of the import file.
     #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub file_name: Option<String>,
 }
 
@@ -2512,6 +2736,7 @@ impl Validate for QueueImportFileDetails {
 pub struct QueuedImport {
     /// ID of the queued import.
     #[serde(rename = "ImportID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub import_id: Option<i32>,
 }
 
@@ -2525,6 +2750,7 @@ impl Validate for QueuedImport {
 pub struct SmartRule {
     /// ID of the Smart Rule.
     #[serde(rename = "SmartRuleID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub smart_rule_id: Option<i32>,
     /// ID of the organization (can be null).
     #[serde(
@@ -2535,22 +2761,29 @@ pub struct SmartRule {
     )]
     pub organization_id: Option<Option<::uuid::Uuid>>,
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub title: Option<String>,
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub category: Option<String>,
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub status: Option<i32>,
     #[serde(
         rename = "LastProcessedDate",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub last_processed_date: Option<::chrono::DateTime<::chrono::Utc>>,
     #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_read_only: Option<bool>,
     #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub rule_type: Option<String>,
 }
 
@@ -2563,6 +2796,7 @@ impl Validate for SmartRule {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SmartRuleAccessLevelRequest {
     #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_level_id: Option<AccessLevelId>,
 }
 
@@ -2581,8 +2815,10 @@ impl Validate for SmartRuleAccessLevelRequest {
 pub struct UserGroupPermission {
     /// ID of the permission (see GET Permissions).
     #[serde(rename = "PermissionID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub permission_id: Option<i32>,
     #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_level_id: Option<AccessLevelId>,
 }
 
@@ -2601,6 +2837,7 @@ impl Validate for UserGroupPermission {
 pub struct UserGroupSmartRule {
     /// ID of the Smart Rule.
     #[serde(rename = "SmartRuleID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub smart_rule_id: Option<i32>,
     /// ID of the organization (can be null).
     #[serde(
@@ -2611,24 +2848,32 @@ pub struct UserGroupSmartRule {
     )]
     pub organization_id: Option<Option<::uuid::Uuid>>,
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub title: Option<String>,
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub category: Option<String>,
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub status: Option<i32>,
     #[serde(
         rename = "LastProcessedDate",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub last_processed_date: Option<::chrono::DateTime<::chrono::Utc>>,
     #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_read_only: Option<bool>,
     #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub rule_type: Option<String>,
     #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_level_id: Option<AccessLevelId>,
 }
 

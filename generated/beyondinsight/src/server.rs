@@ -63,12 +63,31 @@ impl Credentials {
             ps_auth: runtime::api_key(headers, query, cookies, "header", "Authorization"),
         }
     }
+    /// Every secret present (API keys, tokens, Basic passwords).
+    pub fn secrets(&self) -> Vec<&Secret> {
+        #[allow(unused_mut)]
+        let mut out = Vec::new();
+        if let Some(v) = &self.ps_auth {
+            out.push(v);
+        }
+        out
+    }
 }
 
 /// The API to implement: one method per operation. Each takes the request already
 /// extracted and validated and returns one of the responses the spec declares. Methods
 /// left out answer 501 Not Implemented.
 pub trait Api: Send + Sync + 'static {
+    /// Checks the credentials of a request whose operation needs some, after their presence
+    /// was checked and before anything else is extracted. The default accepts them all;
+    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse.
+    fn authenticate(
+        &self,
+        credentials: &Credentials,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send {
+        let _ = credentials;
+        async { Ok(()) }
+    }
     /// List access levels
     ///
     /// `GET /AccessLevels` (operation `listAccessLevels`)
@@ -790,7 +809,8 @@ impl IntoResponse for ListAccessLevelsResponse {
     }
 }
 
-async fn extract_list_access_levels(
+async fn extract_list_access_levels<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListAccessLevelsRequest, ApiError> {
@@ -800,10 +820,15 @@ async fn extract_list_access_levels(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(ListAccessLevelsRequest {
         credentials,
@@ -843,7 +868,8 @@ impl IntoResponse for SetUserGroupSmartRuleAccessLevelResponse {
     }
 }
 
-async fn extract_set_user_group_smart_rule_access_level(
+async fn extract_set_user_group_smart_rule_access_level<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<SetUserGroupSmartRuleAccessLevelRequest, ApiError> {
@@ -853,10 +879,15 @@ async fn extract_set_user_group_smart_rule_access_level(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -890,7 +921,7 @@ async fn extract_set_user_group_smart_rule_access_level(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<SmartRuleAccessLevelRequest>(&bytes)?;
+        let value = runtime::json_object::<SmartRuleAccessLevelRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -933,7 +964,8 @@ impl IntoResponse for ListOrganizationAddressGroupsResponse {
     }
 }
 
-async fn extract_list_organization_address_groups(
+async fn extract_list_organization_address_groups<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListOrganizationAddressGroupsRequest, ApiError> {
@@ -943,10 +975,15 @@ async fn extract_list_organization_address_groups(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1006,7 +1043,8 @@ impl IntoResponse for ListAddressGroupsResponse {
     }
 }
 
-async fn extract_list_address_groups(
+async fn extract_list_address_groups<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListAddressGroupsRequest, ApiError> {
@@ -1016,10 +1054,15 @@ async fn extract_list_address_groups(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let param_name: Option<String> = query.scalar::<String>("name")?;
     let _ = (body, body_limit);
     Ok(ListAddressGroupsRequest {
@@ -1059,7 +1102,8 @@ impl IntoResponse for CreateAddressGroupResponse {
     }
 }
 
-async fn extract_create_address_group(
+async fn extract_create_address_group<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAddressGroupRequest, ApiError> {
@@ -1069,10 +1113,15 @@ async fn extract_create_address_group(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AddressGroupInput = {
         if bytes.is_empty() {
@@ -1081,7 +1130,7 @@ async fn extract_create_address_group(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<AddressGroupInput>(&bytes)?;
+        let value = runtime::json_object::<AddressGroupInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -1122,7 +1171,8 @@ impl IntoResponse for ListAddressGroupAddressesResponse {
     }
 }
 
-async fn extract_list_address_group_addresses(
+async fn extract_list_address_group_addresses<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListAddressGroupAddressesRequest, ApiError> {
@@ -1132,10 +1182,15 @@ async fn extract_list_address_group_addresses(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1197,7 +1252,8 @@ impl IntoResponse for CreateAddressGroupAddressResponse {
     }
 }
 
-async fn extract_create_address_group_address(
+async fn extract_create_address_group_address<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAddressGroupAddressRequest, ApiError> {
@@ -1207,10 +1263,15 @@ async fn extract_create_address_group_address(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1240,7 +1301,7 @@ async fn extract_create_address_group_address(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<AddressInput>(&bytes)?;
+        let value = runtime::json_object::<AddressInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -1280,7 +1341,8 @@ impl IntoResponse for DeleteAddressGroupAddressesResponse {
     }
 }
 
-async fn extract_delete_address_group_addresses(
+async fn extract_delete_address_group_addresses<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAddressGroupAddressesRequest, ApiError> {
@@ -1290,10 +1352,15 @@ async fn extract_delete_address_group_addresses(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1353,7 +1420,8 @@ impl IntoResponse for GetAddressGroupByIdResponse {
     }
 }
 
-async fn extract_get_address_group_by_id(
+async fn extract_get_address_group_by_id<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAddressGroupByIdRequest, ApiError> {
@@ -1363,10 +1431,15 @@ async fn extract_get_address_group_by_id(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1428,7 +1501,8 @@ impl IntoResponse for UpdateAddressGroupResponse {
     }
 }
 
-async fn extract_update_address_group(
+async fn extract_update_address_group<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateAddressGroupRequest, ApiError> {
@@ -1438,10 +1512,15 @@ async fn extract_update_address_group(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1471,7 +1550,7 @@ async fn extract_update_address_group(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<AddressGroupInput>(&bytes)?;
+        let value = runtime::json_object::<AddressGroupInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -1511,7 +1590,8 @@ impl IntoResponse for DeleteAddressGroupResponse {
     }
 }
 
-async fn extract_delete_address_group(
+async fn extract_delete_address_group<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAddressGroupRequest, ApiError> {
@@ -1521,10 +1601,15 @@ async fn extract_delete_address_group(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1584,7 +1669,8 @@ impl IntoResponse for GetAddressByIdResponse {
     }
 }
 
-async fn extract_get_address_by_id(
+async fn extract_get_address_by_id<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAddressByIdRequest, ApiError> {
@@ -1594,10 +1680,15 @@ async fn extract_get_address_by_id(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1659,7 +1750,8 @@ impl IntoResponse for UpdateAddressByIdResponse {
     }
 }
 
-async fn extract_update_address_by_id(
+async fn extract_update_address_by_id<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateAddressByIdRequest, ApiError> {
@@ -1669,10 +1761,15 @@ async fn extract_update_address_by_id(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1702,7 +1799,7 @@ async fn extract_update_address_by_id(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<AddressInput>(&bytes)?;
+        let value = runtime::json_object::<AddressInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -1742,7 +1839,8 @@ impl IntoResponse for DeleteAddressByIdResponse {
     }
 }
 
-async fn extract_delete_address_by_id(
+async fn extract_delete_address_by_id<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAddressByIdRequest, ApiError> {
@@ -1752,10 +1850,15 @@ async fn extract_delete_address_by_id(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1813,7 +1916,8 @@ impl IntoResponse for ListApiRegistrationsResponse {
     }
 }
 
-async fn extract_list_api_registrations(
+async fn extract_list_api_registrations<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListApiRegistrationsRequest, ApiError> {
@@ -1823,10 +1927,15 @@ async fn extract_list_api_registrations(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(ListApiRegistrationsRequest {
         credentials,
@@ -1864,7 +1973,8 @@ impl IntoResponse for CreateApiRegistrationResponse {
     }
 }
 
-async fn extract_create_api_registration(
+async fn extract_create_api_registration<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateApiRegistrationRequest, ApiError> {
@@ -1874,10 +1984,15 @@ async fn extract_create_api_registration(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: ApiRegistrationRequestInput = {
         if bytes.is_empty() {
@@ -1927,7 +2042,8 @@ impl IntoResponse for GetApiRegistrationByIdResponse {
     }
 }
 
-async fn extract_get_api_registration_by_id(
+async fn extract_get_api_registration_by_id<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetApiRegistrationByIdRequest, ApiError> {
@@ -1937,10 +2053,15 @@ async fn extract_get_api_registration_by_id(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2002,7 +2123,8 @@ impl IntoResponse for UpdateApiRegistrationResponse {
     }
 }
 
-async fn extract_update_api_registration(
+async fn extract_update_api_registration<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateApiRegistrationRequest, ApiError> {
@@ -2012,10 +2134,15 @@ async fn extract_update_api_registration(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2085,7 +2212,8 @@ impl IntoResponse for DeleteApiRegistrationResponse {
     }
 }
 
-async fn extract_delete_api_registration(
+async fn extract_delete_api_registration<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteApiRegistrationRequest, ApiError> {
@@ -2095,10 +2223,15 @@ async fn extract_delete_api_registration(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2158,7 +2291,8 @@ impl IntoResponse for RotateApiRegistrationKeyResponse {
     }
 }
 
-async fn extract_rotate_api_registration_key(
+async fn extract_rotate_api_registration_key<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<RotateApiRegistrationKeyRequest, ApiError> {
@@ -2168,10 +2302,15 @@ async fn extract_rotate_api_registration_key(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2231,7 +2370,8 @@ impl IntoResponse for GetApiRegistrationKeyResponse {
     }
 }
 
-async fn extract_get_api_registration_key(
+async fn extract_get_api_registration_key<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetApiRegistrationKeyRequest, ApiError> {
@@ -2241,10 +2381,15 @@ async fn extract_get_api_registration_key(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2304,7 +2449,8 @@ impl IntoResponse for GetAssetAttributesResponse {
     }
 }
 
-async fn extract_get_asset_attributes(
+async fn extract_get_asset_attributes<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAssetAttributesRequest, ApiError> {
@@ -2314,10 +2460,15 @@ async fn extract_get_asset_attributes(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2375,7 +2526,8 @@ impl IntoResponse for DeleteAssetAttributesResponse {
     }
 }
 
-async fn extract_delete_asset_attributes(
+async fn extract_delete_asset_attributes<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAssetAttributesRequest, ApiError> {
@@ -2385,10 +2537,15 @@ async fn extract_delete_asset_attributes(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2450,7 +2607,8 @@ impl IntoResponse for AssignAssetAttributeResponse {
     }
 }
 
-async fn extract_assign_asset_attribute(
+async fn extract_assign_asset_attribute<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<AssignAssetAttributeRequest, ApiError> {
@@ -2460,10 +2618,15 @@ async fn extract_assign_asset_attribute(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2528,7 +2691,8 @@ impl IntoResponse for DeleteAssetAttributeResponse {
     }
 }
 
-async fn extract_delete_asset_attribute(
+async fn extract_delete_asset_attribute<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAssetAttributeRequest, ApiError> {
@@ -2538,10 +2702,15 @@ async fn extract_delete_asset_attribute(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2606,7 +2775,8 @@ impl IntoResponse for GetAssetByIdResponse {
     }
 }
 
-async fn extract_get_asset_by_id(
+async fn extract_get_asset_by_id<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAssetByIdRequest, ApiError> {
@@ -2616,10 +2786,15 @@ async fn extract_get_asset_by_id(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2681,7 +2856,8 @@ impl IntoResponse for UpdateAssetByIdResponse {
     }
 }
 
-async fn extract_update_asset_by_id(
+async fn extract_update_asset_by_id<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateAssetByIdRequest, ApiError> {
@@ -2691,10 +2867,15 @@ async fn extract_update_asset_by_id(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2724,7 +2905,7 @@ async fn extract_update_asset_by_id(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<AssetUpdateRequest>(&bytes)?;
+        let value = runtime::json_object::<AssetUpdateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -2764,7 +2945,8 @@ impl IntoResponse for DeleteAssetByIdResponse {
     }
 }
 
-async fn extract_delete_asset_by_id(
+async fn extract_delete_asset_by_id<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAssetByIdRequest, ApiError> {
@@ -2774,10 +2956,15 @@ async fn extract_delete_asset_by_id(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2843,7 +3030,8 @@ impl IntoResponse for ListWorkgroupAssetsResponse {
     }
 }
 
-async fn extract_list_workgroup_assets(
+async fn extract_list_workgroup_assets<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListWorkgroupAssetsRequest, ApiError> {
@@ -2853,10 +3041,15 @@ async fn extract_list_workgroup_assets(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2924,7 +3117,8 @@ impl IntoResponse for CreateWorkgroupAssetResponse {
     }
 }
 
-async fn extract_create_workgroup_asset(
+async fn extract_create_workgroup_asset<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateWorkgroupAssetRequest, ApiError> {
@@ -2934,10 +3128,15 @@ async fn extract_create_workgroup_asset(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -2967,7 +3166,7 @@ async fn extract_create_workgroup_asset(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<AssetCreateRequest>(&bytes)?;
+        let value = runtime::json_object::<AssetCreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -3009,7 +3208,8 @@ impl IntoResponse for DeleteWorkgroupAssetByNameResponse {
     }
 }
 
-async fn extract_delete_workgroup_asset_by_name(
+async fn extract_delete_workgroup_asset_by_name<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteWorkgroupAssetByNameRequest, ApiError> {
@@ -3019,10 +3219,15 @@ async fn extract_delete_workgroup_asset_by_name(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -3088,7 +3293,8 @@ impl IntoResponse for SearchAssetsResponse {
     }
 }
 
-async fn extract_search_assets(
+async fn extract_search_assets<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<SearchAssetsRequest, ApiError> {
@@ -3098,10 +3304,15 @@ async fn extract_search_assets(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let param_limit: Option<i32> = query.scalar::<i32>("limit")?;
     let param_offset: Option<i32> = query.scalar::<i32>("offset")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -3112,7 +3323,7 @@ async fn extract_search_assets(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<AssetSearchRequest>(&bytes)?;
+        let value = runtime::json_object::<AssetSearchRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -3153,7 +3364,8 @@ impl IntoResponse for GetAttributeTypesResponse {
     }
 }
 
-async fn extract_get_attribute_types(
+async fn extract_get_attribute_types<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAttributeTypesRequest, ApiError> {
@@ -3163,10 +3375,15 @@ async fn extract_get_attribute_types(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(GetAttributeTypesRequest {
         credentials,
@@ -3204,7 +3421,8 @@ impl IntoResponse for CreateAttributeTypeResponse {
     }
 }
 
-async fn extract_create_attribute_type(
+async fn extract_create_attribute_type<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAttributeTypeRequest, ApiError> {
@@ -3214,10 +3432,15 @@ async fn extract_create_attribute_type(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AttributeTypeCreateRequest = {
         if bytes.is_empty() {
@@ -3226,7 +3449,7 @@ async fn extract_create_attribute_type(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<AttributeTypeCreateRequest>(&bytes)?;
+        let value = runtime::json_object::<AttributeTypeCreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -3267,7 +3490,8 @@ impl IntoResponse for GetAttributeTypeResponse {
     }
 }
 
-async fn extract_get_attribute_type(
+async fn extract_get_attribute_type<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAttributeTypeRequest, ApiError> {
@@ -3277,10 +3501,15 @@ async fn extract_get_attribute_type(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -3338,7 +3567,8 @@ impl IntoResponse for DeleteAttributeTypeResponse {
     }
 }
 
-async fn extract_delete_attribute_type(
+async fn extract_delete_attribute_type<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAttributeTypeRequest, ApiError> {
@@ -3348,10 +3578,15 @@ async fn extract_delete_attribute_type(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -3411,7 +3646,8 @@ impl IntoResponse for GetAttributesByAttributeTypeResponse {
     }
 }
 
-async fn extract_get_attributes_by_attribute_type(
+async fn extract_get_attributes_by_attribute_type<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAttributesByAttributeTypeRequest, ApiError> {
@@ -3421,10 +3657,15 @@ async fn extract_get_attributes_by_attribute_type(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -3486,7 +3727,8 @@ impl IntoResponse for CreateAttributeResponse {
     }
 }
 
-async fn extract_create_attribute(
+async fn extract_create_attribute<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAttributeRequest, ApiError> {
@@ -3496,10 +3738,15 @@ async fn extract_create_attribute(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -3529,7 +3776,7 @@ async fn extract_create_attribute(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<AttributeCreateRequest>(&bytes)?;
+        let value = runtime::json_object::<AttributeCreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -3571,7 +3818,8 @@ impl IntoResponse for GetAttributeResponse {
     }
 }
 
-async fn extract_get_attribute(
+async fn extract_get_attribute<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAttributeRequest, ApiError> {
@@ -3581,10 +3829,15 @@ async fn extract_get_attribute(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -3642,7 +3895,8 @@ impl IntoResponse for DeleteAttributeResponse {
     }
 }
 
-async fn extract_delete_attribute(
+async fn extract_delete_attribute<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAttributeRequest, ApiError> {
@@ -3652,10 +3906,15 @@ async fn extract_delete_attribute(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -3713,7 +3972,8 @@ impl IntoResponse for GetDatabasesResponse {
     }
 }
 
-async fn extract_get_databases(
+async fn extract_get_databases<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetDatabasesRequest, ApiError> {
@@ -3723,10 +3983,15 @@ async fn extract_get_databases(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(GetDatabasesRequest { credentials })
 }
@@ -3762,7 +4027,8 @@ impl IntoResponse for GetDatabaseResponse {
     }
 }
 
-async fn extract_get_database(
+async fn extract_get_database<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetDatabaseRequest, ApiError> {
@@ -3772,10 +4038,15 @@ async fn extract_get_database(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -3837,7 +4108,8 @@ impl IntoResponse for UpdateDatabaseResponse {
     }
 }
 
-async fn extract_update_database(
+async fn extract_update_database<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateDatabaseRequest, ApiError> {
@@ -3847,10 +4119,15 @@ async fn extract_update_database(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -3880,7 +4157,7 @@ async fn extract_update_database(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<DatabaseUpdateRequest>(&bytes)?;
+        let value = runtime::json_object::<DatabaseUpdateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -3920,7 +4197,8 @@ impl IntoResponse for DeleteDatabaseResponse {
     }
 }
 
-async fn extract_delete_database(
+async fn extract_delete_database<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteDatabaseRequest, ApiError> {
@@ -3930,10 +4208,15 @@ async fn extract_delete_database(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -3993,7 +4276,8 @@ impl IntoResponse for GetAssetDatabasesResponse {
     }
 }
 
-async fn extract_get_asset_databases(
+async fn extract_get_asset_databases<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAssetDatabasesRequest, ApiError> {
@@ -4003,10 +4287,15 @@ async fn extract_get_asset_databases(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -4068,7 +4357,8 @@ impl IntoResponse for CreateAssetDatabaseResponse {
     }
 }
 
-async fn extract_create_asset_database(
+async fn extract_create_asset_database<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAssetDatabaseRequest, ApiError> {
@@ -4078,10 +4368,15 @@ async fn extract_create_asset_database(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -4111,7 +4406,7 @@ async fn extract_create_asset_database(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<DatabaseCreateRequest>(&bytes)?;
+        let value = runtime::json_object::<DatabaseCreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -4160,7 +4455,8 @@ impl IntoResponse for DeprecatedQueueImportFileResponse {
     }
 }
 
-async fn extract_deprecated_queue_import_file(
+async fn extract_deprecated_queue_import_file<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedQueueImportFileRequest, ApiError> {
@@ -4170,10 +4466,15 @@ async fn extract_deprecated_queue_import_file(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: DeprecatedQueueImportFileBody = {
         if bytes.is_empty() {
@@ -4182,7 +4483,10 @@ async fn extract_deprecated_queue_import_file(
             );
         }
         runtime::content_type(&parts.headers, "multipart/form-data")?;
-        let value = runtime::json::<DeprecatedQueueImportFileBody>(&bytes)?;
+        let value = runtime::multipart::<
+            DeprecatedQueueImportFileBody,
+        >(&parts.headers, bytes.clone())
+            .await?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -4223,7 +4527,8 @@ impl IntoResponse for DeprecatedFilterSingleAccountResponse {
     }
 }
 
-async fn extract_deprecated_filter_single_account(
+async fn extract_deprecated_filter_single_account<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedFilterSingleAccountRequest, ApiError> {
@@ -4233,10 +4538,15 @@ async fn extract_deprecated_filter_single_account(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: FilterSingleAccountRequest = {
         if bytes.is_empty() {
@@ -4245,7 +4555,7 @@ async fn extract_deprecated_filter_single_account(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<FilterSingleAccountRequest>(&bytes)?;
+        let value = runtime::json_object::<FilterSingleAccountRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -4286,7 +4596,8 @@ impl IntoResponse for DeprecatedGetUserGroupByNameResponse {
     }
 }
 
-async fn extract_deprecated_get_user_group_by_name(
+async fn extract_deprecated_get_user_group_by_name<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedGetUserGroupByNameRequest, ApiError> {
@@ -4296,10 +4607,15 @@ async fn extract_deprecated_get_user_group_by_name(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -4357,7 +4673,8 @@ impl IntoResponse for DeprecatedDeleteUserGroupByNameResponse {
     }
 }
 
-async fn extract_deprecated_delete_user_group_by_name(
+async fn extract_deprecated_delete_user_group_by_name<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedDeleteUserGroupByNameRequest, ApiError> {
@@ -4367,10 +4684,15 @@ async fn extract_deprecated_delete_user_group_by_name(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -4430,7 +4752,8 @@ impl IntoResponse for DeprecatedGetWorkgroupByNameResponse {
     }
 }
 
-async fn extract_deprecated_get_workgroup_by_name(
+async fn extract_deprecated_get_workgroup_by_name<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedGetWorkgroupByNameRequest, ApiError> {
@@ -4440,10 +4763,15 @@ async fn extract_deprecated_get_workgroup_by_name(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -4503,7 +4831,8 @@ impl IntoResponse for GetEntitlementsResponse {
     }
 }
 
-async fn extract_get_entitlements(
+async fn extract_get_entitlements<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetEntitlementsRequest, ApiError> {
@@ -4513,10 +4842,15 @@ async fn extract_get_entitlements(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let param_group_i_ds: Option<Vec<i32>> = query
         .list::<Vec<i32>>("groupIDs", Some(','))?;
     let _ = (body, body_limit);
@@ -4566,7 +4900,8 @@ impl IntoResponse for AddEpmPolicyApplicationResponse {
     }
 }
 
-async fn extract_add_epm_policy_application(
+async fn extract_add_epm_policy_application<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<AddEpmPolicyApplicationRequest, ApiError> {
@@ -4576,10 +4911,15 @@ async fn extract_add_epm_policy_application(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -4609,7 +4949,7 @@ async fn extract_add_epm_policy_application(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<EpmApplicationAddRequest>(&bytes)?;
+        let value = runtime::json_object::<EpmApplicationAddRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -4651,7 +4991,8 @@ impl IntoResponse for QueueImportResponse {
     }
 }
 
-async fn extract_queue_import(
+async fn extract_queue_import<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<QueueImportRequest, ApiError> {
@@ -4661,10 +5002,15 @@ async fn extract_queue_import(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: ImportRequest = {
         if bytes.is_empty() {
@@ -4673,7 +5019,7 @@ async fn extract_queue_import(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<ImportRequest>(&bytes)?;
+        let value = runtime::json_object::<ImportRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -4712,7 +5058,8 @@ impl IntoResponse for GetOperatingSystemsResponse {
     }
 }
 
-async fn extract_get_operating_systems(
+async fn extract_get_operating_systems<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetOperatingSystemsRequest, ApiError> {
@@ -4722,10 +5069,15 @@ async fn extract_get_operating_systems(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(GetOperatingSystemsRequest {
         credentials,
@@ -4763,7 +5115,8 @@ impl IntoResponse for GetOrganizationsResponse {
     }
 }
 
-async fn extract_get_organizations(
+async fn extract_get_organizations<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetOrganizationsRequest, ApiError> {
@@ -4773,10 +5126,15 @@ async fn extract_get_organizations(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let param_name: Option<String> = query.scalar::<String>("name")?;
     let _ = (body, body_limit);
     Ok(GetOrganizationsRequest {
@@ -4816,7 +5174,8 @@ impl IntoResponse for GetOrganizationResponse {
     }
 }
 
-async fn extract_get_organization(
+async fn extract_get_organization<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetOrganizationRequest, ApiError> {
@@ -4826,10 +5185,15 @@ async fn extract_get_organization(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -4887,7 +5251,8 @@ impl IntoResponse for GetPermissionsResponse {
     }
 }
 
-async fn extract_get_permissions(
+async fn extract_get_permissions<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetPermissionsRequest, ApiError> {
@@ -4897,10 +5262,15 @@ async fn extract_get_permissions(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(GetPermissionsRequest {
         credentials,
@@ -4942,7 +5312,8 @@ impl IntoResponse for GetSmartRuleAssetsResponse {
     }
 }
 
-async fn extract_get_smart_rule_assets(
+async fn extract_get_smart_rule_assets<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetSmartRuleAssetsRequest, ApiError> {
@@ -4952,10 +5323,15 @@ async fn extract_get_smart_rule_assets(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -5021,7 +5397,8 @@ impl IntoResponse for GetSmartRulesResponse {
     }
 }
 
-async fn extract_get_smart_rules(
+async fn extract_get_smart_rules<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetSmartRulesRequest, ApiError> {
@@ -5031,10 +5408,15 @@ async fn extract_get_smart_rules(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let param_type_: Option<String> = query.scalar::<String>("type")?;
     let param_title: Option<String> = query.scalar::<String>("title")?;
     let _ = (body, body_limit);
@@ -5076,7 +5458,8 @@ impl IntoResponse for GetSmartRuleResponse {
     }
 }
 
-async fn extract_get_smart_rule(
+async fn extract_get_smart_rule<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetSmartRuleRequest, ApiError> {
@@ -5086,10 +5469,15 @@ async fn extract_get_smart_rule(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -5151,7 +5539,8 @@ impl IntoResponse for GetUserGroupSmartRulesResponse {
     }
 }
 
-async fn extract_get_user_group_smart_rules(
+async fn extract_get_user_group_smart_rules<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetUserGroupSmartRulesRequest, ApiError> {
@@ -5161,10 +5550,15 @@ async fn extract_get_user_group_smart_rules(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -5236,7 +5630,8 @@ impl IntoResponse for GetOrganizationSmartRuleByTitleResponse {
     }
 }
 
-async fn extract_get_organization_smart_rule_by_title(
+async fn extract_get_organization_smart_rule_by_title<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetOrganizationSmartRuleByTitleRequest, ApiError> {
@@ -5246,10 +5641,15 @@ async fn extract_get_organization_smart_rule_by_title(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -5314,7 +5714,8 @@ impl IntoResponse for GetUserGroupPermissionsResponse {
     }
 }
 
-async fn extract_get_user_group_permissions(
+async fn extract_get_user_group_permissions<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetUserGroupPermissionsRequest, ApiError> {
@@ -5324,10 +5725,15 @@ async fn extract_get_user_group_permissions(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -5387,7 +5793,8 @@ impl IntoResponse for SetUserGroupPermissionsResponse {
     }
 }
 
-async fn extract_set_user_group_permissions(
+async fn extract_set_user_group_permissions<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<SetUserGroupPermissionsRequest, ApiError> {
@@ -5397,10 +5804,15 @@ async fn extract_set_user_group_permissions(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -5470,7 +5882,8 @@ impl IntoResponse for DeleteUserGroupPermissionsResponse {
     }
 }
 
-async fn extract_delete_user_group_permissions(
+async fn extract_delete_user_group_permissions<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteUserGroupPermissionsRequest, ApiError> {
@@ -5480,10 +5893,15 @@ async fn extract_delete_user_group_permissions(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.ps_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.ps_auth.is_some() {
+        Credentials {
+            ps_auth: found.ps_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -5534,6 +5952,12 @@ struct State<A> {
 
 /// The base path every route is mounted under (empty when the server URL has none).
 pub const BASE_PATH: &str = "/BeyondTrust/api/public/v3";
+
+/// The `WWW-Authenticate` challenge of 401 answers: the spec's HTTP schemes.
+pub const CHALLENGE: &str = "ApiKey";
+
+/// The spec this server implements, with the rejections it answers with (`openapi.json`).
+pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 
 /// Mounts every operation at its path under the server's base path `/BeyondTrust/api/public/v3`.
 pub fn router<A: Api>(api: A) -> ::axum::Router {
@@ -5728,7 +6152,9 @@ async fn handle_list_access_levels<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listAccessLevels");
     async move {
-        match extract_list_access_levels(request, state.config.body_limit).await {
+        match extract_list_access_levels(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.list_access_levels(request).await {
                     Ok(response) => response.into_response(),
@@ -5755,6 +6181,7 @@ async fn handle_set_user_group_smart_rule_access_level<A: Api>(
     );
     async move {
         match extract_set_user_group_smart_rule_access_level(
+                &state.api,
                 request,
                 state.config.body_limit,
             )
@@ -5785,7 +6212,11 @@ async fn handle_list_organization_address_groups<A: Api>(
         "operation", operation = "listOrganizationAddressGroups"
     );
     async move {
-        match extract_list_organization_address_groups(request, state.config.body_limit)
+        match extract_list_organization_address_groups(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -5811,7 +6242,9 @@ async fn handle_list_address_groups<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listAddressGroups");
     async move {
-        match extract_list_address_groups(request, state.config.body_limit).await {
+        match extract_list_address_groups(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.list_address_groups(request).await {
                     Ok(response) => response.into_response(),
@@ -5835,7 +6268,9 @@ async fn handle_create_address_group<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createAddressGroup");
     async move {
-        match extract_create_address_group(request, state.config.body_limit).await {
+        match extract_create_address_group(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.create_address_group(request).await {
                     Ok(response) => response.into_response(),
@@ -5861,7 +6296,11 @@ async fn handle_list_address_group_addresses<A: Api>(
         "operation", operation = "listAddressGroupAddresses"
     );
     async move {
-        match extract_list_address_group_addresses(request, state.config.body_limit)
+        match extract_list_address_group_addresses(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -5889,7 +6328,11 @@ async fn handle_create_address_group_address<A: Api>(
         "operation", operation = "createAddressGroupAddress"
     );
     async move {
-        match extract_create_address_group_address(request, state.config.body_limit)
+        match extract_create_address_group_address(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -5917,7 +6360,11 @@ async fn handle_delete_address_group_addresses<A: Api>(
         "operation", operation = "deleteAddressGroupAddresses"
     );
     async move {
-        match extract_delete_address_group_addresses(request, state.config.body_limit)
+        match extract_delete_address_group_addresses(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -5943,7 +6390,13 @@ async fn handle_get_address_group_by_id<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAddressGroupById");
     async move {
-        match extract_get_address_group_by_id(request, state.config.body_limit).await {
+        match extract_get_address_group_by_id(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.get_address_group_by_id(request).await {
                     Ok(response) => response.into_response(),
@@ -5967,7 +6420,9 @@ async fn handle_update_address_group<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateAddressGroup");
     async move {
-        match extract_update_address_group(request, state.config.body_limit).await {
+        match extract_update_address_group(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.update_address_group(request).await {
                     Ok(response) => response.into_response(),
@@ -5991,7 +6446,9 @@ async fn handle_delete_address_group<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAddressGroup");
     async move {
-        match extract_delete_address_group(request, state.config.body_limit).await {
+        match extract_delete_address_group(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_address_group(request).await {
                     Ok(response) => response.into_response(),
@@ -6015,7 +6472,9 @@ async fn handle_get_address_by_id<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAddressById");
     async move {
-        match extract_get_address_by_id(request, state.config.body_limit).await {
+        match extract_get_address_by_id(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_address_by_id(request).await {
                     Ok(response) => response.into_response(),
@@ -6039,7 +6498,9 @@ async fn handle_update_address_by_id<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateAddressById");
     async move {
-        match extract_update_address_by_id(request, state.config.body_limit).await {
+        match extract_update_address_by_id(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.update_address_by_id(request).await {
                     Ok(response) => response.into_response(),
@@ -6063,7 +6524,9 @@ async fn handle_delete_address_by_id<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAddressById");
     async move {
-        match extract_delete_address_by_id(request, state.config.body_limit).await {
+        match extract_delete_address_by_id(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_address_by_id(request).await {
                     Ok(response) => response.into_response(),
@@ -6087,7 +6550,13 @@ async fn handle_list_api_registrations<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listApiRegistrations");
     async move {
-        match extract_list_api_registrations(request, state.config.body_limit).await {
+        match extract_list_api_registrations(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.list_api_registrations(request).await {
                     Ok(response) => response.into_response(),
@@ -6111,7 +6580,13 @@ async fn handle_create_api_registration<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createApiRegistration");
     async move {
-        match extract_create_api_registration(request, state.config.body_limit).await {
+        match extract_create_api_registration(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.create_api_registration(request).await {
                     Ok(response) => response.into_response(),
@@ -6135,7 +6610,12 @@ async fn handle_get_api_registration_by_id<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getApiRegistrationById");
     async move {
-        match extract_get_api_registration_by_id(request, state.config.body_limit).await
+        match extract_get_api_registration_by_id(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
         {
             Ok(request) => {
                 match state.api.get_api_registration_by_id(request).await {
@@ -6160,7 +6640,13 @@ async fn handle_update_api_registration<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateApiRegistration");
     async move {
-        match extract_update_api_registration(request, state.config.body_limit).await {
+        match extract_update_api_registration(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.update_api_registration(request).await {
                     Ok(response) => response.into_response(),
@@ -6184,7 +6670,13 @@ async fn handle_delete_api_registration<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteApiRegistration");
     async move {
-        match extract_delete_api_registration(request, state.config.body_limit).await {
+        match extract_delete_api_registration(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_api_registration(request).await {
                     Ok(response) => response.into_response(),
@@ -6210,7 +6702,12 @@ async fn handle_rotate_api_registration_key<A: Api>(
         "operation", operation = "rotateApiRegistrationKey"
     );
     async move {
-        match extract_rotate_api_registration_key(request, state.config.body_limit).await
+        match extract_rotate_api_registration_key(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
         {
             Ok(request) => {
                 match state.api.rotate_api_registration_key(request).await {
@@ -6235,7 +6732,13 @@ async fn handle_get_api_registration_key<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getApiRegistrationKey");
     async move {
-        match extract_get_api_registration_key(request, state.config.body_limit).await {
+        match extract_get_api_registration_key(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.get_api_registration_key(request).await {
                     Ok(response) => response.into_response(),
@@ -6259,7 +6762,9 @@ async fn handle_get_asset_attributes<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAssetAttributes");
     async move {
-        match extract_get_asset_attributes(request, state.config.body_limit).await {
+        match extract_get_asset_attributes(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_asset_attributes(request).await {
                     Ok(response) => response.into_response(),
@@ -6283,7 +6788,13 @@ async fn handle_delete_asset_attributes<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAssetAttributes");
     async move {
-        match extract_delete_asset_attributes(request, state.config.body_limit).await {
+        match extract_delete_asset_attributes(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_asset_attributes(request).await {
                     Ok(response) => response.into_response(),
@@ -6307,7 +6818,13 @@ async fn handle_assign_asset_attribute<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "assignAssetAttribute");
     async move {
-        match extract_assign_asset_attribute(request, state.config.body_limit).await {
+        match extract_assign_asset_attribute(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.assign_asset_attribute(request).await {
                     Ok(response) => response.into_response(),
@@ -6331,7 +6848,13 @@ async fn handle_delete_asset_attribute<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAssetAttribute");
     async move {
-        match extract_delete_asset_attribute(request, state.config.body_limit).await {
+        match extract_delete_asset_attribute(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_asset_attribute(request).await {
                     Ok(response) => response.into_response(),
@@ -6355,7 +6878,8 @@ async fn handle_get_asset_by_id<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAssetById");
     async move {
-        match extract_get_asset_by_id(request, state.config.body_limit).await {
+        match extract_get_asset_by_id(&state.api, request, state.config.body_limit).await
+        {
             Ok(request) => {
                 match state.api.get_asset_by_id(request).await {
                     Ok(response) => response.into_response(),
@@ -6379,7 +6903,9 @@ async fn handle_update_asset_by_id<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateAssetById");
     async move {
-        match extract_update_asset_by_id(request, state.config.body_limit).await {
+        match extract_update_asset_by_id(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.update_asset_by_id(request).await {
                     Ok(response) => response.into_response(),
@@ -6403,7 +6929,9 @@ async fn handle_delete_asset_by_id<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAssetById");
     async move {
-        match extract_delete_asset_by_id(request, state.config.body_limit).await {
+        match extract_delete_asset_by_id(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_asset_by_id(request).await {
                     Ok(response) => response.into_response(),
@@ -6427,7 +6955,9 @@ async fn handle_list_workgroup_assets<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listWorkgroupAssets");
     async move {
-        match extract_list_workgroup_assets(request, state.config.body_limit).await {
+        match extract_list_workgroup_assets(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.list_workgroup_assets(request).await {
                     Ok(response) => response.into_response(),
@@ -6451,7 +6981,13 @@ async fn handle_create_workgroup_asset<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createWorkgroupAsset");
     async move {
-        match extract_create_workgroup_asset(request, state.config.body_limit).await {
+        match extract_create_workgroup_asset(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.create_workgroup_asset(request).await {
                     Ok(response) => response.into_response(),
@@ -6477,7 +7013,11 @@ async fn handle_delete_workgroup_asset_by_name<A: Api>(
         "operation", operation = "deleteWorkgroupAssetByName"
     );
     async move {
-        match extract_delete_workgroup_asset_by_name(request, state.config.body_limit)
+        match extract_delete_workgroup_asset_by_name(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -6503,7 +7043,7 @@ async fn handle_search_assets<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "searchAssets");
     async move {
-        match extract_search_assets(request, state.config.body_limit).await {
+        match extract_search_assets(&state.api, request, state.config.body_limit).await {
             Ok(request) => {
                 match state.api.search_assets(request).await {
                     Ok(response) => response.into_response(),
@@ -6527,7 +7067,9 @@ async fn handle_get_attribute_types<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAttributeTypes");
     async move {
-        match extract_get_attribute_types(request, state.config.body_limit).await {
+        match extract_get_attribute_types(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_attribute_types(request).await {
                     Ok(response) => response.into_response(),
@@ -6551,7 +7093,9 @@ async fn handle_create_attribute_type<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createAttributeType");
     async move {
-        match extract_create_attribute_type(request, state.config.body_limit).await {
+        match extract_create_attribute_type(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.create_attribute_type(request).await {
                     Ok(response) => response.into_response(),
@@ -6575,7 +7119,9 @@ async fn handle_get_attribute_type<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAttributeType");
     async move {
-        match extract_get_attribute_type(request, state.config.body_limit).await {
+        match extract_get_attribute_type(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_attribute_type(request).await {
                     Ok(response) => response.into_response(),
@@ -6599,7 +7145,9 @@ async fn handle_delete_attribute_type<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAttributeType");
     async move {
-        match extract_delete_attribute_type(request, state.config.body_limit).await {
+        match extract_delete_attribute_type(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_attribute_type(request).await {
                     Ok(response) => response.into_response(),
@@ -6625,7 +7173,11 @@ async fn handle_get_attributes_by_attribute_type<A: Api>(
         "operation", operation = "getAttributesByAttributeType"
     );
     async move {
-        match extract_get_attributes_by_attribute_type(request, state.config.body_limit)
+        match extract_get_attributes_by_attribute_type(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -6651,7 +7203,9 @@ async fn handle_create_attribute<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createAttribute");
     async move {
-        match extract_create_attribute(request, state.config.body_limit).await {
+        match extract_create_attribute(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.create_attribute(request).await {
                     Ok(response) => response.into_response(),
@@ -6675,7 +7229,7 @@ async fn handle_get_attribute<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAttribute");
     async move {
-        match extract_get_attribute(request, state.config.body_limit).await {
+        match extract_get_attribute(&state.api, request, state.config.body_limit).await {
             Ok(request) => {
                 match state.api.get_attribute(request).await {
                     Ok(response) => response.into_response(),
@@ -6699,7 +7253,9 @@ async fn handle_delete_attribute<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAttribute");
     async move {
-        match extract_delete_attribute(request, state.config.body_limit).await {
+        match extract_delete_attribute(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_attribute(request).await {
                     Ok(response) => response.into_response(),
@@ -6723,7 +7279,7 @@ async fn handle_get_databases<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getDatabases");
     async move {
-        match extract_get_databases(request, state.config.body_limit).await {
+        match extract_get_databases(&state.api, request, state.config.body_limit).await {
             Ok(request) => {
                 match state.api.get_databases(request).await {
                     Ok(response) => response.into_response(),
@@ -6747,7 +7303,7 @@ async fn handle_get_database<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getDatabase");
     async move {
-        match extract_get_database(request, state.config.body_limit).await {
+        match extract_get_database(&state.api, request, state.config.body_limit).await {
             Ok(request) => {
                 match state.api.get_database(request).await {
                     Ok(response) => response.into_response(),
@@ -6771,7 +7327,8 @@ async fn handle_update_database<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateDatabase");
     async move {
-        match extract_update_database(request, state.config.body_limit).await {
+        match extract_update_database(&state.api, request, state.config.body_limit).await
+        {
             Ok(request) => {
                 match state.api.update_database(request).await {
                     Ok(response) => response.into_response(),
@@ -6795,7 +7352,8 @@ async fn handle_delete_database<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteDatabase");
     async move {
-        match extract_delete_database(request, state.config.body_limit).await {
+        match extract_delete_database(&state.api, request, state.config.body_limit).await
+        {
             Ok(request) => {
                 match state.api.delete_database(request).await {
                     Ok(response) => response.into_response(),
@@ -6819,7 +7377,9 @@ async fn handle_get_asset_databases<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAssetDatabases");
     async move {
-        match extract_get_asset_databases(request, state.config.body_limit).await {
+        match extract_get_asset_databases(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_asset_databases(request).await {
                     Ok(response) => response.into_response(),
@@ -6843,7 +7403,9 @@ async fn handle_create_asset_database<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createAssetDatabase");
     async move {
-        match extract_create_asset_database(request, state.config.body_limit).await {
+        match extract_create_asset_database(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.create_asset_database(request).await {
                     Ok(response) => response.into_response(),
@@ -6869,7 +7431,11 @@ async fn handle_deprecated_queue_import_file<A: Api>(
         "operation", operation = "deprecatedQueueImportFile"
     );
     async move {
-        match extract_deprecated_queue_import_file(request, state.config.body_limit)
+        match extract_deprecated_queue_import_file(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -6897,7 +7463,11 @@ async fn handle_deprecated_filter_single_account<A: Api>(
         "operation", operation = "deprecatedFilterSingleAccount"
     );
     async move {
-        match extract_deprecated_filter_single_account(request, state.config.body_limit)
+        match extract_deprecated_filter_single_account(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -6925,7 +7495,11 @@ async fn handle_deprecated_get_user_group_by_name<A: Api>(
         "operation", operation = "deprecatedGetUserGroupByName"
     );
     async move {
-        match extract_deprecated_get_user_group_by_name(request, state.config.body_limit)
+        match extract_deprecated_get_user_group_by_name(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -6954,6 +7528,7 @@ async fn handle_deprecated_delete_user_group_by_name<A: Api>(
     );
     async move {
         match extract_deprecated_delete_user_group_by_name(
+                &state.api,
                 request,
                 state.config.body_limit,
             )
@@ -6984,7 +7559,11 @@ async fn handle_deprecated_get_workgroup_by_name<A: Api>(
         "operation", operation = "deprecatedGetWorkgroupByName"
     );
     async move {
-        match extract_deprecated_get_workgroup_by_name(request, state.config.body_limit)
+        match extract_deprecated_get_workgroup_by_name(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -7010,7 +7589,9 @@ async fn handle_get_entitlements<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getEntitlements");
     async move {
-        match extract_get_entitlements(request, state.config.body_limit).await {
+        match extract_get_entitlements(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_entitlements(request).await {
                     Ok(response) => response.into_response(),
@@ -7034,7 +7615,12 @@ async fn handle_add_epm_policy_application<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "addEpmPolicyApplication");
     async move {
-        match extract_add_epm_policy_application(request, state.config.body_limit).await
+        match extract_add_epm_policy_application(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
         {
             Ok(request) => {
                 match state.api.add_epm_policy_application(request).await {
@@ -7059,7 +7645,7 @@ async fn handle_queue_import<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "queueImport");
     async move {
-        match extract_queue_import(request, state.config.body_limit).await {
+        match extract_queue_import(&state.api, request, state.config.body_limit).await {
             Ok(request) => {
                 match state.api.queue_import(request).await {
                     Ok(response) => response.into_response(),
@@ -7083,7 +7669,9 @@ async fn handle_get_operating_systems<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getOperatingSystems");
     async move {
-        match extract_get_operating_systems(request, state.config.body_limit).await {
+        match extract_get_operating_systems(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_operating_systems(request).await {
                     Ok(response) => response.into_response(),
@@ -7107,7 +7695,9 @@ async fn handle_get_organizations<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getOrganizations");
     async move {
-        match extract_get_organizations(request, state.config.body_limit).await {
+        match extract_get_organizations(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_organizations(request).await {
                     Ok(response) => response.into_response(),
@@ -7131,7 +7721,9 @@ async fn handle_get_organization<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getOrganization");
     async move {
-        match extract_get_organization(request, state.config.body_limit).await {
+        match extract_get_organization(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_organization(request).await {
                     Ok(response) => response.into_response(),
@@ -7155,7 +7747,8 @@ async fn handle_get_permissions<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getPermissions");
     async move {
-        match extract_get_permissions(request, state.config.body_limit).await {
+        match extract_get_permissions(&state.api, request, state.config.body_limit).await
+        {
             Ok(request) => {
                 match state.api.get_permissions(request).await {
                     Ok(response) => response.into_response(),
@@ -7179,7 +7772,9 @@ async fn handle_get_smart_rule_assets<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getSmartRuleAssets");
     async move {
-        match extract_get_smart_rule_assets(request, state.config.body_limit).await {
+        match extract_get_smart_rule_assets(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_smart_rule_assets(request).await {
                     Ok(response) => response.into_response(),
@@ -7203,7 +7798,8 @@ async fn handle_get_smart_rules<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getSmartRules");
     async move {
-        match extract_get_smart_rules(request, state.config.body_limit).await {
+        match extract_get_smart_rules(&state.api, request, state.config.body_limit).await
+        {
             Ok(request) => {
                 match state.api.get_smart_rules(request).await {
                     Ok(response) => response.into_response(),
@@ -7227,7 +7823,8 @@ async fn handle_get_smart_rule<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getSmartRule");
     async move {
-        match extract_get_smart_rule(request, state.config.body_limit).await {
+        match extract_get_smart_rule(&state.api, request, state.config.body_limit).await
+        {
             Ok(request) => {
                 match state.api.get_smart_rule(request).await {
                     Ok(response) => response.into_response(),
@@ -7251,7 +7848,12 @@ async fn handle_get_user_group_smart_rules<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getUserGroupSmartRules");
     async move {
-        match extract_get_user_group_smart_rules(request, state.config.body_limit).await
+        match extract_get_user_group_smart_rules(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
         {
             Ok(request) => {
                 match state.api.get_user_group_smart_rules(request).await {
@@ -7279,6 +7881,7 @@ async fn handle_get_organization_smart_rule_by_title<A: Api>(
     );
     async move {
         match extract_get_organization_smart_rule_by_title(
+                &state.api,
                 request,
                 state.config.body_limit,
             )
@@ -7307,7 +7910,12 @@ async fn handle_get_user_group_permissions<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getUserGroupPermissions");
     async move {
-        match extract_get_user_group_permissions(request, state.config.body_limit).await
+        match extract_get_user_group_permissions(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
         {
             Ok(request) => {
                 match state.api.get_user_group_permissions(request).await {
@@ -7332,7 +7940,12 @@ async fn handle_set_user_group_permissions<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "setUserGroupPermissions");
     async move {
-        match extract_set_user_group_permissions(request, state.config.body_limit).await
+        match extract_set_user_group_permissions(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
         {
             Ok(request) => {
                 match state.api.set_user_group_permissions(request).await {
@@ -7359,7 +7972,11 @@ async fn handle_delete_user_group_permissions<A: Api>(
         "operation", operation = "deleteUserGroupPermissions"
     );
     async move {
-        match extract_delete_user_group_permissions(request, state.config.body_limit)
+        match extract_delete_user_group_permissions(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -7380,10 +7997,52 @@ async fn handle_delete_user_group_permissions<A: Api>(
 
 /// An implementation that answers every operation with its first success response,
 /// built from the spec's example (or, without one, from the schema). A test double.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Mock;
+///
+/// `Mock::default()` accepts any credentials; `Mock::with_secret(s)` only requests whose
+/// API keys, bearer tokens and Basic passwords all equal `s` (others get 401).
+///
+/// It remembers what was deleted: after a successful DELETE of a path, other operations
+/// on that same path answer 404.
+#[derive(Clone, Debug, Default)]
+pub struct Mock {
+    secret: Option<Secret>,
+    deleted: Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
+}
 
 impl Mock {
+    /// A mock that accepts only credentials equal to `secret`.
+    pub fn with_secret(secret: impl Into<String>) -> Self {
+        Mock {
+            secret: Some(Secret(secret.into())),
+            ..Mock::default()
+        }
+    }
+    fn deleted(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeSet<String>> {
+        match self.deleted.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+    /// Records a deletion of `key` (the template and its path values).
+    #[allow(dead_code)]
+    fn forget(&self, key: String) {
+        self.deleted().insert(key);
+    }
+    /// 404 when `key` was deleted before.
+    #[allow(dead_code)]
+    fn check_present(&self, key: &str) -> Result<(), ApiError> {
+        if self.deleted().contains(key) {
+            Err(
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "deleted",
+                    "the mock deleted this resource earlier",
+                ),
+            )
+        } else {
+            Ok(())
+        }
+    }
     fn example<T: ::serde::de::DeserializeOwned>(
         candidates: &[&str],
     ) -> Result<T, ApiError> {
@@ -7399,6 +8058,16 @@ impl Mock {
 }
 
 impl Api for Mock {
+    async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+        let Some(secret) = &self.secret else {
+            return Ok(());
+        };
+        if credentials.secrets().iter().all(|s| *s == secret) {
+            Ok(())
+        } else {
+            Err(ApiError::unauthorized("the credentials are not valid"))
+        }
+    }
     async fn list_access_levels(
         &self,
         _request: ListAccessLevelsRequest,
@@ -7411,6 +8080,7 @@ impl Api for Mock {
         &self,
         _request: SetUserGroupSmartRuleAccessLevelRequest,
     ) -> Result<SetUserGroupSmartRuleAccessLevelResponse, ApiError> {
+        self.deleted().clear();
         Ok(SetUserGroupSmartRuleAccessLevelResponse::Ok)
     }
     async fn list_organization_address_groups(
@@ -7433,6 +8103,7 @@ impl Api for Mock {
         &self,
         _request: CreateAddressGroupRequest,
     ) -> Result<CreateAddressGroupResponse, ApiError> {
+        self.deleted().clear();
         Ok(CreateAddressGroupResponse::Created {
             body: Mock::example::<AddressGroup>(&["{}"])?,
         })
@@ -7449,6 +8120,7 @@ impl Api for Mock {
         &self,
         _request: CreateAddressGroupAddressRequest,
     ) -> Result<CreateAddressGroupAddressResponse, ApiError> {
+        self.deleted().clear();
         Ok(CreateAddressGroupAddressResponse::Created {
             body: Mock::example::<Address>(&["{}"])?,
         })
@@ -7461,46 +8133,96 @@ impl Api for Mock {
     }
     async fn get_address_group_by_id(
         &self,
-        _request: GetAddressGroupByIdRequest,
+        request: GetAddressGroupByIdRequest,
     ) -> Result<GetAddressGroupByIdResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.address_group_id)
+                    .unwrap_or_default()
+                ];
+                format!("{} {}", "/AddressGroups/{addressGroupId}", values.join(" "))
+            },
+        )?;
         Ok(GetAddressGroupByIdResponse::Ok {
             body: Mock::example::<AddressGroup>(&["{}"])?,
         })
     }
     async fn update_address_group(
         &self,
-        _request: UpdateAddressGroupRequest,
+        request: UpdateAddressGroupRequest,
     ) -> Result<UpdateAddressGroupResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.address_group_id)
+                    .unwrap_or_default()
+                ];
+                format!("{} {}", "/AddressGroups/{addressGroupId}", values.join(" "))
+            },
+        )?;
         Ok(UpdateAddressGroupResponse::Ok {
             body: Mock::example::<AddressGroup>(&["{}"])?,
         })
     }
     async fn delete_address_group(
         &self,
-        _request: DeleteAddressGroupRequest,
+        request: DeleteAddressGroupRequest,
     ) -> Result<DeleteAddressGroupResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.address_group_id).unwrap_or_default()
+            ];
+            format!("{} {}", "/AddressGroups/{addressGroupId}", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteAddressGroupResponse::Ok)
     }
     async fn get_address_by_id(
         &self,
-        _request: GetAddressByIdRequest,
+        request: GetAddressByIdRequest,
     ) -> Result<GetAddressByIdResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Addresses/{id}", values.join(" "))
+            },
+        )?;
         Ok(GetAddressByIdResponse::Ok {
             body: Mock::example::<Address>(&["{}"])?,
         })
     }
     async fn update_address_by_id(
         &self,
-        _request: UpdateAddressByIdRequest,
+        request: UpdateAddressByIdRequest,
     ) -> Result<UpdateAddressByIdResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Addresses/{id}", values.join(" "))
+            },
+        )?;
         Ok(UpdateAddressByIdResponse::Ok {
             body: Mock::example::<Address>(&["{}"])?,
         })
     }
     async fn delete_address_by_id(
         &self,
-        _request: DeleteAddressByIdRequest,
+        request: DeleteAddressByIdRequest,
     ) -> Result<DeleteAddressByIdResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.id).unwrap_or_default()
+            ];
+            format!("{} {}", "/Addresses/{id}", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteAddressByIdResponse::Ok)
     }
     async fn list_api_registrations(
@@ -7515,36 +8237,62 @@ impl Api for Mock {
         &self,
         _request: CreateApiRegistrationRequest,
     ) -> Result<CreateApiRegistrationResponse, ApiError> {
+        self.deleted().clear();
         Ok(CreateApiRegistrationResponse::Ok {
             body: Mock::example::<ApiRegistration>(&["{}"])?,
         })
     }
     async fn get_api_registration_by_id(
         &self,
-        _request: GetApiRegistrationByIdRequest,
+        request: GetApiRegistrationByIdRequest,
     ) -> Result<GetApiRegistrationByIdResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/ApiRegistrations/{id}", values.join(" "))
+            },
+        )?;
         Ok(GetApiRegistrationByIdResponse::Ok {
             body: Mock::example::<ApiRegistration>(&["{}"])?,
         })
     }
     async fn update_api_registration(
         &self,
-        _request: UpdateApiRegistrationRequest,
+        request: UpdateApiRegistrationRequest,
     ) -> Result<UpdateApiRegistrationResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/ApiRegistrations/{id}", values.join(" "))
+            },
+        )?;
         Ok(UpdateApiRegistrationResponse::Ok {
             body: Mock::example::<ApiRegistration>(&["{}"])?,
         })
     }
     async fn delete_api_registration(
         &self,
-        _request: DeleteApiRegistrationRequest,
+        request: DeleteApiRegistrationRequest,
     ) -> Result<DeleteApiRegistrationResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.id).unwrap_or_default()
+            ];
+            format!("{} {}", "/ApiRegistrations/{id}", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteApiRegistrationResponse::Ok)
     }
     async fn rotate_api_registration_key(
         &self,
         _request: RotateApiRegistrationKeyRequest,
     ) -> Result<RotateApiRegistrationKeyResponse, ApiError> {
+        self.deleted().clear();
         Ok(RotateApiRegistrationKeyResponse::Created {
             body: Mock::example::<ApiKey>(&["\"example\""])?,
         })
@@ -7573,38 +8321,85 @@ impl Api for Mock {
     }
     async fn assign_asset_attribute(
         &self,
-        _request: AssignAssetAttributeRequest,
+        request: AssignAssetAttributeRequest,
     ) -> Result<AssignAssetAttributeResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.asset_id).unwrap_or_default(),
+                    ::serde_json::to_string(& request.attribute_id).unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/Assets/{assetID}/Attributes/{attributeID}", values
+                    .join(" ")
+                )
+            },
+        )?;
         Ok(AssignAssetAttributeResponse::Created {
             body: Mock::example::<Attribute>(&["{}"])?,
         })
     }
     async fn delete_asset_attribute(
         &self,
-        _request: DeleteAssetAttributeRequest,
+        request: DeleteAssetAttributeRequest,
     ) -> Result<DeleteAssetAttributeResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.asset_id).unwrap_or_default(),
+                ::serde_json::to_string(& request.attribute_id).unwrap_or_default()
+            ];
+            format!(
+                "{} {}", "/Assets/{assetID}/Attributes/{attributeID}", values.join(" ")
+            )
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteAssetAttributeResponse::Ok)
     }
     async fn get_asset_by_id(
         &self,
-        _request: GetAssetByIdRequest,
+        request: GetAssetByIdRequest,
     ) -> Result<GetAssetByIdResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Assets/{id}", values.join(" "))
+            },
+        )?;
         Ok(GetAssetByIdResponse::Ok {
             body: Mock::example::<Asset>(&["{}"])?,
         })
     }
     async fn update_asset_by_id(
         &self,
-        _request: UpdateAssetByIdRequest,
+        request: UpdateAssetByIdRequest,
     ) -> Result<UpdateAssetByIdResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Assets/{id}", values.join(" "))
+            },
+        )?;
         Ok(UpdateAssetByIdResponse::Ok {
             body: Mock::example::<Asset>(&["{}"])?,
         })
     }
     async fn delete_asset_by_id(
         &self,
-        _request: DeleteAssetByIdRequest,
+        request: DeleteAssetByIdRequest,
     ) -> Result<DeleteAssetByIdResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.id).unwrap_or_default()
+            ];
+            format!("{} {}", "/Assets/{id}", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteAssetByIdResponse::Ok)
     }
     async fn list_workgroup_assets(
@@ -7619,6 +8414,7 @@ impl Api for Mock {
         &self,
         _request: CreateWorkgroupAssetRequest,
     ) -> Result<CreateWorkgroupAssetResponse, ApiError> {
+        self.deleted().clear();
         Ok(CreateWorkgroupAssetResponse::Created {
             body: Mock::example::<Asset>(&["{}"])?,
         })
@@ -7633,6 +8429,7 @@ impl Api for Mock {
         &self,
         _request: SearchAssetsRequest,
     ) -> Result<SearchAssetsResponse, ApiError> {
+        self.deleted().clear();
         Ok(SearchAssetsResponse::Ok {
             body: Mock::example::<AssetList>(&["[]"])?,
         })
@@ -7649,22 +8446,39 @@ impl Api for Mock {
         &self,
         _request: CreateAttributeTypeRequest,
     ) -> Result<CreateAttributeTypeResponse, ApiError> {
+        self.deleted().clear();
         Ok(CreateAttributeTypeResponse::Created {
             body: Mock::example::<AttributeType>(&["{}"])?,
         })
     }
     async fn get_attribute_type(
         &self,
-        _request: GetAttributeTypeRequest,
+        request: GetAttributeTypeRequest,
     ) -> Result<GetAttributeTypeResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/AttributeTypes/{id}", values.join(" "))
+            },
+        )?;
         Ok(GetAttributeTypeResponse::Ok {
             body: Mock::example::<AttributeType>(&["{}"])?,
         })
     }
     async fn delete_attribute_type(
         &self,
-        _request: DeleteAttributeTypeRequest,
+        request: DeleteAttributeTypeRequest,
     ) -> Result<DeleteAttributeTypeResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.id).unwrap_or_default()
+            ];
+            format!("{} {}", "/AttributeTypes/{id}", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteAttributeTypeResponse::Ok)
     }
     async fn get_attributes_by_attribute_type(
@@ -7679,22 +8493,39 @@ impl Api for Mock {
         &self,
         _request: CreateAttributeRequest,
     ) -> Result<CreateAttributeResponse, ApiError> {
+        self.deleted().clear();
         Ok(CreateAttributeResponse::Created {
             body: Mock::example::<AttributeDefinition>(&["{}"])?,
         })
     }
     async fn get_attribute(
         &self,
-        _request: GetAttributeRequest,
+        request: GetAttributeRequest,
     ) -> Result<GetAttributeResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Attributes/{id}", values.join(" "))
+            },
+        )?;
         Ok(GetAttributeResponse::Ok {
             body: Mock::example::<AttributeDefinition>(&["{}"])?,
         })
     }
     async fn delete_attribute(
         &self,
-        _request: DeleteAttributeRequest,
+        request: DeleteAttributeRequest,
     ) -> Result<DeleteAttributeResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.id).unwrap_or_default()
+            ];
+            format!("{} {}", "/Attributes/{id}", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteAttributeResponse::Ok)
     }
     async fn get_databases(
@@ -7707,24 +8538,48 @@ impl Api for Mock {
     }
     async fn get_database(
         &self,
-        _request: GetDatabaseRequest,
+        request: GetDatabaseRequest,
     ) -> Result<GetDatabaseResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Databases/{id}", values.join(" "))
+            },
+        )?;
         Ok(GetDatabaseResponse::Created {
             body: Mock::example::<Database>(&["{}"])?,
         })
     }
     async fn update_database(
         &self,
-        _request: UpdateDatabaseRequest,
+        request: UpdateDatabaseRequest,
     ) -> Result<UpdateDatabaseResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Databases/{id}", values.join(" "))
+            },
+        )?;
         Ok(UpdateDatabaseResponse::Ok {
             body: Mock::example::<Database>(&["{}"])?,
         })
     }
     async fn delete_database(
         &self,
-        _request: DeleteDatabaseRequest,
+        request: DeleteDatabaseRequest,
     ) -> Result<DeleteDatabaseResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.id).unwrap_or_default()
+            ];
+            format!("{} {}", "/Databases/{id}", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteDatabaseResponse::Ok)
     }
     async fn get_asset_databases(
@@ -7739,6 +8594,7 @@ impl Api for Mock {
         &self,
         _request: CreateAssetDatabaseRequest,
     ) -> Result<CreateAssetDatabaseResponse, ApiError> {
+        self.deleted().clear();
         Ok(CreateAssetDatabaseResponse::Ok {
             body: Mock::example::<Database>(&["{}"])?,
         })
@@ -7747,6 +8603,7 @@ impl Api for Mock {
         &self,
         _request: DeprecatedQueueImportFileRequest,
     ) -> Result<DeprecatedQueueImportFileResponse, ApiError> {
+        self.deleted().clear();
         Ok(DeprecatedQueueImportFileResponse::Ok {
             body: Mock::example::<QueuedImport>(&["{}"])?,
         })
@@ -7755,28 +8612,53 @@ impl Api for Mock {
         &self,
         _request: DeprecatedFilterSingleAccountRequest,
     ) -> Result<DeprecatedFilterSingleAccountResponse, ApiError> {
+        self.deleted().clear();
         Ok(DeprecatedFilterSingleAccountResponse::Created {
             body: Mock::example::<SmartRule>(&["{}"])?,
         })
     }
     async fn deprecated_get_user_group_by_name(
         &self,
-        _request: DeprecatedGetUserGroupByNameRequest,
+        request: DeprecatedGetUserGroupByNameRequest,
     ) -> Result<DeprecatedGetUserGroupByNameResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.name).unwrap_or_default()
+                ];
+                format!("{} {}", "/UserGroups/{name}", values.join(" "))
+            },
+        )?;
         Ok(DeprecatedGetUserGroupByNameResponse::Ok {
             body: Mock::example::<DeprecatedUserGroup>(&["{}"])?,
         })
     }
     async fn deprecated_delete_user_group_by_name(
         &self,
-        _request: DeprecatedDeleteUserGroupByNameRequest,
+        request: DeprecatedDeleteUserGroupByNameRequest,
     ) -> Result<DeprecatedDeleteUserGroupByNameResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.name).unwrap_or_default()
+            ];
+            format!("{} {}", "/UserGroups/{name}", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeprecatedDeleteUserGroupByNameResponse::Ok)
     }
     async fn deprecated_get_workgroup_by_name(
         &self,
-        _request: DeprecatedGetWorkgroupByNameRequest,
+        request: DeprecatedGetWorkgroupByNameRequest,
     ) -> Result<DeprecatedGetWorkgroupByNameResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.name).unwrap_or_default()
+                ];
+                format!("{} {}", "/Workgroups/{name}", values.join(" "))
+            },
+        )?;
         Ok(DeprecatedGetWorkgroupByNameResponse::Ok {
             body: Mock::example::<DeprecatedWorkgroup>(&["{}"])?,
         })
@@ -7793,6 +8675,7 @@ impl Api for Mock {
         &self,
         _request: AddEpmPolicyApplicationRequest,
     ) -> Result<AddEpmPolicyApplicationResponse, ApiError> {
+        self.deleted().clear();
         Ok(AddEpmPolicyApplicationResponse::Ok {
             body: Mock::example::<
                 ::serde_json::Map<String, ::serde_json::Value>,
@@ -7803,6 +8686,7 @@ impl Api for Mock {
         &self,
         _request: QueueImportRequest,
     ) -> Result<QueueImportResponse, ApiError> {
+        self.deleted().clear();
         Ok(QueueImportResponse::Ok {
             body: Mock::example::<QueuedImport>(&["{}"])?,
         })
@@ -7825,8 +8709,16 @@ impl Api for Mock {
     }
     async fn get_organization(
         &self,
-        _request: GetOrganizationRequest,
+        request: GetOrganizationRequest,
     ) -> Result<GetOrganizationResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Organizations/{id}", values.join(" "))
+            },
+        )?;
         Ok(GetOrganizationResponse::Ok {
             body: Mock::example::<Organization>(&["{}"])?,
         })
@@ -7857,8 +8749,16 @@ impl Api for Mock {
     }
     async fn get_smart_rule(
         &self,
-        _request: GetSmartRuleRequest,
+        request: GetSmartRuleRequest,
     ) -> Result<GetSmartRuleResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/SmartRules/{id}", values.join(" "))
+            },
+        )?;
         Ok(GetSmartRuleResponse::Ok {
             body: Mock::example::<SmartRule>(&["{}"])?,
         })
@@ -7891,6 +8791,7 @@ impl Api for Mock {
         &self,
         _request: SetUserGroupPermissionsRequest,
     ) -> Result<SetUserGroupPermissionsResponse, ApiError> {
+        self.deleted().clear();
         Ok(SetUserGroupPermissionsResponse::NoContent)
     }
     async fn delete_user_group_permissions(

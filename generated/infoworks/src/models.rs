@@ -6,8 +6,10 @@ use crate::support::{Validate, ValidationError};
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub result: Option<AccessTokenResult>,
 }
 
@@ -24,6 +26,7 @@ impl Validate for AccessTokenResponse {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessTokenResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub authentication_token: Option<String>,
 }
 
@@ -46,8 +49,10 @@ impl ::std::fmt::Debug for AccessTokenResult {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthenticationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub result: Option<AuthenticationResult>,
 }
 
@@ -64,10 +69,13 @@ impl Validate for AuthenticationResponse {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthenticationResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub authentication_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_authenticated: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_id: Option<String>,
 }
 
@@ -92,10 +100,13 @@ impl ::std::fmt::Debug for AuthenticationResult {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorisationRequest {
     #[serde(rename = "entityType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub entity_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub action: Option<String>,
     #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub entity_id: Option<String>,
 }
 
@@ -107,8 +118,10 @@ impl Validate for AuthorisationRequest {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorisationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub result: Option<AuthorisationResult>,
 }
 
@@ -125,8 +138,10 @@ impl Validate for AuthorisationResponse {
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorisationResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub delegation_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_authorised: Option<bool>,
 }
 
@@ -150,14 +165,18 @@ impl ::std::fmt::Debug for AuthorisationResult {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkLdapSyncRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub search_on: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub search_list: Option<Vec<String>>,
     /// The server assumes `true` when this is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub should_update: Option<bool>,
     /// The server assumes `true` when this is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub should_add: Option<bool>,
 }
 
@@ -169,8 +188,10 @@ impl Validate for BulkLdapSyncRequest {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkLdapSyncResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub result: Option<BulkLdapSyncResult>,
 }
 
@@ -187,14 +208,19 @@ impl Validate for BulkLdapSyncResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkLdapSyncResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub new_users_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub existing_user_count: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub added: Option<Vec<LdapSyncedUser>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub updated: Option<Vec<LdapSyncedUser>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub failed: Option<Vec<LdapSyncFailure>>,
 }
 
@@ -219,10 +245,13 @@ impl Validate for BulkLdapSyncResult {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapSyncFailure {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub error: Option<String>,
 }
 
@@ -234,8 +263,10 @@ impl Validate for LdapSyncFailure {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapSyncedUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub id: Option<String>,
 }
 
@@ -247,12 +278,14 @@ impl Validate for LdapSyncedUser {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapUserDataRequest {
     #[serde(rename = "userIds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_ids: Option<Vec<String>>,
     #[serde(
         rename = "searchAttribute",
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub search_attribute: Option<String>,
 }
 
@@ -264,6 +297,7 @@ impl Validate for LdapUserDataRequest {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapUserDataResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub users: Option<Vec<String>>,
 }
 
@@ -275,8 +309,10 @@ impl Validate for LdapUserDataResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub result: Option<String>,
 }
 
@@ -288,6 +324,7 @@ impl Validate for MessageResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SamlRedirect {
     #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub location: Option<String>,
 }
 
@@ -299,8 +336,10 @@ impl Validate for SamlRedirect {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenValidationResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub result: Option<TokenValidationResult>,
 }
 
@@ -317,6 +356,7 @@ impl Validate for TokenValidationResponse {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenValidationResult {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_valid: Option<bool>,
 }
 

@@ -75,12 +75,37 @@ impl Credentials {
             ),
         }
     }
+    /// Every secret present (API keys, tokens, Basic passwords).
+    pub fn secrets(&self) -> Vec<&Secret> {
+        #[allow(unused_mut)]
+        let mut out = Vec::new();
+        if let Some(b) = &self.basic_auth {
+            out.push(&b.password);
+        }
+        if let Some(v) = &self.bearer_auth {
+            out.push(v);
+        }
+        if let Some(v) = &self.refresh_token_auth {
+            out.push(v);
+        }
+        out
+    }
 }
 
 /// The API to implement: one method per operation. Each takes the request already
 /// extracted and validated and returns one of the responses the spec declares. Methods
 /// left out answer 501 Not Implemented.
 pub trait Api: Send + Sync + 'static {
+    /// Checks the credentials of a request whose operation needs some, after their presence
+    /// was checked and before anything else is extracted. The default accepts them all;
+    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse.
+    fn authenticate(
+        &self,
+        credentials: &Credentials,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send {
+        let _ = credentials;
+        async { Ok(()) }
+    }
     /// Get an authentication token with username and password
     ///
     /// `GET /v3/security/authenticate` (operation `getAuthenticationToken`)
@@ -204,7 +229,8 @@ impl IntoResponse for GetAuthenticationTokenResponse {
     }
 }
 
-async fn extract_get_authentication_token(
+async fn extract_get_authentication_token<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAuthenticationTokenRequest, ApiError> {
@@ -214,10 +240,16 @@ async fn extract_get_authentication_token(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.basic_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.basic_auth.is_some() {
+        Credentials {
+            basic_auth: found.basic_auth.clone(),
+            ..Credentials::default()
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: basicAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let param_service_id: Option<f64> = query.scalar::<f64>("service_id")?;
     let _ = (body, body_limit);
     Ok(GetAuthenticationTokenRequest {
@@ -255,7 +287,8 @@ impl IntoResponse for GetAccessTokenResponse {
     }
 }
 
-async fn extract_get_access_token(
+async fn extract_get_access_token<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAccessTokenRequest, ApiError> {
@@ -265,10 +298,16 @@ async fn extract_get_access_token(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.refresh_token_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.refresh_token_auth.is_some() {
+        Credentials {
+            refresh_token_auth: found.refresh_token_auth.clone(),
+            ..Credentials::default()
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: refreshTokenAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(GetAccessTokenRequest {
         credentials,
@@ -304,7 +343,8 @@ impl IntoResponse for RevokeAccessTokenResponse {
     }
 }
 
-async fn extract_revoke_access_token(
+async fn extract_revoke_access_token<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<RevokeAccessTokenRequest, ApiError> {
@@ -314,10 +354,16 @@ async fn extract_revoke_access_token(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+            ..Credentials::default()
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(RevokeAccessTokenRequest {
         credentials,
@@ -353,7 +399,8 @@ impl IntoResponse for ValidateAccessTokenResponse {
     }
 }
 
-async fn extract_validate_access_token(
+async fn extract_validate_access_token<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ValidateAccessTokenRequest, ApiError> {
@@ -363,10 +410,16 @@ async fn extract_validate_access_token(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+            ..Credentials::default()
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(ValidateAccessTokenRequest {
         credentials,
@@ -402,7 +455,8 @@ impl IntoResponse for RegenerateRefreshTokenResponse {
     }
 }
 
-async fn extract_regenerate_refresh_token(
+async fn extract_regenerate_refresh_token<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<RegenerateRefreshTokenRequest, ApiError> {
@@ -412,10 +466,16 @@ async fn extract_regenerate_refresh_token(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.basic_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.basic_auth.is_some() {
+        Credentials {
+            basic_auth: found.basic_auth.clone(),
+            ..Credentials::default()
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: basicAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(RegenerateRefreshTokenRequest {
         credentials,
@@ -453,7 +513,8 @@ impl IntoResponse for AuthoriseUserResponse {
     }
 }
 
-async fn extract_authorise_user(
+async fn extract_authorise_user<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<AuthoriseUserRequest, ApiError> {
@@ -463,10 +524,16 @@ async fn extract_authorise_user(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+            ..Credentials::default()
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AuthorisationRequest = {
         if bytes.is_empty() {
@@ -475,7 +542,7 @@ async fn extract_authorise_user(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<AuthorisationRequest>(&bytes)?;
+        let value = runtime::json_object::<AuthorisationRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -514,7 +581,8 @@ impl IntoResponse for GetSamlRedirectUrlResponse {
     }
 }
 
-async fn extract_get_saml_redirect_url(
+async fn extract_get_saml_redirect_url<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetSamlRedirectUrlRequest, ApiError> {
@@ -524,10 +592,16 @@ async fn extract_get_saml_redirect_url(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+            ..Credentials::default()
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(GetSamlRedirectUrlRequest {
         credentials,
@@ -565,7 +639,8 @@ impl IntoResponse for LdapAuthoriseUserResponse {
     }
 }
 
-async fn extract_ldap_authorise_user(
+async fn extract_ldap_authorise_user<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<LdapAuthoriseUserRequest, ApiError> {
@@ -575,10 +650,16 @@ async fn extract_ldap_authorise_user(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.bearer_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.bearer_auth.is_some() {
+        Credentials {
+            bearer_auth: found.bearer_auth.clone(),
+            ..Credentials::default()
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: LdapUserDataRequest = {
         if bytes.is_empty() {
@@ -587,7 +668,7 @@ async fn extract_ldap_authorise_user(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<LdapUserDataRequest>(&bytes)?;
+        let value = runtime::json_object::<LdapUserDataRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -628,7 +709,8 @@ impl IntoResponse for BulkLdapSyncResponse2 {
     }
 }
 
-async fn extract_bulk_ldap_sync(
+async fn extract_bulk_ldap_sync<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<BulkLdapSyncRequest2, ApiError> {
@@ -638,10 +720,16 @@ async fn extract_bulk_ldap_sync(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.basic_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.basic_auth.is_some() {
+        Credentials {
+            basic_auth: found.basic_auth.clone(),
+            ..Credentials::default()
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: basicAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: BulkLdapSyncRequest = {
         if bytes.is_empty() {
@@ -650,7 +738,7 @@ async fn extract_bulk_ldap_sync(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<BulkLdapSyncRequest>(&bytes)?;
+        let value = runtime::json_object::<BulkLdapSyncRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -682,6 +770,12 @@ struct State<A> {
 
 /// The base path every route is mounted under (empty when the server URL has none).
 pub const BASE_PATH: &str = "";
+
+/// The `WWW-Authenticate` challenge of 401 answers: the spec's HTTP schemes.
+pub const CHALLENGE: &str = "Basic realm=\"api\", Bearer, ApiKey";
+
+/// The spec this server implements, with the rejections it answers with (`openapi.json`).
+pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 
 /// Mounts every operation at its path.
 pub fn router<A: Api>(api: A) -> ::axum::Router {
@@ -750,7 +844,13 @@ async fn handle_get_authentication_token<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAuthenticationToken");
     async move {
-        match extract_get_authentication_token(request, state.config.body_limit).await {
+        match extract_get_authentication_token(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.get_authentication_token(request).await {
                     Ok(response) => response.into_response(),
@@ -774,7 +874,9 @@ async fn handle_get_access_token<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAccessToken");
     async move {
-        match extract_get_access_token(request, state.config.body_limit).await {
+        match extract_get_access_token(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_access_token(request).await {
                     Ok(response) => response.into_response(),
@@ -798,7 +900,9 @@ async fn handle_revoke_access_token<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "revokeAccessToken");
     async move {
-        match extract_revoke_access_token(request, state.config.body_limit).await {
+        match extract_revoke_access_token(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.revoke_access_token(request).await {
                     Ok(response) => response.into_response(),
@@ -822,7 +926,9 @@ async fn handle_validate_access_token<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "validateAccessToken");
     async move {
-        match extract_validate_access_token(request, state.config.body_limit).await {
+        match extract_validate_access_token(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.validate_access_token(request).await {
                     Ok(response) => response.into_response(),
@@ -846,7 +952,13 @@ async fn handle_regenerate_refresh_token<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "regenerateRefreshToken");
     async move {
-        match extract_regenerate_refresh_token(request, state.config.body_limit).await {
+        match extract_regenerate_refresh_token(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.regenerate_refresh_token(request).await {
                     Ok(response) => response.into_response(),
@@ -870,7 +982,8 @@ async fn handle_authorise_user<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "authoriseUser");
     async move {
-        match extract_authorise_user(request, state.config.body_limit).await {
+        match extract_authorise_user(&state.api, request, state.config.body_limit).await
+        {
             Ok(request) => {
                 match state.api.authorise_user(request).await {
                     Ok(response) => response.into_response(),
@@ -894,7 +1007,9 @@ async fn handle_get_saml_redirect_url<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getSamlRedirectUrl");
     async move {
-        match extract_get_saml_redirect_url(request, state.config.body_limit).await {
+        match extract_get_saml_redirect_url(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_saml_redirect_url(request).await {
                     Ok(response) => response.into_response(),
@@ -918,7 +1033,9 @@ async fn handle_ldap_authorise_user<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "ldapAuthoriseUser");
     async move {
-        match extract_ldap_authorise_user(request, state.config.body_limit).await {
+        match extract_ldap_authorise_user(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.ldap_authorise_user(request).await {
                     Ok(response) => response.into_response(),
@@ -942,7 +1059,8 @@ async fn handle_bulk_ldap_sync<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "bulkLdapSync");
     async move {
-        match extract_bulk_ldap_sync(request, state.config.body_limit).await {
+        match extract_bulk_ldap_sync(&state.api, request, state.config.body_limit).await
+        {
             Ok(request) => {
                 match state.api.bulk_ldap_sync(request).await {
                     Ok(response) => response.into_response(),
@@ -961,10 +1079,52 @@ async fn handle_bulk_ldap_sync<A: Api>(
 
 /// An implementation that answers every operation with its first success response,
 /// built from the spec's example (or, without one, from the schema). A test double.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Mock;
+///
+/// `Mock::default()` accepts any credentials; `Mock::with_secret(s)` only requests whose
+/// API keys, bearer tokens and Basic passwords all equal `s` (others get 401).
+///
+/// It remembers what was deleted: after a successful DELETE of a path, other operations
+/// on that same path answer 404.
+#[derive(Clone, Debug, Default)]
+pub struct Mock {
+    secret: Option<Secret>,
+    deleted: Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
+}
 
 impl Mock {
+    /// A mock that accepts only credentials equal to `secret`.
+    pub fn with_secret(secret: impl Into<String>) -> Self {
+        Mock {
+            secret: Some(Secret(secret.into())),
+            ..Mock::default()
+        }
+    }
+    fn deleted(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeSet<String>> {
+        match self.deleted.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+    /// Records a deletion of `key` (the template and its path values).
+    #[allow(dead_code)]
+    fn forget(&self, key: String) {
+        self.deleted().insert(key);
+    }
+    /// 404 when `key` was deleted before.
+    #[allow(dead_code)]
+    fn check_present(&self, key: &str) -> Result<(), ApiError> {
+        if self.deleted().contains(key) {
+            Err(
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "deleted",
+                    "the mock deleted this resource earlier",
+                ),
+            )
+        } else {
+            Ok(())
+        }
+    }
     fn example<T: ::serde::de::DeserializeOwned>(
         candidates: &[&str],
     ) -> Result<T, ApiError> {
@@ -980,6 +1140,16 @@ impl Mock {
 }
 
 impl Api for Mock {
+    async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+        let Some(secret) = &self.secret else {
+            return Ok(());
+        };
+        if credentials.secrets().iter().all(|s| *s == secret) {
+            Ok(())
+        } else {
+            Err(ApiError::unauthorized("the credentials are not valid"))
+        }
+    }
     async fn get_authentication_token(
         &self,
         _request: GetAuthenticationTokenRequest,
@@ -1054,6 +1224,7 @@ impl Api for Mock {
         &self,
         _request: AuthoriseUserRequest,
     ) -> Result<AuthoriseUserResponse, ApiError> {
+        self.deleted().clear();
         Ok(AuthoriseUserResponse::Ok {
             body: Mock::example::<
                 AuthorisationResponse,
@@ -1077,6 +1248,7 @@ impl Api for Mock {
         &self,
         _request: LdapAuthoriseUserRequest,
     ) -> Result<LdapAuthoriseUserResponse, ApiError> {
+        self.deleted().clear();
         Ok(LdapAuthoriseUserResponse::Ok {
             body: Mock::example::<
                 LdapUserDataResponse,
@@ -1087,6 +1259,7 @@ impl Api for Mock {
         &self,
         _request: BulkLdapSyncRequest2,
     ) -> Result<BulkLdapSyncResponse2, ApiError> {
+        self.deleted().clear();
         Ok(BulkLdapSyncResponse2::Ok {
             body: Mock::example::<
                 BulkLdapSyncResponse,

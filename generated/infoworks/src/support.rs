@@ -168,3 +168,14 @@ where
 {
     <Option<T> as ::serde::Deserialize>::deserialize(deserializer).map(Some)
 }
+
+/// Deserializes an optional field that must not be `null` (used when the crate is built
+/// as a server, which rejects what the spec does not allow).
+#[allow(dead_code)]
+pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: ::serde::Deserializer<'de>,
+    T: ::serde::Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}

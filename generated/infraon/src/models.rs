@@ -16,73 +16,107 @@ pub struct ApiRegistration {
     )]
     pub api_modified_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub api_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub app_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub secret_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub api_password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_base64_password: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub auth_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub auth_value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub content_type: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub auth_type: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub add_key_to: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub token_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub token_prefix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub csrf_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub token_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub token_header_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub token_body: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub csrf_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub request_type: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub header_params: Option<Vec<HeaderParam>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub api_type: Option<i64>,
     pub organization: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub creation_time: Option<::chrono::DateTime<::chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub last_update_time: Option<::chrono::DateTime<::chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_deleted: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_active: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_base64: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub query_param: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_sandbox: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub sandbox_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_webhook_enabled: Option<bool>,
 }
 
@@ -200,22 +234,31 @@ pub struct ApiRegistrationCreate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub header_param_list: Option<Vec<HeaderParam>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub content_type: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub authentication_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub api_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub enc_password: Option<String>,
     /// Members not described by the spec.
     #[serde(flatten)]
@@ -265,73 +308,107 @@ pub struct ApiRegistrationInput {
     )]
     pub api_modified_id: Option<Option<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub api_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub app_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub secret_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub api_password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_base64_password: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub auth_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub auth_value: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub content_type: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub auth_type: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub add_key_to: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub token_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub token_prefix: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub csrf_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub token_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub token_header_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub token_body: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub csrf_key: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub request_type: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub header_params: Option<Vec<HeaderParam>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub api_type: Option<i64>,
     pub organization: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub creation_time: Option<::chrono::DateTime<::chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub last_update_time: Option<::chrono::DateTime<::chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_deleted: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_active: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_base64: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub query_param: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_sandbox: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub sandbox_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_webhook_enabled: Option<bool>,
 }
 
@@ -443,10 +520,13 @@ impl ::std::fmt::Debug for ApiRegistrationInput {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HeaderParam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub keys: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub values: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub queryparam: Option<bool>,
 }
 
@@ -465,40 +545,58 @@ pub struct JobsAccountAudit {
     pub failure_message: String,
     pub organization: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub job_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ci_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub job_iteration_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ipaddress: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub device_account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub dpassword: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub denable_password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub connection_protocol: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub task_owner: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_ip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub job_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub job_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub process_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub connection_for: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub last_update_time: Option<::chrono::DateTime<::chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub config_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub uofw: Option<String>,
 }
 
@@ -748,40 +846,58 @@ impl ::std::fmt::Debug for JobsAccountAudit {
 pub struct JobsAccountAuditInput {
     pub organization: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub job_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ci_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub job_iteration_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ipaddress: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub device_account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub dpassword: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub denable_password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub connection_protocol: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub task_owner: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_ip: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub job_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub job_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub process_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub connection_for: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub last_update_time: Option<::chrono::DateTime<::chrono::Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub config_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub uofw: Option<String>,
 }
 

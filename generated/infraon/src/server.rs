@@ -69,12 +69,31 @@ impl Credentials {
             ),
         }
     }
+    /// Every secret present (API keys, tokens, Basic passwords).
+    pub fn secrets(&self) -> Vec<&Secret> {
+        #[allow(unused_mut)]
+        let mut out = Vec::new();
+        if let Some(v) = &self.api_key_auth {
+            out.push(v);
+        }
+        out
+    }
 }
 
 /// The API to implement: one method per operation. Each takes the request already
 /// extracted and validated and returns one of the responses the spec declares. Methods
 /// left out answer 501 Not Implemented.
 pub trait Api: Send + Sync + 'static {
+    /// Checks the credentials of a request whose operation needs some, after their presence
+    /// was checked and before anything else is extracted. The default accepts them all;
+    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse.
+    fn authenticate(
+        &self,
+        credentials: &Credentials,
+    ) -> impl Future<Output = Result<(), ApiError>> + Send {
+        let _ = credentials;
+        async { Ok(()) }
+    }
     /// Gets a list of api_config profiles
     ///
     /// `GET /ux/common/apiregister/profile/` (operation `listApiRegistrations`)
@@ -268,7 +287,8 @@ impl IntoResponse for ListApiRegistrationsResponse {
     }
 }
 
-async fn extract_list_api_registrations(
+async fn extract_list_api_registrations<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListApiRegistrationsRequest, ApiError> {
@@ -278,10 +298,15 @@ async fn extract_list_api_registrations(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let param_items_per_page: i64 = runtime::required(
         "items_per_page",
         query.scalar::<i64>("items_per_page")?,
@@ -328,7 +353,8 @@ impl IntoResponse for CreateApiRegistrationResponse {
     }
 }
 
-async fn extract_create_api_registration(
+async fn extract_create_api_registration<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateApiRegistrationRequest, ApiError> {
@@ -338,10 +364,15 @@ async fn extract_create_api_registration(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: ApiRegistrationCreate = {
         if bytes.is_empty() {
@@ -350,7 +381,7 @@ async fn extract_create_api_registration(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<ApiRegistrationCreate>(&bytes)?;
+        let value = runtime::json_object::<ApiRegistrationCreate>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -390,7 +421,8 @@ impl IntoResponse for GetApiRegistrationResponse {
     }
 }
 
-async fn extract_get_api_registration(
+async fn extract_get_api_registration<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetApiRegistrationRequest, ApiError> {
@@ -400,10 +432,15 @@ async fn extract_get_api_registration(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -464,7 +501,8 @@ impl IntoResponse for UpdateApiRegistrationResponse {
     }
 }
 
-async fn extract_update_api_registration(
+async fn extract_update_api_registration<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateApiRegistrationRequest, ApiError> {
@@ -474,10 +512,15 @@ async fn extract_update_api_registration(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -507,7 +550,7 @@ async fn extract_update_api_registration(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<ApiRegistrationInput>(&bytes)?;
+        let value = runtime::json_object::<ApiRegistrationInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -546,7 +589,8 @@ impl IntoResponse for DeleteApiRegistrationResponse {
     }
 }
 
-async fn extract_delete_api_registration(
+async fn extract_delete_api_registration<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteApiRegistrationRequest, ApiError> {
@@ -556,10 +600,15 @@ async fn extract_delete_api_registration(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -617,7 +666,8 @@ impl IntoResponse for ListAllApiRegistrationsResponse {
     }
 }
 
-async fn extract_list_all_api_registrations(
+async fn extract_list_all_api_registrations<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListAllApiRegistrationsRequest, ApiError> {
@@ -627,10 +677,15 @@ async fn extract_list_all_api_registrations(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(ListAllApiRegistrationsRequest {
         credentials,
@@ -666,7 +721,8 @@ impl IntoResponse for SearchApiRegistrationsResponse {
     }
 }
 
-async fn extract_search_api_registrations(
+async fn extract_search_api_registrations<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<SearchApiRegistrationsRequest, ApiError> {
@@ -676,10 +732,15 @@ async fn extract_search_api_registrations(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(SearchApiRegistrationsRequest {
         credentials,
@@ -715,7 +776,8 @@ impl IntoResponse for GetApiRegistrationOptionsResponse {
     }
 }
 
-async fn extract_get_api_registration_options(
+async fn extract_get_api_registration_options<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetApiRegistrationOptionsRequest, ApiError> {
@@ -725,10 +787,15 @@ async fn extract_get_api_registration_options(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(GetApiRegistrationOptionsRequest {
         credentials,
@@ -766,7 +833,8 @@ impl IntoResponse for VerifyApiRegistrationResponse {
     }
 }
 
-async fn extract_verify_api_registration(
+async fn extract_verify_api_registration<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<VerifyApiRegistrationRequest, ApiError> {
@@ -776,10 +844,15 @@ async fn extract_verify_api_registration(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: ApiRegistrationInput = {
         if bytes.is_empty() {
@@ -788,7 +861,7 @@ async fn extract_verify_api_registration(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<ApiRegistrationInput>(&bytes)?;
+        let value = runtime::json_object::<ApiRegistrationInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -835,7 +908,8 @@ impl IntoResponse for ListJobsAccountAuditsResponse {
     }
 }
 
-async fn extract_list_jobs_account_audits(
+async fn extract_list_jobs_account_audits<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListJobsAccountAuditsRequest, ApiError> {
@@ -845,10 +919,15 @@ async fn extract_list_jobs_account_audits(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let param_items_per_page: i64 = runtime::required(
         "items_per_page",
         query.scalar::<i64>("items_per_page")?,
@@ -897,7 +976,8 @@ impl IntoResponse for CreateJobsAccountAuditResponse {
     }
 }
 
-async fn extract_create_jobs_account_audit(
+async fn extract_create_jobs_account_audit<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateJobsAccountAuditRequest, ApiError> {
@@ -907,10 +987,15 @@ async fn extract_create_jobs_account_audit(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: JobsAccountAuditInput = {
         if bytes.is_empty() {
@@ -919,7 +1004,7 @@ async fn extract_create_jobs_account_audit(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<JobsAccountAuditInput>(&bytes)?;
+        let value = runtime::json_object::<JobsAccountAuditInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -959,7 +1044,8 @@ impl IntoResponse for GetJobsAccountAuditResponse {
     }
 }
 
-async fn extract_get_jobs_account_audit(
+async fn extract_get_jobs_account_audit<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetJobsAccountAuditRequest, ApiError> {
@@ -969,10 +1055,15 @@ async fn extract_get_jobs_account_audit(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1033,7 +1124,8 @@ impl IntoResponse for UpdateJobsAccountAuditResponse {
     }
 }
 
-async fn extract_update_jobs_account_audit(
+async fn extract_update_jobs_account_audit<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateJobsAccountAuditRequest, ApiError> {
@@ -1043,10 +1135,15 @@ async fn extract_update_jobs_account_audit(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1076,7 +1173,7 @@ async fn extract_update_jobs_account_audit(
             );
         }
         runtime::content_type(&parts.headers, "application/json")?;
-        let value = runtime::json::<JobsAccountAuditInput>(&bytes)?;
+        let value = runtime::json_object::<JobsAccountAuditInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
@@ -1115,7 +1212,8 @@ impl IntoResponse for DeleteJobsAccountAuditResponse {
     }
 }
 
-async fn extract_delete_jobs_account_audit(
+async fn extract_delete_jobs_account_audit<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteJobsAccountAuditRequest, ApiError> {
@@ -1125,10 +1223,15 @@ async fn extract_delete_jobs_account_audit(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
             &mut parts,
             &(),
@@ -1186,7 +1289,8 @@ impl IntoResponse for GetJobsAccountAuditOptionsResponse {
     }
 }
 
-async fn extract_get_jobs_account_audit_options(
+async fn extract_get_jobs_account_audit_options<A: Api>(
+    api: &A,
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetJobsAccountAuditOptionsRequest, ApiError> {
@@ -1196,10 +1300,15 @@ async fn extract_get_jobs_account_audit_options(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let authorized = credentials.api_key_auth.is_some();
-    if !authorized {
+    let found = credentials;
+    let credentials = if found.api_key_auth.is_some() {
+        Credentials {
+            api_key_auth: found.api_key_auth.clone(),
+        }
+    } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
-    }
+    };
+    api.authenticate(&credentials).await?;
     let _ = (body, body_limit);
     Ok(GetJobsAccountAuditOptionsRequest {
         credentials,
@@ -1228,6 +1337,12 @@ struct State<A> {
 
 /// The base path every route is mounted under (empty when the server URL has none).
 pub const BASE_PATH: &str = "";
+
+/// The `WWW-Authenticate` challenge of 401 answers: the spec's HTTP schemes.
+pub const CHALLENGE: &str = "ApiKey";
+
+/// The spec this server implements, with the rejections it answers with (`openapi.json`).
+pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 
 /// Mounts every operation at its path.
 pub fn router<A: Api>(api: A) -> ::axum::Router {
@@ -1305,7 +1420,13 @@ async fn handle_list_api_registrations<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listApiRegistrations");
     async move {
-        match extract_list_api_registrations(request, state.config.body_limit).await {
+        match extract_list_api_registrations(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.list_api_registrations(request).await {
                     Ok(response) => response.into_response(),
@@ -1329,7 +1450,13 @@ async fn handle_create_api_registration<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createApiRegistration");
     async move {
-        match extract_create_api_registration(request, state.config.body_limit).await {
+        match extract_create_api_registration(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.create_api_registration(request).await {
                     Ok(response) => response.into_response(),
@@ -1353,7 +1480,9 @@ async fn handle_get_api_registration<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getApiRegistration");
     async move {
-        match extract_get_api_registration(request, state.config.body_limit).await {
+        match extract_get_api_registration(&state.api, request, state.config.body_limit)
+            .await
+        {
             Ok(request) => {
                 match state.api.get_api_registration(request).await {
                     Ok(response) => response.into_response(),
@@ -1377,7 +1506,13 @@ async fn handle_update_api_registration<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateApiRegistration");
     async move {
-        match extract_update_api_registration(request, state.config.body_limit).await {
+        match extract_update_api_registration(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.update_api_registration(request).await {
                     Ok(response) => response.into_response(),
@@ -1401,7 +1536,13 @@ async fn handle_delete_api_registration<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteApiRegistration");
     async move {
-        match extract_delete_api_registration(request, state.config.body_limit).await {
+        match extract_delete_api_registration(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_api_registration(request).await {
                     Ok(response) => response.into_response(),
@@ -1425,7 +1566,12 @@ async fn handle_list_all_api_registrations<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listAllApiRegistrations");
     async move {
-        match extract_list_all_api_registrations(request, state.config.body_limit).await
+        match extract_list_all_api_registrations(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
         {
             Ok(request) => {
                 match state.api.list_all_api_registrations(request).await {
@@ -1450,7 +1596,13 @@ async fn handle_search_api_registrations<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "searchApiRegistrations");
     async move {
-        match extract_search_api_registrations(request, state.config.body_limit).await {
+        match extract_search_api_registrations(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.search_api_registrations(request).await {
                     Ok(response) => response.into_response(),
@@ -1476,7 +1628,11 @@ async fn handle_get_api_registration_options<A: Api>(
         "operation", operation = "getApiRegistrationOptions"
     );
     async move {
-        match extract_get_api_registration_options(request, state.config.body_limit)
+        match extract_get_api_registration_options(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -1502,7 +1658,13 @@ async fn handle_verify_api_registration<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "verifyApiRegistration");
     async move {
-        match extract_verify_api_registration(request, state.config.body_limit).await {
+        match extract_verify_api_registration(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.verify_api_registration(request).await {
                     Ok(response) => response.into_response(),
@@ -1526,7 +1688,13 @@ async fn handle_list_jobs_account_audits<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listJobsAccountAudits");
     async move {
-        match extract_list_jobs_account_audits(request, state.config.body_limit).await {
+        match extract_list_jobs_account_audits(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.list_jobs_account_audits(request).await {
                     Ok(response) => response.into_response(),
@@ -1550,7 +1718,13 @@ async fn handle_create_jobs_account_audit<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createJobsAccountAudit");
     async move {
-        match extract_create_jobs_account_audit(request, state.config.body_limit).await {
+        match extract_create_jobs_account_audit(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.create_jobs_account_audit(request).await {
                     Ok(response) => response.into_response(),
@@ -1574,7 +1748,13 @@ async fn handle_get_jobs_account_audit<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getJobsAccountAudit");
     async move {
-        match extract_get_jobs_account_audit(request, state.config.body_limit).await {
+        match extract_get_jobs_account_audit(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.get_jobs_account_audit(request).await {
                     Ok(response) => response.into_response(),
@@ -1598,7 +1778,13 @@ async fn handle_update_jobs_account_audit<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateJobsAccountAudit");
     async move {
-        match extract_update_jobs_account_audit(request, state.config.body_limit).await {
+        match extract_update_jobs_account_audit(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.update_jobs_account_audit(request).await {
                     Ok(response) => response.into_response(),
@@ -1622,7 +1808,13 @@ async fn handle_delete_jobs_account_audit<A: Api>(
     use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteJobsAccountAudit");
     async move {
-        match extract_delete_jobs_account_audit(request, state.config.body_limit).await {
+        match extract_delete_jobs_account_audit(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
+            .await
+        {
             Ok(request) => {
                 match state.api.delete_jobs_account_audit(request).await {
                     Ok(response) => response.into_response(),
@@ -1648,7 +1840,11 @@ async fn handle_get_jobs_account_audit_options<A: Api>(
         "operation", operation = "getJobsAccountAuditOptions"
     );
     async move {
-        match extract_get_jobs_account_audit_options(request, state.config.body_limit)
+        match extract_get_jobs_account_audit_options(
+                &state.api,
+                request,
+                state.config.body_limit,
+            )
             .await
         {
             Ok(request) => {
@@ -1669,10 +1865,52 @@ async fn handle_get_jobs_account_audit_options<A: Api>(
 
 /// An implementation that answers every operation with its first success response,
 /// built from the spec's example (or, without one, from the schema). A test double.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Mock;
+///
+/// `Mock::default()` accepts any credentials; `Mock::with_secret(s)` only requests whose
+/// API keys, bearer tokens and Basic passwords all equal `s` (others get 401).
+///
+/// It remembers what was deleted: after a successful DELETE of a path, other operations
+/// on that same path answer 404.
+#[derive(Clone, Debug, Default)]
+pub struct Mock {
+    secret: Option<Secret>,
+    deleted: Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
+}
 
 impl Mock {
+    /// A mock that accepts only credentials equal to `secret`.
+    pub fn with_secret(secret: impl Into<String>) -> Self {
+        Mock {
+            secret: Some(Secret(secret.into())),
+            ..Mock::default()
+        }
+    }
+    fn deleted(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeSet<String>> {
+        match self.deleted.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
+    }
+    /// Records a deletion of `key` (the template and its path values).
+    #[allow(dead_code)]
+    fn forget(&self, key: String) {
+        self.deleted().insert(key);
+    }
+    /// 404 when `key` was deleted before.
+    #[allow(dead_code)]
+    fn check_present(&self, key: &str) -> Result<(), ApiError> {
+        if self.deleted().contains(key) {
+            Err(
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "deleted",
+                    "the mock deleted this resource earlier",
+                ),
+            )
+        } else {
+            Ok(())
+        }
+    }
     fn example<T: ::serde::de::DeserializeOwned>(
         candidates: &[&str],
     ) -> Result<T, ApiError> {
@@ -1688,6 +1926,16 @@ impl Mock {
 }
 
 impl Api for Mock {
+    async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+        let Some(secret) = &self.secret else {
+            return Ok(());
+        };
+        if credentials.secrets().iter().all(|s| *s == secret) {
+            Ok(())
+        } else {
+            Err(ApiError::unauthorized("the credentials are not valid"))
+        }
+    }
     async fn list_api_registrations(
         &self,
         _request: ListApiRegistrationsRequest,
@@ -1707,12 +1955,23 @@ impl Api for Mock {
         &self,
         _request: CreateApiRegistrationRequest,
     ) -> Result<CreateApiRegistrationResponse, ApiError> {
+        self.deleted().clear();
         Ok(CreateApiRegistrationResponse::Created)
     }
     async fn get_api_registration(
         &self,
-        _request: GetApiRegistrationRequest,
+        request: GetApiRegistrationRequest,
     ) -> Result<GetApiRegistrationResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/ux/common/apiregister/profile/{id}/", values.join(" ")
+                )
+            },
+        )?;
         Ok(GetApiRegistrationResponse::Ok {
             body: Mock::example::<
                 ApiRegistration,
@@ -1726,8 +1985,18 @@ impl Api for Mock {
     }
     async fn update_api_registration(
         &self,
-        _request: UpdateApiRegistrationRequest,
+        request: UpdateApiRegistrationRequest,
     ) -> Result<UpdateApiRegistrationResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/ux/common/apiregister/profile/{id}/", values.join(" ")
+                )
+            },
+        )?;
         Ok(UpdateApiRegistrationResponse::Ok {
             body: Mock::example::<
                 ApiRegistration,
@@ -1741,8 +2010,16 @@ impl Api for Mock {
     }
     async fn delete_api_registration(
         &self,
-        _request: DeleteApiRegistrationRequest,
+        request: DeleteApiRegistrationRequest,
     ) -> Result<DeleteApiRegistrationResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.id).unwrap_or_default()
+            ];
+            format!("{} {}", "/ux/common/apiregister/profile/{id}/", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteApiRegistrationResponse::NoContent)
     }
     async fn list_all_api_registrations(
@@ -1794,6 +2071,7 @@ impl Api for Mock {
         &self,
         _request: VerifyApiRegistrationRequest,
     ) -> Result<VerifyApiRegistrationResponse, ApiError> {
+        self.deleted().clear();
         Ok(VerifyApiRegistrationResponse::Ok {
             body: Mock::example::<
                 ApiRegistration,
@@ -1824,6 +2102,7 @@ impl Api for Mock {
         &self,
         _request: CreateJobsAccountAuditRequest,
     ) -> Result<CreateJobsAccountAuditResponse, ApiError> {
+        self.deleted().clear();
         Ok(CreateJobsAccountAuditResponse::Created {
             body: Mock::example::<
                 JobsAccountAudit,
@@ -1837,8 +2116,16 @@ impl Api for Mock {
     }
     async fn get_jobs_account_audit(
         &self,
-        _request: GetJobsAccountAuditRequest,
+        request: GetJobsAccountAuditRequest,
     ) -> Result<GetJobsAccountAuditResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/ux/nccm/jobs-account-audit/{id}/", values.join(" "))
+            },
+        )?;
         Ok(GetJobsAccountAuditResponse::Ok {
             body: Mock::example::<
                 JobsAccountAudit,
@@ -1852,8 +2139,16 @@ impl Api for Mock {
     }
     async fn update_jobs_account_audit(
         &self,
-        _request: UpdateJobsAccountAuditRequest,
+        request: UpdateJobsAccountAuditRequest,
     ) -> Result<UpdateJobsAccountAuditResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/ux/nccm/jobs-account-audit/{id}/", values.join(" "))
+            },
+        )?;
         Ok(UpdateJobsAccountAuditResponse::Ok {
             body: Mock::example::<
                 JobsAccountAudit,
@@ -1867,8 +2162,16 @@ impl Api for Mock {
     }
     async fn delete_jobs_account_audit(
         &self,
-        _request: DeleteJobsAccountAuditRequest,
+        request: DeleteJobsAccountAuditRequest,
     ) -> Result<DeleteJobsAccountAuditResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.id).unwrap_or_default()
+            ];
+            format!("{} {}", "/ux/nccm/jobs-account-audit/{id}/", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteJobsAccountAuditResponse::NoContent)
     }
     async fn get_jobs_account_audit_options(

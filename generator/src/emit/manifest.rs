@@ -33,12 +33,13 @@ const fn need(models: bool, client: bool, server: bool) -> Need {
 /// The dependencies the generated code uses, and no others, with the features that enable them.
 fn dependencies(api: &Api) -> (Vec<Dependency>, Vec<String>, Vec<String>) {
     let rt = api.runtime;
-    let table: [(&'static str, &'static str, Need); 14] = [
+    let table: [(&'static str, &'static str, Need); 15] = [
         ("axum", "{ version = \"0.8\", default-features = false, features = [\"json\", \"query\", \"tokio\", \"http1\"] }", need(false, false, true)),
         ("base64", "\"0.22\"", need(rt.base64, true, true)),
         ("bytes", "\"1\"", need(false, true, true)),
         ("chrono", "{ version = \"0.4.38\", default-features = false, features = [\"serde\", \"std\"] }", need(rt.chrono, false, false)),
-        ("futures-util", "{ version = \"0.3\", default-features = false, features = [\"std\"] }", need(false, true, false)),
+        ("futures-util", "{ version = \"0.3\", default-features = false, features = [\"std\"] }", need(false, true, true)),
+        ("multer", "\"3\"", need(false, false, true)),
         ("regex", "\"1\"", need(rt.regex, false, false)),
         ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"multipart\"] }", need(false, true, false)),
         ("serde", "{ version = \"1\", features = [\"derive\"] }", need(true, false, false)),

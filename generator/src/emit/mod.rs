@@ -5,6 +5,7 @@
 
 mod client;
 mod docs;
+mod document;
 mod examples;
 mod manifest;
 mod models;
@@ -46,6 +47,12 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
     );
     out.files
         .insert("Cargo.toml".into(), manifest::cargo_toml(api, &header)?);
+    out.files
+        .insert("openapi.json".into(), document::document(api)?);
+    out.files.insert(
+        format!("examples/{}-mock.rs", api.crate_name),
+        rust(server::mock_example(api))?,
+    );
     let example = format::doctest(&client::example(api)).map_err(|e| e.to_string())?;
     out.files.insert(
         "README.md".into(),

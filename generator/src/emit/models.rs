@@ -110,6 +110,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream) -> TokenStre
         }
         _ => TokenStream::new(),
     };
+    let count_check = property_count_check(s, &extra_name);
     let example = example_doc(t);
     quote! {
         #doc
@@ -126,10 +127,47 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream) -> TokenStre
             fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
                 #(#checks)*
                 #extra_check
+                #count_check
             }
         }
 
         #debug_impl
+    }
+}
+
+/// `minProperties`/`maxProperties`: members present, counting the extra ones.
+fn property_count_check(s: &Struct, extra_name: &str) -> TokenStream {
+    if s.min_properties.is_none() && s.max_properties.is_none() {
+        return TokenStream::new();
+    }
+    let always = s.fields.iter().filter(|f| f.required).count();
+    let mut terms: Vec<TokenStream> = Vec::new();
+    if always > 0 {
+        terms.push(quote!(#always));
+    }
+    for f in s.fields.iter().filter(|f| !f.required) {
+        let n = ident(&f.name.rust);
+        terms.push(quote!(usize::from(self.#n.is_some())));
+    }
+    if matches!(s.additional, Additional::Kept(_)) {
+        let n = ident(extra_name);
+        terms.push(quote!(self.#n.len()));
+    }
+    if terms.is_empty() {
+        terms.push(quote!(0));
+    }
+    let min = s.min_properties.map(|min| {
+        let message = format!("must have at least {min} members");
+        quote!(if present < #min { errors.push(ValidationError::new(path, "minProperties", #message)); })
+    });
+    let max = s.max_properties.map(|max| {
+        let message = format!("must have at most {max} members");
+        quote!(if present > #max { errors.push(ValidationError::new(path, "maxProperties", #message)); })
+    });
+    quote! {
+        let present: usize = #(#terms)+*;
+        #min
+        #max
     }
 }
 
@@ -173,9 +211,12 @@ fn field_def(api: &Api, f: &Field) -> TokenStream {
         (true, false) => rename.map(|r| quote!(#[serde(#r)])),
         // Required but nullable: always sent, `null` when `None`.
         (true, true) => Some(quote!(#[serde(#rename default)])),
-        (false, false) => {
-            Some(quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")]))
-        }
+        // Optional, not nullable: `null` is invalid. A server rejects it; a client, reading what
+        // real servers send, lets it pass as absent.
+        (false, false) => Some(quote! {
+            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+        }),
         // Optional and nullable: absent (`None`), `null` (`Some(None)`) and a value stay distinct.
         (false, true) => Some(
             quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::support::nullable")]),

@@ -46,6 +46,8 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// Which runtime crates the generated code needs.
     pub runtime: Runtime,
+    /// The bundled spec (every file merged, every `$ref` local), for the crate's `openapi.json`.
+    pub document: serde_json::Value,
 }
 
 impl Api {

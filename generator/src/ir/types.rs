@@ -115,6 +115,10 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// What extra members the object may have.
     pub additional: Additional,
+    /// `minProperties`: members that must be present.
+    pub min_properties: Option<usize>,
+    /// `maxProperties`: members that may be present.
+    pub max_properties: Option<usize>,
 }
 
 /// `additionalProperties` of an object with fields.

@@ -79,6 +79,7 @@ pub fn lower(spec: &Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         groups,
         security_schemes,
         runtime: l.runtime,
+        document: spec.bundle.doc.clone(),
     };
     shapes::split_request_shapes(&mut api, &mut l.type_names);
     shapes::box_cycles(&mut api);

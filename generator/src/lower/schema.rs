@@ -94,23 +94,31 @@ impl Lowerer<'_> {
             }
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
                 self.define(schema, context, pointer, |l, name| {
-                    l.object(
-                        &o.properties,
-                        &o.required,
-                        o.additional_properties.as_ref(),
-                        name,
-                        pointer,
+                    with_counts(
+                        l.object(
+                            &o.properties,
+                            &o.required,
+                            o.additional_properties.as_ref(),
+                            name,
+                            pointer,
+                        ),
+                        o.min_properties,
+                        o.max_properties,
                     )
                 })
             }
             SchemaKind::Any(a) if !a.properties.is_empty() => {
                 self.define(schema, context, pointer, |l, name| {
-                    l.object(
-                        &a.properties,
-                        &a.required,
-                        a.additional_properties.as_ref(),
-                        name,
-                        pointer,
+                    with_counts(
+                        l.object(
+                            &a.properties,
+                            &a.required,
+                            a.additional_properties.as_ref(),
+                            name,
+                            pointer,
+                        ),
+                        a.min_properties,
+                        a.max_properties,
                     )
                 })
             }
@@ -277,19 +285,27 @@ impl Lowerer<'_> {
             SchemaKind::Type(Type::Integer(i)) if i.enumeration.iter().any(Option::is_some) => {
                 self.int_enum(schema)
             }
-            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => self.object(
-                &o.properties,
-                &o.required,
-                o.additional_properties.as_ref(),
-                name,
-                pointer,
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => with_counts(
+                self.object(
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    name,
+                    pointer,
+                ),
+                o.min_properties,
+                o.max_properties,
             ),
-            SchemaKind::Any(a) if !a.properties.is_empty() => self.object(
-                &a.properties,
-                &a.required,
-                a.additional_properties.as_ref(),
-                name,
-                pointer,
+            SchemaKind::Any(a) if !a.properties.is_empty() => with_counts(
+                self.object(
+                    &a.properties,
+                    &a.required,
+                    a.additional_properties.as_ref(),
+                    name,
+                    pointer,
+                ),
+                a.min_properties,
+                a.max_properties,
             ),
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
                 self.union_kind(schema, parts, name, pointer)
@@ -421,7 +437,12 @@ impl Lowerer<'_> {
                 &format!("{pointer}/additionalProperties"),
             )),
         };
-        TypeKind::Struct(Struct { fields, additional })
+        TypeKind::Struct(Struct {
+            fields,
+            additional,
+            min_properties: None,
+            max_properties: None,
+        })
     }
 
     fn union_ref(
@@ -739,5 +760,17 @@ fn default_fits(ty: &TypeRef, value: &Value, lowerer: &Lowerer<'_>) -> bool {
             TypeKind::IntEnum(values) if values.iter().any(|v| Some(v.value) == n.as_i64())
         ),
         _ => false,
+    }
+}
+
+/// Adds `minProperties`/`maxProperties` to a struct kind.
+fn with_counts(kind: TypeKind, min: Option<usize>, max: Option<usize>) -> TypeKind {
+    match kind {
+        TypeKind::Struct(mut s) => {
+            s.min_properties = min;
+            s.max_properties = max;
+            TypeKind::Struct(s)
+        }
+        other => other,
     }
 }

@@ -585,6 +585,7 @@ pub enum Body {
 #[doc(hidden)]
 pub enum MultipartField {
     Text(String, String),
+    Json(String, String),
     File(String, Vec<u8>),
 }
 
@@ -628,6 +629,16 @@ impl Body {
                     form = match field {
                         MultipartField::Text(name, value) => {
                             form.text(name.clone(), value.clone())
+                        }
+                        MultipartField::Json(name, value) => {
+                            form.part(
+                                name.clone(),
+                                ::reqwest::multipart::Part::text(value.clone())
+                                    .mime_str("application/json")
+                                    .unwrap_or_else(|_| ::reqwest::multipart::Part::text(
+                                        value.clone(),
+                                    )),
+                            )
                         }
                         MultipartField::File(name, bytes) => {
                             form.part(

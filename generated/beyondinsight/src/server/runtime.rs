@@ -82,12 +82,14 @@ impl IntoResponse for ApiError {
             self.rule, "message" : self.message, } }
         );
         let mut response = (self.status, ::axum::Json(body)).into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
+        if self.status == StatusCode::UNAUTHORIZED
+            && !crate::server::CHALLENGE.is_empty()
+        {
             response
                 .headers_mut()
                 .insert(
                     ::axum::http::header::WWW_AUTHENTICATE,
-                    ::axum::http::HeaderValue::from_static("Bearer, Basic, ApiKey"),
+                    ::axum::http::HeaderValue::from_static(crate::server::CHALLENGE),
                 );
         }
         response
@@ -306,6 +308,7 @@ pub fn path<T: ::serde::de::DeserializeOwned>(
 ) -> Result<T, ApiError> {
     let raw = params
         .get(index)
+        .filter(|raw| !raw.is_empty())
         .ok_or_else(|| ApiError::bad_request(
             name,
             "required",
@@ -362,25 +365,118 @@ pub fn json<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
     let value = ::serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| {
             let path = e.path().to_string();
-            let field = if path == "." || path.is_empty() {
+            let inner = e.into_inner();
+            let message = inner.to_string();
+            let missing = message
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next())
+                .map(str::to_owned);
+            let mut field = if path == "." || path.is_empty() || path.contains('?') {
                 "body".to_owned()
+            } else if path.starts_with('[') {
+                format!("body{path}")
             } else {
                 format!("body.{path}")
             };
-            let inner = e.into_inner();
+            if let Some(name) = &missing {
+                field = format!("{field}.{name}");
+            }
             let rule = if inner.is_syntax() || inner.is_eof() {
                 "json"
-            } else if inner.to_string().starts_with("missing field") {
+            } else if missing.is_some() {
                 "required"
             } else {
                 "type"
             };
-            ApiError::bad_request(field, rule, inner.to_string())
+            ApiError::bad_request(field, rule, message)
         })?;
     deserializer
         .end()
         .map_err(|e| ApiError::bad_request("body", "json", e.to_string()))?;
     Ok(value)
+}
+
+/// Decodes a JSON body whose schema is an object: other JSON types are rejected even where
+/// serde would accept them (an array for a struct).
+#[doc(hidden)]
+pub fn json_object<T: ::serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, ApiError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Err(ApiError::bad_request("body", "type", "must be a JSON object"));
+    }
+    json(bytes)
+}
+
+/// Decodes a `multipart/form-data` body: JSON parts as JSON, file parts as bytes, other
+/// parts as text (or numbers and booleans, where they parse as such).
+#[doc(hidden)]
+pub async fn multipart<T: ::serde::de::DeserializeOwned>(
+    headers: &HeaderMap,
+    bytes: ::bytes::Bytes,
+) -> Result<T, ApiError> {
+    let content_type = headers
+        .get(::axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let boundary = ::multer::parse_boundary(content_type)
+        .map_err(|e| ApiError::bad_request("body", "content-type", e.to_string()))?;
+    let stream = ::futures_util::stream::once(async move {
+        Ok::<_, std::convert::Infallible>(bytes)
+    });
+    let mut form = ::multer::Multipart::new(stream, boundary);
+    let mut members = ::serde_json::Map::new();
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(ApiError::bad_request("body", "multipart", e.to_string()));
+            }
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let is_file = field.file_name().is_some();
+        let is_json = field
+            .content_type()
+            .is_some_and(|m| {
+                m.essence_str() == "application/json"
+                    || m.suffix().is_some_and(|s| s == "json")
+            });
+        let data = field
+            .bytes()
+            .await
+            .map_err(|e| ApiError::bad_request(
+                name.clone(),
+                "multipart",
+                e.to_string(),
+            ))?;
+        let value = if is_json {
+            ::serde_json::from_slice(&data)
+                .map_err(|e| ApiError::bad_request(name.clone(), "json", e.to_string()))?
+        } else if is_file {
+            ::serde_json::Value::Array(
+                data.iter().map(|b| ::serde_json::Value::from(*b)).collect(),
+            )
+        } else {
+            let text = String::from_utf8_lossy(&data).into_owned();
+            ::serde_json::from_str::<::serde_json::Value>(&text)
+                .ok()
+                .filter(|v| v.is_number() || v.is_boolean())
+                .unwrap_or(::serde_json::Value::String(text))
+        };
+        members.insert(name, value);
+    }
+    ::serde_json::from_value(::serde_json::Value::Object(members))
+        .map_err(|e| {
+            let message = e.to_string();
+            let rule = if message.starts_with("missing field") {
+                "required"
+            } else {
+                "type"
+            };
+            ApiError::bad_request("body", rule, message)
+        })
 }
 
 /// Decodes a form body.

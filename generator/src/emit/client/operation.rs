@@ -532,8 +532,13 @@ fn multipart(api: &Api, ty: &TypeRef) -> TokenStream {
     let parts = s.fields.iter().map(|f| {
         let n = ident(&f.name.rust);
         let wire = &f.name.wire;
+        // OpenAPI's default part type: objects and arrays as JSON, the rest as text.
+        let structured = matches!(f.ty, TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::AnyObject)
+            || matches!(&f.ty, TypeRef::Named(id) if matches!(api.ty(*id).kind, TypeKind::Struct(_)));
         let push = if f.ty == TypeRef::Binary {
             quote!(fields.push(runtime::MultipartField::File(#wire.to_owned(), value.clone()));)
+        } else if structured {
+            quote!(fields.push(runtime::MultipartField::Json(#wire.to_owned(), runtime::part_text(#wire, value)?));)
         } else {
             quote!(fields.push(runtime::MultipartField::Text(#wire.to_owned(), runtime::part_text(#wire, value)?));)
         };

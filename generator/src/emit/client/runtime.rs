@@ -569,6 +569,7 @@ fn encoding() -> TokenStream {
         #[doc(hidden)]
         pub enum MultipartField {
             Text(String, String),
+            Json(String, String),
             File(String, Vec<u8>),
         }
 
@@ -606,6 +607,12 @@ fn encoding() -> TokenStream {
                         for field in fields {
                             form = match field {
                                 MultipartField::Text(name, value) => form.text(name.clone(), value.clone()),
+                                MultipartField::Json(name, value) => form.part(
+                                    name.clone(),
+                                    ::reqwest::multipart::Part::text(value.clone())
+                                        .mime_str("application/json")
+                                        .unwrap_or_else(|_| ::reqwest::multipart::Part::text(value.clone())),
+                                ),
                                 MultipartField::File(name, bytes) => form.part(
                                     name.clone(),
                                     ::reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()),

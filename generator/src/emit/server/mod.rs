@@ -88,6 +88,14 @@ pub fn server(api: &Api) -> TokenStream {
         #[doc = " extracted and validated and returns one of the responses the spec declares. Methods"]
         #[doc = " left out answer 501 Not Implemented."]
         pub trait Api: Send + Sync + 'static {
+            #[doc = " Checks the credentials of a request whose operation needs some, after their presence"]
+            #[doc = " was checked and before anything else is extracted. The default accepts them all;"]
+            #[doc = " answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse."]
+            fn authenticate(&self, credentials: &Credentials) -> impl Future<Output = Result<(), ApiError>> + Send {
+                let _ = credentials;
+                async { Ok(()) }
+            }
+
             #(#methods)*
         }
 
@@ -97,10 +105,47 @@ pub fn server(api: &Api) -> TokenStream {
 
         #[doc = " An implementation that answers every operation with its first success response,"]
         #[doc = " built from the spec's example (or, without one, from the schema). A test double."]
-        #[derive(Clone, Copy, Debug, Default)]
-        pub struct Mock;
+        #[doc = ""]
+        #[doc = " `Mock::default()` accepts any credentials; `Mock::with_secret(s)` only requests whose"]
+        #[doc = " API keys, bearer tokens and Basic passwords all equal `s` (others get 401)."]
+        #[doc = ""]
+        #[doc = " It remembers what was deleted: after a successful DELETE of a path, other operations"]
+        #[doc = " on that same path answer 404."]
+        #[derive(Clone, Debug, Default)]
+        pub struct Mock {
+            secret: Option<Secret>,
+            deleted: Arc<std::sync::Mutex<std::collections::BTreeSet<String>>>,
+        }
 
         impl Mock {
+            #[doc = " A mock that accepts only credentials equal to `secret`."]
+            pub fn with_secret(secret: impl Into<String>) -> Self {
+                Mock { secret: Some(Secret(secret.into())), ..Mock::default() }
+            }
+
+            fn deleted(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeSet<String>> {
+                match self.deleted.lock() {
+                    Ok(guard) => guard,
+                    Err(poisoned) => poisoned.into_inner(),
+                }
+            }
+
+            #[doc = " Records a deletion of `key` (the template and its path values)."]
+            #[allow(dead_code)]
+            fn forget(&self, key: String) {
+                self.deleted().insert(key);
+            }
+
+            #[doc = " 404 when `key` was deleted before."]
+            #[allow(dead_code)]
+            fn check_present(&self, key: &str) -> Result<(), ApiError> {
+                if self.deleted().contains(key) {
+                    Err(ApiError::new(StatusCode::NOT_FOUND, "deleted", "the mock deleted this resource earlier"))
+                } else {
+                    Ok(())
+                }
+            }
+
             fn example<T: ::serde::de::DeserializeOwned>(candidates: &[&str]) -> Result<T, ApiError> {
                 let mut last = String::new();
                 for candidate in candidates {
@@ -114,6 +159,17 @@ pub fn server(api: &Api) -> TokenStream {
         }
 
         impl Api for Mock {
+            async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+                let Some(secret) = &self.secret else {
+                    return Ok(());
+                };
+                if credentials.secrets().iter().all(|s| *s == secret) {
+                    Ok(())
+                } else {
+                    Err(ApiError::unauthorized("the credentials are not valid"))
+                }
+            }
+
             #(#mock_methods)*
         }
     }
@@ -146,6 +202,13 @@ fn credentials(api: &Api) -> TokenStream {
         };
         quote!(#name: #value,)
     });
+    let secrets = api.security_schemes.iter().map(|s| {
+        let name = ident(&s.name.rust);
+        match s.kind {
+            SecurityKind::Basic => quote!(if let Some(b) = &self.#name { out.push(&b.password); }),
+            _ => quote!(if let Some(v) = &self.#name { out.push(v); }),
+        }
+    });
     quote! {
         #[doc = " The credentials a request carries, one slot per security scheme of the spec."]
         #[doc = " Handlers only run when the operation's security requirements are met; checking"]
@@ -163,6 +226,14 @@ fn credentials(api: &Api) -> TokenStream {
                 cookies: &std::collections::BTreeMap<String, String>,
             ) -> Self {
                 Credentials { #(#extract)* }
+            }
+
+            #[doc = " Every secret present (API keys, tokens, Basic passwords)."]
+            pub fn secrets(&self) -> Vec<&Secret> {
+                #[allow(unused_mut)]
+                let mut out = Vec::new();
+                #(#secrets)*
+                out
             }
         }
     }
@@ -378,11 +449,12 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
         let t = rust_type(api, &b.ty);
         let media = &b.media_type;
         let decode = match b.kind {
+            BodyKind::Json if is_object(api, &b.ty) => quote!(runtime::json_object::<#t>(&bytes)?),
             BodyKind::Json => quote!(runtime::json::<#t>(&bytes)?),
             BodyKind::Form => quote!(runtime::form::<#t>(&bytes)?),
             BodyKind::Text => quote!(runtime::text(&bytes)?),
             BodyKind::Binary => quote!(bytes.to_vec()),
-            BodyKind::Multipart => quote!(runtime::json::<#t>(&bytes)?),
+            BodyKind::Multipart => quote!(runtime::multipart::<#t>(&parts.headers, bytes.clone()).await?),
         };
         let validate = needs_validation(&b.ty).then(|| quote!(crate::support::Validate::validate(&value)?;));
         if b.required {
@@ -448,7 +520,7 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
         TokenStream::new()
     };
     quote! {
-        async fn #fn_name(request: ::axum::extract::Request, body_limit: usize) -> Result<#request, ApiError> {
+        async fn #fn_name<A: Api>(api: &A, request: ::axum::extract::Request, body_limit: usize) -> Result<#request, ApiError> {
             #[allow(unused_imports)]
             use ::axum::extract::FromRequestParts as _;
             let (#mut_parts parts, body) = request.into_parts();
@@ -467,23 +539,40 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// Whether values of the type are JSON objects (so a body of another JSON type is rejected).
+fn is_object(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(_) | TypeRef::AnyObject => true,
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            crate::ir::TypeKind::Struct(_) => true,
+            crate::ir::TypeKind::Alias(inner, _) => is_object(api, inner),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// 401 unless one of the operation's security alternatives is fully present.
 fn security_check(api: &Api, op: &Operation) -> TokenStream {
     if op.security.is_empty()
         || op.security.iter().any(|alt| alt.is_empty())
         || api.security_schemes.is_empty()
     {
-        return TokenStream::new();
+        return quote!(let _ = api;);
     }
-    let alternatives = op.security.iter().map(|alt| {
-        let checks = alt.iter().map(|u| {
-            let field = ident(&api.security_schemes[u.scheme].name.rust);
-            quote!(credentials.#field.is_some())
-        });
-        if alt.len() == 1 {
-            quote!(#(#checks)*)
-        } else {
-            quote!((#(#checks)&&*))
+    // The first alternative whose credentials are all present wins, and the handler sees only
+    // those: a header that serves two schemes (`Authorization`) is read as the one that applies.
+    let branches = op.security.iter().map(|alt| {
+        let fields: Vec<_> = alt
+            .iter()
+            .map(|u| ident(&api.security_schemes[u.scheme].name.rust))
+            .collect();
+        let rest =
+            (alt.len() < api.security_schemes.len()).then(|| quote!(..Credentials::default()));
+        quote! {
+            if #(found.#fields.is_some())&&* {
+                Credentials { #(#fields: found.#fields.clone(),)* #rest }
+            } else
         }
     });
     let names: Vec<String> = op
@@ -498,10 +587,11 @@ fn security_check(api: &Api, op: &Operation) -> TokenStream {
         .collect();
     let message = format!("credentials are required: {}", names.join(" or "));
     quote! {
-        let authorized = #(#alternatives)||*;
-        if !authorized {
+        let found = credentials;
+        let credentials = #(#branches)* {
             return Err(ApiError::unauthorized(#message));
-        }
+        };
+        api.authenticate(&credentials).await?;
     }
 }
 
@@ -548,8 +638,56 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!(#response::#v { #status #body #headers })
     };
+    // The resource a path names: the template and the values of its parameters.
+    let path_values: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .map(|p| ident(&p.name.rust))
+        .collect();
+    let template = &op.path;
+    // Only paths that end in a parameter name one resource; deleting a collection forgets nothing.
+    let names_resource = op
+        .path_parts
+        .iter()
+        .rev()
+        .find(|p| !matches!(p, PathPart::Literal(t) if t == "/"))
+        .is_some_and(|p| matches!(p, PathPart::Param(_)));
+    let path_values = if names_resource {
+        path_values
+    } else {
+        Vec::new()
+    };
+    let state = if op.method == crate::ir::Method::Post && path_values.is_empty() {
+        // The mock's examples reuse their ids: a create brings back what was deleted.
+        quote!(self.deleted().clear();)
+    } else if path_values.is_empty() {
+        TokenStream::new()
+    } else {
+        let key = quote! {
+            {
+                let values: Vec<String> = vec![#(::serde_json::to_string(&request.#path_values).unwrap_or_default()),*];
+                format!("{} {}", #template, values.join(" "))
+            }
+        };
+        if op.method == crate::ir::Method::Delete {
+            quote! {
+                let key = #key;
+                self.check_present(&key)?;
+                self.forget(key);
+            }
+        } else {
+            quote!(self.check_present(&#key)?;)
+        }
+    };
+    let request_name = if path_values.is_empty() {
+        quote!(_request)
+    } else {
+        quote!(request)
+    };
     quote! {
-        async fn #name(&self, _request: #request) -> Result<#response, ApiError> {
+        async fn #name(&self, #request_name: #request) -> Result<#response, ApiError> {
+            #state
             Ok(#construct)
         }
     }
@@ -609,7 +747,7 @@ fn router(api: &Api) -> TokenStream {
                 use ::tracing::Instrument as _;
                 let span = ::tracing::info_span!("operation", operation = #wire);
                 async move {
-                    match #extract(request, state.config.body_limit).await {
+                    match #extract(&state.api, request, state.config.body_limit).await {
                         Ok(request) => match state.api.#name(request).await {
                             Ok(response) => response.into_response(),
                             Err(error) => error.into_response(),
@@ -635,6 +773,18 @@ fn router(api: &Api) -> TokenStream {
     } else {
         quote!(::axum::Router::new().nest(#base, routes))
     };
+    let mut challenges: Vec<&str> = Vec::new();
+    for scheme in &api.security_schemes {
+        let c = match scheme.kind {
+            SecurityKind::Basic => "Basic realm=\"api\"",
+            SecurityKind::Bearer => "Bearer",
+            SecurityKind::ApiKey { .. } => "ApiKey",
+        };
+        if !challenges.contains(&c) {
+            challenges.push(c);
+        }
+    }
+    let challenge = challenges.join(", ");
     let base_doc = if base.is_empty() {
         " Mounts every operation at its path.".to_string()
     } else {
@@ -661,6 +811,12 @@ fn router(api: &Api) -> TokenStream {
 
         #[doc = " The base path every route is mounted under (empty when the server URL has none)."]
         pub const BASE_PATH: &str = #base;
+
+        #[doc = " The `WWW-Authenticate` challenge of 401 answers: the spec's HTTP schemes."]
+        pub const CHALLENGE: &str = #challenge;
+
+        #[doc = " The spec this server implements, with the rejections it answers with (`openapi.json`)."]
+        pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 
         #[doc = #base_doc]
         pub fn router<A: Api>(api: A) -> ::axum::Router {
@@ -718,5 +874,58 @@ mod tests {
         assert_eq!(base_path("https://x.io/"), "");
         assert_eq!(base_path("/api/"), "/api");
         assert_eq!(base_path("http://{host}/{version}"), "");
+    }
+}
+
+/// `examples/mock.rs`: serves [`Mock`] on 127.0.0.1 with the spec at `/openapi.json`.
+pub fn mock_example(api: &Api) -> TokenStream {
+    let lib = ident(&api.crate_name.replace('-', "_"));
+    let usage = format!(
+        " Serves the mock implementation of {} on 127.0.0.1, and the spec at `/openapi.json`.",
+        api.title
+    );
+    let run = format!(
+        " Run: `cargo run -p {0} --features server --example {0}-mock -- --port 8080 [--secret S]`",
+        api.crate_name
+    );
+    quote! {
+        #![doc = #usage]
+        #![doc = ""]
+        #![doc = #run]
+
+        // Formatted by the generator: `cargo fmt` leaves generated items alone.
+        #[rustfmt::skip]
+        use ::axum::http::header::CONTENT_TYPE;
+
+        #[rustfmt::skip]
+        #[tokio::main]
+        async fn main() -> std::io::Result<()> {
+            ::tracing_subscriber::fmt()
+                .with_env_filter(::tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+                .init();
+            let args: Vec<String> = std::env::args().collect();
+            let port = args
+                .iter()
+                .position(|a| a == "--port")
+                .and_then(|i| args.get(i + 1))
+                .and_then(|p| p.parse::<u16>().ok())
+                .unwrap_or(8080);
+            let mock = match args.iter().position(|a| a == "--secret").and_then(|i| args.get(i + 1)) {
+                Some(secret) => #lib::server::Mock::with_secret(secret.clone()),
+                None => #lib::server::Mock::default(),
+            };
+            let app = #lib::server::router(mock).route(
+                "/openapi.json",
+                ::axum::routing::get(|| async { ([(CONTENT_TYPE, "application/json")], #lib::server::OPENAPI_JSON) }),
+            );
+            let listener = ::tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+            let address = listener.local_addr()?;
+            println!("mock server on http://{address}{} (spec at http://{address}/openapi.json)", #lib::server::BASE_PATH);
+            ::axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = ::tokio::signal::ctrl_c().await;
+                })
+                .await
+        }
     }
 }
