@@ -48,7 +48,9 @@ impl Recorded {
 
     /// The query decoded into pairs, in order.
     pub fn query_pairs(&self) -> Vec<(String, String)> {
-        let Some(q) = &self.query else { return Vec::new() };
+        let Some(q) = &self.query else {
+            return Vec::new();
+        };
         q.split('&')
             .filter(|p| !p.is_empty())
             .map(|pair| {
@@ -65,7 +67,10 @@ fn decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+            if let Ok(b) = u8::from_str_radix(
+                std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                16,
+            ) {
                 out.push(b);
                 i += 3;
                 continue;
@@ -105,13 +110,21 @@ impl MockServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub async fn start() -> MockServer {
         let shared = Arc::new(Shared::default());
-        let app = axum::Router::new().fallback(handle).with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let app = axum::Router::new()
+            .fallback(handle)
+            .with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        MockServer { url: format!("http://{addr}"), shared, _task: task }
+        MockServer {
+            url: format!("http://{addr}"),
+            shared,
+            _task: task,
+        }
     }
 
     /// The base URL, e.g. `http://127.0.0.1:40123`.
@@ -153,7 +166,9 @@ impl MockServer {
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 64 * 1024 * 1024).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, 64 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
     shared.recorded.lock().unwrap().push(Recorded {
         method: parts.method.to_string(),
         path: parts.uri.path().to_string(),
@@ -167,9 +182,13 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         body: b"{}".to_vec(),
     });
     let mut response = Response::new(Body::from(canned.body));
-    *response.status_mut() = StatusCode::from_u16(canned.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        StatusCode::from_u16(canned.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (k, v) in canned.headers {
-        if let (Ok(name), Ok(value)) = (k.parse::<axum::http::HeaderName>(), HeaderValue::from_str(&v)) {
+        if let (Ok(name), Ok(value)) = (
+            k.parse::<axum::http::HeaderName>(),
+            HeaderValue::from_str(&v),
+        ) {
             response.headers_mut().insert(name, value);
         }
     }

@@ -20,7 +20,7 @@ async fn call(router: axum::Router, request: Request<Body>) -> (StatusCode, serd
 
 #[tokio::test]
 async fn beyondinsight_router_builds_and_rejects_missing_credentials() {
-    let router = beyondinsight_api::server::router(beyondinsight_api::server::Mock);
+    let router = beyondinsight_api::server::router(beyondinsight_api::server::Mock::default());
     let (status, body) = call(
         router,
         Request::get("/BeyondTrust/api/public/v3/AccessLevels")
@@ -34,7 +34,7 @@ async fn beyondinsight_router_builds_and_rejects_missing_credentials() {
 
 #[tokio::test]
 async fn mocks_answer_from_examples() {
-    let router = infraon_api::server::router(infraon_api::server::Mock);
+    let router = infraon_api::server::router(infraon_api::server::Mock::default());
     let (status, body) = call(
         router,
         Request::get("/ux/common/apiregister/profile/?items_per_page=1&page=1")
@@ -49,7 +49,7 @@ async fn mocks_answer_from_examples() {
 
 #[tokio::test]
 async fn bad_parameters_are_400_naming_the_field() {
-    let router = infraon_api::server::router(infraon_api::server::Mock);
+    let router = infraon_api::server::router(infraon_api::server::Mock::default());
     let (status, body) = call(
         router,
         Request::get("/ux/common/apiregister/profile/?items_per_page=many&page=1")
