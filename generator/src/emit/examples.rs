@@ -6,7 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::ir::{Additional, Api, Constraints, TypeKind, TypeRef};
+use crate::ir::{Api, Constraints, TypeKind, TypeRef};
 
 /// How deep nested types are followed before a recursive type is cut short.
 const MAX_DEPTH: usize = 8;
@@ -92,8 +92,16 @@ fn value(api: &Api, ty: &TypeRef, c: &Constraints, depth: usize) -> Value {
                         };
                         m.insert(f.name.wire.clone(), v);
                     }
-                    if let Additional::Denied = s.additional {
-                        // Nothing more may be added.
+                    // `minProperties`: add optional fields until there are enough.
+                    let wanted = s.min_properties.unwrap_or(0);
+                    for f in s.fields.iter().filter(|f| !f.required && !f.read_only) {
+                        if m.len() >= wanted {
+                            break;
+                        }
+                        m.insert(
+                            f.name.wire.clone(),
+                            value(api, &f.ty, &f.constraints, depth + 1),
+                        );
                     }
                     Value::Object(m)
                 }

@@ -50,6 +50,10 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
     out.files
         .insert("openapi.json".into(), document::document(api)?);
     out.files.insert(
+        format!("examples/{}-smoke.rs", api.crate_name),
+        rust(client::smoke_example(api))?,
+    );
+    out.files.insert(
         format!("examples/{}-mock.rs", api.crate_name),
         rust(server::mock_example(api))?,
     );

@@ -641,11 +641,16 @@ impl Body {
                             )
                         }
                         MultipartField::File(name, bytes) => {
-                            form.part(
-                                name.clone(),
-                                ::reqwest::multipart::Part::bytes(bytes.clone())
-                                    .file_name(name.clone()),
-                            )
+                            let part = ::reqwest::multipart::Part::bytes(bytes.clone())
+                                .file_name(name.clone());
+                            let part = match part.mime_str("application/octet-stream") {
+                                Ok(part) => part,
+                                Err(_) => {
+                                    ::reqwest::multipart::Part::bytes(bytes.clone())
+                                        .file_name(name.clone())
+                                }
+                            };
+                            form.part(name.clone(), part)
                         }
                     };
                 }

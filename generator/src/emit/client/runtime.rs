@@ -613,10 +613,14 @@ fn encoding() -> TokenStream {
                                         .mime_str("application/json")
                                         .unwrap_or_else(|_| ::reqwest::multipart::Part::text(value.clone())),
                                 ),
-                                MultipartField::File(name, bytes) => form.part(
-                                    name.clone(),
-                                    ::reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()),
-                                ),
+                                MultipartField::File(name, bytes) => {
+                                    let part = ::reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone());
+                                    let part = match part.mime_str("application/octet-stream") {
+                                        Ok(part) => part,
+                                        Err(_) => ::reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone()),
+                                    };
+                                    form.part(name.clone(), part)
+                                }
                             };
                         }
                         request.multipart(form)
