@@ -27,9 +27,9 @@ fn space_items(source: &str) -> String {
     let mut previous: Option<&str> = None;
     for line in source.lines() {
         if let Some(prev) = previous {
-            let prev_ends_item = (prev.starts_with('}')
-                || prev.ends_with(';') && !prev.starts_with(' '))
-                && !prev.starts_with(' ');
+            let prev_is_code =
+                !prev.starts_with(' ') && !prev.starts_with("//") && !prev.starts_with('#');
+            let prev_ends_item = prev_is_code && (prev.starts_with('}') || prev.ends_with(';'));
             let starts_item = !line.starts_with(' ') && !line.starts_with('}') && !line.is_empty();
             let both_use = prev.starts_with("use ") && line.starts_with("use ");
             if prev_ends_item && starts_item && !both_use {

@@ -96,6 +96,21 @@ pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Bundle> {
                 .map(|m| m.keys().cloned().collect())
                 .unwrap_or_default();
             for name in names {
+                bundler
+                    .reserved
+                    .entry((section.to_string(), name))
+                    .or_insert_with(|| root.clone());
+            }
+        }
+    }
+    for root in &roots {
+        for section in SECTIONS {
+            let names: Vec<String> = bundler.files[root]
+                .pointer(&format!("/components/{section}"))
+                .and_then(Value::as_object)
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default();
+            for name in names {
                 bundler.import(
                     root,
                     section,
@@ -161,6 +176,8 @@ struct Bundler {
     /// (file, section, name) → slot name in the bundle.
     slots: BTreeMap<(String, String, String), String>,
     taken: BTreeMap<String, BTreeSet<String>>,
+    /// (section, name) → the root file whose own component has that name.
+    reserved: BTreeMap<(String, String), String>,
     components: BTreeMap<String, IndexMap<String, Value>>,
     origins: Vec<(String, Location)>,
     /// Targets being inlined right now, to catch reference cycles with no component in them.
@@ -243,9 +260,17 @@ impl Bundler {
             }
         }
         let taken = self.taken.entry(section.to_string()).or_default();
+        let reserved = &self.reserved;
+        // A root document's own components keep their names, even when another file's
+        // component of the same name is reached first through a `$ref`.
+        let blocked = |slot: &str| {
+            reserved
+                .get(&(section.to_string(), slot.to_string()))
+                .is_some_and(|owner| owner != file)
+        };
         let mut slot = name.to_string();
         let mut n = 2;
-        while taken.contains(&slot) {
+        while taken.contains(&slot) || blocked(&slot) {
             slot = format!("{name}{n}");
             n += 1;
         }

@@ -4,6 +4,7 @@
 #[rustfmt::skip]
 pub mod runtime;
 
+#[allow(unused_imports)]
 use std::future::Future;
 use std::sync::Arc;
 use ::axum::http::{HeaderMap, StatusCode};
@@ -53,7 +54,7 @@ pub struct Credentials {
 }
 
 impl Credentials {
-    #[allow(unused_variables)]
+    #[allow(unused_variables, dead_code)]
     fn from_request(
         headers: &HeaderMap,
         query: &runtime::Query,
@@ -1588,6 +1589,7 @@ impl Default for ServerConfig {
     }
 }
 
+#[allow(dead_code)]
 struct State<A> {
     api: A,
     config: ServerConfig,
@@ -2196,6 +2198,7 @@ impl Mock {
             Ok(())
         }
     }
+    #[allow(dead_code)]
     fn example<T: ::serde::de::DeserializeOwned>(
         candidates: &[&str],
     ) -> Result<T, ApiError> {

@@ -6,6 +6,8 @@ pub mod runtime;
 
 use std::sync::Arc;
 use std::time::Duration;
+
+#[allow(unused_imports)]
 use crate::models::*;
 
 pub use runtime::{
@@ -14,6 +16,7 @@ pub use runtime::{
     SecretString, StatusCode, TokenProvider,
 };
 
+#[allow(unused_imports)]
 use runtime::{AuthPart, Body, Call, QueryStyle, SendError, Settings};
 
 /// The spec's server URL with its variables at their defaults (`https://{host}`).

@@ -17,6 +17,7 @@ pub mod client;
 #[rustfmt::skip]
 pub mod server;
 
+#[allow(unused_imports)]
 pub use models::*;
 
 pub use support::{Validate, ValidationError, ValidationErrors};

@@ -12,8 +12,11 @@ use crate::ir::Api;
 const ERROR_SCHEMA: &str = "ForgeApiError";
 
 /// The served document, pretty-printed.
-pub fn document(api: &Api) -> Result<String, String> {
+pub fn document(api: &Api, header: &str) -> Result<String, String> {
     let mut doc = api.document.clone();
+    if let Value::Object(members) = &mut doc {
+        members.insert("x-generated-by".into(), Value::String(header.to_string()));
+    }
     let error_ref = json!({ "$ref": format!("#/components/schemas/{ERROR_SCHEMA}") });
     let rejection = |description: &str| {
         json!({

@@ -160,7 +160,8 @@ pub fn readme(api: &Api, header: &str, sources: &str, example: &str) -> Result<S
             lib_name => api.crate_name.replace('-', "_"),
             title => api.title.clone(),
             api_version => api.version.clone(),
-            description => api.description.clone().unwrap_or_default().trim().to_string(),
+            // The README is also the crate's rustdoc: vendor text must not become doctests.
+            description => crate::emit::docs::sanitize(api.description.as_deref().unwrap_or_default()),
             sources => sources,
             example => example,
             operations => minijinja::Value::from(minijinja::value::Serde(operations)),

@@ -48,7 +48,7 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
     out.files
         .insert("Cargo.toml".into(), manifest::cargo_toml(api, &header)?);
     out.files
-        .insert("openapi.json".into(), document::document(api)?);
+        .insert("openapi.json".into(), document::document(api, &header)?);
     out.files.insert(
         format!("examples/{}-smoke.rs", api.crate_name),
         rust(client::smoke_example(api))?,
@@ -87,6 +87,7 @@ fn lib_rs() -> TokenStream {
         #[rustfmt::skip]
         pub mod server;
 
+        #[allow(unused_imports)]
         pub use models::*;
         pub use support::{Validate, ValidationError, ValidationErrors};
         #[cfg(feature = "client")]

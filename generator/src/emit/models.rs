@@ -17,25 +17,24 @@ pub fn models(api: &Api) -> TokenStream {
         // Names come from the spec: enum values often share a prefix or suffix, and a union's
         // variants may differ much in size.
         #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+        #[allow(unused_imports)]
         use crate::support::{Validate, ValidationError};
         #(#items)*
     }
 }
 
 fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
-    let mut doc = t.doc.clone().unwrap_or_default();
+    let mut doc = doc_attrs(t.doc.as_deref());
     if let Shape::Request { of } = t.shape {
+        // Written by the generator: a real intra-doc link, not escaped vendor text.
         let note = format!(
             "Request shape of [`{}`]: the same object without the fields only the server sends (readOnly).",
             api.ty(of).name
         );
-        doc = if doc.is_empty() {
-            note
-        } else {
-            format!("{doc}\n\n{note}")
-        };
+        let separator = t.doc.as_ref().map(|_| raw_doc_attrs(""));
+        let note = raw_doc_attrs(&note);
+        doc = quote!(#doc #separator #note);
     }
-    let doc = doc_attrs(Some(&doc));
     match &t.kind {
         TypeKind::Struct(s) => struct_def(api, t, s, doc),
         TypeKind::Enum(values) => string_enum(t, values, doc),
@@ -306,7 +305,11 @@ pub fn value_checks(
     }
     if let Some(min) = c.min_items {
         let r = report("minItems", format!("must have at least {min} items"));
-        out.extend(quote!(if #value.len() < #min { #r }));
+        if min == 1 {
+            out.extend(quote!(if #value.is_empty() { #r }));
+        } else if min > 1 {
+            out.extend(quote!(if #value.len() < #min { #r }));
+        }
     }
     if let Some(max) = c.max_items {
         let r = report("maxItems", format!("must have at most {max} items"));
@@ -520,7 +523,8 @@ fn int_enum(t: &TypeDef, values: &[IntValue], doc: TokenStream) -> TokenStream {
 fn variant_doc(doc: Option<&str>, fallback: &str) -> TokenStream {
     match doc {
         Some(d) if !d.trim().is_empty() => {
-            let text = format!("{fallback}: {}", super::docs::sanitize(d));
+            // The value first, on its own line: a description may start with a code fence.
+            let text = format!("{fallback}\n\n{}", super::docs::sanitize(d));
             raw_doc_attrs(&text)
         }
         _ => raw_doc_attrs(fallback),
@@ -588,7 +592,8 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
                 };
                 let mut value = value.map_err(S::Error::custom)?;
                 if let ::serde_json::Value::Object(members) = &mut value {
-                    members.entry(#property).or_insert_with(|| ::serde_json::Value::from(tag));
+                    // The variant decides the tag, whatever the inner value's field says.
+                    members.insert(#property.to_owned(), ::serde_json::Value::from(tag));
                 }
                 ::serde::Serialize::serialize(&value, serializer)
             }

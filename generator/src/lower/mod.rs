@@ -28,6 +28,7 @@ pub fn lower(spec: &Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         component_ids: BTreeMap::new(),
         type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
         runtime: Runtime::default(),
+        shared_types: BTreeMap::new(),
     };
     let schemas: Vec<(String, openapiv3::ReferenceOr<openapiv3::Schema>)> = spec
         .doc
@@ -94,6 +95,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) component_ids: BTreeMap<String, TypeId>,
     pub(crate) type_names: Namespace,
     pub(crate) runtime: Runtime,
+    /// Body types of shared responses and request bodies, by `section/name`.
+    pub(crate) shared_types: BTreeMap<String, crate::ir::TypeRef>,
 }
 
 impl Lowerer<'_> {

@@ -326,6 +326,7 @@ impl Lowerer<'_> {
         pointer: &str,
     ) -> Option<RequestBody> {
         let at = format!("{pointer}/requestBody");
+        let body_ref = body;
         let body = match self.spec.request_body(body) {
             Ok(b) => b,
             Err(e) => {
@@ -335,12 +336,19 @@ impl Lowerer<'_> {
         };
         let (media, m) = pick_media(&body.content)?;
         let kind = body_kind(media);
-        let ty = self.body_type(
-            &kind,
-            m,
-            &format!("{stem}Body"),
-            &format!("{at}/content/{}/schema", escape(media)),
-        );
+        let shared = component_of(body_ref, "requestBodies");
+        let ty = self.shared_type(shared, |l, name| {
+            let context = name.map_or_else(
+                || format!("{stem}Body"),
+                |n| format!("{}Body", type_name(n)),
+            );
+            l.body_type(
+                &kind,
+                m,
+                &context,
+                &format!("{at}/content/{}/schema", escape(media)),
+            )
+        });
         Some(RequestBody {
             media_type: media.clone(),
             kind,
@@ -387,6 +395,7 @@ impl Lowerer<'_> {
         let mut out = Vec::new();
         for (i, (status, r, key)) in entries.into_iter().enumerate() {
             let at = format!("{pointer}/responses/{key}");
+            let shared = component_of(r, "responses");
             let r = match self.spec.response(r) {
                 Ok(r) => r,
                 Err(e) => {
@@ -402,12 +411,16 @@ impl Lowerer<'_> {
             };
             let body = pick_media(&r.content).map(|(media, m)| {
                 let kind = body_kind(media);
-                let ty = self.body_type(
-                    &kind,
-                    m,
-                    &context,
-                    &format!("{at}/content/{}/schema", escape(media)),
-                );
+                let ty = self.shared_type(shared.clone(), |l, name| {
+                    let context =
+                        name.map_or_else(|| context.clone(), |n| format!("{}Body", type_name(n)));
+                    l.body_type(
+                        &kind,
+                        m,
+                        &context,
+                        &format!("{at}/content/{}/schema", escape(media)),
+                    )
+                });
                 ResponseBody {
                     media_type: media.clone(),
                     kind,
@@ -508,6 +521,41 @@ impl Lowerer<'_> {
             self.warning(&at, "x-pagination is not understood (see specs/CONVENTIONS.md); the operation is treated as unpaginated");
         }
         result
+    }
+}
+
+/// The component a `$ref` names (`#/components/<section>/<name>`), if it is one.
+fn component_of<T>(item: &ReferenceOr<T>, section: &str) -> Option<String> {
+    match item {
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix(&format!("#/components/{section}/"))
+            .map(crate::load::unescape)
+            .map(|name| format!("{section}/{name}")),
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+impl Lowerer<'_> {
+    /// The body type of a shared response or request body is lowered once, named after the
+    /// component, and reused by every operation that refers to it.
+    fn shared_type(
+        &mut self,
+        component: Option<String>,
+        lower: impl FnOnce(&mut Self, Option<&str>) -> TypeRef,
+    ) -> TypeRef {
+        let Some(key) = component else {
+            return lower(self, None);
+        };
+        if let Some(ty) = self.shared_types.get(&key) {
+            return ty.clone();
+        }
+        let name = key
+            .split_once('/')
+            .map_or(key.as_str(), |(_, n)| n)
+            .to_string();
+        let ty = lower(self, Some(&name));
+        self.shared_types.insert(key, ty.clone());
+        ty
     }
 }
 

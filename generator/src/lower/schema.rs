@@ -122,6 +122,24 @@ impl Lowerer<'_> {
                     )
                 })
             }
+            // `additionalProperties: false` and no properties: the empty object, nothing else.
+            SchemaKind::Type(Type::Object(o))
+                if o.properties.is_empty()
+                    && matches!(
+                        o.additional_properties,
+                        Some(AdditionalProperties::Any(false))
+                    ) =>
+            {
+                self.define(schema, context, pointer, |l, name| {
+                    l.object(
+                        &o.properties,
+                        &o.required,
+                        o.additional_properties.as_ref(),
+                        name,
+                        pointer,
+                    )
+                })
+            }
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
                 self.union_ref(schema, parts, context, pointer)
             }
@@ -307,6 +325,21 @@ impl Lowerer<'_> {
                 a.min_properties,
                 a.max_properties,
             ),
+            SchemaKind::Type(Type::Object(o))
+                if o.properties.is_empty()
+                    && matches!(
+                        o.additional_properties,
+                        Some(AdditionalProperties::Any(false))
+                    ) =>
+            {
+                self.object(
+                    &o.properties,
+                    &o.required,
+                    o.additional_properties.as_ref(),
+                    name,
+                    pointer,
+                )
+            }
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
                 self.union_kind(schema, parts, name, pointer)
             }

@@ -578,6 +578,7 @@ async fn mock_with_secret_checks_the_token() {
 
 /// The typed requests the partial implementation received.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // a test record; sizes do not matter
 enum Received {
     ListV4(ListIntegrationsV4Request),
     CreateV4(CreateIntegrationV4Request),

@@ -44,6 +44,7 @@ pub fn server(api: &Api) -> TokenStream {
         #[rustfmt::skip]
         pub mod runtime;
 
+        #[allow(unused_imports)]
         use std::future::Future;
         use std::sync::Arc;
 
@@ -146,6 +147,7 @@ pub fn server(api: &Api) -> TokenStream {
                 }
             }
 
+            #[allow(dead_code)]
             fn example<T: ::serde::de::DeserializeOwned>(candidates: &[&str]) -> Result<T, ApiError> {
                 let mut last = String::new();
                 for candidate in candidates {
@@ -219,7 +221,7 @@ fn credentials(api: &Api) -> TokenStream {
         }
 
         impl Credentials {
-            #[allow(unused_variables)]
+            #[allow(unused_variables, dead_code)]
             fn from_request(
                 headers: &HeaderMap,
                 query: &runtime::Query,
@@ -804,6 +806,7 @@ fn router(api: &Api) -> TokenStream {
             }
         }
 
+        #[allow(dead_code)]
         struct State<A> {
             api: A,
             config: ServerConfig,
@@ -860,23 +863,6 @@ fn base_path(url: &str) -> String {
     path.to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::base_path;
-
-    #[test]
-    fn base_paths() {
-        assert_eq!(
-            base_path("https://{host}/BeyondTrust/api/public/v3"),
-            "/BeyondTrust/api/public/v3"
-        );
-        assert_eq!(base_path("https://{host}"), "");
-        assert_eq!(base_path("https://x.io/"), "");
-        assert_eq!(base_path("/api/"), "/api");
-        assert_eq!(base_path("http://{host}/{version}"), "");
-    }
-}
-
 /// `examples/mock.rs`: serves [`Mock`] on 127.0.0.1 with the spec at `/openapi.json`.
 pub fn mock_example(api: &Api) -> TokenStream {
     let lib = ident(&api.crate_name.replace('-', "_"));
@@ -927,5 +913,22 @@ pub fn mock_example(api: &Api) -> TokenStream {
                 })
                 .await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base_path;
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(
+            base_path("https://{host}/BeyondTrust/api/public/v3"),
+            "/BeyondTrust/api/public/v3"
+        );
+        assert_eq!(base_path("https://{host}"), "");
+        assert_eq!(base_path("https://x.io/"), "");
+        assert_eq!(base_path("/api/"), "/api");
+        assert_eq!(base_path("http://{host}/{version}"), "");
     }
 }

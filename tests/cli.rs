@@ -1,0 +1,175 @@
+//! The `openapi-forge` binary: exit status 0 on success, 1 when a spec has errors, 2 on usage
+//! errors; diagnostics go to stderr; a failed `generate` writes nothing.
+//!
+//! Cargo only hands `CARGO_BIN_EXE_*` to the tests of the binary's own package, so the binary
+//! is built here, once, with the cargo that runs these tests, into the same target directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+use forge_tests::{crate_dir, indent, profile_dir, target_dir, workspace_root};
+use openapi_forge::Config;
+
+/// The freshly built binary.
+fn binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let profile_dir = profile_dir();
+        let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") | None => "dev",
+            Some(other) => other,
+        };
+        let output = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "--package", "openapi-forge"])
+            .args(["--bin", "openapi-forge", "--profile", profile])
+            .current_dir(workspace_root())
+            .env("CARGO_TARGET_DIR", target_dir())
+            .output()
+            .expect("cargo runs");
+        assert!(
+            output.status.success(),
+            "cannot build the openapi-forge binary:\n{}",
+            indent(&String::from_utf8_lossy(&output.stderr))
+        );
+        profile_dir.join(format!("openapi-forge{}", std::env::consts::EXE_SUFFIX))
+    })
+}
+
+/// Runs the binary in this crate's directory, where the fixture paths are relative to.
+fn run(args: &[&str]) -> Output {
+    Command::new(binary())
+        .args(args)
+        .current_dir(crate_dir())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A fresh, empty directory for one test's output, under the target directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = target_dir().join("cli-tests").join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("clear the scratch directory");
+    }
+    std::fs::create_dir_all(dir.parent().expect("has a parent")).expect("create cli-tests");
+    dir
+}
+
+#[test]
+fn generate_with_a_good_spec_exits_0_and_writes_the_crate() {
+    let out = scratch("good");
+    let output = run(&[
+        "generate",
+        "fixtures/all_of.yaml",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for file in ["Cargo.toml", "README.md", "src/lib.rs", "src/models.rs"] {
+        assert!(out.join(file).is_file(), "{file} was not written");
+    }
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        manifest.contains("name = \"good\""),
+        "the crate is named after --out:\n{manifest}"
+    );
+    assert!(stderr(&output).contains("wrote"), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn generate_with_a_bad_spec_exits_1_and_writes_nothing() {
+    let out = scratch("bad");
+    let output = run(&[
+        "generate",
+        "fixtures/errors/dangling_ref.yaml",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(!out.exists(), "a failed generate created {}", out.display());
+    let text = stderr(&output);
+    assert!(
+        text.contains("error: fixtures/errors/dangling_ref.yaml at #/components/schemas/Pet/properties/owner/$ref: "),
+        "{text}"
+    );
+    assert!(text.ends_with("2 error(s)\n"), "{text}");
+}
+
+#[test]
+fn check_prints_every_diagnostic_to_stderr_and_exits_1() {
+    let spec = "fixtures/errors/wrong_type.yaml";
+    let output = run(&["check", spec]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(output.stdout.is_empty(), "diagnostics belong on stderr");
+    // The same diagnostics the library reports, one per line, then the count.
+    let diags = match openapi_forge::build_api(&Config {
+        specs: vec![PathBuf::from(spec)],
+        crate_name: "check".into(),
+        source_label: String::new(),
+        regenerate_command: String::new(),
+    }) {
+        Ok(_) => panic!("{spec} should not build"),
+        Err(diags) => diags,
+    };
+    assert_eq!(
+        stderr(&output),
+        format!("{diags}{} error(s)\n", diags.error_count())
+    );
+}
+
+#[test]
+fn check_with_a_good_spec_exits_0() {
+    let output = run(&["check", "fixtures/one_of.yaml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).starts_with("ok: "), "{}", stderr(&output));
+}
+
+#[test]
+fn a_missing_spec_file_exits_1() {
+    let output = run(&["check", "fixtures/does-not-exist.yaml"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot read `fixtures/does-not-exist.yaml`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cases: [&[&str]; 5] = [
+        &[],
+        &["frobnicate"],
+        &["check"],
+        &["generate", "fixtures/all_of.yaml"],
+        &["check", "--no-such-flag", "fixtures/all_of.yaml"],
+    ];
+    for args in cases {
+        let output = run(args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "`openapi-forge {}`:\n{}",
+            args.join(" "),
+            stderr(&output)
+        );
+        assert!(
+            !stderr(&output).is_empty(),
+            "`openapi-forge {}` said nothing",
+            args.join(" ")
+        );
+    }
+}
+
+#[test]
+fn help_exits_0_and_documents_the_exit_status() {
+    let output = run(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("Exit status"), "{text}");
+}

@@ -1,0 +1,200 @@
+//! Specs the generator must refuse: one test per fixture under `tests/fixtures/errors/`, each
+//! checking that `generate` fails, that the diagnostics name the file, the JSON pointer and
+//! (where the parser can tell) the line and column, and snapshotting the rendered diagnostics
+//! (`tests/snapshots/error_<fixture>.snap`).
+
+use std::path::Path;
+
+use forge_tests::{error_fixtures, slash_path};
+use openapi_forge::{Config, Diagnostics, Severity};
+
+/// Generates an error fixture, which must fail; returns its diagnostics.
+fn fail(name: &str) -> Diagnostics {
+    let spec = Path::new("fixtures")
+        .join("errors")
+        .join(format!("{name}.yaml"));
+    let config = Config {
+        specs: vec![spec],
+        crate_name: name.to_string(),
+        source_label: format!("tests/fixtures/errors/{name}.yaml"),
+        regenerate_command: forge_tests::REGENERATE.to_string(),
+    };
+    let diags = match openapi_forge::generate(&config) {
+        Ok((output, _)) => panic!(
+            "`{name}` generated {} files instead of failing",
+            output.files.len()
+        ),
+        Err(diags) => diags,
+    };
+    assert!(
+        diags.has_errors(),
+        "`{name}` failed without an error:\n{diags}"
+    );
+    insta::with_settings!({
+        snapshot_path => "snapshots",
+        prepend_module_to_snapshot => false,
+        description => format!("diagnostics for tests/fixtures/errors/{name}.yaml"),
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(format!("error_{name}"), diags.to_string());
+    });
+    diags
+}
+
+/// The rendered errors (`file:line:col at #pointer: message`), in the order found.
+fn errors(diags: &Diagnostics) -> Vec<String> {
+    diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{}: {}", d.location, d.message))
+        .collect()
+}
+
+/// Asserts that the errors are exactly `expected`, each given as (location, part of message).
+#[track_caller]
+fn assert_errors(diags: &Diagnostics, expected: &[(&str, &str)]) {
+    let found = errors(diags);
+    assert_eq!(
+        found.len(),
+        expected.len(),
+        "wrong number of errors: {found:#?}"
+    );
+    for (found, (location, message)) in found.iter().zip(expected) {
+        let (at, text) = found
+            .split_once(": ")
+            .unwrap_or_else(|| panic!("`{found}` has no location"));
+        assert_eq!(at, *location, "location of `{found}`");
+        assert!(text.contains(message), "`{found}` should say `{message}`");
+    }
+}
+
+#[test]
+fn dangling_ref() {
+    let diags = fail("dangling_ref");
+    assert_errors(
+        &diags,
+        &[
+            (
+                "fixtures/errors/dangling_ref.yaml at #/components/schemas/Pet/properties/owner/$ref",
+                "`fixtures/errors/dangling_ref.yaml#/components/schemas/Missing` does not exist",
+            ),
+            (
+                "fixtures/errors/dangling_ref.yaml at #/components/schemas/Pet/properties/toy/$ref",
+                "cannot read `fixtures/errors/nowhere.yaml`",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn ref_cycle() {
+    let diags = fail("ref_cycle");
+    assert_errors(
+        &diags,
+        &[
+            (
+                "fixtures/errors/ref_cycle.yaml:10:5 at #/components/schemas/A",
+                "schema references form a cycle with no schema in it",
+            ),
+            (
+                "fixtures/errors/ref_cycle.yaml:12:5 at #/components/schemas/B",
+                "schema references form a cycle with no schema in it",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn invalid_yaml() {
+    let diags = fail("invalid_yaml");
+    assert_errors(
+        &diags,
+        &[(
+            "fixtures/errors/invalid_yaml.yaml:11:1",
+            "while scanning a quoted scalar at line 9 column 16",
+        )],
+    );
+}
+
+#[test]
+fn openapi_31() {
+    let diags = fail("openapi_31");
+    assert_errors(
+        &diags,
+        &[(
+            "fixtures/errors/openapi_31.yaml at #/openapi",
+            "openapi 3.1.0 is not supported",
+        )],
+    );
+}
+
+#[test]
+fn swagger_20() {
+    let diags = fail("swagger_20");
+    assert_errors(
+        &diags,
+        &[(
+            "fixtures/errors/swagger_20.yaml at #/swagger",
+            "swagger 2.0 documents are not supported",
+        )],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    let diags = fail("wrong_type");
+    assert_errors(
+        &diags,
+        &[
+            (
+                "fixtures/errors/wrong_type.yaml:10:5 at #/components/schemas/Pet",
+                "invalid type: string \"ten\", expected usize",
+            ),
+            (
+                "fixtures/errors/wrong_type.yaml:16:5 at #/components/schemas/Owner",
+                "invalid type: string \"name\", expected a sequence",
+            ),
+        ],
+    );
+}
+
+/// An error fixture added without a test here would be checked by nothing.
+#[test]
+fn every_error_fixture_has_a_test() {
+    let found: Vec<String> = error_fixtures().into_iter().map(|(n, _)| n).collect();
+    let tested = [
+        "dangling_ref",
+        "invalid_yaml",
+        "openapi_31",
+        "ref_cycle",
+        "swagger_20",
+        "wrong_type",
+    ];
+    assert_eq!(
+        found, tested,
+        "tests/errors.rs must test every error fixture"
+    );
+}
+
+/// Diagnostics name files as they were given, never made absolute.
+#[test]
+fn diagnostics_keep_relative_paths() {
+    for (name, path) in error_fixtures() {
+        let diags = match openapi_forge::generate(&Config {
+            specs: vec![path.clone()],
+            crate_name: name.clone(),
+            source_label: String::new(),
+            regenerate_command: String::new(),
+        }) {
+            Ok(_) => panic!("`{name}` should fail"),
+            Err(diags) => diags,
+        };
+        for d in diags.iter() {
+            assert_eq!(
+                d.location.file,
+                slash_path(&path),
+                "`{name}`: {d} names another file"
+            );
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! One snapshot per fixture spec: the files of the generated crate, so that every change to the
+//! generated code is seen in review. Snapshots live in `tests/snapshots/<fixture>.snap`;
+//! after an intended change, review and accept them with `cargo insta review` (or rerun with
+//! `INSTA_UPDATE=always` and read the diff).
+
+use forge_tests::{
+    fixtures, path_matches, render, Fixture, BUNDLING_FIXTURES, OPERATION_FILES, SHARED_FILES,
+};
+
+/// Generates `name` and compares its files (but the shared ones) with the snapshot.
+fn snapshot(name: &str) {
+    let fixture = Fixture::named(name);
+    let (output, warnings) = fixture.generate();
+    let skip = fixture.unsnapshotted_files();
+    insta::with_settings!({
+        snapshot_path => "snapshots",
+        prepend_module_to_snapshot => false,
+        description => format!("openapi-forge output for tests/{}", forge_tests::slash_path(&fixture.spec)),
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, render(&output, &warnings, &skip));
+    });
+}
+
+/// One `#[test]` per fixture, named after it, plus the list the completeness test checks.
+macro_rules! fixture_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                snapshot(stringify!($name));
+            }
+        )*
+
+        const TESTED: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+fixture_tests!(
+    additional_properties,
+    all_of,
+    any_of,
+    component_refs,
+    constraints,
+    defaults,
+    docs,
+    formats,
+    free_form,
+    int_enums,
+    multi_file,
+    names,
+    nested_inline,
+    nullability,
+    one_of,
+    path_item_ref,
+    read_write,
+    recursive,
+    secrets,
+    string_enums,
+);
+
+/// A fixture added without a test here would never be snapshotted.
+#[test]
+fn every_fixture_has_a_snapshot_test() {
+    let found: Vec<String> = fixtures().into_iter().map(|f| f.name).collect();
+    let tested: Vec<String> = TESTED.iter().map(|s| s.to_string()).collect();
+    assert_eq!(
+        found, tested,
+        "tests/snapshots.rs must list exactly the fixtures under tests/fixtures, in name order"
+    );
+}
+
+/// The files left out of the per-fixture snapshots, snapshotted once each, from the fixture
+/// that needs the most of the runtime (chrono, uuid and base64 support) and has no operations.
+#[test]
+fn shared_files() {
+    let fixture = Fixture::named("formats");
+    assert!(
+        !fixture.has_operations(),
+        "formats must stay without operations"
+    );
+    let (output, _) = fixture.generate();
+    for pattern in SHARED_FILES.iter().chain(OPERATION_FILES) {
+        let (path, contents) = output
+            .files
+            .iter()
+            .find(|(path, _)| path_matches(pattern, path))
+            .unwrap_or_else(|| {
+                panic!("nothing matches {pattern} any more: update the lists in tests/lib.rs")
+            });
+        let name = format!(
+            "shared_{}",
+            pattern.replace('*', "crate").replace(['/', '.', '-'], "_")
+        );
+        insta::with_settings!({
+            snapshot_path => "snapshots",
+            prepend_module_to_snapshot => false,
+            description => format!("{path}, as generated for tests/fixtures/formats.yaml"),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name, contents);
+        });
+    }
+}
+
+/// Every fixture named as a bundling fixture exists (a typo would silently drop its bundle).
+#[test]
+fn bundling_fixtures_exist() {
+    for name in BUNDLING_FIXTURES {
+        Fixture::named(name);
+    }
+}
+
+/// The support module carries pattern matching (and the crate depends on `regex`) exactly when
+/// a spec has a `pattern`.
+#[test]
+fn pattern_support_only_when_needed() {
+    for (name, wanted) in [("constraints", true), ("formats", false)] {
+        let (output, _) = Fixture::named(name).generate();
+        let support = &output.files["src/support.rs"];
+        let manifest = &output.files["Cargo.toml"];
+        assert_eq!(
+            support.contains("fn matches_pattern"),
+            wanted,
+            "{name}: src/support.rs"
+        );
+        assert_eq!(
+            manifest.contains("\nregex = "),
+            wanted,
+            "{name}: Cargo.toml"
+        );
+    }
+}
