@@ -75,11 +75,11 @@ fn dangling_ref() {
         &diags,
         &[
             (
-                "fixtures/errors/dangling_ref.yaml at #/components/schemas/Pet/properties/owner/$ref",
+                "fixtures/errors/dangling_ref.yaml:14:11 at #/components/schemas/Pet/properties/owner/$ref",
                 "`fixtures/errors/dangling_ref.yaml#/components/schemas/Missing` does not exist",
             ),
             (
-                "fixtures/errors/dangling_ref.yaml at #/components/schemas/Pet/properties/toy/$ref",
+                "fixtures/errors/dangling_ref.yaml:16:11 at #/components/schemas/Pet/properties/toy/$ref",
                 "cannot read `fixtures/errors/nowhere.yaml`",
             ),
         ],
@@ -122,7 +122,7 @@ fn openapi_31() {
     assert_errors(
         &diags,
         &[(
-            "fixtures/errors/openapi_31.yaml at #/openapi",
+            "fixtures/errors/openapi_31.yaml:3:1 at #/openapi",
             "openapi 3.1.0 is not supported",
         )],
     );
@@ -134,7 +134,7 @@ fn swagger_20() {
     assert_errors(
         &diags,
         &[(
-            "fixtures/errors/swagger_20.yaml at #/swagger",
+            "fixtures/errors/swagger_20.yaml:2:1 at #/swagger",
             "swagger 2.0 documents are not supported",
         )],
     );
@@ -147,11 +147,11 @@ fn wrong_type() {
         &diags,
         &[
             (
-                "fixtures/errors/wrong_type.yaml:10:5 at #/components/schemas/Pet",
+                "fixtures/errors/wrong_type.yaml:15:11 at #/components/schemas/Pet/properties/name/maxLength",
                 "invalid type: string \"ten\", expected usize",
             ),
             (
-                "fixtures/errors/wrong_type.yaml:16:5 at #/components/schemas/Owner",
+                "fixtures/errors/wrong_type.yaml:18:7 at #/components/schemas/Owner/required",
                 "invalid type: string \"name\", expected a sequence",
             ),
         ],

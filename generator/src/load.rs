@@ -82,7 +82,8 @@ pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Bundle> {
         return None;
     }
     for root in &roots {
-        check_version(root, &bundler.files[root], diags);
+        let at = |p: &str| bundler.at(root, p);
+        check_version(&bundler.files[root], at, diags);
     }
     if diags.has_errors() {
         return None;
@@ -129,11 +130,7 @@ pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Bundle> {
         return None;
     }
     let doc = bundler.assemble(&roots, paths_out);
-    let positions = bundler
-        .texts
-        .iter()
-        .map(|(file, text)| (file.clone(), PositionIndex::new(text)))
-        .collect();
+    let positions = std::mem::take(&mut bundler.positions);
     Some(Bundle {
         doc,
         sources: roots,
@@ -142,8 +139,7 @@ pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Bundle> {
     })
 }
 
-fn check_version(file: &str, doc: &Value, diags: &mut Diagnostics) {
-    let at = |p: &str| Location::new(file, p);
+fn check_version(doc: &Value, at: impl Fn(&str) -> Location, diags: &mut Diagnostics) {
     if !doc.is_object() {
         diags.error(at(""), "the document is not a mapping");
         return;
@@ -182,9 +178,20 @@ struct Bundler {
     origins: Vec<(String, Location)>,
     /// Targets being inlined right now, to catch reference cycles with no component in them.
     inlining: Vec<(String, String)>,
+    /// Line index of each file read, to give errors a line and column.
+    positions: BTreeMap<String, PositionIndex>,
 }
 
 impl Bundler {
+    /// A location in a file that was read, with its line and column where the scan finds them.
+    fn at(&self, file: &str, pointer: impl Into<String>) -> Location {
+        let mut location = Location::new(file.to_string(), pointer);
+        if let Some(index) = self.positions.get(file) {
+            location.line_col = index.find(&location.pointer);
+        }
+        location
+    }
+
     /// Reads and parses one file; `from` is where it was referenced, for errors.
     fn read(&mut self, name: &str, from: Option<&Location>, diags: &mut Diagnostics) -> bool {
         if self.files.contains_key(name) {
@@ -203,6 +210,8 @@ impl Bundler {
         match parse_document(name, &text) {
             Ok(value) => {
                 self.files.insert(name.to_string(), value);
+                self.positions
+                    .insert(name.to_string(), PositionIndex::new(&text));
                 self.texts.insert(name.to_string(), text);
                 true
             }
@@ -306,7 +315,7 @@ impl Bundler {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
                     let reference = reference.clone();
-                    let here = Location::new(file.to_string(), format!("{pointer}/$ref"));
+                    let here = self.at(file, format!("{pointer}/$ref"));
                     return self.follow(&reference, file, &here, RefSite::Any, diags);
                 }
                 let mut out = Map::new();
@@ -391,7 +400,7 @@ impl Bundler {
             // A path item may itself be a `$ref` to another path item.
             (Value::Object(m), RefSite::PathItem) if m.contains_key("$ref") => {
                 let inner = m["$ref"].as_str().unwrap_or_default().to_string();
-                let at = Location::new(target_file.clone(), format!("{fragment}/$ref"));
+                let at = self.at(&target_file, format!("{fragment}/$ref"));
                 self.follow(&inner, &target_file, &at, RefSite::PathItem, diags)
             }
             _ => self.rewrite(target, &target_file, &fragment, diags),
@@ -406,7 +415,7 @@ impl Bundler {
             return;
         };
         let Some(paths) = paths.as_object().cloned() else {
-            diags.error(Location::new(root, "/paths"), "`paths` is not a mapping");
+            diags.error(self.at(root, "/paths"), "`paths` is not a mapping");
             return;
         };
         let global_security = doc.get("security").cloned();
@@ -421,17 +430,14 @@ impl Bundler {
             let item = match item {
                 Value::Object(m) if m.contains_key("$ref") => {
                     let reference = m["$ref"].as_str().unwrap_or_default().to_string();
-                    let here = Location::new(root, format!("{pointer}/$ref"));
+                    let here = self.at(root, format!("{pointer}/$ref"));
                     self.follow(&reference, root, &here, RefSite::PathItem, diags)
                 }
                 other => self.rewrite(other, root, &pointer, diags),
             };
             let Value::Object(mut item) = item else {
                 if !item.is_null() {
-                    diags.error(
-                        Location::new(root, pointer),
-                        "a path item must be a mapping",
-                    );
+                    diags.error(self.at(root, pointer), "a path item must be a mapping");
                 }
                 continue;
             };
@@ -467,7 +473,7 @@ impl Bundler {
                         let child = format!("{pointer}/{}", escape(&k));
                         if existing.contains_key(&k) && METHODS.contains(&k.as_str()) {
                             diags.error(
-                                Location::new(root, child),
+                                self.at(root, child),
                                 format!(
                                     "operation `{} {path}` is defined in two documents",
                                     k.to_uppercase()

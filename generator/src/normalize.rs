@@ -126,10 +126,24 @@ impl Parser<'_> {
                     }
                 }
                 let inner = e.into_inner().to_string();
-                let message = if inner.contains("untagged enum") {
-                    "not a valid object of the kind expected here (a `$ref` or the object itself); check its keys and value types".to_string()
+                // Schemas deserialize through untagged enums and a hand-written visitor, which
+                // hide where inside the object the problem is: look for the smallest part of
+                // the schema that does not parse.
+                let in_schema = at.contains("/schemas/") || at.contains("/schema");
+                let relative = at.strip_prefix(pointer).unwrap_or("");
+                let failing = if relative.is_empty() {
+                    Some(value)
                 } else {
-                    inner
+                    value.pointer(relative)
+                };
+                let narrowed = failing
+                    .filter(|_| in_schema)
+                    .and_then(|v| narrow_schema(v, &at));
+                let (at, message) = match narrowed {
+                    Some((deeper, why)) if inner.contains("untagged enum") => (deeper, why),
+                    Some((deeper, _)) => (deeper, inner),
+                    None if inner.contains("untagged enum") => (at, "not a valid object of the kind expected here (a `$ref` or the object itself); check its keys and value types".to_string()),
+                    None => (at, inner),
                 };
                 self.error(&at, message);
                 None
@@ -159,6 +173,53 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// Finds the innermost part of a schema that does not parse, and why: a nested schema that
+/// fails on its own, or a key whose removal makes the schema valid.
+fn narrow_schema(value: &Value, pointer: &str) -> Option<(String, String)> {
+    let parses = |v: &Value| serde_json::from_value::<ReferenceOr<Schema>>(v.clone()).is_ok();
+    let object = value.as_object()?;
+    if parses(value) {
+        return None;
+    }
+    // A nested schema that fails by itself holds the problem.
+    let mut nested: Vec<(String, &Value)> = Vec::new();
+    for key in ["items", "additionalProperties", "not"] {
+        if let Some(v) = object.get(key).filter(|v| v.is_object()) {
+            nested.push((format!("{pointer}/{key}"), v));
+        }
+    }
+    if let Some(Value::Object(properties)) = object.get("properties") {
+        for (name, v) in properties {
+            nested.push((format!("{pointer}/properties/{}", escape(name)), v));
+        }
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(Value::Array(parts)) = object.get(key) {
+            for (i, v) in parts.iter().enumerate() {
+                nested.push((format!("{pointer}/{key}/{i}"), v));
+            }
+        }
+    }
+    for (at, v) in nested {
+        if !parses(v) {
+            return narrow_schema(v, &at).or(Some((at, "not a valid schema".to_string())));
+        }
+    }
+    // Otherwise one of this schema's own keys: the one without which it parses.
+    for key in object.keys() {
+        let mut without = object.clone();
+        let bad = without.remove(key);
+        if parses(&Value::Object(without)) {
+            let shown = bad.map(|b| b.to_string()).unwrap_or_default();
+            return Some((
+                format!("{pointer}/{}", escape(key)),
+                format!("`{key}` has a value of the wrong type or form: {shown}"),
+            ));
+        }
+    }
+    None
 }
 
 /// How many `$ref`s in a row are followed before a chain is called a cycle.
