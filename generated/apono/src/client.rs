@@ -705,7 +705,7 @@ impl<'a> GetIntegrationV4Request<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/admin/v4/integrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -746,7 +746,7 @@ impl<'a> UpdateIntegrationV4Request<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/admin/v4/integrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -787,7 +787,7 @@ impl<'a> DeleteIntegrationV4Request<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/admin/v4/integrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -945,7 +945,9 @@ impl<'a> GetIntegrationConfigRequest<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/v2/integrations-catalog/");
-        path.push_str(&runtime::encode_path(&runtime::simple("type", &self.type_)?));
+        path.push_str(
+            &runtime::encode_path("type", &runtime::simple("type", &self.type_)?)?,
+        );
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -985,7 +987,7 @@ impl<'a> GetIntegrationV2Request<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/v2/integrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -1026,7 +1028,7 @@ impl<'a> UpdateIntegrationV2Request<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/v2/integrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -1069,7 +1071,7 @@ impl<'a> DeleteIntegrationV2Request<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/v2/integrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -1109,7 +1111,7 @@ impl<'a> RefreshIntegrationV2Request<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/v2/integrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/refresh");
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -1151,7 +1153,10 @@ impl<'a> GetResourceUserTagsRequest<'a> {
         let mut path = String::new();
         path.push_str("/api/v3/integrations/resources/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("resource_id", &self.resource_id)?),
+            &runtime::encode_path(
+                "resource_id",
+                &runtime::simple("resource_id", &self.resource_id)?,
+            )?,
         );
         path.push_str("/user-tags");
         let query: Vec<(String, String)> = Vec::new();
@@ -1195,7 +1200,10 @@ impl<'a> UpdateResourceUserTagsRequest<'a> {
         let mut path = String::new();
         path.push_str("/api/v3/integrations/resources/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("resource_id", &self.resource_id)?),
+            &runtime::encode_path(
+                "resource_id",
+                &runtime::simple("resource_id", &self.resource_id)?,
+            )?,
         );
         path.push_str("/user-tags");
         let query: Vec<(String, String)> = Vec::new();
@@ -1246,7 +1254,7 @@ impl<'a> GetIntegrationPermissionsRequest<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/v3/integrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/permissions");
         let mut query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -1299,7 +1307,7 @@ impl<'a> GetIntegrationResourcesRequest<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/v3/integrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/resources");
         let mut query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();

@@ -1690,11 +1690,17 @@ impl<'a> SetUserGroupSmartRuleAccessLevelRequest<'a> {
         let mut path = String::new();
         path.push_str("/UserGroups/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("userGroupId", &self.user_group_id)?),
+            &runtime::encode_path(
+                "userGroupId",
+                &runtime::simple("userGroupId", &self.user_group_id)?,
+            )?,
         );
         path.push_str("/SmartRules/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("smartRuleId", &self.smart_rule_id)?),
+            &runtime::encode_path(
+                "smartRuleId",
+                &runtime::simple("smartRuleId", &self.smart_rule_id)?,
+            )?,
         );
         path.push_str("/AccessLevels");
         let query: Vec<(String, String)> = Vec::new();
@@ -1739,7 +1745,9 @@ impl<'a> ListOrganizationAddressGroupsRequest<'a> {
     ) -> Result<ResponseValue<Vec<AddressGroup>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Organizations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("orgID", &self.org_id)?));
+        path.push_str(
+            &runtime::encode_path("orgID", &runtime::simple("orgID", &self.org_id)?)?,
+        );
         path.push_str("/AddressGroups");
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -1874,8 +1882,9 @@ impl<'a> ListAddressGroupAddressesRequest<'a> {
         path.push_str("/AddressGroups/");
         path.push_str(
             &runtime::encode_path(
+                "addressGroupId",
                 &runtime::simple("addressGroupId", &self.address_group_id)?,
-            ),
+            )?,
         );
         path.push_str("/Addresses");
         let query: Vec<(String, String)> = Vec::new();
@@ -1920,8 +1929,9 @@ impl<'a> CreateAddressGroupAddressRequest<'a> {
         path.push_str("/AddressGroups/");
         path.push_str(
             &runtime::encode_path(
+                "addressGroupId",
                 &runtime::simple("addressGroupId", &self.address_group_id)?,
-            ),
+            )?,
         );
         path.push_str("/Addresses");
         let query: Vec<(String, String)> = Vec::new();
@@ -1966,8 +1976,9 @@ impl<'a> DeleteAddressGroupAddressesRequest<'a> {
         path.push_str("/AddressGroups/");
         path.push_str(
             &runtime::encode_path(
+                "addressGroupId",
                 &runtime::simple("addressGroupId", &self.address_group_id)?,
-            ),
+            )?,
         );
         path.push_str("/Addresses");
         let query: Vec<(String, String)> = Vec::new();
@@ -2011,8 +2022,9 @@ impl<'a> GetAddressGroupByIdRequest<'a> {
         path.push_str("/AddressGroups/");
         path.push_str(
             &runtime::encode_path(
+                "addressGroupId",
                 &runtime::simple("addressGroupId", &self.address_group_id)?,
-            ),
+            )?,
         );
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -2056,8 +2068,9 @@ impl<'a> UpdateAddressGroupRequest<'a> {
         path.push_str("/AddressGroups/");
         path.push_str(
             &runtime::encode_path(
+                "addressGroupId",
                 &runtime::simple("addressGroupId", &self.address_group_id)?,
-            ),
+            )?,
         );
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -2101,8 +2114,9 @@ impl<'a> DeleteAddressGroupRequest<'a> {
         path.push_str("/AddressGroups/");
         path.push_str(
             &runtime::encode_path(
+                "addressGroupId",
                 &runtime::simple("addressGroupId", &self.address_group_id)?,
-            ),
+            )?,
         );
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -2143,7 +2157,7 @@ impl<'a> GetAddressByIdRequest<'a> {
     ) -> Result<ResponseValue<Address>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Addresses/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -2184,7 +2198,7 @@ impl<'a> UpdateAddressByIdRequest<'a> {
     ) -> Result<ResponseValue<Address>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Addresses/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -2225,7 +2239,7 @@ impl<'a> DeleteAddressByIdRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Addresses/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -2345,7 +2359,7 @@ impl<'a> GetApiRegistrationByIdRequest<'a> {
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ApiRegistrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -2386,7 +2400,7 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ApiRegistrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -2427,7 +2441,7 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ApiRegistrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -2467,7 +2481,7 @@ impl<'a> RotateApiRegistrationKeyRequest<'a> {
     ) -> Result<ResponseValue<ApiKey>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ApiRegistrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/Rotate");
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -2508,7 +2522,7 @@ impl<'a> GetApiRegistrationKeyRequest<'a> {
     ) -> Result<ResponseValue<ApiKey>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ApiRegistrations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/Key");
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -2550,7 +2564,10 @@ impl<'a> GetAssetAttributesRequest<'a> {
         let mut path = String::new();
         path.push_str("/Assets/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("assetID", &self.asset_id)?),
+            &runtime::encode_path(
+                "assetID",
+                &runtime::simple("assetID", &self.asset_id)?,
+            )?,
         );
         path.push_str("/Attributes");
         let query: Vec<(String, String)> = Vec::new();
@@ -2591,7 +2608,10 @@ impl<'a> DeleteAssetAttributesRequest<'a> {
         let mut path = String::new();
         path.push_str("/Assets/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("assetID", &self.asset_id)?),
+            &runtime::encode_path(
+                "assetID",
+                &runtime::simple("assetID", &self.asset_id)?,
+            )?,
         );
         path.push_str("/Attributes");
         let query: Vec<(String, String)> = Vec::new();
@@ -2635,11 +2655,17 @@ impl<'a> AssignAssetAttributeRequest<'a> {
         let mut path = String::new();
         path.push_str("/Assets/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("assetID", &self.asset_id)?),
+            &runtime::encode_path(
+                "assetID",
+                &runtime::simple("assetID", &self.asset_id)?,
+            )?,
         );
         path.push_str("/Attributes/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("attributeID", &self.attribute_id)?),
+            &runtime::encode_path(
+                "attributeID",
+                &runtime::simple("attributeID", &self.attribute_id)?,
+            )?,
         );
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -2680,11 +2706,17 @@ impl<'a> DeleteAssetAttributeRequest<'a> {
         let mut path = String::new();
         path.push_str("/Assets/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("assetID", &self.asset_id)?),
+            &runtime::encode_path(
+                "assetID",
+                &runtime::simple("assetID", &self.asset_id)?,
+            )?,
         );
         path.push_str("/Attributes/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("attributeID", &self.attribute_id)?),
+            &runtime::encode_path(
+                "attributeID",
+                &runtime::simple("attributeID", &self.attribute_id)?,
+            )?,
         );
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -2723,7 +2755,7 @@ impl<'a> GetAssetByIdRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<Asset>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Assets/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -2762,7 +2794,7 @@ impl<'a> UpdateAssetByIdRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<Asset>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Assets/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -2803,7 +2835,7 @@ impl<'a> DeleteAssetByIdRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Assets/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -2871,7 +2903,10 @@ impl<'a> ListWorkgroupAssetsRequest<'a> {
         let mut path = String::new();
         path.push_str("/Workgroups/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("workgroup", &self.workgroup)?),
+            &runtime::encode_path(
+                "workgroup",
+                &runtime::simple("workgroup", &self.workgroup)?,
+            )?,
         );
         path.push_str("/Assets");
         let mut query: Vec<(String, String)> = Vec::new();
@@ -2909,6 +2944,56 @@ impl<'a> ListWorkgroupAssetsRequest<'a> {
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
+    /// Every item of every page, fetching pages as the stream is read.
+    pub fn into_stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<Asset, Error<::serde_json::Value>>,
+    > + 'a {
+        use ::futures_util::TryStreamExt as _;
+        let first = self.offset.unwrap_or(0);
+        ::futures_util::stream::try_unfold(
+                Some((self, first)),
+                |current| async move {
+                    let Some((request, state)) = current else {
+                        return Ok::<_, Error<::serde_json::Value>>(None);
+                    };
+                    let page = {
+                        let mut r = request.clone();
+                        r.offset = Some(state);
+                        r
+                    }
+                        .send()
+                        .await?
+                        .into_inner();
+                    let items: Vec<Asset> = match page {
+                        ListWorkgroupAssetsResponseBody::Array(value) => value,
+                        ListWorkgroupAssetsResponseBody::AssetPage(value) => value.data,
+                        ListWorkgroupAssetsResponseBody::Asset(value) => vec![value],
+                    };
+                    let next = {
+                        let short = || {
+                            request
+                                .limit
+                                .is_some_and(|size| (items.len() as u64) < (size as u64))
+                        };
+                        let step = i32::try_from(items.len()).unwrap_or(i32::MAX);
+                        if items.is_empty() || short() {
+                            None
+                        } else {
+                            Some((request, state.saturating_add(step)))
+                        }
+                    };
+                    Ok(
+                        Some((
+                            ::futures_util::stream::iter(items.into_iter().map(Ok)),
+                            next,
+                        )),
+                    )
+                },
+            )
+            .try_flatten()
+    }
 }
 
 /// A call of [`AssetsApi::create_workgroup_asset`]: set optional parameters, then `send()`.
@@ -2926,7 +3011,10 @@ impl<'a> CreateWorkgroupAssetRequest<'a> {
         let mut path = String::new();
         path.push_str("/Workgroups/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("workgroup", &self.workgroup)?),
+            &runtime::encode_path(
+                "workgroup",
+                &runtime::simple("workgroup", &self.workgroup)?,
+            )?,
         );
         path.push_str("/Assets");
         let query: Vec<(String, String)> = Vec::new();
@@ -2971,7 +3059,10 @@ impl<'a> DeleteWorkgroupAssetByNameRequest<'a> {
         let mut path = String::new();
         path.push_str("/Workgroups/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("workgroup", &self.workgroup)?),
+            &runtime::encode_path(
+                "workgroup",
+                &runtime::simple("workgroup", &self.workgroup)?,
+            )?,
         );
         path.push_str("/Assets");
         let mut query: Vec<(String, String)> = Vec::new();
@@ -3066,6 +3157,55 @@ impl<'a> SearchAssetsRequest<'a> {
             200 => Ok(raw.value(raw.json()?)),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
+    }
+    /// Every item of every page, fetching pages as the stream is read.
+    pub fn into_stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<Asset, Error<::serde_json::Value>>,
+    > + 'a {
+        use ::futures_util::TryStreamExt as _;
+        let first = self.offset.unwrap_or(0);
+        ::futures_util::stream::try_unfold(
+                Some((self, first)),
+                |current| async move {
+                    let Some((request, state)) = current else {
+                        return Ok::<_, Error<::serde_json::Value>>(None);
+                    };
+                    let page = {
+                        let mut r = request.clone();
+                        r.offset = Some(state);
+                        r
+                    }
+                        .send()
+                        .await?
+                        .into_inner();
+                    let items: Vec<Asset> = match page {
+                        AssetList::Array(value) => value,
+                        AssetList::AssetPage(value) => value.data,
+                    };
+                    let next = {
+                        let short = || {
+                            request
+                                .limit
+                                .is_some_and(|size| (items.len() as u64) < (size as u64))
+                        };
+                        let step = i32::try_from(items.len()).unwrap_or(i32::MAX);
+                        if items.is_empty() || short() {
+                            None
+                        } else {
+                            Some((request, state.saturating_add(step)))
+                        }
+                    };
+                    Ok(
+                        Some((
+                            ::futures_util::stream::iter(items.into_iter().map(Ok)),
+                            next,
+                        )),
+                    )
+                },
+            )
+            .try_flatten()
     }
 }
 
@@ -3164,7 +3304,7 @@ impl<'a> GetAttributeTypeRequest<'a> {
     ) -> Result<ResponseValue<AttributeType>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/AttributeTypes/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -3202,7 +3342,7 @@ impl<'a> DeleteAttributeTypeRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/AttributeTypes/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -3244,8 +3384,9 @@ impl<'a> GetAttributesByAttributeTypeRequest<'a> {
         path.push_str("/AttributeTypes/");
         path.push_str(
             &runtime::encode_path(
+                "attributeTypeID",
                 &runtime::simple("attributeTypeID", &self.attribute_type_id)?,
-            ),
+            )?,
         );
         path.push_str("/Attributes");
         let query: Vec<(String, String)> = Vec::new();
@@ -3290,8 +3431,9 @@ impl<'a> CreateAttributeRequest<'a> {
         path.push_str("/AttributeTypes/");
         path.push_str(
             &runtime::encode_path(
+                "attributeTypeID",
                 &runtime::simple("attributeTypeID", &self.attribute_type_id)?,
-            ),
+            )?,
         );
         path.push_str("/Attributes");
         let query: Vec<(String, String)> = Vec::new();
@@ -3336,7 +3478,7 @@ impl<'a> GetAttributeRequest<'a> {
     ) -> Result<ResponseValue<AttributeDefinition>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Attributes/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -3374,7 +3516,7 @@ impl<'a> DeleteAttributeRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Attributes/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -3452,7 +3594,7 @@ impl<'a> GetDatabaseRequest<'a> {
     ) -> Result<ResponseValue<Database>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Databases/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -3493,7 +3635,7 @@ impl<'a> UpdateDatabaseRequest<'a> {
     ) -> Result<ResponseValue<Database>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Databases/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -3534,7 +3676,7 @@ impl<'a> DeleteDatabaseRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Databases/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -3574,7 +3716,7 @@ impl<'a> GetAssetDatabasesRequest<'a> {
     ) -> Result<ResponseValue<Vec<Database>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Assets/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/Databases");
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -3616,7 +3758,7 @@ impl<'a> CreateAssetDatabaseRequest<'a> {
     ) -> Result<ResponseValue<Database>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Assets/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/Databases");
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -3768,7 +3910,9 @@ impl<'a> DeprecatedGetUserGroupByNameRequest<'a> {
     ) -> Result<ResponseValue<DeprecatedUserGroup>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/UserGroups/");
-        path.push_str(&runtime::encode_path(&runtime::simple("name", &self.name)?));
+        path.push_str(
+            &runtime::encode_path("name", &runtime::simple("name", &self.name)?)?,
+        );
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -3806,7 +3950,9 @@ impl<'a> DeprecatedDeleteUserGroupByNameRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/UserGroups/");
-        path.push_str(&runtime::encode_path(&runtime::simple("name", &self.name)?));
+        path.push_str(
+            &runtime::encode_path("name", &runtime::simple("name", &self.name)?)?,
+        );
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -3846,7 +3992,9 @@ impl<'a> DeprecatedGetWorkgroupByNameRequest<'a> {
     ) -> Result<ResponseValue<DeprecatedWorkgroup>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Workgroups/");
-        path.push_str(&runtime::encode_path(&runtime::simple("name", &self.name)?));
+        path.push_str(
+            &runtime::encode_path("name", &runtime::simple("name", &self.name)?)?,
+        );
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -3942,7 +4090,7 @@ impl<'a> AddEpmPolicyApplicationRequest<'a> {
     > {
         let mut path = String::new();
         path.push('/');
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/epmapplications/add");
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -4117,7 +4265,7 @@ impl<'a> GetOrganizationRequest<'a> {
     ) -> Result<ResponseValue<Organization>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Organizations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -4211,7 +4359,7 @@ impl<'a> GetSmartRuleAssetsRequest<'a> {
     ) -> Result<ResponseValue<AssetList>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/SmartRules/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/Assets");
         let mut query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -4246,6 +4394,55 @@ impl<'a> GetSmartRuleAssetsRequest<'a> {
             200 => Ok(raw.value(raw.json()?)),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
+    }
+    /// Every item of every page, fetching pages as the stream is read.
+    pub fn into_stream(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<Asset, Error<::serde_json::Value>>,
+    > + 'a {
+        use ::futures_util::TryStreamExt as _;
+        let first = self.offset.unwrap_or(0);
+        ::futures_util::stream::try_unfold(
+                Some((self, first)),
+                |current| async move {
+                    let Some((request, state)) = current else {
+                        return Ok::<_, Error<::serde_json::Value>>(None);
+                    };
+                    let page = {
+                        let mut r = request.clone();
+                        r.offset = Some(state);
+                        r
+                    }
+                        .send()
+                        .await?
+                        .into_inner();
+                    let items: Vec<Asset> = match page {
+                        AssetList::Array(value) => value,
+                        AssetList::AssetPage(value) => value.data,
+                    };
+                    let next = {
+                        let short = || {
+                            request
+                                .limit
+                                .is_some_and(|size| (items.len() as u64) < (size as u64))
+                        };
+                        let step = i32::try_from(items.len()).unwrap_or(i32::MAX);
+                        if items.is_empty() || short() {
+                            None
+                        } else {
+                            Some((request, state.saturating_add(step)))
+                        }
+                    };
+                    Ok(
+                        Some((
+                            ::futures_util::stream::iter(items.into_iter().map(Ok)),
+                            next,
+                        )),
+                    )
+                },
+            )
+            .try_flatten()
     }
 }
 
@@ -4330,7 +4527,7 @@ impl<'a> GetSmartRuleRequest<'a> {
     ) -> Result<ResponseValue<SmartRule>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/SmartRules/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
@@ -4378,7 +4575,7 @@ impl<'a> GetUserGroupSmartRulesRequest<'a> {
     ) -> Result<ResponseValue<Vec<UserGroupSmartRule>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/UserGroups/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/SmartRules/");
         let mut query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -4424,7 +4621,9 @@ impl<'a> GetOrganizationSmartRuleByTitleRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Organizations/");
-        path.push_str(&runtime::encode_path(&runtime::simple("orgID", &self.org_id)?));
+        path.push_str(
+            &runtime::encode_path("orgID", &runtime::simple("orgID", &self.org_id)?)?,
+        );
         path.push_str("/SmartRules");
         let mut query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -4472,7 +4671,10 @@ impl<'a> GetUserGroupPermissionsRequest<'a> {
         let mut path = String::new();
         path.push_str("/UserGroups/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("userGroupId", &self.user_group_id)?),
+            &runtime::encode_path(
+                "userGroupId",
+                &runtime::simple("userGroupId", &self.user_group_id)?,
+            )?,
         );
         path.push_str("/Permissions");
         let query: Vec<(String, String)> = Vec::new();
@@ -4514,7 +4716,10 @@ impl<'a> SetUserGroupPermissionsRequest<'a> {
         let mut path = String::new();
         path.push_str("/UserGroups/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("userGroupId", &self.user_group_id)?),
+            &runtime::encode_path(
+                "userGroupId",
+                &runtime::simple("userGroupId", &self.user_group_id)?,
+            )?,
         );
         path.push_str("/Permissions");
         let query: Vec<(String, String)> = Vec::new();
@@ -4558,7 +4763,10 @@ impl<'a> DeleteUserGroupPermissionsRequest<'a> {
         let mut path = String::new();
         path.push_str("/UserGroups/");
         path.push_str(
-            &runtime::encode_path(&runtime::simple("userGroupId", &self.user_group_id)?),
+            &runtime::encode_path(
+                "userGroupId",
+                &runtime::simple("userGroupId", &self.user_group_id)?,
+            )?,
         );
         path.push_str("/Permissions");
         let query: Vec<(String, String)> = Vec::new();

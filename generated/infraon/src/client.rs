@@ -672,7 +672,7 @@ impl<'a> GetApiRegistrationRequest<'a> {
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/common/apiregister/profile/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -714,7 +714,7 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/common/apiregister/profile/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -756,7 +756,7 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/common/apiregister/profile/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -1108,7 +1108,7 @@ impl<'a> GetJobsAccountAuditRequest<'a> {
     ) -> Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/nccm/jobs-account-audit/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -1150,7 +1150,7 @@ impl<'a> UpdateJobsAccountAuditRequest<'a> {
     ) -> Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/nccm/jobs-account-audit/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();
@@ -1192,7 +1192,7 @@ impl<'a> DeleteJobsAccountAuditRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/nccm/jobs-account-audit/");
-        path.push_str(&runtime::encode_path(&runtime::simple("id", &self.id)?));
+        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
         let query: Vec<(String, String)> = Vec::new();
         let headers = HeaderMap::new();

@@ -641,7 +641,7 @@ async fn get_integration_resources() {
     let req = server.single();
     assert_eq!(req.method, "GET");
     assert_eq!(req.path, "/api/v3/integrations/i-1/resources");
-    assert_eq!(req.query.as_deref(), Some("resource-type=a+b%26c%3Dd"));
+    assert_eq!(req.query.as_deref(), Some("resource-type=a%20b%26c%3Dd"));
     assert_eq!(req.query_pairs(), pairs(&[("resource-type", "a b&c=d")]));
     assert_bearer_and_no_body(&req);
 

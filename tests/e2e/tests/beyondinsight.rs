@@ -305,7 +305,7 @@ async fn address_groups() {
         .into_inner();
     let req = server.single();
     assert_call(&req, "GET", "/AddressGroups", &[("name", "Branch Office")]);
-    assert_eq!(req.query.as_deref(), Some("name=Branch+Office"));
+    assert_eq!(req.query.as_deref(), Some("name=Branch%20Office"));
     assert_no_body(&req);
     match body {
         ListAddressGroupsResponseBody::AddressGroup(group) => {
@@ -948,7 +948,7 @@ async fn assets() {
         &format!("/Workgroups/{WORKGROUP_ENCODED}/Assets"),
         &[("name", "app 01&old")],
     );
-    assert_eq!(req.query.as_deref(), Some("name=app+01%26old"));
+    assert_eq!(req.query.as_deref(), Some("name=app%2001%26old"));
     assert_no_body(&req);
     assert_eq!(done.status(), StatusCode::OK);
 
@@ -1472,7 +1472,7 @@ async fn smart_rules() {
     assert_call(&req, "GET", "/SmartRules", &[("title", "R&D = 100% ✓")]);
     assert_eq!(
         req.query.as_deref(),
-        Some("title=R%26D+%3D+100%25+%E2%9C%93")
+        Some("title=R%26D%20%3D%20100%25%20%E2%9C%93")
     );
     assert_no_body(&req);
     match body {
@@ -1728,8 +1728,8 @@ async fn entitlements() {
     assert_eq!(list[0].dedicated_to_app_user_id, Some(None));
     assert_eq!(list[0].managed_account_id, Some(55));
 
-    // getEntitlements with `groupIDs`: an integer array, form style, not exploded. (Only the
-    // decoded value is checked: the client percent-encodes the commas, `groupIDs=4%2C5%2C6`.)
+    // getEntitlements with `groupIDs`: an integer array, form style, not exploded: the items are
+    // joined with literal commas, as OpenAPI's style table shows.
     server.respond_json(
         200,
         json!([{ "GroupID": 4, "Name": "Admins", "SmartRuleId": 9, "Title": "All assets", "SmartRuleType": "Asset" }]),
@@ -1743,6 +1743,7 @@ async fn entitlements() {
         .unwrap()
         .into_inner();
     let req = server.single();
+    assert_eq!(req.query.as_deref(), Some("groupIDs=4,5,6"));
     assert_call(&req, "GET", "/Entitlements", &[("groupIDs", "4,5,6")]);
     assert_no_body(&req);
     assert_eq!(list[0].title.as_deref(), Some("All assets"));

@@ -266,7 +266,7 @@ async fn list_api_registrations() {
     );
     assert_eq!(
         req.query.as_deref(),
-        Some("items_per_page=25&page=3&reverse=true&sort=name+asc")
+        Some("items_per_page=25&page=3&reverse=true&sort=name%20asc")
     );
     assert_auth_and_no_body(&req);
 

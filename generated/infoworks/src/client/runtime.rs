@@ -560,9 +560,32 @@ pub fn part_text<T: ::serde::Serialize>(
     )
 }
 
+/// Percent-encodes a query name or value: RFC 3986 unreserved characters and `,` stay.
+#[doc(hidden)]
+pub fn encode_query(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric()
+            || matches!(byte, b'-' | b'.' | b'_' | b'~' | b',')
+        {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// Percent-encodes a path parameter: everything but RFC 3986 unreserved characters.
 #[doc(hidden)]
-pub fn encode_path(text: &str) -> String {
+pub fn encode_path(name: &str, text: &str) -> Result<String, SendError> {
+    if text.is_empty() || text == "." || text == ".." {
+        return Err(
+            SendError::InvalidRequest(
+                format!("path parameter `{name}` cannot be `{text}`"),
+            ),
+        );
+    }
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
@@ -571,7 +594,7 @@ pub fn encode_path(text: &str) -> String {
             out.push_str(&format!("%{byte:02X}"));
         }
     }
-    out
+    Ok(out)
 }
 
 /// A request body, kept so that it can be sent again on retry.
@@ -697,27 +720,31 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
     let mut headers = settings.headers.clone();
     headers.extend(call.headers);
     let mut cookies = call.cookies;
-    {
-        let mut query = url.query_pairs_mut();
-        for (k, v) in &call.query {
-            query.append_pair(k, v);
-        }
-        for part in &call.auth {
-            match part {
-                AuthPart::Header(name, value) => {
-                    headers.insert(name.clone(), value.clone());
-                }
-                AuthPart::Query(name, value) => {
-                    query.append_pair(name, value.expose());
-                }
-                AuthPart::Cookie(name, value) => {
-                    cookies.push((name.clone(), value.expose().to_owned()))
-                }
+    let mut query: Vec<String> = call
+        .query
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode_query(k), encode_query(v)))
+        .collect();
+    for part in &call.auth {
+        match part {
+            AuthPart::Header(name, value) => {
+                headers.insert(name.clone(), value.clone());
+            }
+            AuthPart::Query(name, value) => {
+                query
+                    .push(
+                        format!(
+                            "{}={}", encode_query(name), encode_query(value.expose())
+                        ),
+                    );
+            }
+            AuthPart::Cookie(name, value) => {
+                cookies.push((name.clone(), value.expose().to_owned()))
             }
         }
     }
-    if url.query() == Some("") {
-        url.set_query(None);
+    if !query.is_empty() {
+        url.set_query(Some(&query.join("&")));
     }
     if !cookies.is_empty() {
         let cookie: Vec<String> = cookies

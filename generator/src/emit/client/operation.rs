@@ -343,7 +343,7 @@ fn send_fn(
         {
             Some(p) => {
                 let n = ident(&p.name.rust);
-                quote!(path.push_str(&runtime::encode_path(&runtime::simple(#wire, &self.#n)?));)
+                quote!(path.push_str(&runtime::encode_path(#wire, &runtime::simple(#wire, &self.#n)?)?);)
             }
             None => quote!(path.push_str(#wire);),
         },
@@ -557,6 +557,63 @@ fn multipart(api: &Api, ty: &TypeRef) -> TokenStream {
     })
 }
 
+/// How to take the items out of a page held in `page`: the body itself when it is an array,
+/// the `items` property of an object, or, for a union (a list, a page, or a single item as
+/// some APIs answer), whichever of those the variant holds.
+fn page_items(
+    api: &Api,
+    ty: &TypeRef,
+    items: Option<&str>,
+    page: TokenStream,
+) -> Option<(TypeRef, TokenStream)> {
+    match ty {
+        TypeRef::Vec(item) => Some((item.as_ref().clone(), page)),
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            TypeKind::Struct(s) => {
+                let wire = items?;
+                let f = s.fields.iter().find(|f| f.name.wire == wire)?;
+                let TypeRef::Vec(item) = &f.ty else {
+                    return None;
+                };
+                let n = ident(&f.name.rust);
+                let take = match (f.required, f.nullable) {
+                    (true, false) => quote!(#page.#n),
+                    (true, true) | (false, false) => quote!(#page.#n.unwrap_or_default()),
+                    (false, true) => quote!(#page.#n.flatten().unwrap_or_default()),
+                };
+                Some((item.as_ref().clone(), take))
+            }
+            TypeKind::Alias(inner, _) => page_items(api, inner, items, page),
+            TypeKind::Union(u) => {
+                let union = ident(&api.ty(*id).name);
+                let mut item_ty: Option<TypeRef> = None;
+                let mut arms = Vec::new();
+                for v in &u.variants {
+                    let variant = ident(&v.name.rust);
+                    let inner = if v.boxed {
+                        quote!((*value))
+                    } else {
+                        quote!(value)
+                    };
+                    let (ty, take) = match page_items(api, &v.ty, items, inner.clone()) {
+                        Some(found) => found,
+                        // A variant that is one item: a page of one.
+                        None => (v.ty.clone(), quote!(vec![#inner])),
+                    };
+                    if item_ty.as_ref().is_some_and(|t| *t != ty) {
+                        return None;
+                    }
+                    item_ty = Some(ty);
+                    arms.push(quote!(#union::#variant(value) => #take,));
+                }
+                Some((item_ty?, quote!(match #page { #(#arms)* })))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// `into_stream()` for operations marked `x-pagination`, when the item type can be found.
 fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) -> TokenStream {
     let Some(pagination) = &op.pagination else {
@@ -578,27 +635,10 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
         | Pagination::Cursor { items, .. } => items.clone(),
     };
     // The items: the body itself when it is an array, or the named property of the body.
-    let (item_ty, take_items) = match (&items_name, &body.ty) {
-        (None, TypeRef::Vec(item)) => (item.as_ref().clone(), quote!(page)),
-        (Some(wire), TypeRef::Named(id)) => {
-            let TypeKind::Struct(s) = &api.ty(*id).kind else {
-                return TokenStream::new();
-            };
-            let Some(f) = s.fields.iter().find(|f| f.name.wire == *wire) else {
-                return TokenStream::new();
-            };
-            let TypeRef::Vec(item) = &f.ty else {
-                return TokenStream::new();
-            };
-            let n = ident(&f.name.rust);
-            let take = match (f.required, f.nullable) {
-                (true, false) => quote!(page.#n),
-                (true, true) | (false, false) => quote!(page.#n.unwrap_or_default()),
-                (false, true) => quote!(page.#n.flatten().unwrap_or_default()),
-            };
-            (item.as_ref().clone(), take)
-        }
-        _ => return TokenStream::new(),
+    let Some((item_ty, take_items)) =
+        page_items(api, &body.ty, items_name.as_deref(), quote!(page))
+    else {
+        return TokenStream::new();
     };
     let item = rust_type(api, &item_ty);
     let find = |wire: &str| {

@@ -544,9 +544,28 @@ fn encoding() -> TokenStream {
             })
         }
 
+        #[doc = " Percent-encodes a query name or value: RFC 3986 unreserved characters and `,` stay."]
+        #[doc(hidden)]
+        pub fn encode_query(text: &str) -> String {
+            let mut out = String::with_capacity(text.len());
+            for byte in text.bytes() {
+                if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b',') {
+                    out.push(char::from(byte));
+                } else {
+                    out.push_str(&format!("%{byte:02X}"));
+                }
+            }
+            out
+        }
+
         #[doc = " Percent-encodes a path parameter: everything but RFC 3986 unreserved characters."]
         #[doc(hidden)]
-        pub fn encode_path(text: &str) -> String {
+        pub fn encode_path(name: &str, text: &str) -> Result<String, SendError> {
+            // `.` and `..` would be removed by URL normalization and send the request to another
+            // resource; an empty value would change the path's shape.
+            if text.is_empty() || text == "." || text == ".." {
+                return Err(SendError::InvalidRequest(format!("path parameter `{name}` cannot be `{text}`")));
+            }
             let mut out = String::with_capacity(text.len());
             for byte in text.bytes() {
                 if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
@@ -555,7 +574,7 @@ fn encoding() -> TokenStream {
                     out.push_str(&format!("%{byte:02X}"));
                 }
             }
-            out
+            Ok(out)
         }
 
         #[doc = " A request body, kept so that it can be sent again on retry."]
@@ -667,25 +686,26 @@ fn encoding() -> TokenStream {
             let mut headers = settings.headers.clone();
             headers.extend(call.headers);
             let mut cookies = call.cookies;
-            {
-                let mut query = url.query_pairs_mut();
-                for (k, v) in &call.query {
-                    query.append_pair(k, v);
-                }
-                for part in &call.auth {
-                    match part {
-                        AuthPart::Header(name, value) => {
-                            headers.insert(name.clone(), value.clone());
-                        }
-                        AuthPart::Query(name, value) => {
-                            query.append_pair(name, value.expose());
-                        }
-                        AuthPart::Cookie(name, value) => cookies.push((name.clone(), value.expose().to_owned())),
+            // The query is written by hand rather than with `form_urlencoded`, which would
+            // encode the commas that join the items of `explode: false` arrays.
+            let mut query: Vec<String> = call
+                .query
+                .iter()
+                .map(|(k, v)| format!("{}={}", encode_query(k), encode_query(v)))
+                .collect();
+            for part in &call.auth {
+                match part {
+                    AuthPart::Header(name, value) => {
+                        headers.insert(name.clone(), value.clone());
                     }
+                    AuthPart::Query(name, value) => {
+                        query.push(format!("{}={}", encode_query(name), encode_query(value.expose())));
+                    }
+                    AuthPart::Cookie(name, value) => cookies.push((name.clone(), value.expose().to_owned())),
                 }
             }
-            if url.query() == Some("") {
-                url.set_query(None);
+            if !query.is_empty() {
+                url.set_query(Some(&query.join("&")));
             }
             if !cookies.is_empty() {
                 let cookie: Vec<String> = cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
