@@ -94,7 +94,7 @@ fn generate_with_a_bad_spec_exits_1_and_writes_nothing() {
     assert!(!out.exists(), "a failed generate created {}", out.display());
     let text = stderr(&output);
     assert!(
-        text.contains("error: fixtures/errors/dangling_ref.yaml at #/components/schemas/Pet/properties/owner/$ref: "),
+        text.contains("error: fixtures/errors/dangling_ref.yaml:14:11 at #/components/schemas/Pet/properties/owner/$ref: "),
         "{text}"
     );
     assert!(text.ends_with("2 error(s)\n"), "{text}");

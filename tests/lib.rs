@@ -5,7 +5,7 @@
 //! document is `fixtures/<name>/api.yaml` (the other files of the folder are reached through
 //! relative `$ref`s). `fixtures/<name>.behaviour.rs`, when present, is a test file that the
 //! `compile` test runs against the crate generated from the fixture. Fixtures that must fail
-//! live in `fixtures/errors/`.
+//! live in `fixtures/errors/`; the pairs of spec versions of the diff tests in `fixtures/diff/`.
 //!
 //! Spec paths are given to the generator relative to this crate's directory (the working
 //! directory of every test that cargo runs), so that diagnostics and generated files never
@@ -144,7 +144,8 @@ pub fn fixtures() -> Vec<Fixture> {
     for entry in entries {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir && file_name != "errors" {
+        // `errors/` holds specs that must fail, `diff/` pairs of versions for the diff tests.
+        if is_dir && file_name != "errors" && file_name != "diff" {
             out.push(Fixture {
                 spec: Path::new("fixtures").join(&file_name).join("api.yaml"),
                 name: file_name,

@@ -4,13 +4,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use openapi_forge::diff::{DiffError, Markdown, Semver, Who};
 use openapi_forge::{Config, Diagnostics};
 
 /// Generates self-contained Rust crates (typed models, reqwest client, axum server) from
 /// OpenAPI 3.0 specs.
 ///
-/// Exit status: 0 on success, 1 when a spec has errors, 2 on usage errors.
+/// Exit status: 0 on success, 1 when a spec has errors, 2 on usage errors, 3 when `diff
+/// --fail-on` finds such a change.
 #[derive(Parser)]
 #[command(name = "openapi-forge", version, about, long_about)]
 struct Cli {
@@ -40,6 +42,49 @@ enum Command {
         #[arg(required = true, value_name = "SPEC")]
         specs: Vec<PathBuf>,
     },
+    /// Reports every change between two versions of an API and whom it breaks: clients,
+    /// servers, and the semver bump of the generated crate.
+    ///
+    /// The old version's spec files come first, then `--`, then the new version's. Options go
+    /// before the `--`.
+    ///
+    /// Example: openapi-forge diff --fail-on breaking old/*.yaml -- specs/apono/*.yaml
+    Diff {
+        /// Spec files of the old version.
+        #[arg(required = true, value_name = "OLD_SPEC")]
+        old: Vec<PathBuf>,
+        /// Spec files of the new version (after `--`).
+        #[arg(last = true, required = true, value_name = "NEW_SPEC")]
+        new: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Markdown)]
+        format: Format,
+        /// Exit with status 3 when a change of this kind is found.
+        #[arg(long, value_enum, value_name = "WHAT")]
+        fail_on: Option<FailOn>,
+    },
+}
+
+/// Output formats of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// A report to paste into a review.
+    Markdown,
+    /// The stable JSON document described in the README.
+    Json,
+}
+
+/// What makes `diff` fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// A change that breaks clients or servers on the wire.
+    Breaking,
+    /// A change that breaks clients on the wire.
+    ClientBreaking,
+    /// A change that breaks servers on the wire.
+    ServerBreaking,
+    /// A change that needs a major version of the generated crate.
+    Major,
 }
 
 fn main() -> ExitCode {
@@ -121,7 +166,54 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+        } => diff(&old, &new, format, fail_on),
     }
+}
+
+fn diff(
+    old: &[PathBuf],
+    new: &[PathBuf],
+    format: Format,
+    fail_on: Option<FailOn>,
+) -> anyhow::Result<ExitCode> {
+    let report = match openapi_forge::diff::diff_specs(old, new) {
+        Ok(report) => report,
+        Err(e) => {
+            let (side, diags) = match &e {
+                DiffError::Old(diags) => ("old", diags),
+                DiffError::New(diags) => ("new", diags),
+            };
+            report(diags);
+            eprintln!("the {side} version cannot be read");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    match format {
+        Format::Markdown => println!("{}", report.markdown(&Markdown::default())),
+        Format::Json => println!(
+            "{}",
+            report
+                .to_json()
+                .context("cannot write the report as JSON")?
+        ),
+    }
+    let failed = match fail_on {
+        None => false,
+        Some(FailOn::Breaking) => report.breaks(Who::Anyone),
+        Some(FailOn::ClientBreaking) => report.breaks(Who::Clients),
+        Some(FailOn::ServerBreaking) => report.breaks(Who::Servers),
+        Some(FailOn::Major) => report.summary.semver == Semver::Major,
+    };
+    if failed {
+        eprintln!("diff: {}", report.summary_line());
+        return Ok(ExitCode::from(3));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn report(diags: &Diagnostics) {

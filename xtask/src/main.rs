@@ -18,6 +18,17 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Runs the generator on every OpenAPI 3.0.x spec of the APIs.guru directory and on GitHub's
+    /// REST spec (downloaded from npm into .cache/), checks a sample of the crates, and writes
+    /// CORPUS.md.
+    Corpus {
+        /// Generate only every N-th spec (default: all of them).
+        #[arg(long, value_name = "N")]
+        sample: Option<usize>,
+        /// How many generated crates to `cargo check` with all features.
+        #[arg(long, value_name = "N", default_value_t = 200)]
+        compile: usize,
+    },
     /// Serves the mock server of one API (`specs/<API>/`) on 127.0.0.1, with its spec at
     /// `/openapi.json`. Stops on Ctrl-C.
     Mock {
@@ -29,6 +40,36 @@ enum Command {
         /// Accept only credentials equal to this secret (default: any credentials).
         #[arg(long)]
         secret: Option<String>,
+    },
+    /// Prints a Markdown report, ready to paste into a review, of what the spec changes since
+    /// a git revision do to each API (whom they break, the semver bump of each crate).
+    Diff {
+        /// The revision to compare with (default: the merge-base with `main`, or `HEAD~1`).
+        #[arg(long, value_name = "GIT_REV")]
+        base: Option<String>,
+    },
+    /// Benchmarks generation (against progenitor, OpenAPI Generator and the parse floor),
+    /// codegen, `cargo check` of generated code and its runtime overhead; writes BENCHMARKS.md.
+    /// Slow (tens of minutes with the peers); inputs are fetched with npm into .cache/.
+    Bench {
+        /// Runs of openapi-forge, the parse floor and `cargo check` (medians are reported).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Runs of each peer generator.
+        #[arg(long, default_value_t = 1)]
+        peer_runs: usize,
+        /// How many of the largest APIs.guru specs to measure besides GitHub's.
+        #[arg(long, default_value_t = 3)]
+        corpus: usize,
+        /// Time limit in seconds for any single measured command.
+        #[arg(long, default_value_t = 600)]
+        timeout: u64,
+        /// Skip the peers.
+        #[arg(long)]
+        no_peers: bool,
+        /// Requests per round of the runtime benchmark.
+        #[arg(long, default_value_t = 20_000)]
+        requests: usize,
     },
 }
 
@@ -44,6 +85,33 @@ fn main() -> std::process::ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Bench {
+            runs,
+            peer_runs,
+            corpus,
+            timeout,
+            no_peers,
+            requests,
+        } => xtask::bench::bench(
+            &workspace_root(),
+            &xtask::bench::Options {
+                runs,
+                peer_runs,
+                corpus,
+                timeout,
+                no_peers,
+                requests,
+            },
+        ),
+        Command::Diff { base } => {
+            let root = workspace_root();
+            let base = match base {
+                Some(base) => base,
+                None => xtask::default_base(&root)?,
+            };
+            print!("{}", xtask::diff(&root, &base)?);
+            Ok(())
+        }
         Command::Codegen { check } => {
             let mode = if check { Mode::Check } else { Mode::Write };
             codegen(&workspace_root(), mode)?;
@@ -55,6 +123,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Corpus { sample, compile } => xtask::corpus::run(
+            &workspace_root(),
+            &xtask::corpus::Options { sample, compile },
+        ),
         Command::Mock { api, port, secret } => {
             let root = workspace_root();
             let known = xtask::apis(&root)?;

@@ -236,7 +236,7 @@ enum Scheme {
 }
 
 impl Client {
-    fn has(&self, scheme: Scheme) -> bool {
+    fn has_credentials(&self, scheme: Scheme) -> bool {
         match scheme {
             Scheme::BearerAuth => self.credentials.bearer_auth.is_some(),
         }
@@ -244,13 +244,14 @@ impl Client {
     /// The credentials to send: the first alternative all of whose schemes are configured
     /// (an empty alternative means none are needed). When none is, nothing is sent and the
     /// server decides.
-    async fn auth(
+    async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
     ) -> Result<Vec<AuthPart>, SendError> {
         let mut parts = Vec::new();
-        let Some(chosen) = alternatives.iter().find(|a| a.iter().all(|s| self.has(*s)))
-        else {
+        let Some(chosen) = alternatives
+            .iter()
+            .find(|a| a.iter().all(|s| self.has_credentials(*s))) else {
             return Ok(parts);
         };
         for scheme in chosen.iter() {
@@ -587,7 +588,7 @@ impl<'a> ListIntegrationsV4Request<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/admin/v4/integrations");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -628,7 +629,7 @@ impl<'a> ListIntegrationsV4Request<'a> {
             QueryStyle::FormExploded,
         )?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "listIntegrationsV4",
             method: ::reqwest::Method::GET,
@@ -663,14 +664,14 @@ impl<'a> CreateIntegrationV4Request<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/admin/v4/integrations");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "createIntegrationV4",
             method: ::reqwest::Method::POST,
@@ -706,11 +707,11 @@ impl<'a> GetIntegrationV4Request<'a> {
         let mut path = String::new();
         path.push_str("/api/admin/v4/integrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "getIntegrationV4",
             method: ::reqwest::Method::GET,
@@ -747,14 +748,14 @@ impl<'a> UpdateIntegrationV4Request<'a> {
         let mut path = String::new();
         path.push_str("/api/admin/v4/integrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "updateIntegrationV4",
             method: ::reqwest::Method::PUT,
@@ -788,11 +789,11 @@ impl<'a> DeleteIntegrationV4Request<'a> {
         let mut path = String::new();
         path.push_str("/api/admin/v4/integrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "deleteIntegrationV4",
             method: ::reqwest::Method::DELETE,
@@ -826,11 +827,11 @@ impl<'a> ListIntegrationsV2Request<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/v2/integrations");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "listIntegrationsV2",
             method: ::reqwest::Method::GET,
@@ -865,14 +866,14 @@ impl<'a> CreateIntegrationV2Request<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/v2/integrations");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "createIntegrationV2",
             method: ::reqwest::Method::POST,
@@ -906,11 +907,11 @@ impl<'a> ListIntegrationConfigsRequest<'a> {
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/api/v2/integrations-catalog");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "listIntegrationConfigs",
             method: ::reqwest::Method::GET,
@@ -948,11 +949,11 @@ impl<'a> GetIntegrationConfigRequest<'a> {
         path.push_str(
             &runtime::encode_path("type", &runtime::simple("type", &self.type_)?)?,
         );
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "getIntegrationConfig",
             method: ::reqwest::Method::GET,
@@ -988,11 +989,11 @@ impl<'a> GetIntegrationV2Request<'a> {
         let mut path = String::new();
         path.push_str("/api/v2/integrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "getIntegrationV2",
             method: ::reqwest::Method::GET,
@@ -1029,14 +1030,14 @@ impl<'a> UpdateIntegrationV2Request<'a> {
         let mut path = String::new();
         path.push_str("/api/v2/integrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "updateIntegrationV2",
             method: ::reqwest::Method::PUT,
@@ -1072,11 +1073,11 @@ impl<'a> DeleteIntegrationV2Request<'a> {
         let mut path = String::new();
         path.push_str("/api/v2/integrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "deleteIntegrationV2",
             method: ::reqwest::Method::DELETE,
@@ -1113,11 +1114,11 @@ impl<'a> RefreshIntegrationV2Request<'a> {
         path.push_str("/api/v2/integrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/refresh");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "refreshIntegrationV2",
             method: ::reqwest::Method::POST,
@@ -1159,11 +1160,11 @@ impl<'a> GetResourceUserTagsRequest<'a> {
             )?,
         );
         path.push_str("/user-tags");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "getResourceUserTags",
             method: ::reqwest::Method::GET,
@@ -1206,14 +1207,14 @@ impl<'a> UpdateResourceUserTagsRequest<'a> {
             )?,
         );
         path.push_str("/user-tags");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "updateResourceUserTags",
             method: ::reqwest::Method::PUT,
@@ -1256,7 +1257,7 @@ impl<'a> GetIntegrationPermissionsRequest<'a> {
         path.push_str("/api/v3/integrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/permissions");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -1266,7 +1267,7 @@ impl<'a> GetIntegrationPermissionsRequest<'a> {
             QueryStyle::FormExploded,
         )?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "getIntegrationPermissions",
             method: ::reqwest::Method::GET,
@@ -1309,7 +1310,7 @@ impl<'a> GetIntegrationResourcesRequest<'a> {
         path.push_str("/api/v3/integrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/resources");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -1319,7 +1320,7 @@ impl<'a> GetIntegrationResourcesRequest<'a> {
             QueryStyle::FormExploded,
         )?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "getIntegrationResources",
             method: ::reqwest::Method::GET,

@@ -1722,7 +1722,16 @@ async fn handle_create_integration_v4<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -1774,7 +1783,16 @@ async fn handle_update_integration_v4<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -1852,7 +1870,16 @@ async fn handle_create_integration_v2<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -1964,7 +1991,16 @@ async fn handle_update_integration_v2<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -2080,7 +2116,16 @@ async fn handle_update_resource_user_tags<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }

@@ -306,7 +306,7 @@ enum Scheme {
 }
 
 impl Client {
-    fn has(&self, scheme: Scheme) -> bool {
+    fn has_credentials(&self, scheme: Scheme) -> bool {
         match scheme {
             Scheme::PsAuth => self.credentials.ps_auth.is_some(),
         }
@@ -314,13 +314,14 @@ impl Client {
     /// The credentials to send: the first alternative all of whose schemes are configured
     /// (an empty alternative means none are needed). When none is, nothing is sent and the
     /// server decides.
-    async fn auth(
+    async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
     ) -> Result<Vec<AuthPart>, SendError> {
         let mut parts = Vec::new();
-        let Some(chosen) = alternatives.iter().find(|a| a.iter().all(|s| self.has(*s)))
-        else {
+        let Some(chosen) = alternatives
+            .iter()
+            .find(|a| a.iter().all(|s| self.has_credentials(*s))) else {
             return Ok(parts);
         };
         for scheme in chosen.iter() {
@@ -1650,11 +1651,11 @@ impl<'a> ListAccessLevelsRequest<'a> {
     ) -> Result<ResponseValue<Vec<AccessLevel>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/AccessLevels");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "listAccessLevels",
             method: ::reqwest::Method::GET,
@@ -1703,14 +1704,14 @@ impl<'a> SetUserGroupSmartRuleAccessLevelRequest<'a> {
             )?,
         );
         path.push_str("/AccessLevels");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "setUserGroupSmartRuleAccessLevel",
             method: ::reqwest::Method::POST,
@@ -1749,11 +1750,11 @@ impl<'a> ListOrganizationAddressGroupsRequest<'a> {
             &runtime::encode_path("orgID", &runtime::simple("orgID", &self.org_id)?)?,
         );
         path.push_str("/AddressGroups");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "listOrganizationAddressGroups",
             method: ::reqwest::Method::GET,
@@ -1798,12 +1799,12 @@ impl<'a> ListAddressGroupsRequest<'a> {
     > {
         let mut path = String::new();
         path.push_str("/AddressGroups");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(&mut query, "name", &self.name, QueryStyle::FormExploded)?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "listAddressGroups",
             method: ::reqwest::Method::GET,
@@ -1838,14 +1839,14 @@ impl<'a> CreateAddressGroupRequest<'a> {
     ) -> Result<ResponseValue<AddressGroup>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/AddressGroups");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "createAddressGroup",
             method: ::reqwest::Method::POST,
@@ -1887,11 +1888,11 @@ impl<'a> ListAddressGroupAddressesRequest<'a> {
             )?,
         );
         path.push_str("/Addresses");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "listAddressGroupAddresses",
             method: ::reqwest::Method::GET,
@@ -1934,14 +1935,14 @@ impl<'a> CreateAddressGroupAddressRequest<'a> {
             )?,
         );
         path.push_str("/Addresses");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "createAddressGroupAddress",
             method: ::reqwest::Method::POST,
@@ -1981,11 +1982,11 @@ impl<'a> DeleteAddressGroupAddressesRequest<'a> {
             )?,
         );
         path.push_str("/Addresses");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteAddressGroupAddresses",
             method: ::reqwest::Method::DELETE,
@@ -2026,11 +2027,11 @@ impl<'a> GetAddressGroupByIdRequest<'a> {
                 &runtime::simple("addressGroupId", &self.address_group_id)?,
             )?,
         );
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getAddressGroupById",
             method: ::reqwest::Method::GET,
@@ -2072,14 +2073,14 @@ impl<'a> UpdateAddressGroupRequest<'a> {
                 &runtime::simple("addressGroupId", &self.address_group_id)?,
             )?,
         );
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "updateAddressGroup",
             method: ::reqwest::Method::PUT,
@@ -2118,11 +2119,11 @@ impl<'a> DeleteAddressGroupRequest<'a> {
                 &runtime::simple("addressGroupId", &self.address_group_id)?,
             )?,
         );
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteAddressGroup",
             method: ::reqwest::Method::DELETE,
@@ -2158,11 +2159,11 @@ impl<'a> GetAddressByIdRequest<'a> {
         let mut path = String::new();
         path.push_str("/Addresses/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getAddressById",
             method: ::reqwest::Method::GET,
@@ -2199,14 +2200,14 @@ impl<'a> UpdateAddressByIdRequest<'a> {
         let mut path = String::new();
         path.push_str("/Addresses/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "updateAddressById",
             method: ::reqwest::Method::PUT,
@@ -2240,11 +2241,11 @@ impl<'a> DeleteAddressByIdRequest<'a> {
         let mut path = String::new();
         path.push_str("/Addresses/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteAddressById",
             method: ::reqwest::Method::DELETE,
@@ -2278,11 +2279,11 @@ impl<'a> ListApiRegistrationsRequest<'a> {
     ) -> Result<ResponseValue<Vec<ApiRegistration>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ApiRegistrations");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "listApiRegistrations",
             method: ::reqwest::Method::GET,
@@ -2317,14 +2318,14 @@ impl<'a> CreateApiRegistrationRequest<'a> {
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ApiRegistrations");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "createApiRegistration",
             method: ::reqwest::Method::POST,
@@ -2360,11 +2361,11 @@ impl<'a> GetApiRegistrationByIdRequest<'a> {
         let mut path = String::new();
         path.push_str("/ApiRegistrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getApiRegistrationById",
             method: ::reqwest::Method::GET,
@@ -2401,14 +2402,14 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
         let mut path = String::new();
         path.push_str("/ApiRegistrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "updateApiRegistration",
             method: ::reqwest::Method::PUT,
@@ -2442,11 +2443,11 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
         let mut path = String::new();
         path.push_str("/ApiRegistrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteApiRegistration",
             method: ::reqwest::Method::DELETE,
@@ -2483,11 +2484,11 @@ impl<'a> RotateApiRegistrationKeyRequest<'a> {
         path.push_str("/ApiRegistrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/Rotate");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "rotateApiRegistrationKey",
             method: ::reqwest::Method::POST,
@@ -2524,11 +2525,11 @@ impl<'a> GetApiRegistrationKeyRequest<'a> {
         path.push_str("/ApiRegistrations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/Key");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getApiRegistrationKey",
             method: ::reqwest::Method::GET,
@@ -2570,11 +2571,11 @@ impl<'a> GetAssetAttributesRequest<'a> {
             )?,
         );
         path.push_str("/Attributes");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getAssetAttributes",
             method: ::reqwest::Method::GET,
@@ -2614,11 +2615,11 @@ impl<'a> DeleteAssetAttributesRequest<'a> {
             )?,
         );
         path.push_str("/Attributes");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteAssetAttributes",
             method: ::reqwest::Method::DELETE,
@@ -2667,11 +2668,11 @@ impl<'a> AssignAssetAttributeRequest<'a> {
                 &runtime::simple("attributeID", &self.attribute_id)?,
             )?,
         );
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "assignAssetAttribute",
             method: ::reqwest::Method::POST,
@@ -2718,11 +2719,11 @@ impl<'a> DeleteAssetAttributeRequest<'a> {
                 &runtime::simple("attributeID", &self.attribute_id)?,
             )?,
         );
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteAssetAttribute",
             method: ::reqwest::Method::DELETE,
@@ -2756,11 +2757,11 @@ impl<'a> GetAssetByIdRequest<'a> {
         let mut path = String::new();
         path.push_str("/Assets/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getAssetById",
             method: ::reqwest::Method::GET,
@@ -2795,14 +2796,14 @@ impl<'a> UpdateAssetByIdRequest<'a> {
         let mut path = String::new();
         path.push_str("/Assets/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "updateAssetById",
             method: ::reqwest::Method::PUT,
@@ -2836,11 +2837,11 @@ impl<'a> DeleteAssetByIdRequest<'a> {
         let mut path = String::new();
         path.push_str("/Assets/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteAssetById",
             method: ::reqwest::Method::DELETE,
@@ -2909,7 +2910,7 @@ impl<'a> ListWorkgroupAssetsRequest<'a> {
             )?,
         );
         path.push_str("/Assets");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(&mut query, "name", &self.name, QueryStyle::FormExploded)?;
@@ -2926,7 +2927,7 @@ impl<'a> ListWorkgroupAssetsRequest<'a> {
             QueryStyle::FormExploded,
         )?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "listWorkgroupAssets",
             method: ::reqwest::Method::GET,
@@ -3017,14 +3018,14 @@ impl<'a> CreateWorkgroupAssetRequest<'a> {
             )?,
         );
         path.push_str("/Assets");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "createWorkgroupAsset",
             method: ::reqwest::Method::POST,
@@ -3065,12 +3066,12 @@ impl<'a> DeleteWorkgroupAssetByNameRequest<'a> {
             )?,
         );
         path.push_str("/Assets");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(&mut query, "name", &self.name, QueryStyle::FormExploded)?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteWorkgroupAssetByName",
             method: ::reqwest::Method::DELETE,
@@ -3121,7 +3122,7 @@ impl<'a> SearchAssetsRequest<'a> {
     ) -> Result<ResponseValue<AssetList>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Assets/Search");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -3140,7 +3141,7 @@ impl<'a> SearchAssetsRequest<'a> {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "searchAssets",
             method: ::reqwest::Method::POST,
@@ -3223,11 +3224,11 @@ impl<'a> GetAttributeTypesRequest<'a> {
     ) -> Result<ResponseValue<Vec<AttributeType>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/AttributeTypes");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getAttributeTypes",
             method: ::reqwest::Method::GET,
@@ -3262,14 +3263,14 @@ impl<'a> CreateAttributeTypeRequest<'a> {
     ) -> Result<ResponseValue<AttributeType>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/AttributeTypes");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "createAttributeType",
             method: ::reqwest::Method::POST,
@@ -3305,11 +3306,11 @@ impl<'a> GetAttributeTypeRequest<'a> {
         let mut path = String::new();
         path.push_str("/AttributeTypes/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getAttributeType",
             method: ::reqwest::Method::GET,
@@ -3343,11 +3344,11 @@ impl<'a> DeleteAttributeTypeRequest<'a> {
         let mut path = String::new();
         path.push_str("/AttributeTypes/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteAttributeType",
             method: ::reqwest::Method::DELETE,
@@ -3389,11 +3390,11 @@ impl<'a> GetAttributesByAttributeTypeRequest<'a> {
             )?,
         );
         path.push_str("/Attributes");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getAttributesByAttributeType",
             method: ::reqwest::Method::GET,
@@ -3436,14 +3437,14 @@ impl<'a> CreateAttributeRequest<'a> {
             )?,
         );
         path.push_str("/Attributes");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "createAttribute",
             method: ::reqwest::Method::POST,
@@ -3479,11 +3480,11 @@ impl<'a> GetAttributeRequest<'a> {
         let mut path = String::new();
         path.push_str("/Attributes/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getAttribute",
             method: ::reqwest::Method::GET,
@@ -3517,11 +3518,11 @@ impl<'a> DeleteAttributeRequest<'a> {
         let mut path = String::new();
         path.push_str("/Attributes/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteAttribute",
             method: ::reqwest::Method::DELETE,
@@ -3555,11 +3556,11 @@ impl<'a> GetDatabasesRequest<'a> {
     ) -> Result<ResponseValue<Vec<Database>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Databases");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getDatabases",
             method: ::reqwest::Method::GET,
@@ -3595,11 +3596,11 @@ impl<'a> GetDatabaseRequest<'a> {
         let mut path = String::new();
         path.push_str("/Databases/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getDatabase",
             method: ::reqwest::Method::GET,
@@ -3636,14 +3637,14 @@ impl<'a> UpdateDatabaseRequest<'a> {
         let mut path = String::new();
         path.push_str("/Databases/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "updateDatabase",
             method: ::reqwest::Method::PUT,
@@ -3677,11 +3678,11 @@ impl<'a> DeleteDatabaseRequest<'a> {
         let mut path = String::new();
         path.push_str("/Databases/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteDatabase",
             method: ::reqwest::Method::DELETE,
@@ -3718,11 +3719,11 @@ impl<'a> GetAssetDatabasesRequest<'a> {
         path.push_str("/Assets/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/Databases");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getAssetDatabases",
             method: ::reqwest::Method::GET,
@@ -3760,14 +3761,14 @@ impl<'a> CreateAssetDatabaseRequest<'a> {
         path.push_str("/Assets/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/Databases");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "createAssetDatabase",
             method: ::reqwest::Method::POST,
@@ -3802,7 +3803,7 @@ impl<'a> DeprecatedQueueImportFileRequest<'a> {
     ) -> Result<ResponseValue<QueuedImport>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Imports/QueueImportFile");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
@@ -3832,7 +3833,7 @@ impl<'a> DeprecatedQueueImportFileRequest<'a> {
                 Body::Multipart(fields)
             }
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deprecatedQueueImportFile",
             method: ::reqwest::Method::POST,
@@ -3868,14 +3869,14 @@ impl<'a> DeprecatedFilterSingleAccountRequest<'a> {
     ) -> Result<ResponseValue<SmartRule>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/SmartRules/FilterSingleAccount");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deprecatedFilterSingleAccount",
             method: ::reqwest::Method::POST,
@@ -3913,11 +3914,11 @@ impl<'a> DeprecatedGetUserGroupByNameRequest<'a> {
         path.push_str(
             &runtime::encode_path("name", &runtime::simple("name", &self.name)?)?,
         );
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deprecatedGetUserGroupByName",
             method: ::reqwest::Method::GET,
@@ -3953,11 +3954,11 @@ impl<'a> DeprecatedDeleteUserGroupByNameRequest<'a> {
         path.push_str(
             &runtime::encode_path("name", &runtime::simple("name", &self.name)?)?,
         );
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deprecatedDeleteUserGroupByName",
             method: ::reqwest::Method::DELETE,
@@ -3995,11 +3996,11 @@ impl<'a> DeprecatedGetWorkgroupByNameRequest<'a> {
         path.push_str(
             &runtime::encode_path("name", &runtime::simple("name", &self.name)?)?,
         );
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deprecatedGetWorkgroupByName",
             method: ::reqwest::Method::GET,
@@ -4041,7 +4042,7 @@ impl<'a> GetEntitlementsRequest<'a> {
     ) -> Result<ResponseValue<Vec<Entitlement>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Entitlements");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -4051,7 +4052,7 @@ impl<'a> GetEntitlementsRequest<'a> {
             QueryStyle::Form,
         )?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getEntitlements",
             method: ::reqwest::Method::GET,
@@ -4092,14 +4093,14 @@ impl<'a> AddEpmPolicyApplicationRequest<'a> {
         path.push('/');
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/epmapplications/add");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "addEpmPolicyApplication",
             method: ::reqwest::Method::POST,
@@ -4135,14 +4136,14 @@ impl<'a> QueueImportRequest<'a> {
     ) -> Result<ResponseValue<QueuedImport>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Imports");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "queueImport",
             method: ::reqwest::Method::POST,
@@ -4176,11 +4177,11 @@ impl<'a> GetOperatingSystemsRequest<'a> {
     ) -> Result<ResponseValue<Vec<OperatingSystem>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/OperatingSystems");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getOperatingSystems",
             method: ::reqwest::Method::GET,
@@ -4225,12 +4226,12 @@ impl<'a> GetOrganizationsRequest<'a> {
     > {
         let mut path = String::new();
         path.push_str("/Organizations");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(&mut query, "name", &self.name, QueryStyle::FormExploded)?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getOrganizations",
             method: ::reqwest::Method::GET,
@@ -4266,11 +4267,11 @@ impl<'a> GetOrganizationRequest<'a> {
         let mut path = String::new();
         path.push_str("/Organizations/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getOrganization",
             method: ::reqwest::Method::GET,
@@ -4304,11 +4305,11 @@ impl<'a> GetPermissionsRequest<'a> {
     ) -> Result<ResponseValue<Vec<Permission>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/Permissions");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getPermissions",
             method: ::reqwest::Method::GET,
@@ -4361,7 +4362,7 @@ impl<'a> GetSmartRuleAssetsRequest<'a> {
         path.push_str("/SmartRules/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/Assets");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -4377,7 +4378,7 @@ impl<'a> GetSmartRuleAssetsRequest<'a> {
             QueryStyle::FormExploded,
         )?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getSmartRuleAssets",
             method: ::reqwest::Method::GET,
@@ -4476,7 +4477,7 @@ impl<'a> GetSmartRulesRequest<'a> {
     ) -> Result<ResponseValue<GetSmartRulesResponseBody>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/SmartRules");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -4492,7 +4493,7 @@ impl<'a> GetSmartRulesRequest<'a> {
             QueryStyle::FormExploded,
         )?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getSmartRules",
             method: ::reqwest::Method::GET,
@@ -4528,11 +4529,11 @@ impl<'a> GetSmartRuleRequest<'a> {
         let mut path = String::new();
         path.push_str("/SmartRules/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getSmartRule",
             method: ::reqwest::Method::GET,
@@ -4577,7 +4578,7 @@ impl<'a> GetUserGroupSmartRulesRequest<'a> {
         path.push_str("/UserGroups/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push_str("/SmartRules/");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -4587,7 +4588,7 @@ impl<'a> GetUserGroupSmartRulesRequest<'a> {
             QueryStyle::Form,
         )?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getUserGroupSmartRules",
             method: ::reqwest::Method::GET,
@@ -4625,7 +4626,7 @@ impl<'a> GetOrganizationSmartRuleByTitleRequest<'a> {
             &runtime::encode_path("orgID", &runtime::simple("orgID", &self.org_id)?)?,
         );
         path.push_str("/SmartRules");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -4635,7 +4636,7 @@ impl<'a> GetOrganizationSmartRuleByTitleRequest<'a> {
             QueryStyle::FormExploded,
         )?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getOrganizationSmartRuleByTitle",
             method: ::reqwest::Method::GET,
@@ -4677,11 +4678,11 @@ impl<'a> GetUserGroupPermissionsRequest<'a> {
             )?,
         );
         path.push_str("/Permissions");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "getUserGroupPermissions",
             method: ::reqwest::Method::GET,
@@ -4722,14 +4723,14 @@ impl<'a> SetUserGroupPermissionsRequest<'a> {
             )?,
         );
         path.push_str("/Permissions");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "setUserGroupPermissions",
             method: ::reqwest::Method::POST,
@@ -4769,11 +4770,11 @@ impl<'a> DeleteUserGroupPermissionsRequest<'a> {
             )?,
         );
         path.push_str("/Permissions");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::PsAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let call = Call {
             operation: "deleteUserGroupPermissions",
             method: ::reqwest::Method::DELETE,

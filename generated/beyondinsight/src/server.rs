@@ -6197,7 +6197,16 @@ async fn handle_set_user_group_smart_rule_access_level<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -6281,7 +6290,16 @@ async fn handle_create_address_group<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -6345,7 +6363,16 @@ async fn handle_create_address_group_address<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -6433,7 +6460,16 @@ async fn handle_update_address_group<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -6511,7 +6547,16 @@ async fn handle_update_address_by_id<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -6597,7 +6642,16 @@ async fn handle_create_api_registration<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -6657,7 +6711,16 @@ async fn handle_update_api_registration<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -6916,7 +6979,16 @@ async fn handle_update_asset_by_id<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -6998,7 +7070,16 @@ async fn handle_create_workgroup_asset<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -7054,7 +7135,16 @@ async fn handle_search_assets<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -7106,7 +7196,16 @@ async fn handle_create_attribute_type<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -7216,7 +7315,16 @@ async fn handle_create_attribute<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -7339,7 +7447,16 @@ async fn handle_update_database<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -7416,7 +7533,16 @@ async fn handle_create_asset_database<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -7448,7 +7574,16 @@ async fn handle_deprecated_queue_import_file<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -7480,7 +7615,16 @@ async fn handle_deprecated_filter_single_account<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -7632,7 +7776,16 @@ async fn handle_add_epm_policy_application<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -7656,7 +7809,16 @@ async fn handle_queue_import<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -7957,7 +8119,16 @@ async fn handle_set_user_group_permissions<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }

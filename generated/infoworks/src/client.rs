@@ -271,7 +271,7 @@ enum Scheme {
 }
 
 impl Client {
-    fn has(&self, scheme: Scheme) -> bool {
+    fn has_credentials(&self, scheme: Scheme) -> bool {
         match scheme {
             Scheme::BasicAuth => self.credentials.basic_auth.is_some(),
             Scheme::BearerAuth => self.credentials.bearer_auth.is_some(),
@@ -281,13 +281,14 @@ impl Client {
     /// The credentials to send: the first alternative all of whose schemes are configured
     /// (an empty alternative means none are needed). When none is, nothing is sent and the
     /// server decides.
-    async fn auth(
+    async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
     ) -> Result<Vec<AuthPart>, SendError> {
         let mut parts = Vec::new();
-        let Some(chosen) = alternatives.iter().find(|a| a.iter().all(|s| self.has(*s)))
-        else {
+        let Some(chosen) = alternatives
+            .iter()
+            .find(|a| a.iter().all(|s| self.has_credentials(*s))) else {
             return Ok(parts);
         };
         for scheme in chosen.iter() {
@@ -469,7 +470,7 @@ impl<'a> GetAuthenticationTokenRequest<'a> {
     ) -> Result<ResponseValue<AuthenticationResponse>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/v3/security/authenticate");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -479,7 +480,7 @@ impl<'a> GetAuthenticationTokenRequest<'a> {
             QueryStyle::FormExploded,
         )?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BasicAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
         let call = Call {
             operation: "getAuthenticationToken",
             method: ::reqwest::Method::GET,
@@ -513,11 +514,14 @@ impl<'a> GetAccessTokenRequest<'a> {
     ) -> Result<ResponseValue<AccessTokenResponse>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/v3/security/token/access");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::RefreshTokenAuth]]).await?;
+        let auth = self
+            .client
+            .resolve_credentials(&[&[Scheme::RefreshTokenAuth]])
+            .await?;
         let call = Call {
             operation: "getAccessToken",
             method: ::reqwest::Method::GET,
@@ -551,11 +555,11 @@ impl<'a> RevokeAccessTokenRequest<'a> {
     ) -> Result<ResponseValue<MessageResponse>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/v3/security/token/access");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "revokeAccessToken",
             method: ::reqwest::Method::DELETE,
@@ -589,11 +593,11 @@ impl<'a> ValidateAccessTokenRequest<'a> {
     ) -> Result<ResponseValue<TokenValidationResponse>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/v3/security/token/validate");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "validateAccessToken",
             method: ::reqwest::Method::GET,
@@ -627,11 +631,11 @@ impl<'a> RegenerateRefreshTokenRequest<'a> {
     ) -> Result<ResponseValue<MessageResponse>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/v3/security/token/refresh");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BasicAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
         let call = Call {
             operation: "regenerateRefreshToken",
             method: ::reqwest::Method::DELETE,
@@ -666,14 +670,14 @@ impl<'a> AuthoriseUserRequest<'a> {
     ) -> Result<ResponseValue<AuthorisationResponse>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/v3/security/authorise/user");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "authoriseUser",
             method: ::reqwest::Method::POST,
@@ -707,11 +711,11 @@ impl<'a> GetSamlRedirectUrlRequest<'a> {
     ) -> Result<ResponseValue<SamlRedirect>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/v3/security/sso/initialise");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "getSamlRedirectUrl",
             method: ::reqwest::Method::GET,
@@ -746,14 +750,14 @@ impl<'a> LdapAuthoriseUserRequest<'a> {
     ) -> Result<ResponseValue<LdapUserDataResponse>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/v3/security/get/user/data");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::BearerAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let call = Call {
             operation: "ldapAuthoriseUser",
             method: ::reqwest::Method::POST,
@@ -788,14 +792,14 @@ impl<'a> BulkLdapSyncRequest2<'a> {
     ) -> Result<ResponseValue<BulkLdapSyncResponse>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/v3/security/bulk-ldap-sync");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::BasicAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
         let call = Call {
             operation: "bulkLdapSync",
             method: ::reqwest::Method::POST,

@@ -994,7 +994,16 @@ async fn handle_authorise_user<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -1046,7 +1055,16 @@ async fn handle_ldap_authorise_user<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -1071,7 +1089,16 @@ async fn handle_bulk_ldap_sync<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }

@@ -234,7 +234,7 @@ enum Scheme {
 }
 
 impl Client {
-    fn has(&self, scheme: Scheme) -> bool {
+    fn has_credentials(&self, scheme: Scheme) -> bool {
         match scheme {
             Scheme::ApiKeyAuth => self.credentials.api_key_auth.is_some(),
         }
@@ -242,13 +242,14 @@ impl Client {
     /// The credentials to send: the first alternative all of whose schemes are configured
     /// (an empty alternative means none are needed). When none is, nothing is sent and the
     /// server decides.
-    async fn auth(
+    async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
     ) -> Result<Vec<AuthPart>, SendError> {
         let mut parts = Vec::new();
-        let Some(chosen) = alternatives.iter().find(|a| a.iter().all(|s| self.has(*s)))
-        else {
+        let Some(chosen) = alternatives
+            .iter()
+            .find(|a| a.iter().all(|s| self.has_credentials(*s))) else {
             return Ok(parts);
         };
         for scheme in chosen.iter() {
@@ -536,7 +537,7 @@ impl<'a> ListApiRegistrationsRequest<'a> {
     ) -> Result<ResponseValue<Vec<ApiRegistration>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/common/apiregister/profile/");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -554,7 +555,7 @@ impl<'a> ListApiRegistrationsRequest<'a> {
         )?;
         runtime::append_query(&mut query, "sort", &self.sort, QueryStyle::FormExploded)?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "listApiRegistrations",
             method: ::reqwest::Method::GET,
@@ -630,14 +631,14 @@ impl<'a> CreateApiRegistrationRequest<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/common/apiregister/profile/");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "createApiRegistration",
             method: ::reqwest::Method::POST,
@@ -674,11 +675,11 @@ impl<'a> GetApiRegistrationRequest<'a> {
         path.push_str("/ux/common/apiregister/profile/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "getApiRegistration",
             method: ::reqwest::Method::GET,
@@ -716,14 +717,14 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
         path.push_str("/ux/common/apiregister/profile/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "updateApiRegistration",
             method: ::reqwest::Method::PUT,
@@ -758,11 +759,11 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
         path.push_str("/ux/common/apiregister/profile/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "deleteApiRegistration",
             method: ::reqwest::Method::DELETE,
@@ -796,11 +797,11 @@ impl<'a> ListAllApiRegistrationsRequest<'a> {
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/common/apiregister/profile/allapi-list/");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "listAllApiRegistrations",
             method: ::reqwest::Method::GET,
@@ -834,11 +835,11 @@ impl<'a> SearchApiRegistrationsRequest<'a> {
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/common/apiregister/profile/api_search/");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "searchApiRegistrations",
             method: ::reqwest::Method::GET,
@@ -872,11 +873,11 @@ impl<'a> GetApiRegistrationOptionsRequest<'a> {
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/common/apiregister/profile/options/");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "getApiRegistrationOptions",
             method: ::reqwest::Method::GET,
@@ -911,14 +912,14 @@ impl<'a> VerifyApiRegistrationRequest<'a> {
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/common/apiregister/profile/verify_api/");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "verifyApiRegistration",
             method: ::reqwest::Method::POST,
@@ -970,7 +971,7 @@ impl<'a> ListJobsAccountAuditsRequest<'a> {
     ) -> Result<ResponseValue<Vec<JobsAccountAudit>>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/nccm/jobs-account-audit/");
-        let mut query: Vec<(String, String)> = Vec::new();
+        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         runtime::append_query(
@@ -988,7 +989,7 @@ impl<'a> ListJobsAccountAuditsRequest<'a> {
         )?;
         runtime::append_query(&mut query, "sort", &self.sort, QueryStyle::FormExploded)?;
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "listJobsAccountAudits",
             method: ::reqwest::Method::GET,
@@ -1066,14 +1067,14 @@ impl<'a> CreateJobsAccountAuditRequest<'a> {
     ) -> Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/nccm/jobs-account-audit/");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "createJobsAccountAudit",
             method: ::reqwest::Method::POST,
@@ -1110,11 +1111,11 @@ impl<'a> GetJobsAccountAuditRequest<'a> {
         path.push_str("/ux/nccm/jobs-account-audit/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "getJobsAccountAudit",
             method: ::reqwest::Method::GET,
@@ -1152,14 +1153,14 @@ impl<'a> UpdateJobsAccountAuditRequest<'a> {
         path.push_str("/ux/nccm/jobs-account-audit/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
             Body::json(body)?
         };
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "updateJobsAccountAudit",
             method: ::reqwest::Method::PUT,
@@ -1194,11 +1195,11 @@ impl<'a> DeleteJobsAccountAuditRequest<'a> {
         path.push_str("/ux/nccm/jobs-account-audit/");
         path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
         path.push('/');
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "deleteJobsAccountAudit",
             method: ::reqwest::Method::DELETE,
@@ -1232,11 +1233,11 @@ impl<'a> GetJobsAccountAuditOptionsRequest<'a> {
     ) -> Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>> {
         let mut path = String::new();
         path.push_str("/ux/nccm/jobs-account-audit/options/");
-        let query: Vec<(String, String)> = Vec::new();
+        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
         let body = Body::Empty;
-        let auth = self.client.auth(&[&[Scheme::ApiKeyAuth]]).await?;
+        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let call = Call {
             operation: "getJobsAccountAuditOptions",
             method: ::reqwest::Method::GET,

@@ -1467,7 +1467,16 @@ async fn handle_create_api_registration<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -1523,7 +1532,16 @@ async fn handle_update_api_registration<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -1675,7 +1693,16 @@ async fn handle_verify_api_registration<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -1735,7 +1762,16 @@ async fn handle_create_jobs_account_audit<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }
@@ -1795,7 +1831,16 @@ async fn handle_update_jobs_account_audit<A: Api>(
             }
             Err(error) => {
                 ::tracing::debug!(% error, "request rejected");
-                error.into_response()
+                {
+                    let mut response = error.into_response();
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                    response
+                }
             }
         }
     }

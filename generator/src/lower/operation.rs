@@ -95,8 +95,14 @@ impl Lowerer<'_> {
         let spec = self.spec;
         // Client methods: the operations of a group, and the group accessors of `Client`.
         let mut method_names: BTreeMap<usize, Namespace> = BTreeMap::new();
-        let mut group_names =
-            Namespace::with_reserved(&["new", "builder", "base_url", "http_client"]);
+        let mut group_names = Namespace::with_reserved(&[
+            "new",
+            "builder",
+            "base_url",
+            "http_client",
+            "has_credentials",
+            "resolve_credentials",
+        ]);
         let mut groups: Vec<Group> = Vec::new();
         let mut out = Vec::new();
         for (path, item) in spec.doc.paths.iter() {

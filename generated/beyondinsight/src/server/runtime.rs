@@ -266,7 +266,12 @@ pub fn header<T: ::serde::de::DeserializeOwned>(
                     "type",
                     "is not visible ASCII",
                 ))?;
-            parse_scalar(name, text).map(Some)
+            parse_scalar(name, text)
+                .or_else(|e| {
+                    let items: Vec<&str> = text.split(',').map(str::trim).collect();
+                    parse_list(name, &items).map_err(|_| e)
+                })
+                .map(Some)
         }
     }
 }
@@ -426,7 +431,7 @@ pub async fn multipart<T: ::serde::de::DeserializeOwned>(
         Ok::<_, std::convert::Infallible>(bytes)
     });
     let mut form = ::multer::Multipart::new(stream, boundary);
-    let mut members = ::serde_json::Map::new();
+    let mut fields: Vec<(String, TextField)> = Vec::new();
     loop {
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
@@ -451,53 +456,155 @@ pub async fn multipart<T: ::serde::de::DeserializeOwned>(
                 "multipart",
                 e.to_string(),
             ))?;
-        let value = if is_json {
-            ::serde_json::from_slice(&data)
-                .map_err(|e| ApiError::bad_request(name.clone(), "json", e.to_string()))?
+        let field = if is_json {
+            TextField::Json(
+                ::serde_json::from_slice(&data)
+                    .map_err(|e| ApiError::bad_request(
+                        format!("body.{name}"),
+                        "json",
+                        e.to_string(),
+                    ))?,
+            )
         } else if is_file {
-            ::serde_json::Value::Array(
-                data.iter().map(|b| ::serde_json::Value::from(*b)).collect(),
+            TextField::Json(
+                ::serde_json::Value::Array(
+                    data.iter().map(|b| ::serde_json::Value::from(*b)).collect(),
+                ),
             )
         } else {
-            let text = String::from_utf8_lossy(&data).into_owned();
-            ::serde_json::from_str::<::serde_json::Value>(&text)
-                .ok()
-                .filter(|v| v.is_number() || v.is_boolean())
-                .unwrap_or(::serde_json::Value::String(text))
+            TextField::Texts(vec![String::from_utf8_lossy(& data).into_owned()])
         };
-        members.insert(name, value);
+        match (fields.iter_mut().find(|(n, _)| *n == name), field) {
+            (Some((_, TextField::Texts(values))), TextField::Texts(more)) => {
+                values.extend(more)
+            }
+            (_, field) => fields.push((name, field)),
+        }
     }
-    ::serde_json::from_value(::serde_json::Value::Object(members))
-        .map_err(|e| {
-            let message = e.to_string();
-            let rule = if message.starts_with("missing field") {
-                "required"
-            } else {
-                "type"
-            };
-            ApiError::bad_request("body", rule, message)
-        })
+    from_text_fields(fields)
 }
 
 /// Decodes a form body.
 #[doc(hidden)]
 pub fn form<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut members = ::serde_json::Map::new();
+    let mut fields: Vec<(String, Vec<String>)> = Vec::new();
     for (k, v) in ::url::form_urlencoded::parse(bytes) {
-        let value = match v.parse::<f64>() {
-            Ok(_) => {
-                ::serde_json::from_str(&v)
-                    .unwrap_or(::serde_json::Value::String(v.into_owned()))
-            }
-            Err(_) if v == "true" || v == "false" => {
-                ::serde_json::Value::Bool(v == "true")
-            }
-            Err(_) => ::serde_json::Value::String(v.into_owned()),
-        };
-        members.insert(k.into_owned(), value);
+        match fields.iter_mut().find(|(name, _)| *name == k) {
+            Some((_, values)) => values.push(v.into_owned()),
+            None => fields.push((k.into_owned(), vec![v.into_owned()])),
+        }
     }
-    ::serde_json::from_value(::serde_json::Value::Object(members))
-        .map_err(|e| ApiError::bad_request("body", "type", e.to_string()))
+    from_text_fields(fields.into_iter().map(|(k, v)| (k, TextField::Texts(v))).collect())
+}
+
+/// A field of a form or multipart body before it meets the schema.
+#[doc(hidden)]
+pub enum TextField {
+    /// One or more text values (several: an array).
+    Texts(Vec<String>),
+    /// A value that is already JSON (a JSON part, a file's bytes).
+    Json(::serde_json::Value),
+}
+
+fn guess(text: &str) -> ::serde_json::Value {
+    match ::serde_json::from_str::<::serde_json::Value>(text) {
+        Ok(v @ (::serde_json::Value::Number(_) | ::serde_json::Value::Bool(_))) => v,
+        _ => ::serde_json::Value::String(text.to_owned()),
+    }
+}
+
+/// Builds the body from text fields. Texts that look like numbers or booleans are read
+/// as such first; a field whose schema wants text after all is retried as text.
+#[doc(hidden)]
+pub fn from_text_fields<T: ::serde::de::DeserializeOwned>(
+    fields: Vec<(String, TextField)>,
+) -> Result<T, ApiError> {
+    let mut as_text: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    loop {
+        let mut members = ::serde_json::Map::new();
+        for (name, field) in &fields {
+            let value = match field {
+                TextField::Json(v) => v.clone(),
+                TextField::Texts(texts) => {
+                    let one = |t: &String| {
+                        if as_text.contains(name) {
+                            ::serde_json::Value::String(t.clone())
+                        } else {
+                            guess(t)
+                        }
+                    };
+                    match texts.as_slice() {
+                        [single] => one(single),
+                        many => {
+                            ::serde_json::Value::Array(many.iter().map(one).collect())
+                        }
+                    }
+                }
+            };
+            members.insert(name.clone(), value);
+        }
+        let result: Result<T, _> = ::serde_path_to_error::deserialize(
+            ::serde_json::Value::Object(members.clone()),
+        );
+        match result {
+            Ok(value) => return Ok(value),
+            Err(e) => {
+                let field = e
+                    .path()
+                    .iter()
+                    .find_map(|s| match s {
+                        ::serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                        _ => None,
+                    });
+                let message = e.into_inner().to_string();
+                if let Some(name) = field
+                    .as_ref()
+                    .filter(|_| message.contains("expected a sequence"))
+                {
+                    if let Some(value) = members.get(name).cloned() {
+                        if !value.is_array() {
+                            let mut fixed = members.clone();
+                            fixed
+                                .insert(
+                                    name.clone(),
+                                    ::serde_json::Value::Array(vec![value]),
+                                );
+                            if let Ok(v) = ::serde_json::from_value(
+                                ::serde_json::Value::Object(fixed),
+                            ) {
+                                return Ok(v);
+                            }
+                        }
+                    }
+                }
+                match field {
+                    Some(
+                        name,
+                    ) if !as_text.contains(&name)
+                        && fields
+                            .iter()
+                            .any(|(n, f)| {
+                                *n == name && matches!(f, TextField::Texts(_))
+                            }) => {
+                        as_text.insert(name);
+                    }
+                    _ => {
+                        let rule = if message.starts_with("missing field") {
+                            "required"
+                        } else {
+                            "type"
+                        };
+                        let missing = message
+                            .strip_prefix("missing field `")
+                            .and_then(|rest| rest.split('`').next())
+                            .map(|m| format!("body.{m}"));
+                        let at = missing.unwrap_or_else(|| "body".to_owned());
+                        return Err(ApiError::bad_request(at, rule, message));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Decodes a text body.

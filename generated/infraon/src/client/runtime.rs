@@ -477,48 +477,84 @@ pub fn to_value<T: ::serde::Serialize>(
 /// Appends a query parameter in the given style.
 #[doc(hidden)]
 pub fn append_query<T: ::serde::Serialize>(
-    pairs: &mut Vec<(String, String)>,
+    pairs: &mut Vec<(String, QueryValue)>,
     name: &str,
     value: &T,
     style: QueryStyle,
 ) -> Result<(), SendError> {
+    let plain = |v: &::serde_json::Value| QueryValue::Plain(scalar(v));
     let value = to_value(name, value)?;
     match (&value, style) {
         (::serde_json::Value::Null, _) => {}
         (::serde_json::Value::Array(items), QueryStyle::FormExploded) => {
             for item in items {
-                pairs.push((name.to_owned(), scalar(item)));
+                pairs.push((name.to_owned(), plain(item)));
             }
         }
         (::serde_json::Value::Array(items), _) => {
             let sep = match style {
-                QueryStyle::SpaceDelimited => " ",
-                QueryStyle::PipeDelimited => "|",
-                _ => ",",
+                QueryStyle::SpaceDelimited => ' ',
+                QueryStyle::PipeDelimited => '|',
+                _ => ',',
             };
-            let joined: Vec<String> = items.iter().map(scalar).collect();
-            pairs.push((name.to_owned(), joined.join(sep)));
+            pairs
+                .push((
+                    name.to_owned(),
+                    QueryValue::Joined(items.iter().map(scalar).collect(), sep),
+                ));
         }
         (::serde_json::Value::Object(members), QueryStyle::DeepObject) => {
             for (key, member) in members {
-                pairs.push((format!("{name}[{key}]"), scalar(member)));
+                pairs.push((format!("{name}[{key}]"), plain(member)));
             }
         }
         (::serde_json::Value::Object(members), QueryStyle::FormExploded) => {
             for (key, member) in members {
-                pairs.push((key.clone(), scalar(member)));
+                pairs.push((key.clone(), plain(member)));
             }
         }
         (::serde_json::Value::Object(members), _) => {
-            let joined: Vec<String> = members
+            let items = members
                 .iter()
                 .flat_map(|(k, v)| [k.clone(), scalar(v)])
                 .collect();
-            pairs.push((name.to_owned(), joined.join(",")));
+            pairs.push((name.to_owned(), QueryValue::Joined(items, ',')));
         }
-        (scalar_value, _) => pairs.push((name.to_owned(), scalar(scalar_value))),
+        (scalar_value, _) => pairs.push((name.to_owned(), plain(scalar_value))),
     }
     Ok(())
+}
+
+/// A query value: one text, or items joined by a delimiter (`explode: false`).
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub enum QueryValue {
+    Plain(String),
+    Joined(Vec<String>, char),
+}
+
+impl QueryValue {
+    /// The value percent-encoded for a URL: the delimiter of joined items stays literal
+    /// (as OpenAPI's style table shows) while the same character inside an item is encoded.
+    fn encoded(&self) -> String {
+        match self {
+            QueryValue::Plain(v) => encode_query(v),
+            QueryValue::Joined(items, sep) => {
+                let sep = match sep {
+                    ',' => ",".to_owned(),
+                    other => encode_query(&other.to_string()),
+                };
+                items.iter().map(|i| encode_query(i)).collect::<Vec<_>>().join(&sep)
+            }
+        }
+    }
+    /// The value as plain text (form bodies encode it themselves).
+    fn text(&self) -> String {
+        match self {
+            QueryValue::Plain(v) => v.clone(),
+            QueryValue::Joined(items, sep) => items.join(&sep.to_string()),
+        }
+    }
 }
 
 /// A path or header parameter as text (`simple` style: arrays joined with commas).
@@ -560,14 +596,12 @@ pub fn part_text<T: ::serde::Serialize>(
     )
 }
 
-/// Percent-encodes a query name or value: RFC 3986 unreserved characters and `,` stay.
+/// Percent-encodes a query name or value: only RFC 3986 unreserved characters stay.
 #[doc(hidden)]
 pub fn encode_query(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric()
-            || matches!(byte, b'-' | b'.' | b'_' | b'~' | b',')
-        {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(byte));
         } else {
             out.push_str(&format!("%{byte:02X}"));
@@ -629,7 +663,7 @@ impl Body {
         }
         let mut encoded = ::url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in pairs {
-            encoded.append_pair(&k, &v);
+            encoded.append_pair(&k, &v.text());
         }
         Ok(
             Body::Bytes(
@@ -689,7 +723,7 @@ pub struct Call {
     pub operation: &'static str,
     pub method: ::reqwest::Method,
     pub path: String,
-    pub query: Vec<(String, String)>,
+    pub query: Vec<(String, QueryValue)>,
     pub headers: HeaderMap,
     pub cookies: Vec<(String, String)>,
     pub auth: Vec<AuthPart>,
@@ -723,7 +757,7 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
     let mut query: Vec<String> = call
         .query
         .iter()
-        .map(|(k, v)| format!("{}={}", encode_query(k), encode_query(v)))
+        .map(|(k, v)| format!("{}={}", encode_query(k), v.encoded()))
         .collect();
     for part in &call.auth {
         match part {
@@ -749,7 +783,7 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
     if !cookies.is_empty() {
         let cookie: Vec<String> = cookies
             .iter()
-            .map(|(k, v)| format!("{k}={v}"))
+            .map(|(k, v)| format!("{}={}", encode_query(k), encode_query(v)))
             .collect();
         let mut value = HeaderValue::from_str(&cookie.join("; "))
             .map_err(|_| SendError::InvalidRequest(
@@ -789,6 +823,11 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
                     {
                         let wait = policy
                             .backoff(attempt, retry_after(response.headers()));
+                        if let Some(hook) = &settings.hook {
+                            let headers = response.headers().clone();
+                            let body = response.bytes().await.unwrap_or_default();
+                            hook.on_response(status, &headers, &body);
+                        }
                         ::tracing::debug!(status = status.as_u16(), ? wait, "retrying");
                         ::tokio::time::sleep(wait).await;
                         attempt += 1;

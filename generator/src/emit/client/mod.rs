@@ -510,7 +510,7 @@ fn auth(api: &Api) -> TokenStream {
         }
 
         impl Client {
-            fn has(&self, scheme: Scheme) -> bool {
+            fn has_credentials(&self, scheme: Scheme) -> bool {
                 match scheme {
                     #(#has_arms)*
                 }
@@ -519,9 +519,9 @@ fn auth(api: &Api) -> TokenStream {
             #[doc = " The credentials to send: the first alternative all of whose schemes are configured"]
             #[doc = " (an empty alternative means none are needed). When none is, nothing is sent and the"]
             #[doc = " server decides."]
-            async fn auth(&self, alternatives: &[&[Scheme]]) -> Result<Vec<AuthPart>, SendError> {
+            async fn resolve_credentials(&self, alternatives: &[&[Scheme]]) -> Result<Vec<AuthPart>, SendError> {
                 let mut parts = Vec::new();
-                let Some(chosen) = alternatives.iter().find(|a| a.iter().all(|s| self.has(*s))) else {
+                let Some(chosen) = alternatives.iter().find(|a| a.iter().all(|s| self.has_credentials(*s))) else {
                     return Ok(parts);
                 };
                 for scheme in chosen.iter() {

@@ -407,7 +407,7 @@ fn send_fn(
     let auth = if op.security.is_empty() || api.security_schemes.is_empty() {
         quote!(Vec::new())
     } else {
-        quote!(self.client.auth(&[#(#alternatives),*]).await?)
+        quote!(self.client.resolve_credentials(&[#(#alternatives),*]).await?)
     };
     let method = format_ident!("{}", op.method.as_str());
     let op_id = &op.name.wire;
@@ -489,7 +489,7 @@ fn send_fn(
         pub async fn send(self) -> Result<ResponseValue<#success>, Error<#error>> {
             let mut path = String::new();
             #(#path_parts)*
-            let #query_mut query: Vec<(String, String)> = Vec::new();
+            let #query_mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
             let #headers_mut headers = HeaderMap::new();
             let #cookies_mut cookies: Vec<(String, String)> = Vec::new();
             #(#params)*

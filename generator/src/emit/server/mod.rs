@@ -459,6 +459,10 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Multipart => quote!(runtime::multipart::<#t>(&parts.headers, bytes.clone()).await?),
         };
         let validate = needs_validation(&b.ty).then(|| quote!(crate::support::Validate::validate(&value)?;));
+        let decode_and_validate = match &validate {
+            Some(v) => quote!(let value = #decode; #v value),
+            None => quote!(#decode),
+        };
         if b.required {
             quote! {
                 let body: #t = {
@@ -466,9 +470,7 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
                         return Err(ApiError::bad_request("body", "required", "a request body is required"));
                     }
                     runtime::content_type(&parts.headers, #media)?;
-                    let value = #decode;
-                    #validate
-                    value
+                    #decode_and_validate
                 };
             }
         } else {
@@ -741,6 +743,20 @@ fn router(api: &Api) -> TokenStream {
         let extract = format_ident!("extract_{}", op.name.rust);
         let name = ident(&op.name.rust);
         let wire = &op.name.wire;
+        // A rejection may come before the body was read: the connection cannot carry another
+        // request then, so the client is told to close it rather than finding it broken.
+        let close = if op.body.is_some() {
+            quote! {{
+                let mut response = error.into_response();
+                response.headers_mut().insert(
+                    ::axum::http::header::CONNECTION,
+                    ::axum::http::HeaderValue::from_static("close"),
+                );
+                response
+            }}
+        } else {
+            quote!(error.into_response())
+        };
         quote! {
             async fn #handler<A: Api>(
                 ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
@@ -756,7 +772,7 @@ fn router(api: &Api) -> TokenStream {
                         },
                         Err(error) => {
                             ::tracing::debug!(%error, "request rejected");
-                            error.into_response()
+                            #close
                         }
                     }
                 }

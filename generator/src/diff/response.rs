@@ -1,0 +1,294 @@
+//! Operations, responses: statuses, bodies, headers, and what the client's `send()` returns.
+
+use std::collections::BTreeMap;
+
+use super::classify::{item, Draft, Place};
+use super::describe::{self, status, status_variant};
+use super::types::Site;
+use super::walk::{OpNames, Walker};
+use super::Semver::Major;
+use super::{ChangeKind as K, Direction, Effect, Impact, ItemKind};
+use crate::ir::{Api, BodyKind, Operation, Response, Status};
+
+impl Walker<'_> {
+    pub(super) fn responses(
+        &mut self,
+        o: &Operation,
+        n: &Operation,
+        place: &Place,
+        names: &OpNames,
+    ) {
+        let place = place.with_direction(Direction::Response);
+        let old: BTreeMap<Status, &Response> = o.responses.iter().map(|r| (r.status, r)).collect();
+        let new: BTreeMap<Status, &Response> = n.responses.iter().map(|r| (r.status, r)).collect();
+        let old_result = ClientResult::of(self.old, o);
+        let new_result = ClientResult::of(self.new, n);
+        let send = item(ItemKind::Method, names.send(), Effect::Changed);
+        let result_changed = |d: &mut Draft, success: bool| {
+            let (a, b) = if success {
+                (&old_result.success, &new_result.success)
+            } else {
+                (&old_result.error, &new_result.error)
+            };
+            if a != b {
+                d.client.add(
+                    Impact::SourceBreaking,
+                    format!(
+                        "`{}` now returns {} `{b}` instead of `{a}`",
+                        names.send(),
+                        if success {
+                            "successes as"
+                        } else {
+                            "errors with bodies of type"
+                        }
+                    ),
+                );
+                d.rust.push(send.clone());
+                d.semver = Major;
+            }
+        };
+        for (s, r) in &new {
+            let subject = format!("response `{}`", status(*s));
+            let variant = names.server_variant(*s);
+            match old.get(s) {
+                None => {
+                    let mut d = Draft::new(K::ResponseAdded, &place, subject.clone())
+                        .detail(match &r.body {
+                            Some(b) => format!("with a body: {}", describe::wire(self.new, &b.ty)),
+                            None => "without a body".into(),
+                        })
+                        .item(item(ItemKind::Variant, variant, Effect::Added))
+                        .semver(Major);
+                    let covered = old.keys().any(|k| covers(*k, *s));
+                    if s.is_success() && !covered {
+                        d.client.add(
+                            Impact::Breaking,
+                            format!("old clients report a `{}` answer as an error", status(*s)),
+                        );
+                    } else {
+                        d.client.add(
+                            Impact::Compatible,
+                            "old clients report it as an error without a typed body",
+                        );
+                    }
+                    d.server.add(
+                        Impact::Compatible,
+                        format!("servers may answer `{}`", status(*s)),
+                    );
+                    result_changed(&mut d, s.is_success());
+                    self.push(d);
+                }
+                Some(q) => self.response(q, r, &place, names),
+            }
+        }
+        for (s, _) in old.iter().filter(|(s, _)| !new.contains_key(s)) {
+            let subject = format!("response `{}`", status(*s));
+            let variant = OpNames::of(self.old, o).server_variant(*s);
+            let mut d = Draft::new(K::ResponseRemoved, &place, subject)
+                .item(item(ItemKind::Variant, variant.clone(), Effect::Removed))
+                .semver(Major);
+            d.client.add(
+                Impact::Compatible,
+                format!("old clients no longer get `{}`", status(*s)),
+            );
+            d.server.add(
+                Impact::Breaking,
+                format!(
+                    "servers must no longer answer `{}`; `{variant}` is gone",
+                    status(*s)
+                ),
+            );
+            result_changed(&mut d, s.is_success());
+            self.push(d);
+        }
+    }
+
+    fn response(&mut self, q: &Response, r: &Response, place: &Place, names: &OpNames) {
+        let subject = format!("response `{}`", status(r.status));
+        let variant = names.server_variant(r.status);
+        match (&q.body, &r.body) {
+            (None, None) => {}
+            (None, Some(b)) => {
+                let mut d = Draft::new(K::ResponseBodyAdded, place, format!("{subject} body"))
+                    .detail(describe::wire(self.new, &b.ty))
+                    .item(item(ItemKind::Variant, variant.clone(), Effect::Changed))
+                    .semver(Major);
+                d.client
+                    .add(Impact::Compatible, "old clients ignore the body");
+                d.server.add(Impact::Breaking, "servers must send the body");
+                self.push(d);
+            }
+            (Some(_), None) => {
+                let mut d = Draft::new(K::ResponseBodyRemoved, place, format!("{subject} body"))
+                    .item(item(ItemKind::Variant, variant.clone(), Effect::Changed))
+                    .semver(Major);
+                d.client.add(
+                    Impact::Breaking,
+                    "old clients fail to decode the now empty body",
+                );
+                d.server.add(
+                    Impact::SourceBreaking,
+                    format!("`{variant}` no longer holds a body"),
+                );
+                self.push(d);
+            }
+            (Some(ob), Some(nb)) => {
+                self.media_type(
+                    (&ob.media_type, &ob.kind),
+                    (&nb.media_type, &nb.kind),
+                    place,
+                    &format!("{subject} body"),
+                );
+                let site = Site {
+                    place: place.clone(),
+                    subject: format!("{subject} body"),
+                    items: vec![
+                        item(ItemKind::Variant, variant.clone(), Effect::Changed),
+                        item(ItemKind::Method, names.send(), Effect::Changed),
+                    ],
+                    checked_by: None,
+                };
+                self.compare(&ob.ty, &nb.ty, &site);
+            }
+        }
+        let old_headers: BTreeMap<String, &crate::ir::ResponseHeader> = q
+            .headers
+            .iter()
+            .map(|h| (h.name.wire.to_ascii_lowercase(), h))
+            .collect();
+        let new_headers: BTreeMap<String, &crate::ir::ResponseHeader> = r
+            .headers
+            .iter()
+            .map(|h| (h.name.wire.to_ascii_lowercase(), h))
+            .collect();
+        // The server's variant holds a `headers` map only when the response declares headers.
+        let headers_field = q.headers.is_empty() != r.headers.is_empty();
+        for (key, h) in &new_headers {
+            if old_headers.contains_key(key) {
+                continue;
+            }
+            let header = format!("{subject} header `{}`", h.name.wire);
+            let mut d = Draft::new(K::ResponseHeaderAdded, place, header.clone())
+                .detail(if h.required { "required" } else { "optional" });
+            if h.required {
+                d.server
+                    .add(Impact::Breaking, format!("servers must send {header}"));
+            }
+            if headers_field {
+                d.server.add(
+                    Impact::SourceBreaking,
+                    format!("`{variant}` gains the field `headers`"),
+                );
+                d = d
+                    .item(item(ItemKind::Variant, variant.clone(), Effect::Changed))
+                    .semver(Major);
+            }
+            self.push(d);
+        }
+        for (key, h) in &old_headers {
+            if new_headers.contains_key(key) {
+                continue;
+            }
+            let header = format!("{subject} header `{}`", h.name.wire);
+            let mut d = Draft::new(K::ResponseHeaderRemoved, place, header.clone());
+            if h.required {
+                d.client.add(
+                    Impact::Breaking,
+                    format!("old clients may rely on {header}, which servers may now omit"),
+                );
+            }
+            if headers_field {
+                d.server.add(
+                    Impact::SourceBreaking,
+                    format!("`{variant}` loses the field `headers`"),
+                );
+                d = d
+                    .item(item(ItemKind::Variant, variant.clone(), Effect::Changed))
+                    .semver(Major);
+            }
+            self.push(d);
+        }
+    }
+}
+
+/// Whether a response declared for `wide` already answered `status` (`2XX` covers `201`).
+fn covers(wide: Status, status: Status) -> bool {
+    match (wide, status) {
+        (Status::Range(r), Status::Code(c)) => c / 100 == u16::from(r),
+        (Status::Default, _) => true,
+        _ => false,
+    }
+}
+
+/// What the client's `send()` returns, as Rust text: the success and error body types.
+struct ClientResult {
+    success: String,
+    error: String,
+}
+
+impl ClientResult {
+    /// Mirrors the client emitter: the 2xx responses are successes (`default` when there is
+    /// none); several success types make the operation's response enum, several error body
+    /// types its error enum.
+    fn of(api: &Api, op: &Operation) -> ClientResult {
+        let body = |r: &Response| match &r.body {
+            None => "()".to_string(),
+            Some(b) => match b.kind {
+                BodyKind::Text => "String".into(),
+                BodyKind::Binary => "Vec<u8>".into(),
+                _ => describe::rust(api, &b.ty),
+            },
+        };
+        let mut success: Vec<&Response> = op
+            .responses
+            .iter()
+            .filter(|r| r.status.is_success())
+            .collect();
+        let mut errors: Vec<&Response> = op
+            .responses
+            .iter()
+            .filter(|r| !r.status.is_success())
+            .collect();
+        if success.is_empty() {
+            if let Some(i) = errors.iter().position(|r| r.status == Status::Default) {
+                success.push(errors.remove(i));
+            }
+        }
+        let types: Vec<String> = success.iter().map(|r| body(r)).collect();
+        let success = match types.first() {
+            None => "()".to_string(),
+            Some(first) if types.iter().all(|t| t == first) => first.clone(),
+            Some(_) => format!(
+                "{} {{ {} }}",
+                op.response_type,
+                success
+                    .iter()
+                    .map(|r| status_variant(r.status))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let mut error_types: Vec<String> = Vec::new();
+        for r in errors.iter().filter(|r| r.body.is_some()) {
+            let t = body(r);
+            if !error_types.contains(&t) {
+                error_types.push(t);
+            }
+        }
+        let error = match error_types.len() {
+            0 => "serde_json::Value".to_string(),
+            1 => error_types.remove(0),
+            _ => format!(
+                "{} {{ {} }}",
+                op.error_type,
+                errors
+                    .iter()
+                    .filter(|r| r.body.is_some())
+                    .map(|r| status_variant(r.status))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        ClientResult { success, error }
+    }
+}
