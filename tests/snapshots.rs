@@ -61,6 +61,7 @@ fixture_tests!(
     path_item_ref,
     read_write,
     recursive,
+    recursive_all_of,
     secrets,
     string_enums,
 );

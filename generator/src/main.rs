@@ -87,9 +87,23 @@ enum FailOn {
     Major,
 }
 
+/// Stack of the thread that runs the generator: specs nest schemas deeply, and parsing and
+/// lowering follow the nesting.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    let worker = std::thread::Builder::new()
+        .name("openapi-forge".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || run(cli));
+    let result = match worker {
+        Ok(handle) => handle
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error: the generator panicked"))),
+        Err(e) => Err(anyhow::anyhow!("cannot start the generator thread: {e}")),
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");

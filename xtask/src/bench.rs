@@ -372,16 +372,30 @@ fn first_error(text: &str) -> Option<String> {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let pick = lines
+    let at = lines
         .iter()
-        .find(|l| {
+        .position(|l| {
             let l = l.to_ascii_lowercase();
             l.contains("panicked") || l.contains("error") || l.contains("exception")
         })
-        .or(lines.first())?;
+        .unwrap_or(0);
+    let pick = lines.get(at)?;
+    // A panic says where on its first line and what on the second.
+    let pick = match lines.get(at + 1) {
+        Some(next) if pick.contains("panicked at") => format!("{pick} {next}"),
+        _ => pick.to_string(),
+    };
     let mut line = pick.replace('|', "\\|");
-    if line.len() > 160 {
-        let cut = (0..=160)
+    // `/root/.cargo/registry/src/index.crates.io-…/crate-1.0/src/x.rs` → `crate-1.0/src/x.rs`.
+    if let Some(b) = line.find(".cargo/registry/src/") {
+        let a = line[..b].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let rest = b + ".cargo/registry/src/".len();
+        if let Some(c) = line[rest..].find('/') {
+            line.replace_range(a..rest + c + 1, "");
+        }
+    }
+    if line.len() > 240 {
+        let cut = (0..=240)
             .rev()
             .find(|i| line.is_char_boundary(*i))
             .unwrap_or(0);
@@ -1132,7 +1146,16 @@ mod tests {
         let text = "Compiling x\nthread 'main' panicked at src/lib.rs:1:1:\nboom\n";
         assert_eq!(
             first_error(text).as_deref(),
-            Some("thread 'main' panicked at src/lib.rs:1:1:")
+            Some("thread 'main' panicked at src/lib.rs:1:1: boom")
+        );
+        let panic = "thread 'main' (7) panicked at /root/.cargo/registry/src/index.crates.io-19/p-0.1/src/m.rs:2:3:\ntodo\n";
+        assert_eq!(
+            first_error(panic).as_deref(),
+            Some("thread 'main' (7) panicked at p-0.1/src/m.rs:2:3: todo")
+        );
+        assert_eq!(
+            first_error("Compiling x\nerror: bad\nmore\n").as_deref(),
+            Some("error: bad")
         );
         assert_eq!(first_error("\n  hello\n").as_deref(), Some("hello"));
         assert_eq!(first_error(""), None);

@@ -29,6 +29,7 @@ pub fn lower(spec: &Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
         runtime: Runtime::default(),
         shared_types: BTreeMap::new(),
+        inline_depth: 0,
     };
     let schemas: Vec<(String, openapiv3::ReferenceOr<openapiv3::Schema>)> = spec
         .doc
@@ -97,6 +98,8 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) runtime: Runtime,
     /// Body types of shared responses and request bodies, by `section/name`.
     pub(crate) shared_types: BTreeMap<String, crate::ir::TypeRef>,
+    /// How many inline type definitions are being built, one inside the other.
+    pub(crate) inline_depth: usize,
 }
 
 impl Lowerer<'_> {

@@ -17,6 +17,27 @@ use crate::ir::{
     TypeKind, TypeRef, Union, UnionVariant,
 };
 
+/// How deeply inline types may nest in one another.
+const MAX_INLINE_DEPTH: usize = 48;
+
+/// Whether a schema only annotates (description, title, nullable, examples...) and adds no
+/// structure: no type, properties, items, composition or enum.
+fn is_annotation(part: &ReferenceOr<Schema>) -> bool {
+    match part {
+        ReferenceOr::Reference { .. } => false,
+        ReferenceOr::Item(s) => matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.is_none()
+            && a.properties.is_empty()
+            && a.items.is_none()
+            && a.additional_properties.is_none()
+            && a.all_of.is_empty()
+            && a.one_of.is_empty()
+            && a.any_of.is_empty()
+            && a.not.is_none()
+            && a.enumeration.is_empty()
+            && a.format.is_none()),
+    }
+}
+
 /// Field names that read as secrets even when the spec does not mark them.
 const SECRET_NAMES: &[&str] = &[
     "password",
@@ -262,11 +283,19 @@ impl Lowerer<'_> {
         pointer: &str,
         build: impl FnOnce(&mut Self, &str) -> TypeKind,
     ) -> TypeRef {
+        // Inline types nest as deep as the spec does; a schema that keeps producing new inline
+        // types (a recursive `allOf` merged into itself) is cut short rather than followed
+        // until the stack runs out.
+        if self.inline_depth >= MAX_INLINE_DEPTH {
+            self.warning(pointer, "inline schemas nest too deeply here (a recursive allOf?); the value is left untyped");
+            return TypeRef::Any;
+        }
         let name = self.type_names.claim(&type_name(context));
         let id = self.reserve(name.clone(), context.to_string(), schema);
+        self.inline_depth += 1;
         let kind = build(self, &name);
+        self.inline_depth -= 1;
         self.types[id.0].kind = kind;
-        let _ = pointer;
         TypeRef::Named(id)
     }
 
@@ -581,8 +610,12 @@ impl Lowerer<'_> {
         context: &str,
         pointer: &str,
     ) -> TypeRef {
-        if parts.len() == 1 {
-            return self.schema_ref(&parts[0], context, pointer);
+        // `allOf: [{$ref: X}, {description: ...}]` (common in generated specs) only annotates X:
+        // parts with no structure of their own do not make a new type.
+        let structural: Vec<&ReferenceOr<Schema>> =
+            parts.iter().filter(|p| !is_annotation(p)).collect();
+        if structural.len() == 1 {
+            return self.schema_ref(structural[0], context, pointer);
         }
         self.define(schema, context, pointer, |l, name| {
             l.all_of_kind(parts, name, pointer)
@@ -617,8 +650,10 @@ impl Lowerer<'_> {
                 {
                     properties.extend(a.properties.clone());
                     required.extend(a.required.clone());
-                    for nested in a.all_of.iter().rev() {
-                        stack.push((nested.clone(), depth + 1));
+                    if depth < 32 {
+                        for nested in a.all_of.iter().rev() {
+                            stack.push((nested.clone(), depth + 1));
+                        }
                     }
                 }
                 SchemaKind::AllOf { all_of }
