@@ -88,39 +88,29 @@ pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Bundle> {
     if diags.has_errors() {
         return None;
     }
-    // Components first, so that each root's own components keep their names.
-    for root in &roots {
-        for section in SECTIONS {
-            let names: Vec<String> = bundler.files[root]
-                .pointer(&format!("/components/{section}"))
-                .and_then(Value::as_object)
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default();
-            for name in names {
-                bundler
-                    .reserved
-                    .entry((section.to_string(), name))
-                    .or_insert_with(|| root.clone());
-            }
-        }
+    // Components first, so that each root's own components keep their names: every name is
+    // reserved for its root before any `$ref` can bring in another file's component.
+    let own: Vec<(String, &str, String)> = roots
+        .iter()
+        .flat_map(|root| {
+            let doc = &bundler.files[root];
+            SECTIONS.into_iter().flat_map(move |section| {
+                doc.pointer(&format!("/components/{section}"))
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flat_map(|m| m.keys())
+                    .map(move |name| (root.clone(), section, name.clone()))
+            })
+        })
+        .collect();
+    for (root, section, name) in &own {
+        bundler
+            .reserved
+            .entry((section.to_string(), name.clone()))
+            .or_insert_with(|| root.clone());
     }
-    for root in &roots {
-        for section in SECTIONS {
-            let names: Vec<String> = bundler.files[root]
-                .pointer(&format!("/components/{section}"))
-                .and_then(Value::as_object)
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default();
-            for name in names {
-                bundler.import(
-                    root,
-                    section,
-                    &name,
-                    &Location::new(root.clone(), ""),
-                    diags,
-                );
-            }
-        }
+    for (root, section, name) in &own {
+        bundler.import(root, section, name, &Location::new(root.clone(), ""), diags);
     }
     let mut paths_out = Map::new();
     for root in &roots {

@@ -40,8 +40,8 @@ impl Walker<'_> {
                 ),
             }
             let (old_path, new_path) = (
-                old_first.map(base_path).unwrap_or_default(),
-                new_first.map(base_path).unwrap_or_default(),
+                old.first().map(ServerUrl::base_path).unwrap_or_default(),
+                new.first().map(ServerUrl::base_path).unwrap_or_default(),
             );
             if old_path != new_path {
                 d.server.add(
@@ -262,22 +262,6 @@ fn credential_type(kind: &SecurityKind) -> &'static str {
         SecurityKind::Basic => "Option<BasicCredentials>",
         SecurityKind::Bearer => "Option<BearerToken>",
     }
-}
-
-/// The path of a server URL (`https://{host}/api/v3` → `/api/v3`), without a trailing slash,
-/// as the generated router mounts it. Mirrors the server emitter's private `base_path`.
-fn base_path(url: &str) -> String {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = match after_scheme.find('/') {
-        Some(i) if url.contains("://") => &after_scheme[i..],
-        Some(_) | None if url.starts_with('/') => url,
-        _ => "",
-    };
-    let path = path.trim_end_matches('/');
-    if path.contains('{') {
-        return String::new();
-    }
-    path.to_string()
 }
 
 fn display_path(path: &str) -> &str {

@@ -239,21 +239,7 @@ impl ClientResult {
                 _ => describe::rust(api, &b.ty),
             },
         };
-        let mut success: Vec<&Response> = op
-            .responses
-            .iter()
-            .filter(|r| r.status.is_success())
-            .collect();
-        let mut errors: Vec<&Response> = op
-            .responses
-            .iter()
-            .filter(|r| !r.status.is_success())
-            .collect();
-        if success.is_empty() {
-            if let Some(i) = errors.iter().position(|r| r.status == Status::Default) {
-                success.push(errors.remove(i));
-            }
-        }
+        let (success, errors) = op.successes_and_errors();
         let types: Vec<String> = success.iter().map(|r| body(r)).collect();
         let success = match types.first() {
             None => "()".to_string(),

@@ -76,6 +76,25 @@ pub struct ServerUrl {
     pub variables: Vec<ServerVariable>,
 }
 
+impl ServerUrl {
+    /// The path of the URL (`https://{host}/api/v3` → `/api/v3`), without a trailing slash;
+    /// empty when there is none, or when a variable in the path makes it unknown in advance.
+    pub fn base_path(&self) -> String {
+        let url = self.url.as_str();
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let path = match after_scheme.find('/') {
+            Some(i) if url.contains("://") => &after_scheme[i..],
+            Some(_) | None if url.starts_with('/') => url,
+            _ => "",
+        };
+        let path = path.trim_end_matches('/');
+        if path.contains('{') {
+            return String::new();
+        }
+        path.to_string()
+    }
+}
+
 /// One `{variable}` of a server URL.
 #[derive(Clone, Debug)]
 pub struct ServerVariable {
@@ -100,4 +119,30 @@ pub struct Runtime {
     pub base64: bool,
     /// `regex`, for `pattern`.
     pub regex: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ServerUrl;
+
+    fn base_path(url: &str) -> String {
+        ServerUrl {
+            url: url.into(),
+            description: None,
+            variables: Vec::new(),
+        }
+        .base_path()
+    }
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(
+            base_path("https://{host}/BeyondTrust/api/public/v3"),
+            "/BeyondTrust/api/public/v3"
+        );
+        assert_eq!(base_path("https://{host}"), "");
+        assert_eq!(base_path("https://x.io/"), "");
+        assert_eq!(base_path("/api/"), "/api");
+        assert_eq!(base_path("http://{host}/{version}"), "");
+    }
 }

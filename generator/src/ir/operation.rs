@@ -185,6 +185,46 @@ pub enum Status {
 }
 
 impl Status {
+    /// The name of the status in generated enums: the reason phrase of common codes (`Ok`,
+    /// `NotFound`), else `Status418`, `Status4xx` for ranges and `Default`.
+    pub fn variant_name(self) -> String {
+        let phrase = match self {
+            Status::Code(200) => "Ok",
+            Status::Code(201) => "Created",
+            Status::Code(202) => "Accepted",
+            Status::Code(203) => "NonAuthoritativeInformation",
+            Status::Code(204) => "NoContent",
+            Status::Code(205) => "ResetContent",
+            Status::Code(206) => "PartialContent",
+            Status::Code(301) => "MovedPermanently",
+            Status::Code(302) => "Found",
+            Status::Code(303) => "SeeOther",
+            Status::Code(304) => "NotModified",
+            Status::Code(307) => "TemporaryRedirect",
+            Status::Code(400) => "BadRequest",
+            Status::Code(401) => "Unauthorized",
+            Status::Code(403) => "Forbidden",
+            Status::Code(404) => "NotFound",
+            Status::Code(405) => "MethodNotAllowed",
+            Status::Code(409) => "Conflict",
+            Status::Code(410) => "Gone",
+            Status::Code(412) => "PreconditionFailed",
+            Status::Code(413) => "PayloadTooLarge",
+            Status::Code(415) => "UnsupportedMediaType",
+            Status::Code(422) => "UnprocessableEntity",
+            Status::Code(429) => "TooManyRequests",
+            Status::Code(500) => "InternalServerError",
+            Status::Code(501) => "NotImplemented",
+            Status::Code(502) => "BadGateway",
+            Status::Code(503) => "ServiceUnavailable",
+            Status::Code(504) => "GatewayTimeout",
+            Status::Code(c) => return format!("Status{c}"),
+            Status::Range(r) => return format!("Status{r}xx"),
+            Status::Default => "Default",
+        };
+        phrase.to_string()
+    }
+
     /// Whether a successful (2xx) status is covered.
     pub fn is_success(self) -> bool {
         match self {
@@ -192,6 +232,29 @@ impl Status {
             Status::Range(r) => r == 2,
             Status::Default => false,
         }
+    }
+}
+
+impl Operation {
+    /// The responses that are successes and those that are errors. When no 2xx is declared,
+    /// `default` is the success (a 2xx answer is the default response).
+    pub fn successes_and_errors(&self) -> (Vec<&Response>, Vec<&Response>) {
+        let mut success: Vec<&Response> = self
+            .responses
+            .iter()
+            .filter(|r| r.status.is_success())
+            .collect();
+        let mut errors: Vec<&Response> = self
+            .responses
+            .iter()
+            .filter(|r| !r.status.is_success())
+            .collect();
+        if success.is_empty() {
+            if let Some(i) = errors.iter().position(|r| r.status == Status::Default) {
+                success.push(errors.remove(i));
+            }
+        }
+        (success, errors)
     }
 }
 

@@ -50,22 +50,7 @@ pub struct Outcome<'a> {
 
 /// Splits an operation's responses into successes and errors.
 pub fn outcome<'a>(api: &Api, op: &'a Operation) -> Outcome<'a> {
-    let mut success: Vec<&Response> = op
-        .responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .collect();
-    let mut errors: Vec<&Response> = op
-        .responses
-        .iter()
-        .filter(|r| !r.status.is_success())
-        .collect();
-    if success.is_empty() {
-        // Only `default` (or nothing): a 2xx answer is the default response.
-        if let Some(i) = errors.iter().position(|r| r.status == Status::Default) {
-            success.push(errors.remove(i));
-        }
-    }
+    let (success, errors) = op.successes_and_errors();
     let types: Vec<String> = success
         .iter()
         .map(|r| body_type(api, r).to_string())

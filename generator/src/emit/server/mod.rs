@@ -784,7 +784,7 @@ fn router(api: &Api) -> TokenStream {
     let base = api
         .servers
         .first()
-        .map(|s| base_path(&s.url))
+        .map(crate::ir::ServerUrl::base_path)
         .unwrap_or_default();
     let nest = if base.is_empty() {
         quote!(routes)
@@ -863,22 +863,6 @@ fn router(api: &Api) -> TokenStream {
     }
 }
 
-/// The path of a server URL (`https://{host}/api/v3` → `/api/v3`), without a trailing slash.
-fn base_path(url: &str) -> String {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = match after_scheme.find('/') {
-        Some(i) if url.contains("://") => &after_scheme[i..],
-        Some(_) | None if url.starts_with('/') => url,
-        _ => "",
-    };
-    let path = path.trim_end_matches('/');
-    if path.contains('{') {
-        // A variable in the base path cannot be mounted statically.
-        return String::new();
-    }
-    path.to_string()
-}
-
 /// `examples/mock.rs`: serves [`Mock`] on 127.0.0.1 with the spec at `/openapi.json`.
 pub fn mock_example(api: &Api) -> TokenStream {
     let lib = ident(&api.crate_name.replace('-', "_"));
@@ -929,22 +913,5 @@ pub fn mock_example(api: &Api) -> TokenStream {
                 })
                 .await
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base_path;
-
-    #[test]
-    fn base_paths() {
-        assert_eq!(
-            base_path("https://{host}/BeyondTrust/api/public/v3"),
-            "/BeyondTrust/api/public/v3"
-        );
-        assert_eq!(base_path("https://{host}"), "");
-        assert_eq!(base_path("https://x.io/"), "");
-        assert_eq!(base_path("/api/"), "/api");
-        assert_eq!(base_path("http://{host}/{version}"), "");
     }
 }
