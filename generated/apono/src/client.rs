@@ -16,9 +16,6 @@ pub use runtime::{
     SecretString, StatusCode, TokenProvider,
 };
 
-#[allow(unused_imports)]
-use runtime::{AuthPart, Body, Call, QueryStyle, SendError, Settings};
-
 /// The spec's server URL with its variables at their defaults (`https://{host}`).
 pub const DEFAULT_BASE_URL: &str = "https://apono.example.com";
 
@@ -60,7 +57,7 @@ pub struct Credentials {
 /// The API client. Cheap to clone: clones share the connection pool.
 #[derive(Clone)]
 pub struct Client {
-    settings: Arc<Settings>,
+    settings: Arc<runtime::Settings>,
     credentials: Arc<Credentials>,
 }
 
@@ -214,7 +211,7 @@ impl ClientBuilder {
             headers.entry(::reqwest::header::USER_AGENT).or_insert(agent);
         }
         Ok(Client {
-            settings: Arc::new(Settings {
+            settings: Arc::new(runtime::Settings {
                 http,
                 base_url: self.base_url,
                 headers,
@@ -247,7 +244,7 @@ impl Client {
     async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
-    ) -> Result<Vec<AuthPart>, SendError> {
+    ) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
         let mut parts = Vec::new();
         let Some(chosen) = alternatives
             .iter()
@@ -264,7 +261,10 @@ impl Client {
                         )?;
                         parts
                             .push(
-                                AuthPart::Header(::reqwest::header::AUTHORIZATION, header),
+                                runtime::AuthPart::Header(
+                                    ::reqwest::header::AUTHORIZATION,
+                                    header,
+                                ),
                             );
                     }
                 }
@@ -595,42 +595,47 @@ impl<'a> ListIntegrationsV4Request<'a> {
             &mut query,
             "category",
             &self.category,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
         runtime::append_query(
             &mut query,
             "connector_id",
             &self.connector_id,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
         runtime::append_query(
             &mut query,
             "limit",
             &self.limit,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        runtime::append_query(&mut query, "name", &self.name, QueryStyle::FormExploded)?;
+        runtime::append_query(
+            &mut query,
+            "name",
+            &self.name,
+            runtime::QueryStyle::FormExploded,
+        )?;
         runtime::append_query(
             &mut query,
             "page_token",
             &self.page_token,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
         runtime::append_query(
             &mut query,
             "status",
             &self.status,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
         runtime::append_query(
             &mut query,
             "type",
             &self.type_,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listIntegrationsV4",
             method: ::reqwest::Method::GET,
             path,
@@ -669,10 +674,10 @@ impl<'a> CreateIntegrationV4Request<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "createIntegrationV4",
             method: ::reqwest::Method::POST,
             path,
@@ -710,9 +715,9 @@ impl<'a> GetIntegrationV4Request<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getIntegrationV4",
             method: ::reqwest::Method::GET,
             path,
@@ -753,10 +758,10 @@ impl<'a> UpdateIntegrationV4Request<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "updateIntegrationV4",
             method: ::reqwest::Method::PUT,
             path,
@@ -792,9 +797,9 @@ impl<'a> DeleteIntegrationV4Request<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteIntegrationV4",
             method: ::reqwest::Method::DELETE,
             path,
@@ -830,9 +835,9 @@ impl<'a> ListIntegrationsV2Request<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listIntegrationsV2",
             method: ::reqwest::Method::GET,
             path,
@@ -871,10 +876,10 @@ impl<'a> CreateIntegrationV2Request<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "createIntegrationV2",
             method: ::reqwest::Method::POST,
             path,
@@ -910,9 +915,9 @@ impl<'a> ListIntegrationConfigsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listIntegrationConfigs",
             method: ::reqwest::Method::GET,
             path,
@@ -952,9 +957,9 @@ impl<'a> GetIntegrationConfigRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getIntegrationConfig",
             method: ::reqwest::Method::GET,
             path,
@@ -992,9 +997,9 @@ impl<'a> GetIntegrationV2Request<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getIntegrationV2",
             method: ::reqwest::Method::GET,
             path,
@@ -1035,10 +1040,10 @@ impl<'a> UpdateIntegrationV2Request<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "updateIntegrationV2",
             method: ::reqwest::Method::PUT,
             path,
@@ -1076,9 +1081,9 @@ impl<'a> DeleteIntegrationV2Request<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteIntegrationV2",
             method: ::reqwest::Method::DELETE,
             path,
@@ -1117,9 +1122,9 @@ impl<'a> RefreshIntegrationV2Request<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "refreshIntegrationV2",
             method: ::reqwest::Method::POST,
             path,
@@ -1163,9 +1168,9 @@ impl<'a> GetResourceUserTagsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getResourceUserTags",
             method: ::reqwest::Method::GET,
             path,
@@ -1212,10 +1217,10 @@ impl<'a> UpdateResourceUserTagsRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "updateResourceUserTags",
             method: ::reqwest::Method::PUT,
             path,
@@ -1264,11 +1269,11 @@ impl<'a> GetIntegrationPermissionsRequest<'a> {
             &mut query,
             "resource-type",
             &self.resource_type,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getIntegrationPermissions",
             method: ::reqwest::Method::GET,
             path,
@@ -1317,11 +1322,11 @@ impl<'a> GetIntegrationResourcesRequest<'a> {
             &mut query,
             "resource-type",
             &self.resource_type,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getIntegrationResources",
             method: ::reqwest::Method::GET,
             path,

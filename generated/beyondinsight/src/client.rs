@@ -16,9 +16,6 @@ pub use runtime::{
     SecretString, StatusCode, TokenProvider,
 };
 
-#[allow(unused_imports)]
-use runtime::{AuthPart, Body, Call, QueryStyle, SendError, Settings};
-
 /// The spec's server URL with its variables at their defaults (`https://{host}/BeyondTrust/api/public/v3`).
 pub const DEFAULT_BASE_URL: &str = "https://the-server/BeyondTrust/api/public/v3";
 
@@ -60,7 +57,7 @@ pub struct Credentials {
 /// The API client. Cheap to clone: clones share the connection pool.
 #[derive(Clone)]
 pub struct Client {
-    settings: Arc<Settings>,
+    settings: Arc<runtime::Settings>,
     credentials: Arc<Credentials>,
 }
 
@@ -284,7 +281,7 @@ impl ClientBuilder {
             headers.entry(::reqwest::header::USER_AGENT).or_insert(agent);
         }
         Ok(Client {
-            settings: Arc::new(Settings {
+            settings: Arc::new(runtime::Settings {
                 http,
                 base_url: self.base_url,
                 headers,
@@ -317,7 +314,7 @@ impl Client {
     async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
-    ) -> Result<Vec<AuthPart>, SendError> {
+    ) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
         let mut parts = Vec::new();
         let Some(chosen) = alternatives
             .iter()
@@ -329,12 +326,12 @@ impl Client {
                 Scheme::PsAuth => {
                     if let Some(value) = &self.credentials.ps_auth {
                         let name = HeaderName::from_bytes(b"Authorization")
-                            .map_err(|_| SendError::InvalidRequest(
+                            .map_err(|_| runtime::SendError::InvalidRequest(
                                 format!("`{}` is not a valid header name", "Authorization"),
                             ))?;
                         parts
                             .push(
-                                AuthPart::Header(
+                                runtime::AuthPart::Header(
                                     name,
                                     runtime::sensitive_header(value.expose())?,
                                 ),
@@ -1654,9 +1651,9 @@ impl<'a> ListAccessLevelsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listAccessLevels",
             method: ::reqwest::Method::GET,
             path,
@@ -1709,10 +1706,10 @@ impl<'a> SetUserGroupSmartRuleAccessLevelRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "setUserGroupSmartRuleAccessLevel",
             method: ::reqwest::Method::POST,
             path,
@@ -1753,9 +1750,9 @@ impl<'a> ListOrganizationAddressGroupsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listOrganizationAddressGroups",
             method: ::reqwest::Method::GET,
             path,
@@ -1802,10 +1799,15 @@ impl<'a> ListAddressGroupsRequest<'a> {
         let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(&mut query, "name", &self.name, QueryStyle::FormExploded)?;
-        let body = Body::Empty;
+        runtime::append_query(
+            &mut query,
+            "name",
+            &self.name,
+            runtime::QueryStyle::FormExploded,
+        )?;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listAddressGroups",
             method: ::reqwest::Method::GET,
             path,
@@ -1844,10 +1846,10 @@ impl<'a> CreateAddressGroupRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "createAddressGroup",
             method: ::reqwest::Method::POST,
             path,
@@ -1891,9 +1893,9 @@ impl<'a> ListAddressGroupAddressesRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listAddressGroupAddresses",
             method: ::reqwest::Method::GET,
             path,
@@ -1940,10 +1942,10 @@ impl<'a> CreateAddressGroupAddressRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "createAddressGroupAddress",
             method: ::reqwest::Method::POST,
             path,
@@ -1985,9 +1987,9 @@ impl<'a> DeleteAddressGroupAddressesRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteAddressGroupAddresses",
             method: ::reqwest::Method::DELETE,
             path,
@@ -2030,9 +2032,9 @@ impl<'a> GetAddressGroupByIdRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getAddressGroupById",
             method: ::reqwest::Method::GET,
             path,
@@ -2078,10 +2080,10 @@ impl<'a> UpdateAddressGroupRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "updateAddressGroup",
             method: ::reqwest::Method::PUT,
             path,
@@ -2122,9 +2124,9 @@ impl<'a> DeleteAddressGroupRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteAddressGroup",
             method: ::reqwest::Method::DELETE,
             path,
@@ -2162,9 +2164,9 @@ impl<'a> GetAddressByIdRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getAddressById",
             method: ::reqwest::Method::GET,
             path,
@@ -2205,10 +2207,10 @@ impl<'a> UpdateAddressByIdRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "updateAddressById",
             method: ::reqwest::Method::PUT,
             path,
@@ -2244,9 +2246,9 @@ impl<'a> DeleteAddressByIdRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteAddressById",
             method: ::reqwest::Method::DELETE,
             path,
@@ -2282,9 +2284,9 @@ impl<'a> ListApiRegistrationsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listApiRegistrations",
             method: ::reqwest::Method::GET,
             path,
@@ -2323,10 +2325,10 @@ impl<'a> CreateApiRegistrationRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "createApiRegistration",
             method: ::reqwest::Method::POST,
             path,
@@ -2364,9 +2366,9 @@ impl<'a> GetApiRegistrationByIdRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getApiRegistrationById",
             method: ::reqwest::Method::GET,
             path,
@@ -2407,10 +2409,10 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "updateApiRegistration",
             method: ::reqwest::Method::PUT,
             path,
@@ -2446,9 +2448,9 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteApiRegistration",
             method: ::reqwest::Method::DELETE,
             path,
@@ -2487,9 +2489,9 @@ impl<'a> RotateApiRegistrationKeyRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "rotateApiRegistrationKey",
             method: ::reqwest::Method::POST,
             path,
@@ -2528,9 +2530,9 @@ impl<'a> GetApiRegistrationKeyRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getApiRegistrationKey",
             method: ::reqwest::Method::GET,
             path,
@@ -2574,9 +2576,9 @@ impl<'a> GetAssetAttributesRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getAssetAttributes",
             method: ::reqwest::Method::GET,
             path,
@@ -2618,9 +2620,9 @@ impl<'a> DeleteAssetAttributesRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteAssetAttributes",
             method: ::reqwest::Method::DELETE,
             path,
@@ -2671,9 +2673,9 @@ impl<'a> AssignAssetAttributeRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "assignAssetAttribute",
             method: ::reqwest::Method::POST,
             path,
@@ -2722,9 +2724,9 @@ impl<'a> DeleteAssetAttributeRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteAssetAttribute",
             method: ::reqwest::Method::DELETE,
             path,
@@ -2760,9 +2762,9 @@ impl<'a> GetAssetByIdRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getAssetById",
             method: ::reqwest::Method::GET,
             path,
@@ -2801,10 +2803,10 @@ impl<'a> UpdateAssetByIdRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "updateAssetById",
             method: ::reqwest::Method::PUT,
             path,
@@ -2840,9 +2842,9 @@ impl<'a> DeleteAssetByIdRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteAssetById",
             method: ::reqwest::Method::DELETE,
             path,
@@ -2913,22 +2915,27 @@ impl<'a> ListWorkgroupAssetsRequest<'a> {
         let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(&mut query, "name", &self.name, QueryStyle::FormExploded)?;
+        runtime::append_query(
+            &mut query,
+            "name",
+            &self.name,
+            runtime::QueryStyle::FormExploded,
+        )?;
         runtime::append_query(
             &mut query,
             "limit",
             &self.limit,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
         runtime::append_query(
             &mut query,
             "offset",
             &self.offset,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listWorkgroupAssets",
             method: ::reqwest::Method::GET,
             path,
@@ -3023,10 +3030,10 @@ impl<'a> CreateWorkgroupAssetRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "createWorkgroupAsset",
             method: ::reqwest::Method::POST,
             path,
@@ -3069,10 +3076,15 @@ impl<'a> DeleteWorkgroupAssetByNameRequest<'a> {
         let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(&mut query, "name", &self.name, QueryStyle::FormExploded)?;
-        let body = Body::Empty;
+        runtime::append_query(
+            &mut query,
+            "name",
+            &self.name,
+            runtime::QueryStyle::FormExploded,
+        )?;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteWorkgroupAssetByName",
             method: ::reqwest::Method::DELETE,
             path,
@@ -3129,20 +3141,20 @@ impl<'a> SearchAssetsRequest<'a> {
             &mut query,
             "limit",
             &self.limit,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
         runtime::append_query(
             &mut query,
             "offset",
             &self.offset,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "searchAssets",
             method: ::reqwest::Method::POST,
             path,
@@ -3227,9 +3239,9 @@ impl<'a> GetAttributeTypesRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getAttributeTypes",
             method: ::reqwest::Method::GET,
             path,
@@ -3268,10 +3280,10 @@ impl<'a> CreateAttributeTypeRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "createAttributeType",
             method: ::reqwest::Method::POST,
             path,
@@ -3309,9 +3321,9 @@ impl<'a> GetAttributeTypeRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getAttributeType",
             method: ::reqwest::Method::GET,
             path,
@@ -3347,9 +3359,9 @@ impl<'a> DeleteAttributeTypeRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteAttributeType",
             method: ::reqwest::Method::DELETE,
             path,
@@ -3393,9 +3405,9 @@ impl<'a> GetAttributesByAttributeTypeRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getAttributesByAttributeType",
             method: ::reqwest::Method::GET,
             path,
@@ -3442,10 +3454,10 @@ impl<'a> CreateAttributeRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "createAttribute",
             method: ::reqwest::Method::POST,
             path,
@@ -3483,9 +3495,9 @@ impl<'a> GetAttributeRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getAttribute",
             method: ::reqwest::Method::GET,
             path,
@@ -3521,9 +3533,9 @@ impl<'a> DeleteAttributeRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteAttribute",
             method: ::reqwest::Method::DELETE,
             path,
@@ -3559,9 +3571,9 @@ impl<'a> GetDatabasesRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getDatabases",
             method: ::reqwest::Method::GET,
             path,
@@ -3599,9 +3611,9 @@ impl<'a> GetDatabaseRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getDatabase",
             method: ::reqwest::Method::GET,
             path,
@@ -3642,10 +3654,10 @@ impl<'a> UpdateDatabaseRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "updateDatabase",
             method: ::reqwest::Method::PUT,
             path,
@@ -3681,9 +3693,9 @@ impl<'a> DeleteDatabaseRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteDatabase",
             method: ::reqwest::Method::DELETE,
             path,
@@ -3722,9 +3734,9 @@ impl<'a> GetAssetDatabasesRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getAssetDatabases",
             method: ::reqwest::Method::GET,
             path,
@@ -3766,10 +3778,10 @@ impl<'a> CreateAssetDatabaseRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "createAssetDatabase",
             method: ::reqwest::Method::POST,
             path,
@@ -3830,11 +3842,11 @@ impl<'a> DeprecatedQueueImportFileRequest<'a> {
                             ),
                         );
                 }
-                Body::Multipart(fields)
+                runtime::Body::Multipart(fields)
             }
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deprecatedQueueImportFile",
             method: ::reqwest::Method::POST,
             path,
@@ -3874,10 +3886,10 @@ impl<'a> DeprecatedFilterSingleAccountRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deprecatedFilterSingleAccount",
             method: ::reqwest::Method::POST,
             path,
@@ -3917,9 +3929,9 @@ impl<'a> DeprecatedGetUserGroupByNameRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deprecatedGetUserGroupByName",
             method: ::reqwest::Method::GET,
             path,
@@ -3957,9 +3969,9 @@ impl<'a> DeprecatedDeleteUserGroupByNameRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deprecatedDeleteUserGroupByName",
             method: ::reqwest::Method::DELETE,
             path,
@@ -3999,9 +4011,9 @@ impl<'a> DeprecatedGetWorkgroupByNameRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deprecatedGetWorkgroupByName",
             method: ::reqwest::Method::GET,
             path,
@@ -4049,11 +4061,11 @@ impl<'a> GetEntitlementsRequest<'a> {
             &mut query,
             "groupIDs",
             &self.group_i_ds,
-            QueryStyle::Form,
+            runtime::QueryStyle::Form,
         )?;
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getEntitlements",
             method: ::reqwest::Method::GET,
             path,
@@ -4098,10 +4110,10 @@ impl<'a> AddEpmPolicyApplicationRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "addEpmPolicyApplication",
             method: ::reqwest::Method::POST,
             path,
@@ -4141,10 +4153,10 @@ impl<'a> QueueImportRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "queueImport",
             method: ::reqwest::Method::POST,
             path,
@@ -4180,9 +4192,9 @@ impl<'a> GetOperatingSystemsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getOperatingSystems",
             method: ::reqwest::Method::GET,
             path,
@@ -4229,10 +4241,15 @@ impl<'a> GetOrganizationsRequest<'a> {
         let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(&mut query, "name", &self.name, QueryStyle::FormExploded)?;
-        let body = Body::Empty;
+        runtime::append_query(
+            &mut query,
+            "name",
+            &self.name,
+            runtime::QueryStyle::FormExploded,
+        )?;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getOrganizations",
             method: ::reqwest::Method::GET,
             path,
@@ -4270,9 +4287,9 @@ impl<'a> GetOrganizationRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getOrganization",
             method: ::reqwest::Method::GET,
             path,
@@ -4308,9 +4325,9 @@ impl<'a> GetPermissionsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getPermissions",
             method: ::reqwest::Method::GET,
             path,
@@ -4369,17 +4386,17 @@ impl<'a> GetSmartRuleAssetsRequest<'a> {
             &mut query,
             "limit",
             &self.limit,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
         runtime::append_query(
             &mut query,
             "offset",
             &self.offset,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getSmartRuleAssets",
             method: ::reqwest::Method::GET,
             path,
@@ -4484,17 +4501,17 @@ impl<'a> GetSmartRulesRequest<'a> {
             &mut query,
             "type",
             &self.type_,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
         runtime::append_query(
             &mut query,
             "title",
             &self.title,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getSmartRules",
             method: ::reqwest::Method::GET,
             path,
@@ -4532,9 +4549,9 @@ impl<'a> GetSmartRuleRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getSmartRule",
             method: ::reqwest::Method::GET,
             path,
@@ -4585,11 +4602,11 @@ impl<'a> GetUserGroupSmartRulesRequest<'a> {
             &mut query,
             "accessLevel",
             &self.access_level,
-            QueryStyle::Form,
+            runtime::QueryStyle::Form,
         )?;
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getUserGroupSmartRules",
             method: ::reqwest::Method::GET,
             path,
@@ -4633,11 +4650,11 @@ impl<'a> GetOrganizationSmartRuleByTitleRequest<'a> {
             &mut query,
             "title",
             &self.title,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getOrganizationSmartRuleByTitle",
             method: ::reqwest::Method::GET,
             path,
@@ -4681,9 +4698,9 @@ impl<'a> GetUserGroupPermissionsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getUserGroupPermissions",
             method: ::reqwest::Method::GET,
             path,
@@ -4728,10 +4745,10 @@ impl<'a> SetUserGroupPermissionsRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "setUserGroupPermissions",
             method: ::reqwest::Method::POST,
             path,
@@ -4773,9 +4790,9 @@ impl<'a> DeleteUserGroupPermissionsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteUserGroupPermissions",
             method: ::reqwest::Method::DELETE,
             path,

@@ -16,9 +16,6 @@ pub use runtime::{
     SecretString, StatusCode, TokenProvider,
 };
 
-#[allow(unused_imports)]
-use runtime::{AuthPart, Body, Call, QueryStyle, SendError, Settings};
-
 /// The spec's server URL with its variables at their defaults (`{scheme}://{host}`).
 pub const DEFAULT_BASE_URL: &str = "http://localhost:3001";
 
@@ -74,7 +71,7 @@ pub struct Credentials {
 /// The API client. Cheap to clone: clones share the connection pool.
 #[derive(Clone)]
 pub struct Client {
-    settings: Arc<Settings>,
+    settings: Arc<runtime::Settings>,
     credentials: Arc<Credentials>,
 }
 
@@ -245,7 +242,7 @@ impl ClientBuilder {
             headers.entry(::reqwest::header::USER_AGENT).or_insert(agent);
         }
         Ok(Client {
-            settings: Arc::new(Settings {
+            settings: Arc::new(runtime::Settings {
                 http,
                 base_url: self.base_url,
                 headers,
@@ -284,7 +281,7 @@ impl Client {
     async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
-    ) -> Result<Vec<AuthPart>, SendError> {
+    ) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
         let mut parts = Vec::new();
         let Some(chosen) = alternatives
             .iter()
@@ -297,7 +294,7 @@ impl Client {
                     if let Some(value) = &self.credentials.basic_auth {
                         parts
                             .push(
-                                AuthPart::Header(
+                                runtime::AuthPart::Header(
                                     ::reqwest::header::AUTHORIZATION,
                                     runtime::basic_header(value)?,
                                 ),
@@ -312,19 +309,22 @@ impl Client {
                         )?;
                         parts
                             .push(
-                                AuthPart::Header(::reqwest::header::AUTHORIZATION, header),
+                                runtime::AuthPart::Header(
+                                    ::reqwest::header::AUTHORIZATION,
+                                    header,
+                                ),
                             );
                     }
                 }
                 Scheme::RefreshTokenAuth => {
                     if let Some(value) = &self.credentials.refresh_token_auth {
                         let name = HeaderName::from_bytes(b"Authorization")
-                            .map_err(|_| SendError::InvalidRequest(
+                            .map_err(|_| runtime::SendError::InvalidRequest(
                                 format!("`{}` is not a valid header name", "Authorization"),
                             ))?;
                         parts
                             .push(
-                                AuthPart::Header(
+                                runtime::AuthPart::Header(
                                     name,
                                     runtime::sensitive_header(value.expose())?,
                                 ),
@@ -477,11 +477,11 @@ impl<'a> GetAuthenticationTokenRequest<'a> {
             &mut query,
             "service_id",
             &self.service_id,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getAuthenticationToken",
             method: ::reqwest::Method::GET,
             path,
@@ -517,12 +517,12 @@ impl<'a> GetAccessTokenRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self
             .client
             .resolve_credentials(&[&[Scheme::RefreshTokenAuth]])
             .await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getAccessToken",
             method: ::reqwest::Method::GET,
             path,
@@ -558,9 +558,9 @@ impl<'a> RevokeAccessTokenRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "revokeAccessToken",
             method: ::reqwest::Method::DELETE,
             path,
@@ -596,9 +596,9 @@ impl<'a> ValidateAccessTokenRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "validateAccessToken",
             method: ::reqwest::Method::GET,
             path,
@@ -634,9 +634,9 @@ impl<'a> RegenerateRefreshTokenRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "regenerateRefreshToken",
             method: ::reqwest::Method::DELETE,
             path,
@@ -675,10 +675,10 @@ impl<'a> AuthoriseUserRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "authoriseUser",
             method: ::reqwest::Method::POST,
             path,
@@ -714,9 +714,9 @@ impl<'a> GetSamlRedirectUrlRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getSamlRedirectUrl",
             method: ::reqwest::Method::GET,
             path,
@@ -755,10 +755,10 @@ impl<'a> LdapAuthoriseUserRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "ldapAuthoriseUser",
             method: ::reqwest::Method::POST,
             path,
@@ -797,10 +797,10 @@ impl<'a> BulkLdapSyncRequest2<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "bulkLdapSync",
             method: ::reqwest::Method::POST,
             path,

@@ -16,9 +16,6 @@ pub use runtime::{
     SecretString, StatusCode, TokenProvider,
 };
 
-#[allow(unused_imports)]
-use runtime::{AuthPart, Body, Call, QueryStyle, SendError, Settings};
-
 /// The spec's server URL with its variables at their defaults (`https://{host}`).
 pub const DEFAULT_BASE_URL: &str = "https://infraon.example.com";
 
@@ -60,7 +57,7 @@ pub struct Credentials {
 /// The API client. Cheap to clone: clones share the connection pool.
 #[derive(Clone)]
 pub struct Client {
-    settings: Arc<Settings>,
+    settings: Arc<runtime::Settings>,
     credentials: Arc<Credentials>,
 }
 
@@ -212,7 +209,7 @@ impl ClientBuilder {
             headers.entry(::reqwest::header::USER_AGENT).or_insert(agent);
         }
         Ok(Client {
-            settings: Arc::new(Settings {
+            settings: Arc::new(runtime::Settings {
                 http,
                 base_url: self.base_url,
                 headers,
@@ -245,7 +242,7 @@ impl Client {
     async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
-    ) -> Result<Vec<AuthPart>, SendError> {
+    ) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
         let mut parts = Vec::new();
         let Some(chosen) = alternatives
             .iter()
@@ -257,12 +254,12 @@ impl Client {
                 Scheme::ApiKeyAuth => {
                     if let Some(value) = &self.credentials.api_key_auth {
                         let name = HeaderName::from_bytes(b"Authorization")
-                            .map_err(|_| SendError::InvalidRequest(
+                            .map_err(|_| runtime::SendError::InvalidRequest(
                                 format!("`{}` is not a valid header name", "Authorization"),
                             ))?;
                         parts
                             .push(
-                                AuthPart::Header(
+                                runtime::AuthPart::Header(
                                     name,
                                     runtime::sensitive_header(value.expose())?,
                                 ),
@@ -544,19 +541,29 @@ impl<'a> ListApiRegistrationsRequest<'a> {
             &mut query,
             "items_per_page",
             &self.items_per_page,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        runtime::append_query(&mut query, "page", &self.page, QueryStyle::FormExploded)?;
+        runtime::append_query(
+            &mut query,
+            "page",
+            &self.page,
+            runtime::QueryStyle::FormExploded,
+        )?;
         runtime::append_query(
             &mut query,
             "reverse",
             &self.reverse,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        runtime::append_query(&mut query, "sort", &self.sort, QueryStyle::FormExploded)?;
-        let body = Body::Empty;
+        runtime::append_query(
+            &mut query,
+            "sort",
+            &self.sort,
+            runtime::QueryStyle::FormExploded,
+        )?;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listApiRegistrations",
             method: ::reqwest::Method::GET,
             path,
@@ -636,10 +643,10 @@ impl<'a> CreateApiRegistrationRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "createApiRegistration",
             method: ::reqwest::Method::POST,
             path,
@@ -678,9 +685,9 @@ impl<'a> GetApiRegistrationRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getApiRegistration",
             method: ::reqwest::Method::GET,
             path,
@@ -722,10 +729,10 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "updateApiRegistration",
             method: ::reqwest::Method::PUT,
             path,
@@ -762,9 +769,9 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteApiRegistration",
             method: ::reqwest::Method::DELETE,
             path,
@@ -800,9 +807,9 @@ impl<'a> ListAllApiRegistrationsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listAllApiRegistrations",
             method: ::reqwest::Method::GET,
             path,
@@ -838,9 +845,9 @@ impl<'a> SearchApiRegistrationsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "searchApiRegistrations",
             method: ::reqwest::Method::GET,
             path,
@@ -876,9 +883,9 @@ impl<'a> GetApiRegistrationOptionsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getApiRegistrationOptions",
             method: ::reqwest::Method::GET,
             path,
@@ -917,10 +924,10 @@ impl<'a> VerifyApiRegistrationRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "verifyApiRegistration",
             method: ::reqwest::Method::POST,
             path,
@@ -978,19 +985,29 @@ impl<'a> ListJobsAccountAuditsRequest<'a> {
             &mut query,
             "items_per_page",
             &self.items_per_page,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        runtime::append_query(&mut query, "page", &self.page, QueryStyle::FormExploded)?;
+        runtime::append_query(
+            &mut query,
+            "page",
+            &self.page,
+            runtime::QueryStyle::FormExploded,
+        )?;
         runtime::append_query(
             &mut query,
             "reverse",
             &self.reverse,
-            QueryStyle::FormExploded,
+            runtime::QueryStyle::FormExploded,
         )?;
-        runtime::append_query(&mut query, "sort", &self.sort, QueryStyle::FormExploded)?;
-        let body = Body::Empty;
+        runtime::append_query(
+            &mut query,
+            "sort",
+            &self.sort,
+            runtime::QueryStyle::FormExploded,
+        )?;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "listJobsAccountAudits",
             method: ::reqwest::Method::GET,
             path,
@@ -1072,10 +1089,10 @@ impl<'a> CreateJobsAccountAuditRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "createJobsAccountAudit",
             method: ::reqwest::Method::POST,
             path,
@@ -1114,9 +1131,9 @@ impl<'a> GetJobsAccountAuditRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getJobsAccountAudit",
             method: ::reqwest::Method::GET,
             path,
@@ -1158,10 +1175,10 @@ impl<'a> UpdateJobsAccountAuditRequest<'a> {
         let cookies: Vec<(String, String)> = Vec::new();
         let body = {
             let body = &self.body;
-            Body::json(body)?
+            runtime::Body::json(body)?
         };
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "updateJobsAccountAudit",
             method: ::reqwest::Method::PUT,
             path,
@@ -1198,9 +1215,9 @@ impl<'a> DeleteJobsAccountAuditRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "deleteJobsAccountAudit",
             method: ::reqwest::Method::DELETE,
             path,
@@ -1236,9 +1253,9 @@ impl<'a> GetJobsAccountAuditOptionsRequest<'a> {
         let query: Vec<(String, runtime::QueryValue)> = Vec::new();
         let headers = HeaderMap::new();
         let cookies: Vec<(String, String)> = Vec::new();
-        let body = Body::Empty;
+        let body = runtime::Body::Empty;
         let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = Call {
+        let call = runtime::Call {
             operation: "getJobsAccountAuditOptions",
             method: ::reqwest::Method::GET,
             path,

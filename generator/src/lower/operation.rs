@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::Lowerer;
-use crate::ir::names::{field_name, type_name, Namespace};
+use crate::ir::names::{field_name, type_name, variant_name, Namespace};
 use crate::ir::path::{parse_template, template_params};
 use crate::ir::{
     BodyKind, Group, Method, Name, Operation, Pagination, Param, ParamLocation, ParamStyle,
@@ -80,7 +80,7 @@ impl Lowerer<'_> {
                     rust: names.claim(&field_name(name)),
                     wire: name.clone(),
                 },
-                variant: variants.claim(&type_name(name)),
+                variant: variants.claim(&variant_name(name)),
                 kind,
                 doc,
             });

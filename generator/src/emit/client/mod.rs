@@ -65,8 +65,6 @@ pub fn client(api: &Api) -> TokenStream {
             HeaderMap, HeaderName, HeaderValue, Hook, ResponseValue, RetryPolicy, SecretString,
             StatusCode, TokenProvider,
         };
-        #[allow(unused_imports)]
-        use runtime::{AuthPart, Body, Call, QueryStyle, SendError, Settings};
 
         #server
         #credentials
@@ -288,7 +286,7 @@ fn client_struct(api: &Api) -> TokenStream {
         #[doc = " The API client. Cheap to clone: clones share the connection pool."]
         #[derive(Clone)]
         pub struct Client {
-            settings: Arc<Settings>,
+            settings: Arc<runtime::Settings>,
             credentials: Arc<Credentials>,
         }
 
@@ -435,7 +433,7 @@ fn client_struct(api: &Api) -> TokenStream {
                     headers.entry(::reqwest::header::USER_AGENT).or_insert(agent);
                 }
                 Ok(Client {
-                    settings: Arc::new(Settings {
+                    settings: Arc::new(runtime::Settings {
                         http,
                         base_url: self.base_url,
                         headers,
@@ -468,24 +466,24 @@ fn auth(api: &Api) -> TokenStream {
         let field = ident(&s.name.rust);
         let push = match &s.kind {
             SecurityKind::ApiKey { location, name } => match location {
-                ParamLocation::Query => quote!(parts.push(AuthPart::Query(#name.to_owned(), value.clone()));),
-                ParamLocation::Cookie => quote!(parts.push(AuthPart::Cookie(#name.to_owned(), value.clone()));),
+                ParamLocation::Query => quote!(parts.push(runtime::AuthPart::Query(#name.to_owned(), value.clone()));),
+                ParamLocation::Cookie => quote!(parts.push(runtime::AuthPart::Cookie(#name.to_owned(), value.clone()));),
                 _ => {
                     let header = Literal::byte_string(name.as_bytes());
                     quote! {
                         let name = HeaderName::from_bytes(#header)
-                            .map_err(|_| SendError::InvalidRequest(format!("`{}` is not a valid header name", #name)))?;
-                        parts.push(AuthPart::Header(name, runtime::sensitive_header(value.expose())?));
+                            .map_err(|_| runtime::SendError::InvalidRequest(format!("`{}` is not a valid header name", #name)))?;
+                        parts.push(runtime::AuthPart::Header(name, runtime::sensitive_header(value.expose())?));
                     }
                 }
             },
             SecurityKind::Basic => quote! {
-                parts.push(AuthPart::Header(::reqwest::header::AUTHORIZATION, runtime::basic_header(value)?));
+                parts.push(runtime::AuthPart::Header(::reqwest::header::AUTHORIZATION, runtime::basic_header(value)?));
             },
             SecurityKind::Bearer => quote! {
                 let token = value.get().await?;
                 let header = runtime::sensitive_header(&format!("Bearer {}", token.expose()))?;
-                parts.push(AuthPart::Header(::reqwest::header::AUTHORIZATION, header));
+                parts.push(runtime::AuthPart::Header(::reqwest::header::AUTHORIZATION, header));
             },
         };
         quote! {
@@ -519,7 +517,7 @@ fn auth(api: &Api) -> TokenStream {
             #[doc = " The credentials to send: the first alternative all of whose schemes are configured"]
             #[doc = " (an empty alternative means none are needed). When none is, nothing is sent and the"]
             #[doc = " server decides."]
-            async fn resolve_credentials(&self, alternatives: &[&[Scheme]]) -> Result<Vec<AuthPart>, SendError> {
+            async fn resolve_credentials(&self, alternatives: &[&[Scheme]]) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
                 let mut parts = Vec::new();
                 let Some(chosen) = alternatives.iter().find(|a| a.iter().all(|s| self.has_credentials(*s))) else {
                     return Ok(parts);

@@ -300,11 +300,11 @@ fn operation_types(api: &Api, op: &Operation, o: &Outcome<'_>) -> TokenStream {
 
 fn style(p: &Param) -> TokenStream {
     match p.style {
-        ParamStyle::Form => quote!(QueryStyle::Form),
-        ParamStyle::SpaceDelimited => quote!(QueryStyle::SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(QueryStyle::PipeDelimited),
-        ParamStyle::DeepObject => quote!(QueryStyle::DeepObject),
-        ParamStyle::FormExploded | ParamStyle::Simple => quote!(QueryStyle::FormExploded),
+        ParamStyle::Form => quote!(runtime::QueryStyle::Form),
+        ParamStyle::SpaceDelimited => quote!(runtime::QueryStyle::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(runtime::QueryStyle::PipeDelimited),
+        ParamStyle::DeepObject => quote!(runtime::QueryStyle::DeepObject),
+        ParamStyle::FormExploded | ParamStyle::Simple => quote!(runtime::QueryStyle::FormExploded),
     }
 }
 
@@ -347,9 +347,9 @@ fn send_fn(
                 quote! {
                     if let Some(value) = #value {
                         let name = HeaderName::from_bytes(#header)
-                            .map_err(|_| SendError::InvalidRequest(format!("`{}` is not a valid header name", #wire)))?;
+                            .map_err(|_| runtime::SendError::InvalidRequest(format!("`{}` is not a valid header name", #wire)))?;
                         let value = HeaderValue::from_str(&runtime::simple(#wire, value)?)
-                            .map_err(|_| SendError::InvalidRequest(format!("header `{}` is not a valid header value", #wire)))?;
+                            .map_err(|_| runtime::SendError::InvalidRequest(format!("header `{}` is not a valid header value", #wire)))?;
                         headers.insert(name, value);
                     }
                 }
@@ -366,20 +366,20 @@ fn send_fn(
         }
     });
     let body = match &op.body {
-        None => quote!(Body::Empty),
+        None => quote!(runtime::Body::Empty),
         Some(b) => {
             let media = &b.media_type;
             let encode = match b.kind {
-                BodyKind::Json => quote!(Body::json(body)?),
-                BodyKind::Form => quote!(Body::form(body)?),
-                BodyKind::Text => quote!(Body::Bytes(#media, body.clone().into_bytes())),
-                BodyKind::Binary => quote!(Body::Bytes(#media, body.clone())),
+                BodyKind::Json => quote!(runtime::Body::json(body)?),
+                BodyKind::Form => quote!(runtime::Body::form(body)?),
+                BodyKind::Text => quote!(runtime::Body::Bytes(#media, body.clone().into_bytes())),
+                BodyKind::Binary => quote!(runtime::Body::Bytes(#media, body.clone())),
                 BodyKind::Multipart => multipart(api, &b.ty),
             };
             if b.required {
                 quote!({ let body = &self.body; #encode })
             } else {
-                quote!(match &self.body { Some(body) => #encode, None => Body::Empty })
+                quote!(match &self.body { Some(body) => #encode, None => runtime::Body::Empty })
             }
         }
     };
@@ -480,7 +480,7 @@ fn send_fn(
             #(#params)*
             let body = #body;
             let auth = #auth;
-            let call = Call {
+            let call = runtime::Call {
                 operation: #op_id,
                 method: ::reqwest::Method::#method,
                 path,
@@ -503,16 +503,14 @@ fn send_fn(
 /// The parts of a multipart body: binary fields as files, the others as text.
 fn multipart(api: &Api, ty: &TypeRef) -> TokenStream {
     let TypeRef::Named(id) = ty else {
-        return quote!(Body::Multipart(vec![runtime::MultipartField::Text(
-            "body".to_owned(),
-            runtime::part_text("body", body)?
-        )]));
+        return quote!(runtime::Body::Multipart(vec![
+            runtime::MultipartField::Text("body".to_owned(), runtime::part_text("body", body)?)
+        ]));
     };
     let TypeKind::Struct(s) = &api.ty(*id).kind else {
-        return quote!(Body::Multipart(vec![runtime::MultipartField::Text(
-            "body".to_owned(),
-            runtime::part_text("body", body)?
-        )]));
+        return quote!(runtime::Body::Multipart(vec![
+            runtime::MultipartField::Text("body".to_owned(), runtime::part_text("body", body)?)
+        ]));
     };
     let parts = s.fields.iter().map(|f| {
         let n = ident(&f.name.rust);
@@ -538,7 +536,7 @@ fn multipart(api: &Api, ty: &TypeRef) -> TokenStream {
     quote!({
         let mut fields = Vec::new();
         #(#parts)*
-        Body::Multipart(fields)
+        runtime::Body::Multipart(fields)
     })
 }
 
