@@ -2423,41 +2423,88 @@ impl Api for Mock {
     }
     async fn refresh_integration_v2(
         &self,
-        _request: RefreshIntegrationV2Request,
+        request: RefreshIntegrationV2Request,
     ) -> Result<RefreshIntegrationV2Response, ApiError> {
-        self.deleted().clear();
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/api/v2/integrations/{id}/refresh", values.join(" "))
+            },
+        )?;
         Ok(RefreshIntegrationV2Response::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
     }
     async fn get_resource_user_tags(
         &self,
-        _request: GetResourceUserTagsRequest,
+        request: GetResourceUserTagsRequest,
     ) -> Result<GetResourceUserTagsResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.resource_id).unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/api/v3/integrations/resources/{resource_id}/user-tags",
+                    values.join(" ")
+                )
+            },
+        )?;
         Ok(GetResourceUserTagsResponse::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
     }
     async fn update_resource_user_tags(
         &self,
-        _request: UpdateResourceUserTagsRequest,
+        request: UpdateResourceUserTagsRequest,
     ) -> Result<UpdateResourceUserTagsResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.resource_id).unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/api/v3/integrations/resources/{resource_id}/user-tags",
+                    values.join(" ")
+                )
+            },
+        )?;
         Ok(UpdateResourceUserTagsResponse::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
     }
     async fn get_integration_permissions(
         &self,
-        _request: GetIntegrationPermissionsRequest,
+        request: GetIntegrationPermissionsRequest,
     ) -> Result<GetIntegrationPermissionsResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/api/v3/integrations/{id}/permissions", values.join(" ")
+                )
+            },
+        )?;
         Ok(GetIntegrationPermissionsResponse::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })
     }
     async fn get_integration_resources(
         &self,
-        _request: GetIntegrationResourcesRequest,
+        request: GetIntegrationResourcesRequest,
     ) -> Result<GetIntegrationResourcesResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/api/v3/integrations/{id}/resources", values.join(" "))
+            },
+        )?;
         Ok(GetIntegrationResourcesResponse::Ok {
             body: Mock::example::<UndocumentedObject>(&["{}"])?,
         })

@@ -8252,15 +8252,37 @@ impl Api for Mock {
     }
     async fn set_user_group_smart_rule_access_level(
         &self,
-        _request: SetUserGroupSmartRuleAccessLevelRequest,
+        request: SetUserGroupSmartRuleAccessLevelRequest,
     ) -> Result<SetUserGroupSmartRuleAccessLevelResponse, ApiError> {
-        self.deleted().clear();
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.user_group_id).unwrap_or_default(),
+                    ::serde_json::to_string(& request.smart_rule_id).unwrap_or_default()
+                ];
+                format!(
+                    "{} {}",
+                    "/UserGroups/{userGroupId}/SmartRules/{smartRuleId}/AccessLevels",
+                    values.join(" ")
+                )
+            },
+        )?;
         Ok(SetUserGroupSmartRuleAccessLevelResponse::Ok)
     }
     async fn list_organization_address_groups(
         &self,
-        _request: ListOrganizationAddressGroupsRequest,
+        request: ListOrganizationAddressGroupsRequest,
     ) -> Result<ListOrganizationAddressGroupsResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.org_id).unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/Organizations/{orgID}/AddressGroups", values.join(" ")
+                )
+            },
+        )?;
         Ok(ListOrganizationAddressGroupsResponse::Ok {
             body: Mock::example::<Vec<AddressGroup>>(&["[]"])?,
         })
@@ -8284,25 +8306,58 @@ impl Api for Mock {
     }
     async fn list_address_group_addresses(
         &self,
-        _request: ListAddressGroupAddressesRequest,
+        request: ListAddressGroupAddressesRequest,
     ) -> Result<ListAddressGroupAddressesResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.address_group_id)
+                    .unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/AddressGroups/{addressGroupId}/Addresses", values
+                    .join(" ")
+                )
+            },
+        )?;
         Ok(ListAddressGroupAddressesResponse::Ok {
             body: Mock::example::<Vec<Address>>(&["[]"])?,
         })
     }
     async fn create_address_group_address(
         &self,
-        _request: CreateAddressGroupAddressRequest,
+        request: CreateAddressGroupAddressRequest,
     ) -> Result<CreateAddressGroupAddressResponse, ApiError> {
-        self.deleted().clear();
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.address_group_id)
+                    .unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/AddressGroups/{addressGroupId}/Addresses", values
+                    .join(" ")
+                )
+            },
+        )?;
         Ok(CreateAddressGroupAddressResponse::Created {
             body: Mock::example::<Address>(&["{}"])?,
         })
     }
     async fn delete_address_group_addresses(
         &self,
-        _request: DeleteAddressGroupAddressesRequest,
+        request: DeleteAddressGroupAddressesRequest,
     ) -> Result<DeleteAddressGroupAddressesResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.address_group_id).unwrap_or_default()
+            ];
+            format!(
+                "{} {}", "/AddressGroups/{addressGroupId}/Addresses", values.join(" ")
+            )
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteAddressGroupAddressesResponse::Ok)
     }
     async fn get_address_group_by_id(
@@ -8464,33 +8519,64 @@ impl Api for Mock {
     }
     async fn rotate_api_registration_key(
         &self,
-        _request: RotateApiRegistrationKeyRequest,
+        request: RotateApiRegistrationKeyRequest,
     ) -> Result<RotateApiRegistrationKeyResponse, ApiError> {
-        self.deleted().clear();
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/ApiRegistrations/{id}/Rotate", values.join(" "))
+            },
+        )?;
         Ok(RotateApiRegistrationKeyResponse::Created {
             body: Mock::example::<ApiKey>(&["\"example\""])?,
         })
     }
     async fn get_api_registration_key(
         &self,
-        _request: GetApiRegistrationKeyRequest,
+        request: GetApiRegistrationKeyRequest,
     ) -> Result<GetApiRegistrationKeyResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/ApiRegistrations/{id}/Key", values.join(" "))
+            },
+        )?;
         Ok(GetApiRegistrationKeyResponse::Ok {
             body: Mock::example::<ApiKey>(&["\"example\""])?,
         })
     }
     async fn get_asset_attributes(
         &self,
-        _request: GetAssetAttributesRequest,
+        request: GetAssetAttributesRequest,
     ) -> Result<GetAssetAttributesResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.asset_id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Assets/{assetID}/Attributes", values.join(" "))
+            },
+        )?;
         Ok(GetAssetAttributesResponse::Ok {
             body: Mock::example::<Vec<Attribute>>(&["[]"])?,
         })
     }
     async fn delete_asset_attributes(
         &self,
-        _request: DeleteAssetAttributesRequest,
+        request: DeleteAssetAttributesRequest,
     ) -> Result<DeleteAssetAttributesResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.asset_id).unwrap_or_default()
+            ];
+            format!("{} {}", "/Assets/{assetID}/Attributes", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteAssetAttributesResponse::Ok)
     }
     async fn assign_asset_attribute(
@@ -8578,25 +8664,48 @@ impl Api for Mock {
     }
     async fn list_workgroup_assets(
         &self,
-        _request: ListWorkgroupAssetsRequest,
+        request: ListWorkgroupAssetsRequest,
     ) -> Result<ListWorkgroupAssetsResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.workgroup).unwrap_or_default()
+                ];
+                format!("{} {}", "/Workgroups/{workgroup}/Assets", values.join(" "))
+            },
+        )?;
         Ok(ListWorkgroupAssetsResponse::Ok {
             body: Mock::example::<ListWorkgroupAssetsResponseBody>(&["[]"])?,
         })
     }
     async fn create_workgroup_asset(
         &self,
-        _request: CreateWorkgroupAssetRequest,
+        request: CreateWorkgroupAssetRequest,
     ) -> Result<CreateWorkgroupAssetResponse, ApiError> {
-        self.deleted().clear();
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.workgroup).unwrap_or_default()
+                ];
+                format!("{} {}", "/Workgroups/{workgroup}/Assets", values.join(" "))
+            },
+        )?;
         Ok(CreateWorkgroupAssetResponse::Created {
             body: Mock::example::<Asset>(&["{}"])?,
         })
     }
     async fn delete_workgroup_asset_by_name(
         &self,
-        _request: DeleteWorkgroupAssetByNameRequest,
+        request: DeleteWorkgroupAssetByNameRequest,
     ) -> Result<DeleteWorkgroupAssetByNameResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.workgroup).unwrap_or_default()
+            ];
+            format!("{} {}", "/Workgroups/{workgroup}/Assets", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteWorkgroupAssetByNameResponse::Ok)
     }
     async fn search_assets(
@@ -8657,17 +8766,40 @@ impl Api for Mock {
     }
     async fn get_attributes_by_attribute_type(
         &self,
-        _request: GetAttributesByAttributeTypeRequest,
+        request: GetAttributesByAttributeTypeRequest,
     ) -> Result<GetAttributesByAttributeTypeResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.attribute_type_id)
+                    .unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/AttributeTypes/{attributeTypeID}/Attributes", values
+                    .join(" ")
+                )
+            },
+        )?;
         Ok(GetAttributesByAttributeTypeResponse::Ok {
             body: Mock::example::<Vec<AttributeDefinition>>(&["[]"])?,
         })
     }
     async fn create_attribute(
         &self,
-        _request: CreateAttributeRequest,
+        request: CreateAttributeRequest,
     ) -> Result<CreateAttributeResponse, ApiError> {
-        self.deleted().clear();
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.attribute_type_id)
+                    .unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/AttributeTypes/{attributeTypeID}/Attributes", values
+                    .join(" ")
+                )
+            },
+        )?;
         Ok(CreateAttributeResponse::Created {
             body: Mock::example::<AttributeDefinition>(&["{}"])?,
         })
@@ -8758,17 +8890,32 @@ impl Api for Mock {
     }
     async fn get_asset_databases(
         &self,
-        _request: GetAssetDatabasesRequest,
+        request: GetAssetDatabasesRequest,
     ) -> Result<GetAssetDatabasesResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Assets/{id}/Databases", values.join(" "))
+            },
+        )?;
         Ok(GetAssetDatabasesResponse::Created {
             body: Mock::example::<Vec<Database>>(&["[]"])?,
         })
     }
     async fn create_asset_database(
         &self,
-        _request: CreateAssetDatabaseRequest,
+        request: CreateAssetDatabaseRequest,
     ) -> Result<CreateAssetDatabaseResponse, ApiError> {
-        self.deleted().clear();
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Assets/{id}/Databases", values.join(" "))
+            },
+        )?;
         Ok(CreateAssetDatabaseResponse::Ok {
             body: Mock::example::<Database>(&["{}"])?,
         })
@@ -8847,9 +8994,16 @@ impl Api for Mock {
     }
     async fn add_epm_policy_application(
         &self,
-        _request: AddEpmPolicyApplicationRequest,
+        request: AddEpmPolicyApplicationRequest,
     ) -> Result<AddEpmPolicyApplicationResponse, ApiError> {
-        self.deleted().clear();
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/{id}/epmapplications/add", values.join(" "))
+            },
+        )?;
         Ok(AddEpmPolicyApplicationResponse::Ok {
             body: Mock::example::<
                 ::serde_json::Map<String, ::serde_json::Value>,
@@ -8907,8 +9061,16 @@ impl Api for Mock {
     }
     async fn get_smart_rule_assets(
         &self,
-        _request: GetSmartRuleAssetsRequest,
+        request: GetSmartRuleAssetsRequest,
     ) -> Result<GetSmartRuleAssetsResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/SmartRules/{id}/Assets", values.join(" "))
+            },
+        )?;
         Ok(GetSmartRuleAssetsResponse::Ok {
             body: Mock::example::<AssetList>(&["[]"])?,
         })
@@ -8939,39 +9101,82 @@ impl Api for Mock {
     }
     async fn get_user_group_smart_rules(
         &self,
-        _request: GetUserGroupSmartRulesRequest,
+        request: GetUserGroupSmartRulesRequest,
     ) -> Result<GetUserGroupSmartRulesResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.id).unwrap_or_default()
+                ];
+                format!("{} {}", "/UserGroups/{id}/SmartRules/", values.join(" "))
+            },
+        )?;
         Ok(GetUserGroupSmartRulesResponse::Ok {
             body: Mock::example::<Vec<UserGroupSmartRule>>(&["[]"])?,
         })
     }
     async fn get_organization_smart_rule_by_title(
         &self,
-        _request: GetOrganizationSmartRuleByTitleRequest,
+        request: GetOrganizationSmartRuleByTitleRequest,
     ) -> Result<GetOrganizationSmartRuleByTitleResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.org_id).unwrap_or_default()
+                ];
+                format!("{} {}", "/Organizations/{orgID}/SmartRules", values.join(" "))
+            },
+        )?;
         Ok(GetOrganizationSmartRuleByTitleResponse::Default {
             status: StatusCode::OK,
         })
     }
     async fn get_user_group_permissions(
         &self,
-        _request: GetUserGroupPermissionsRequest,
+        request: GetUserGroupPermissionsRequest,
     ) -> Result<GetUserGroupPermissionsResponse, ApiError> {
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.user_group_id).unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/UserGroups/{userGroupId}/Permissions", values.join(" ")
+                )
+            },
+        )?;
         Ok(GetUserGroupPermissionsResponse::Ok {
             body: Mock::example::<Vec<UserGroupPermission>>(&["[]"])?,
         })
     }
     async fn set_user_group_permissions(
         &self,
-        _request: SetUserGroupPermissionsRequest,
+        request: SetUserGroupPermissionsRequest,
     ) -> Result<SetUserGroupPermissionsResponse, ApiError> {
-        self.deleted().clear();
+        self.check_present(
+            &{
+                let values: Vec<String> = vec![
+                    ::serde_json::to_string(& request.user_group_id).unwrap_or_default()
+                ];
+                format!(
+                    "{} {}", "/UserGroups/{userGroupId}/Permissions", values.join(" ")
+                )
+            },
+        )?;
         Ok(SetUserGroupPermissionsResponse::NoContent)
     }
     async fn delete_user_group_permissions(
         &self,
-        _request: DeleteUserGroupPermissionsRequest,
+        request: DeleteUserGroupPermissionsRequest,
     ) -> Result<DeleteUserGroupPermissionsResponse, ApiError> {
+        let key = {
+            let values: Vec<String> = vec![
+                ::serde_json::to_string(& request.user_group_id).unwrap_or_default()
+            ];
+            format!("{} {}", "/UserGroups/{userGroupId}/Permissions", values.join(" "))
+        };
+        self.check_present(&key)?;
+        self.forget(key);
         Ok(DeleteUserGroupPermissionsResponse::Ok)
     }
 }

@@ -650,18 +650,8 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
         .map(|p| ident(&p.name.rust))
         .collect();
     let template = &op.path;
-    // Only paths that end in a parameter name one resource; deleting a collection forgets nothing.
-    let names_resource = op
-        .path_parts
-        .iter()
-        .rev()
-        .find(|p| !matches!(p, PathPart::Literal(t) if t == "/"))
-        .is_some_and(|p| matches!(p, PathPart::Param(_)));
-    let path_values = if names_resource {
-        path_values
-    } else {
-        Vec::new()
-    };
+    // After a DELETE, the path answers 404 until a create: what conformance tools expect of a
+    // stateful API (a deleted collection, too, is gone until something is created again).
     let state = if op.method == crate::ir::Method::Post && path_values.is_empty() {
         // The mock's examples reuse their ids: a create brings back what was deleted.
         quote!(self.deleted().clear();)
