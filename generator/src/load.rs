@@ -12,6 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -39,7 +40,8 @@ pub struct Bundle {
     /// The input files as given, in order.
     pub sources: Vec<String>,
     origins: Vec<(String, Location)>,
-    positions: BTreeMap<String, PositionIndex>,
+    /// The text of each file, to find the line and column of a reported problem.
+    texts: Texts,
 }
 
 impl Bundle {
@@ -61,10 +63,24 @@ impl Bundle {
             ),
             None => Location::new(self.sources.first().cloned().unwrap_or_default(), pointer),
         };
-        if let Some(index) = self.positions.get(&location.file) {
-            location.line_col = index.find(&location.pointer);
-        }
+        location.line_col = self.texts.line_col(&location.file, &location.pointer);
         location
+    }
+}
+
+/// The text of each file read, and its line index, built the first time a problem in that file
+/// is reported: loading a spec without problems pays nothing for it.
+#[derive(Debug, Default)]
+struct Texts(BTreeMap<String, (String, OnceLock<PositionIndex>)>);
+
+impl Texts {
+    fn insert(&mut self, file: &str, text: String) {
+        self.0.insert(file.to_string(), (text, OnceLock::new()));
+    }
+
+    fn line_col(&self, file: &str, pointer: &str) -> Option<(usize, usize)> {
+        let (text, index) = self.0.get(file)?;
+        index.get_or_init(|| PositionIndex::new(text)).find(pointer)
     }
 }
 
@@ -120,12 +136,12 @@ pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Bundle> {
         return None;
     }
     let doc = bundler.assemble(&roots, paths_out);
-    let positions = std::mem::take(&mut bundler.positions);
+    let texts = std::mem::take(&mut bundler.texts);
     Some(Bundle {
         doc,
         sources: roots,
         origins: bundler.origins,
-        positions,
+        texts,
     })
 }
 
@@ -158,7 +174,7 @@ fn check_version(doc: &Value, at: impl Fn(&str) -> Location, diags: &mut Diagnos
 #[derive(Default)]
 struct Bundler {
     files: BTreeMap<String, Value>,
-    texts: BTreeMap<String, String>,
+    texts: Texts,
     /// (file, section, name) → slot name in the bundle.
     slots: BTreeMap<(String, String, String), String>,
     taken: BTreeMap<String, BTreeSet<String>>,
@@ -168,8 +184,6 @@ struct Bundler {
     origins: Vec<(String, Location)>,
     /// Targets being inlined right now, to catch reference cycles with no component in them.
     inlining: Vec<(String, String)>,
-    /// Line index of each file read, to give errors a line and column.
-    positions: BTreeMap<String, PositionIndex>,
 }
 
 impl Bundler {
@@ -182,9 +196,7 @@ impl Bundler {
     /// made without them and get them only when a problem is reported.
     fn positioned(&self, mut location: Location) -> Location {
         if location.line_col.is_none() {
-            if let Some(index) = self.positions.get(&location.file) {
-                location.line_col = index.find(&location.pointer);
-            }
+            location.line_col = self.texts.line_col(&location.file, &location.pointer);
         }
         location
     }
@@ -210,9 +222,7 @@ impl Bundler {
         match parse_document(name, &text) {
             Ok(value) => {
                 self.files.insert(name.to_string(), value);
-                self.positions
-                    .insert(name.to_string(), PositionIndex::new(&text));
-                self.texts.insert(name.to_string(), text);
+                self.texts.insert(name, text);
                 true
             }
             Err((message, line_col)) => {

@@ -168,11 +168,6 @@ pub fn status(status: Status) -> String {
     }
 }
 
-/// The variant a status gets in generated response enums.
-pub fn status_variant(status: Status) -> String {
-    status.variant_name()
-}
-
 /// Whether two types hold the same kind of values, for spotting a renamed field: equal
 /// primitives, or named types of one category with the same field names or values.
 pub fn same_shape(old_api: &Api, old: &TypeRef, new_api: &Api, new: &TypeRef) -> bool {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::classify::{item, Draft, Place};
-use super::describe::{self, status, status_variant};
+use super::describe::{self, status};
 use super::types::Site;
 use super::walk::{OpNames, Walker};
 use super::Semver::Major;
@@ -249,7 +249,7 @@ impl ClientResult {
                 op.response_type,
                 success
                     .iter()
-                    .map(|r| status_variant(r.status))
+                    .map(|r| r.status.variant_name())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -270,7 +270,7 @@ impl ClientResult {
                 errors
                     .iter()
                     .filter(|r| r.body.is_some())
-                    .map(|r| status_variant(r.status))
+                    .map(|r| r.status.variant_name())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),

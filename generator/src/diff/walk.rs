@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::classify::{item, Draft, Place, Texts, Variance};
-use super::describe::{self, status_variant};
+use super::describe;
 use super::Semver::{Major, Minor, Patch};
 use super::{
     Change, ChangeKind as K, Direction, Effect, Impact, ItemKind, RenamedType, RustTypes, Scope,
@@ -502,6 +502,6 @@ impl OpNames {
     }
 
     pub(super) fn server_variant(&self, status: Status) -> String {
-        format!("server::{}::{}", self.response, status_variant(status))
+        format!("server::{}::{}", self.response, status.variant_name())
     }
 }

@@ -97,10 +97,6 @@ fn error_type(api: &Api, op: &Operation, o: &Outcome<'_>) -> TokenStream {
     }
 }
 
-fn param_type(api: &Api, p: &Param) -> TokenStream {
-    rust_type(api, &p.ty)
-}
-
 fn operation_doc(op: &Operation) -> TokenStream {
     let mut doc = String::new();
     if let Some(s) = &op.summary {
@@ -135,7 +131,7 @@ pub fn method(api: &Api, op: &Operation) -> TokenStream {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let args = required.iter().map(|p| {
         let n = ident(&p.name.rust);
-        let t = param_type(api, p);
+        let t = rust_type(api, &p.ty);
         quote!(#n: impl Into<#t>)
     });
     let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
@@ -181,7 +177,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
     );
     let fields = op.params.iter().map(|p| {
         let n = ident(&p.name.rust);
-        let t = param_type(api, p);
+        let t = rust_type(api, &p.ty);
         if p.required {
             quote!(#n: #t,)
         } else {
@@ -198,7 +194,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let n = ident(&p.name.rust);
-        let t = param_type(api, p);
+        let t = rust_type(api, &p.ty);
         let mut text = p.doc.clone().unwrap_or_default();
         let place = match p.location {
             ParamLocation::Path => "path",
@@ -716,13 +712,14 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
             next_cursor,
             ..
         } => {
-            let Some(cursor) = find(cursor_param) else {
+            // Without the place of the next cursor in the body, pages cannot be followed; the
+            // cursor field of the builder is an `Option` only for an optional parameter.
+            let Some(cursor) = find(cursor_param).filter(|c| !c.required) else {
                 return TokenStream::new();
             };
-            if cursor.ty != TypeRef::String {
+            if cursor.ty != TypeRef::String || next_cursor.is_none() {
                 return TokenStream::new();
             }
-            let _ = next_cursor;
             let cursor_field = ident(&cursor.name.rust);
             (
                 quote!(self.#cursor_field.clone()),

@@ -689,23 +689,10 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
 
 /// `router()`: every operation at its path (under the server's base path), state, fallback.
 fn router(api: &Api) -> TokenStream {
-    // Routes are grouped by path; parameters are named by position (`p0`, `p1`...) so that
-    // paths which name the same position differently do not conflict in the router.
+    // Routes are grouped by path (see `axum_route` for how captures are named).
     let mut routes: Vec<(String, Vec<&Operation>)> = Vec::new();
     for op in &api.operations {
-        let mut index = 0;
-        let mut route = String::new();
-        for part in &op.path_parts {
-            match part {
-                PathPart::Literal(text) => {
-                    route.push_str(&text.replace('{', "{{").replace('}', "}}"))
-                }
-                PathPart::Param(_) => {
-                    route.push_str(&format!("{{p{index}}}"));
-                    index += 1;
-                }
-            }
-        }
+        let route = crate::ir::path::axum_route(&op.path_parts);
         match routes.iter_mut().find(|(r, _)| *r == route) {
             Some((_, ops)) if ops.iter().any(|o| o.method == op.method) => {
                 // Two operations the router cannot tell apart: the first one serves.
