@@ -5,7 +5,7 @@
 //! workspace of its own (`[workspace]` in `<target>/fixture-crates/Cargo.toml`, so it does not
 //! join ours) holds them all, with a copy of our `Cargo.lock` so that dependency versions match
 //! ours and resolve without the network. One `cargo clippy` and one `cargo test` then cover all
-//! of them, sharing `<target>/fixture-target` so dependencies are built once; `cargo test` also
+//! of them, sharing `<target>/fixture-target` so dependencies are built once; `cargo test --doc`
 //! runs the generated crates' doctests, which is the check that vendor descriptions never turn
 //! into failing doctests.
 
@@ -58,7 +58,10 @@ fn generated_crates_compile_lint_clean_and_pass_their_behaviour_tests() {
         .collect();
     let manifest = format!(
         "# Written by tests/compile.rs: every fixture crate, in a workspace of its own.\n\
-         [workspace]\nresolver = \"2\"\nmembers = [\n{}]\n",
+         [workspace]\nresolver = \"2\"\nmembers = [\n{}]\n\n\
+         # Dozens of crates link reqwest, axum and tokio into test binaries: no debug info\n\
+         # keeps the shared target directory small.\n\
+         [profile.dev]\ndebug = false\n",
         members.concat()
     );
     write_if_changed(&root.join("Cargo.toml"), &manifest);
@@ -73,10 +76,18 @@ fn generated_crates_compile_lint_clean_and_pass_their_behaviour_tests() {
         &["--", "-D", "warnings"],
     ];
     cargo(&root, &fixture_target, &clippy.concat());
+    // Clippy has type-checked the examples; linking them too (which `cargo test` does by
+    // default) would cost a binary per example and nothing more, so the tests run as two
+    // invocations: unit and integration tests, then doctests.
     cargo(
         &root,
         &fixture_target,
-        &[&["test", "--workspace"], FEATURES].concat(),
+        &[&["test", "--workspace", "--lib", "--tests"], FEATURES].concat(),
+    );
+    cargo(
+        &root,
+        &fixture_target,
+        &[&["test", "--workspace", "--doc"], FEATURES].concat(),
     );
 
     // The `docs` fixture's descriptions hold code that does not compile, so `cargo test` above
