@@ -58,12 +58,17 @@ macro_rules! diff_cases {
 }
 
 diff_cases!(
+    body_constraints,
+    formats,
     operations,
+    pagination,
+    parameter_deprecation,
     parameters,
     refactor_files,
     refactor_ref_rename,
     request_fields,
     response_fields,
+    response_headers,
     responses,
     security_servers,
     types,
@@ -314,6 +319,35 @@ fn xtask_diff_reports_the_changed_vendor_spec() {
     }, {
         insta::assert_snapshot!("diff_xtask_commit", markdown);
     });
+
+    // The same changes as one JSON document, for CI: the report of each changed API, keyed
+    // by its name, and `--fail-on` over all of them.
+    let changes = xtask::spec_changes(&repo, "HEAD~1").unwrap_or_else(|e| panic!("{e:#}"));
+    let json: serde_json::Value =
+        serde_json::from_str(&changes.to_json().expect("serializes")).expect("valid JSON");
+    assert_eq!(json["format"], "openapi-forge-spec-changes");
+    assert_eq!(json["format_version"], 1);
+    assert_eq!(json["base"], "HEAD~1");
+    assert_eq!(json["commit"].as_str(), Some(sha.trim()));
+    let apis = json["apis"].as_object().expect("apis is an object");
+    assert_eq!(apis.keys().collect::<Vec<_>>(), ["apono"]);
+    let apono = &apis["apono"];
+    assert_eq!(apono["crate"], "apono-api");
+    assert_eq!(apono["status"], "changed");
+    assert_eq!(apono["report"]["format"], "openapi-forge-diff");
+    let Some(xtask::ApiChange::Changed(report)) = changes.apis.first().map(|a| &a.change) else {
+        panic!("apono is not reported as changed: {changes:#?}");
+    };
+    assert_eq!(
+        apono["report"],
+        serde_json::to_value(report).expect("serializes")
+    );
+    assert!(changes.fails(diff::FailOn::Breaking));
+    assert!(changes.fails(diff::FailOn::ClientBreaking));
+    assert_eq!(
+        changes.failures(diff::FailOn::Breaking),
+        [format!("apono: {}", report.summary_line())]
+    );
 }
 
 /// Runs git in `dir` with a fixed identity and dates, whatever the machine's configuration.

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use openapi_forge::diff::{DiffError, Markdown, Semver, Who};
+use openapi_forge::diff::{self, DiffError, Markdown};
 use openapi_forge::{Config, Diagnostics};
 
 /// Generates self-contained Rust crates (typed models, reqwest client, axum server) from
@@ -85,6 +85,17 @@ enum FailOn {
     ServerBreaking,
     /// A change that needs a major version of the generated crate.
     Major,
+}
+
+impl From<FailOn> for diff::FailOn {
+    fn from(f: FailOn) -> diff::FailOn {
+        match f {
+            FailOn::Breaking => diff::FailOn::Breaking,
+            FailOn::ClientBreaking => diff::FailOn::ClientBreaking,
+            FailOn::ServerBreaking => diff::FailOn::ServerBreaking,
+            FailOn::Major => diff::FailOn::Major,
+        }
+    }
 }
 
 /// Stack of the thread that runs the generator: specs nest schemas deeply, and parsing and
@@ -195,7 +206,7 @@ fn diff(
     format: Format,
     fail_on: Option<FailOn>,
 ) -> anyhow::Result<ExitCode> {
-    let report = match openapi_forge::diff::diff_specs(old, new) {
+    let report = match diff::diff_specs(old, new) {
         Ok(report) => report,
         Err(e) => {
             let (side, diags) = match &e {
@@ -216,14 +227,7 @@ fn diff(
                 .context("cannot write the report as JSON")?
         ),
     }
-    let failed = match fail_on {
-        None => false,
-        Some(FailOn::Breaking) => report.breaks(Who::Anyone),
-        Some(FailOn::ClientBreaking) => report.breaks(Who::Clients),
-        Some(FailOn::ServerBreaking) => report.breaks(Who::Servers),
-        Some(FailOn::Major) => report.summary.semver == Semver::Major,
-    };
-    if failed {
+    if fail_on.is_some_and(|f| report.fails(f.into())) {
         eprintln!("diff: {}", report.summary_line());
         return Ok(ExitCode::from(3));
     }

@@ -1,4 +1,5 @@
-//! Workspace tasks: `cargo xtask codegen [--check]`, `cargo xtask diff [--base <rev>]`.
+//! Workspace tasks: `cargo xtask codegen [--check]`, `cargo xtask diff [--base <rev>]
+//! [--format markdown|json] [--fail-on <what>]` (in [`spec_diff`]).
 //!
 //! Every folder `specs/<api>/` becomes the crate `generated/<api>/` (package `<api>-api`). The
 //! folder's `common.yaml` comes first, so its `info` and `servers` describe the whole API; the
@@ -6,11 +7,13 @@
 
 pub mod bench;
 pub mod corpus;
+pub mod spec_diff;
+
+pub use spec_diff::{default_base, diff, spec_changes, ApiChange, ApiChanges, SpecChanges};
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
-use openapi_forge::diff::{diff_specs, DiffError, Markdown};
 use openapi_forge::{output::Stale, Config, Output};
 
 /// The command that regenerates everything, as the generated-file header and `--check` name it.
@@ -138,173 +141,6 @@ pub fn codegen(root: &Path, mode: Mode) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// The revision `diff` compares with when none is given: where the branch left `main`, or
-/// the previous commit when there is no `main` or the branch is `main` itself.
-pub fn default_base(root: &Path) -> anyhow::Result<String> {
-    let head = git(root, &["rev-parse", "HEAD"])?;
-    match git(root, &["merge-base", "HEAD", "main"]) {
-        Ok(sha) if sha.trim() != head.trim() => Ok(sha.trim().to_string()),
-        _ => Ok("HEAD~1".to_string()),
-    }
-}
-
-/// `cargo xtask diff`: one Markdown report of what the spec changes since `base` do to each API
-/// whose spec files changed (committed or not), with a one-line summary per API at the top.
-///
-/// The old versions are read from git (`git show <base>:<path>`) into a temporary copy of
-/// `specs/` that keeps every relative path, so cross-file `$ref`s resolve as they did then;
-/// the new versions are the files in `root/specs` now.
-pub fn diff(root: &Path, base: &str) -> anyhow::Result<String> {
-    let sha = git(
-        root,
-        &["rev-parse", "--short", &format!("{base}^{{commit}}")],
-    )
-    .with_context(|| {
-        format!(
-            "`{base}` is not a commit of the repository at {}",
-            root.display()
-        )
-    })?;
-    let sha = sha.trim().to_string();
-    let mut changed: Vec<String> = Vec::new();
-    let tracked = git(
-        root,
-        &["diff", "--name-only", "--relative", base, "--", "specs"],
-    )?;
-    let untracked = git(
-        root,
-        &["ls-files", "--others", "--exclude-standard", "--", "specs"],
-    )?;
-    for path in tracked.lines().chain(untracked.lines()) {
-        let mut parts = path.split('/');
-        let (Some("specs"), Some(api), Some(file)) =
-            (parts.next(), parts.next(), parts.next_back())
-        else {
-            continue;
-        };
-        let is_spec = [".yaml", ".yml", ".json"].iter().any(|e| file.ends_with(e));
-        if is_spec && !changed.iter().any(|a| a == api) {
-            changed.push(api.to_string());
-        }
-    }
-    changed.sort();
-    let mut out = format!("# Spec changes since `{base}` (`{sha}`)\n\n");
-    if changed.is_empty() {
-        out.push_str("No spec file under `specs/` changed.\n");
-        return Ok(out);
-    }
-    let old_root = TempDir::new()?;
-    for path in git(root, &["ls-tree", "-r", "--name-only", base, "--", "specs"])?.lines() {
-        let contents = git_bytes(root, &["show", &format!("{base}:./{path}")])?;
-        let target = old_root.path.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::write(&target, contents)
-            .with_context(|| format!("cannot write {}", target.display()))?;
-    }
-    let old_apis = if old_root.path.join("specs").is_dir() {
-        apis(&old_root.path)?
-    } else {
-        Vec::new()
-    };
-    let new_apis = apis(root)?;
-    let mut summary = String::new();
-    let mut sections = String::new();
-    for name in &changed {
-        let old = old_apis.iter().find(|a| &a.name == name);
-        let new = new_apis.iter().find(|a| &a.name == name);
-        let label = format!("`{name}` (crate `{name}-api`)");
-        match (old, new) {
-            (None, None) => {}
-            (None, Some(_)) => summary.push_str(&format!("- {label}: new API\n")),
-            (Some(_), None) => summary.push_str(&format!("- {label}: removed\n")),
-            (Some(old), Some(new)) => {
-                let files = |dir: &Path, api: &ApiSpec| -> Vec<PathBuf> {
-                    api.files.iter().map(|f| dir.join(f)).collect()
-                };
-                let report = match diff_specs(&files(&old_root.path, old), &files(root, new)) {
-                    Ok(report) => report,
-                    Err(DiffError::Old(diags)) => {
-                        bail!("specs/{name} at `{base}` has errors:\n{diags}")
-                    }
-                    Err(DiffError::New(diags)) => bail!("specs/{name} has errors:\n{diags}"),
-                };
-                summary.push_str(&format!("- {label}: {}\n", report.summary_line()));
-                let options = Markdown {
-                    heading_level: 2,
-                    title: Some(format!(
-                        "`{name}`: {} {} → {}",
-                        report.new.title, report.old.version, report.new.version
-                    )),
-                };
-                sections.push('\n');
-                sections.push_str(&report.markdown(&options));
-                sections.push('\n');
-            }
-        }
-    }
-    out.push_str(&summary);
-    out.push_str(&sections);
-    // Paths of this machine never belong in a report meant for a review.
-    Ok(out.replace(&format!("{}/", old_root.path.display()), ""))
-}
-
-/// Runs git in `root` and returns its standard output.
-fn git(root: &Path, args: &[&str]) -> anyhow::Result<String> {
-    let bytes = git_bytes(root, args)?;
-    String::from_utf8(bytes)
-        .with_context(|| format!("`git {}` printed non-UTF-8 text", args.join(" ")))
-}
-
-fn git_bytes(root: &Path, args: &[&str]) -> anyhow::Result<Vec<u8>> {
-    let output = std::process::Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(args)
-        .output()
-        .context("cannot run git")?;
-    if !output.status.success() {
-        bail!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    Ok(output.stdout)
-}
-
-/// A directory under the system temp dir, removed when dropped.
-struct TempDir {
-    path: PathBuf,
-}
-
-impl TempDir {
-    fn new() -> anyhow::Result<TempDir> {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or_default();
-        let path = std::env::temp_dir().join(format!(
-            "xtask-diff-{}-{nanos}-{}",
-            std::process::id(),
-            COUNT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
-        Ok(TempDir { path })
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `cargo xtask`: workspace tasks.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use openapi_forge::diff;
 use xtask::{codegen, workspace_root, Mode, REGENERATE};
 
 #[derive(Parser)]
@@ -49,11 +50,19 @@ enum Command {
         secret: Option<String>,
     },
     /// Prints a Markdown report, ready to paste into a review, of what the spec changes since
-    /// a git revision do to each API (whom they break, the semver bump of each crate).
+    /// a git revision do to each API (whom they break, the semver bump of each crate), or one
+    /// JSON document with the report of each API. Exits with status 3 when `--fail-on` finds
+    /// such a change.
     Diff {
         /// The revision to compare with (default: the merge-base with `main`, or `HEAD~1`).
         #[arg(long, value_name = "GIT_REV")]
         base: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+        format: DiffFormat,
+        /// Exit with status 3 when a change of this kind is found in any API.
+        #[arg(long, value_enum, value_name = "WHAT")]
+        fail_on: Option<FailOn>,
     },
     /// Benchmarks generation (against progenitor, OpenAPI Generator and the parse floor),
     /// codegen, `cargo check` of generated code and its runtime overhead; writes BENCHMARKS.md.
@@ -80,13 +89,67 @@ enum Command {
     },
 }
 
+/// Output formats of `diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// A report to paste into a review.
+    Markdown,
+    /// One JSON document holding the report of each API (described in the README).
+    Json,
+}
+
+/// What makes `diff` fail (as `openapi-forge diff --fail-on`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// A change that breaks clients or servers on the wire, or a removed API.
+    Breaking,
+    /// A change that breaks clients on the wire, or a removed API.
+    ClientBreaking,
+    /// A change that breaks servers on the wire.
+    ServerBreaking,
+    /// A change that needs a major version of a generated crate, or a removed API.
+    Major,
+}
+
+impl From<FailOn> for diff::FailOn {
+    fn from(f: FailOn) -> diff::FailOn {
+        match f {
+            FailOn::Breaking => diff::FailOn::Breaking,
+            FailOn::ClientBreaking => diff::FailOn::ClientBreaking,
+            FailOn::ServerBreaking => diff::FailOn::ServerBreaking,
+            FailOn::Major => diff::FailOn::Major,
+        }
+    }
+}
+
+/// `diff --fail-on` found such a change: the report is printed, and the exit status is 3, as
+/// with `openapi-forge diff`.
+#[derive(Debug)]
+struct ChangesFound(Vec<String>);
+
+impl std::fmt::Display for ChangesFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.join("\n"))
+    }
+}
+
+impl std::error::Error for ChangesFound {}
+
 fn main() -> std::process::ExitCode {
     match run(Cli::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            std::process::ExitCode::FAILURE
-        }
+        Err(e) => match e.downcast_ref::<ChangesFound>() {
+            Some(found) => {
+                for line in &found.0 {
+                    eprintln!("diff: {line}");
+                }
+                std::process::ExitCode::from(3)
+            }
+            None => {
+                eprintln!("error: {e:#}");
+                std::process::ExitCode::FAILURE
+            }
+        },
     }
 }
 
@@ -110,14 +173,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 requests,
             },
         ),
-        Command::Diff { base } => {
+        Command::Diff {
+            base,
+            format,
+            fail_on,
+        } => {
             let root = workspace_root();
             let base = match base {
                 Some(base) => base,
                 None => xtask::default_base(&root)?,
             };
-            print!("{}", xtask::diff(&root, &base)?);
-            Ok(())
+            let changes = xtask::spec_changes(&root, &base)?;
+            match format {
+                DiffFormat::Markdown => print!("{}", changes.markdown()),
+                DiffFormat::Json => println!("{}", changes.to_json()?),
+            }
+            match fail_on.map(|f| changes.failures(f.into())) {
+                Some(failures) if !failures.is_empty() => Err(ChangesFound(failures).into()),
+                _ => Ok(()),
+            }
         }
         Command::Codegen { check } => {
             let mode = if check { Mode::Check } else { Mode::Write };

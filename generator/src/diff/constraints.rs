@@ -1,10 +1,13 @@
-//! Constraint changes: bounds that moved, patterns that changed.
+//! Constraint changes: bounds that moved, patterns and string formats that changed.
 //!
 //! A bound *tightens* when fewer values pass it (a smaller maximum, a larger minimum, a new
 //! bound, an exclusive bound where it was inclusive) and *loosens* otherwise; tightening
 //! narrows the place, loosening widens it (see `classify.rs`). A changed pattern does both.
 //! Constraints only change what `validate()` and the server's extractors accept, never a
 //! signature: they are `patch` changes of the generated crate.
+//!
+//! A string `format` that changes while the Rust type stays `String` (`email` → `uri`) is
+//! compared the same way: nothing generated checks it, but programs that parse the value do.
 
 use super::classify::{Texts, Variance};
 use super::types::Site;
@@ -102,6 +105,10 @@ const MIN_PROPERTIES: Bound = Bound {
     within: |n, _| format!("with as few as {n} members"),
 };
 
+/// Formats that choose the Rust type of a string (`string_type` in `lower/schema.rs`): a
+/// change to or from one of them changes the type, and is reported as a type change.
+const TYPED_FORMATS: &[&str] = &["date", "date-time", "byte", "binary", "uuid"];
+
 fn count(n: Option<usize>) -> Option<(f64, bool)> {
     n.map(|n| (n as f64, false))
 }
@@ -125,6 +132,9 @@ impl Walker<'_> {
         }
         if a.pattern != b.pattern {
             self.pattern(a.pattern.as_deref(), b.pattern.as_deref(), site);
+        }
+        if a.format != b.format {
+            self.format(a.format.as_deref(), b.format.as_deref(), site);
         }
         let empty = Constraints::default();
         let (ai, bi) = (
@@ -215,6 +225,51 @@ impl Walker<'_> {
             removed: new.map_or_else(String::new, |p| format!("{subject} not matching `{p}`")),
         };
         self.constraint_change(kind, variance, &texts, detail, site);
+    }
+
+    /// A string format that changed while the Rust type stayed `String`. A new format narrows
+    /// the values (only strings of that form are valid), a removed one widens them, another
+    /// one does both: clients and servers that parse the value as the old format break. The
+    /// generated code checks no format, so no generated item changes.
+    fn format(&mut self, old: Option<&str>, new: Option<&str>, site: &Site) {
+        if [old, new]
+            .into_iter()
+            .flatten()
+            .any(|f| TYPED_FORMATS.contains(&f))
+        {
+            return;
+        }
+        let subject = &site.subject;
+        let show = |f: Option<&str>| f.map_or("none".to_string(), |f| format!("`{f}`"));
+        let detail = format!("format {} → {}", show(old), show(new));
+        let (variance, texts) = match (old, new) {
+            (None, None) => return,
+            (None, Some(n)) => (
+                Variance::Narrow,
+                Texts {
+                    added: String::new(),
+                    removed: format!("{subject} in a form other than format `{n}`"),
+                },
+            ),
+            (Some(o), None) => (
+                Variance::Widen,
+                Texts {
+                    added: format!("{subject} in any form, not only format `{o}`"),
+                    removed: String::new(),
+                },
+            ),
+            (Some(o), Some(n)) => (
+                Variance::Both,
+                Texts {
+                    added: format!("{subject} in format `{n}`"),
+                    removed: format!("{subject} in format `{o}`"),
+                },
+            ),
+        };
+        let d = super::classify::Draft::new(K::FormatChanged, &site.place, subject.clone())
+            .detail(detail)
+            .wire(variance, &texts);
+        self.push(d);
     }
 
     fn constraint_change(

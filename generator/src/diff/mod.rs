@@ -28,6 +28,7 @@ mod api;
 mod classify;
 mod constraints;
 mod describe;
+mod pagination;
 mod render;
 mod request;
 mod response;
@@ -152,6 +153,16 @@ impl Report {
         })
     }
 
+    /// Whether the report has a change of the kind `fail_on` names (what `--fail-on` checks).
+    pub fn fails(&self, fail_on: FailOn) -> bool {
+        match fail_on {
+            FailOn::Breaking => self.breaks(Who::Anyone),
+            FailOn::ClientBreaking => self.breaks(Who::Clients),
+            FailOn::ServerBreaking => self.breaks(Who::Servers),
+            FailOn::Major => self.summary.semver == Semver::Major,
+        }
+    }
+
     /// The report as pretty-printed JSON (the schema is documented in the README).
     pub fn to_json(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string_pretty(self)
@@ -177,6 +188,19 @@ pub enum Who {
     Servers,
     /// Either.
     Anyone,
+}
+
+/// The changes that make a comparison fail, for CI (`--fail-on`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FailOn {
+    /// A change that breaks clients or servers on the wire.
+    Breaking,
+    /// A change that breaks clients on the wire.
+    ClientBreaking,
+    /// A change that breaks servers on the wire.
+    ServerBreaking,
+    /// A change that needs a major version of the generated crate.
+    Major,
 }
 
 /// Title and version of one side of the comparison.
@@ -272,12 +296,17 @@ pub enum ChangeKind {
     OperationUndeprecated,
     OperationRenamed,
     OperationRegrouped,
+    PaginationAdded,
+    PaginationRemoved,
+    PaginationChanged,
     ParameterAdded,
     ParameterRemoved,
     ParameterRenamed,
     ParameterRequired,
     ParameterOptional,
     ParameterStyleChanged,
+    ParameterDeprecated,
+    ParameterUndeprecated,
     RequestBodyAdded,
     RequestBodyRemoved,
     RequestBodyRequired,
@@ -289,6 +318,8 @@ pub enum ChangeKind {
     ResponseBodyRemoved,
     ResponseHeaderAdded,
     ResponseHeaderRemoved,
+    ResponseHeaderRequired,
+    ResponseHeaderOptional,
     FieldAdded,
     FieldRemoved,
     FieldRenamed,
@@ -308,6 +339,7 @@ pub enum ChangeKind {
     ConstraintTightened,
     ConstraintLoosened,
     ConstraintChanged,
+    FormatChanged,
     SecurityChanged,
     SecuritySchemeAdded,
     SecuritySchemeRemoved,

@@ -192,6 +192,24 @@ impl Walker<'_> {
             );
             self.push(d);
         }
+        if q.deprecated != p.deprecated {
+            // The generated code does not mark deprecated parameters: no item changes.
+            let d = if p.deprecated {
+                let mut d = Draft::new(K::ParameterDeprecated, place, subject.clone());
+                d.client.add(
+                    Impact::Compatible,
+                    format!("{subject} still works; clients should plan to stop sending it"),
+                );
+                d.server.add(
+                    Impact::Compatible,
+                    format!("servers still accept {subject}"),
+                );
+                d
+            } else {
+                Draft::new(K::ParameterUndeprecated, place, subject.clone())
+            };
+            self.push(d.semver(Patch));
+        }
         let client_item = if p.required {
             item(ItemKind::Method, names.method(), Effect::Changed)
         } else {
@@ -343,6 +361,7 @@ impl Walker<'_> {
                     checked_by: None,
                 };
                 self.compare(&ob.ty, &nb.ty, &site);
+                self.constraints(&ob.constraints, &nb.constraints, &site);
             }
         }
     }

@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use super::classify::{item, Draft, Place};
-use super::describe::{self, status};
+use super::classify::{item, Draft, Place, Texts};
+use super::describe::{self, category, resolve, status};
 use super::types::Site;
 use super::walk::{OpNames, Walker};
-use super::Semver::Major;
+use super::Semver::{Major, Patch};
 use super::{ChangeKind as K, Direction, Effect, Impact, ItemKind};
-use crate::ir::{Api, BodyKind, Operation, Response, Status};
+use crate::ir::{Api, BodyKind, Operation, Response, ResponseHeader, Status, TypeRef};
 
 impl Walker<'_> {
     pub(super) fn responses(
@@ -149,6 +149,7 @@ impl Walker<'_> {
                     checked_by: None,
                 };
                 self.compare(&ob.ty, &nb.ty, &site);
+                self.constraints(&ob.constraints, &nb.constraints, &site);
             }
         }
         let old_headers: BTreeMap<String, &crate::ir::ResponseHeader> = q
@@ -185,6 +186,11 @@ impl Walker<'_> {
             }
             self.push(d);
         }
+        for (key, h) in &new_headers {
+            if let Some(g) = old_headers.get(key) {
+                self.response_header(g, h, &subject, place);
+            }
+        }
         for (key, h) in &old_headers {
             if new_headers.contains_key(key) {
                 continue;
@@ -208,6 +214,60 @@ impl Walker<'_> {
             }
             self.push(d);
         }
+    }
+
+    /// Compares a response header declared on both sides. Headers reach the generated code as
+    /// a `HeaderMap` on either side, so their changes touch no generated item: they are wire
+    /// changes only.
+    fn response_header(
+        &mut self,
+        g: &ResponseHeader,
+        h: &ResponseHeader,
+        response: &str,
+        place: &Place,
+    ) {
+        let header = format!("{response} header `{}`", h.name.wire);
+        if g.required != h.required {
+            let d = if h.required {
+                let mut d = Draft::new(K::ResponseHeaderRequired, place, header.clone());
+                d.client
+                    .add(Impact::Compatible, format!("clients can rely on {header}"));
+                d.server.add(
+                    Impact::Breaking,
+                    format!("servers must always send {header}"),
+                );
+                d
+            } else {
+                let mut d = Draft::new(K::ResponseHeaderOptional, place, header.clone());
+                d.client.add(
+                    Impact::Breaking,
+                    format!("old clients may rely on {header}, which servers may now omit"),
+                );
+                d
+            };
+            self.push(d.semver(Patch));
+        }
+        let (old_api, new_api) = (self.old, self.new);
+        let (o, n) = (resolve(old_api, &g.ty), resolve(new_api, &h.ty));
+        if let (TypeRef::Named(a), TypeRef::Named(b)) = (o, n) {
+            if category(old_api, *a) == category(new_api, *b) {
+                self.pair(*a, *b, Direction::Response);
+                return;
+            }
+        }
+        let (ow, nw) = (describe::wire(old_api, o), describe::wire(new_api, n));
+        if ow == nw {
+            return;
+        }
+        let texts = Texts {
+            added: format!("{header} as {nw}"),
+            removed: format!("{header} as {ow}"),
+        };
+        let d = Draft::new(K::TypeChanged, place, header)
+            .detail(format!("{ow} → {nw}"))
+            .wire(describe::variance(old_api, o, new_api, n), &texts)
+            .semver(Patch);
+        self.push(d);
     }
 }
 

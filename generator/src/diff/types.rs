@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::classify::{item, Draft, Place, Texts, Variance};
-use super::describe::{self, category, resolve, wrap};
+use super::describe::{self, category, resolve, wrap, Category};
 use super::walk::Walker;
 use super::Semver::Major;
 use super::{ChangeKind as K, Direction, Effect, Impact, ItemKind, RustItem, Scope};
@@ -44,6 +44,14 @@ impl Walker<'_> {
     /// compared later, once); anything else that differs is a type change here.
     pub fn compare(&mut self, old: &TypeRef, new: &TypeRef, site: &Site) {
         let (old_api, new_api) = (self.old, self.new);
+        if let (TypeRef::Named(a), TypeRef::Named(b)) = (old, new) {
+            if category(old_api, *a) == Category::Alias && category(new_api, *b) == Category::Alias
+            {
+                // Aliases are compared through what they stand for, here; the pair only records
+                // that the alias is used on the wire (see `diff_pair`).
+                self.pair(*a, *b, site.place.direction);
+            }
+        }
         let (o, n) = (resolve(old_api, old), resolve(new_api, new));
         match (o, n) {
             (TypeRef::Named(a), TypeRef::Named(b))
@@ -119,6 +127,11 @@ impl Walker<'_> {
             (TypeKind::Enum(a), TypeKind::Enum(b)) => self.string_enums(a, b, &n.name, &place),
             (TypeKind::IntEnum(a), TypeKind::IntEnum(b)) => self.int_enums(a, b, &n.name, &place),
             (TypeKind::Union(a), TypeKind::Union(b)) => self.unions(a, b, &n.name, &place),
+            (TypeKind::Alias(..), TypeKind::Alias(..)) if direction != Direction::None => {
+                // Every place that uses the alias compares what it stands for (`compare`
+                // resolves aliases); fields, parameters and bodies hold a copy of its
+                // constraints and compare them too (union variants and map values do not).
+            }
             (TypeKind::Alias(a, ac), TypeKind::Alias(b, bc)) => {
                 let site = Site {
                     place: place.clone(),

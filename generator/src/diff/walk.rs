@@ -1,7 +1,7 @@
 //! The walk over both IRs: operations are matched by method and path, and everything they
-//! carry (parameters and bodies in `request.rs`, responses in `response.rs`) is compared in
-//! place. Named types found at the same
-//! place on both sides become a *pair*, compared once, field by field, in `types.rs`.
+//! carry (parameters and bodies in `request.rs`, responses in `response.rs`, the page stream
+//! in `pagination.rs`) is compared in place. Named types found at the same place on both
+//! sides become a *pair*, compared once, field by field, in `types.rs`.
 //!
 //! A pair carries the directions it was reached in (a type used in a request and in a
 //! response is both). Since comparing a pair finds further pairs, and a pair reached again may
@@ -342,6 +342,7 @@ impl<'a> Walker<'a> {
             }
             self.push(d);
         }
+        self.pagination(o, n, &place, &nn);
         self.params(o, n, &place, &nn);
         self.request_body(o, n, &place, &nn);
         self.responses(o, n, &place, &nn);
@@ -479,6 +480,10 @@ impl OpNames {
 
     pub(super) fn setter(&self, name: &str) -> String {
         format!("client::{}::{name}", self.request)
+    }
+
+    pub(super) fn stream(&self) -> String {
+        format!("client::{}::into_stream", self.request)
     }
 
     pub(super) fn send(&self) -> String {

@@ -171,6 +171,9 @@ pub struct RequestBody {
     pub doc: Option<String>,
     /// The spec's example.
     pub example: Option<Value>,
+    /// Constraints of the body's schema itself (an array's `maxItems`, a string's
+    /// `maxLength`), not of its fields; kept for comparing versions, not checked.
+    pub constraints: Constraints,
 }
 
 /// Which statuses a response covers.
@@ -282,6 +285,9 @@ pub struct ResponseBody {
     pub ty: TypeRef,
     /// The spec's example.
     pub example: Option<Value>,
+    /// Constraints of the body's schema itself, not of its fields; kept for comparing
+    /// versions, not checked.
+    pub constraints: Constraints,
 }
 
 /// A declared response header.

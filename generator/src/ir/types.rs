@@ -159,7 +159,7 @@ pub struct Field {
     pub boxed: bool,
 }
 
-/// Constraints that `validate()` checks.
+/// Constraints that `validate()` checks, and the `format` of a string, which it does not.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Constraints {
     /// `minLength` (in characters).
@@ -178,12 +178,35 @@ pub struct Constraints {
     pub max_items: Option<usize>,
     /// Constraints of the items of an array.
     pub items: Option<Box<Constraints>>,
+    /// `format` of a string, as the spec writes it (`email`, `uri`, `date-time`...). Nothing
+    /// checks it; it is kept so that two versions of a spec can be compared. The formats that
+    /// choose a Rust type (`date`, `date-time`, `uuid`, `byte`, `binary`) show in the
+    /// [`TypeRef`] as well.
+    pub format: Option<String>,
 }
 
 impl Constraints {
-    /// True when nothing is checked.
+    /// True when nothing is checked (a `format` alone is not checked).
     pub fn is_empty(&self) -> bool {
-        *self == Constraints::default()
+        let Constraints {
+            min_length,
+            max_length,
+            pattern,
+            minimum,
+            maximum,
+            min_items,
+            max_items,
+            items,
+            format: _,
+        } = self;
+        min_length.is_none()
+            && max_length.is_none()
+            && pattern.is_none()
+            && minimum.is_none()
+            && maximum.is_none()
+            && min_items.is_none()
+            && max_items.is_none()
+            && items.as_deref().is_none_or(Constraints::is_empty)
     }
 }
 

@@ -11,9 +11,9 @@ use super::Lowerer;
 use crate::ir::names::{field_name, type_name, variant_name, Namespace};
 use crate::ir::path::{parse_template, template_params};
 use crate::ir::{
-    BodyKind, Group, Method, Name, Operation, Pagination, Param, ParamLocation, ParamStyle,
-    RequestBody, Response, ResponseBody, ResponseHeader, SecurityKind, SecurityScheme, SecurityUse,
-    Status, TypeRef,
+    BodyKind, Constraints, Group, Method, Name, Operation, Pagination, Param, ParamLocation,
+    ParamStyle, RequestBody, Response, ResponseBody, ResponseHeader, SecurityKind, SecurityScheme,
+    SecurityUse, Status, TypeRef,
 };
 use crate::load::escape;
 
@@ -355,6 +355,7 @@ impl Lowerer<'_> {
                 &format!("{at}/content/{}/schema", escape(media)),
             )
         });
+        let constraints = self.body_constraints(m);
         Some(RequestBody {
             media_type: media.clone(),
             kind,
@@ -362,6 +363,7 @@ impl Lowerer<'_> {
             required: body.required,
             doc: body.description.clone(),
             example: m.example.clone(),
+            constraints,
         })
     }
 
@@ -378,6 +380,15 @@ impl Lowerer<'_> {
             (_, Some(s)) => self.schema_ref(s, context, pointer),
             (_, None) => TypeRef::Any,
         }
+    }
+
+    /// Constraints of a body's schema itself (not of its fields).
+    fn body_constraints(&self, m: &openapiv3::MediaType) -> Constraints {
+        m.schema
+            .as_ref()
+            .and_then(|s| self.spec.schema(s).ok())
+            .map(|(s, _)| self.read_constraints(s))
+            .unwrap_or_default()
     }
 
     fn responses(
@@ -431,6 +442,7 @@ impl Lowerer<'_> {
                     media_type: media.clone(),
                     kind,
                     ty,
+                    constraints: self.body_constraints(m),
                     example: m.example.clone().or_else(|| {
                         m.examples.values().find_map(|e| match e {
                             ReferenceOr::Item(e) => e.value.clone(),

@@ -680,8 +680,23 @@ impl Lowerer<'_> {
         self.object(&properties, &required, additional.as_ref(), owner, pointer)
     }
 
-    /// The constraints `validate()` checks for a schema.
+    /// The constraints `validate()` checks for a schema, and its string format; notes that the
+    /// generated crate needs `regex` when there is a pattern to check.
     pub(crate) fn constraints(&mut self, schema: &Schema) -> Constraints {
+        let c = self.read_constraints(schema);
+        if has_pattern(&c) {
+            self.runtime.regex = true;
+        }
+        c
+    }
+
+    /// The constraints of a schema, noting nothing: for places whose constraints are compared
+    /// between versions but not checked (whole request and response bodies).
+    pub(crate) fn read_constraints(&self, schema: &Schema) -> Constraints {
+        self.constraints_at(schema, 0)
+    }
+
+    fn constraints_at(&self, schema: &Schema, depth: usize) -> Constraints {
         let mut c = Constraints::default();
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -692,9 +707,10 @@ impl Lowerer<'_> {
                     // back-references) are left unchecked rather than rejected at run time.
                     regex::Regex::new(p).is_ok()
                 });
-                if c.pattern.is_some() {
-                    self.runtime.regex = true;
-                }
+                c.format = string_format_name(&s.format);
+            }
+            SchemaKind::Any(a) if a.typ.as_deref() == Some("string") => {
+                c.format = a.format.clone();
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 c.minimum = i.minimum.map(|m| (m as f64, i.exclusive_minimum));
@@ -707,9 +723,11 @@ impl Lowerer<'_> {
             SchemaKind::Type(Type::Array(a)) => {
                 c.min_items = a.min_items;
                 c.max_items = a.max_items;
-                if let Some(items) = a.items.as_ref().and_then(|i| self.target(i).cloned()) {
-                    let inner = self.constraints(&items);
-                    if !inner.is_empty() {
+                // An array whose items are itself (through a `$ref`) would recurse forever.
+                let items = a.items.as_ref().and_then(|i| self.target(i));
+                if let Some(items) = items.filter(|_| depth < MAX_INLINE_DEPTH) {
+                    let inner = self.constraints_at(items, depth + 1);
+                    if !inner.is_empty() || inner.format.is_some() {
                         c.items = Some(Box::new(inner));
                     }
                 }
@@ -717,6 +735,29 @@ impl Lowerer<'_> {
             _ => {}
         }
         c
+    }
+}
+
+/// Whether a pattern is checked here or in the items.
+fn has_pattern(c: &Constraints) -> bool {
+    c.pattern.is_some() || c.items.as_deref().is_some_and(has_pattern)
+}
+
+/// The `format` of a string schema as the spec writes it.
+fn string_format_name(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Option<String> {
+    match format {
+        VariantOrUnknownOrEmpty::Item(f) => Some(
+            match f {
+                StringFormat::Date => "date",
+                StringFormat::DateTime => "date-time",
+                StringFormat::Password => "password",
+                StringFormat::Byte => "byte",
+                StringFormat::Binary => "binary",
+            }
+            .to_string(),
+        ),
+        VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+        VariantOrUnknownOrEmpty::Empty => None,
     }
 }
 
