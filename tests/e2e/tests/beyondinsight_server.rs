@@ -10,13 +10,9 @@
 //! 2. Round trips over real TCP: `axum::serve` on 127.0.0.1:0 with an `Echo` implementation
 //!    that builds its answers from the request it got and records that request; the generated
 //!    client calls every operation and checks both the decoded answer and what the server saw.
-//!
-//! Left out because the generated code misbehaves: the client round trip of
-//! `deprecatedQueueImportFile`. The client sends the `Details` part as a plain text part
-//! although the spec's `encoding` gives it `contentType: application/json`, and the server
-//! only decodes parts labelled JSON, so it answers 400 (`expected struct
-//! QueueImportFileDetails`). The server side of that operation is tested with a multipart
-//! body that follows the spec.
+//!    The multipart operation (`deprecatedQueueImportFile`) goes both ways too: the client's
+//!    body (a JSON `Details` part, as the spec's `encoding` says, and a binary `File` part)
+//!    and a hand-written body that follows the spec.
 
 use std::sync::{Arc, Mutex};
 
@@ -3878,9 +3874,29 @@ async fn roundtrip_databases() {
 async fn roundtrip_deprecated_operations() {
     let (echo, client) = echo().await;
 
-    // `deprecatedQueueImportFile` is left out: the client sends `Details` as a text part, not
-    // as the `application/json` part the spec's encoding asks for, and the server refuses it.
-    // What the server makes of a multipart body that follows the spec is checked below.
+    let queued = client
+        .imports()
+        .deprecated_queue_import_file(DeprecatedQueueImportFileBody {
+            details: QueueImportFileDetails {
+                workgroup_id: Some(1),
+                file_name: Some("assets.xml".into()),
+            },
+            file: b"<xml/>".to_vec(),
+        })
+        .send()
+        .await
+        .expect("deprecatedQueueImportFile");
+    assert_eq!(queued.status(), StatusCode::OK);
+    assert_eq!(queued.into_inner(), QueuedImport { import_id: Some(6) });
+    echo.assert_seen(
+        "deprecatedQueueImportFile",
+        json!({"body": {
+            "Details": {"WorkgroupID": 1, "FileName": "assets.xml"},
+            "File": b"<xml/>".to_vec()
+        }}),
+    );
+
+    // The same operation with a body written by hand from the spec, not by the client.
     let body = import_file_multipart(r#"{"WorkgroupID": 1, "FileName": "assets.xml"}"#, "<xml/>");
     let queued = expect_json!(
         post("/Imports/QueueImportFile")
