@@ -700,19 +700,32 @@ impl Lowerer<'_> {
         let mut c = Constraints::default();
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
-                c.min_length = s.min_length;
-                c.max_length = s.max_length;
-                c.pattern = s.pattern.clone().filter(|p| {
-                    // Patterns are ECMA regexes; the few Rust's regex cannot take (look-around,
-                    // back-references) are left unchecked rather than rejected at run time.
-                    regex::Regex::new(p).is_ok()
-                });
+                // An enum, a date, a uuid or bytes in Rust: the length and pattern the spec may
+                // give such a string hold for every value of the type (and a `String` method
+                // would not apply to it).
+                let typed = !s.enumeration.is_empty()
+                    || matches!(
+                        &s.format,
+                        VariantOrUnknownOrEmpty::Item(f) if *f != StringFormat::Password
+                    )
+                    || matches!(&s.format, VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid");
+                if !typed {
+                    c.min_length = s.min_length;
+                    c.max_length = s.max_length;
+                    c.pattern = s.pattern.clone().filter(|p| {
+                        // Patterns are ECMA regexes; the few Rust's regex cannot take
+                        // (look-around, back-references) are left unchecked rather than
+                        // rejected at run time.
+                        regex::Regex::new(p).is_ok()
+                    });
+                }
                 c.format = string_format_name(&s.format);
             }
             SchemaKind::Any(a) if a.typ.as_deref() == Some("string") => {
                 c.format = a.format.clone();
             }
-            SchemaKind::Type(Type::Integer(i)) => {
+            // An integer enum is a Rust enum: its values are the bounds.
+            SchemaKind::Type(Type::Integer(i)) if i.enumeration.is_empty() => {
                 c.minimum = i.minimum.map(|m| (m as f64, i.exclusive_minimum));
                 c.maximum = i.maximum.map(|m| (m as f64, i.exclusive_maximum));
             }
