@@ -201,89 +201,141 @@ fn crate_name(index: usize) -> String {
 fn generate_all(specs: &[PathBuf], sample: &[usize], out: &Path) -> Vec<Outcome> {
     // A panic is a finding, not the end of the run: catch it, silently.
     std::panic::set_hook(Box::new(|_| {}));
-    let mut outcomes = Vec::with_capacity(specs.len());
-    for (i, spec) in specs.iter().enumerate() {
-        if i % 100 == 0 {
-            eprintln!("corpus: openapi-forge, spec {i} of {}", specs.len());
+    let queue = std::sync::Mutex::new(specs.iter().enumerate());
+    let outcomes = std::sync::Mutex::new(vec![Outcome::Generated; specs.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..WORKERS {
+            let (queue, outcomes) = (&queue, &outcomes);
+            // The generator CLI's stack size: specs nest deeply.
+            let spawned = std::thread::Builder::new()
+                .stack_size(256 * 1024 * 1024)
+                .spawn_scoped(scope, move || loop {
+                    let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
+                    let Some((i, spec)) = next else {
+                        break;
+                    };
+                    if i % 100 == 0 {
+                        eprintln!("corpus: openapi-forge, spec {i} of {}", specs.len());
+                    }
+                    let outcome = generate_one(i, spec, sample.contains(&i), out);
+                    if let Ok(mut outcomes) = outcomes.lock() {
+                        outcomes[i] = outcome;
+                    }
+                });
+            if let Err(e) = spawned {
+                eprintln!("corpus: cannot start a generator thread: {e}");
+            }
         }
-        let name = crate_name(i);
-        let config = Config {
-            specs: vec![spec.clone()],
-            crate_name: name.clone(),
-            source_label: spec.display().to_string(),
-            regenerate_command: "cargo xtask corpus".into(),
-        };
-        let generated =
-            std::panic::catch_unwind(AssertUnwindSafe(|| openapi_forge::generate(&config)));
-        let outcome = match generated {
-            Ok(Ok((output, _))) if sample.contains(&i) => match output.write(&out.join(&name)) {
-                Ok(()) => Outcome::Generated,
-                Err(e) => Outcome::Diagnosed(format!("cannot write: {e}")),
-            },
-            Ok(Ok(_)) => Outcome::Generated,
-            Ok(Err(diags)) => Outcome::Diagnosed(
-                diags
-                    .iter()
-                    .next()
-                    .map(|d| d.message.clone())
-                    .unwrap_or_else(|| "no diagnostic".into()),
-            ),
-            Err(panic) => Outcome::Panicked(
-                panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_else(|| "panic".into()),
-            ),
-        };
-        outcomes.push(outcome);
-    }
+    });
     let _ = std::panic::take_hook();
-    outcomes
+    outcomes.into_inner().unwrap_or_default()
 }
 
-/// `cargo check` of every crate `tool` generated, one target directory per tool.
+/// openapi-forge on one spec; the crate is written under `out` when `write` is set.
+fn generate_one(i: usize, spec: &Path, write: bool, out: &Path) -> Outcome {
+    let name = crate_name(i);
+    let config = Config {
+        specs: vec![spec.to_path_buf()],
+        crate_name: name.clone(),
+        source_label: spec.display().to_string(),
+        regenerate_command: "cargo xtask corpus".into(),
+    };
+    let generated = std::panic::catch_unwind(AssertUnwindSafe(|| openapi_forge::generate(&config)));
+    match generated {
+        Ok(Ok((output, _))) if write => match output.write(&out.join(&name)) {
+            Ok(()) => Outcome::Generated,
+            Err(e) => Outcome::Diagnosed(format!("cannot write: {e}")),
+        },
+        Ok(Ok(_)) => Outcome::Generated,
+        Ok(Err(diags)) => Outcome::Diagnosed(
+            diags
+                .iter()
+                .next()
+                .map(|d| d.message.clone())
+                .unwrap_or_else(|| "no diagnostic".into()),
+        ),
+        Err(panic) => Outcome::Panicked(
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".into()),
+        ),
+    }
+}
+
+/// Concurrent `cargo check`s: `rustc` checks one crate on one core, so two crates at a time
+/// keep a 2-core machine busy. Each worker has its own target directory (cargo locks it).
+const WORKERS: usize = 2;
+
+/// `cargo check` of every crate `tool` generated.
 fn check_all(
     tool: Tool,
     generated: Vec<(usize, Result<(), String>)>,
     out_root: &Path,
     options: &Options,
 ) -> (BTreeMap<usize, SampleResult>, Duration) {
-    let target = out_root.join(format!("target-{}", tool.dir()));
     let started = Instant::now();
     let total = generated.len();
-    let mut results = BTreeMap::new();
-    for (k, (i, generated)) in generated.into_iter().enumerate() {
-        let name = crate_name(i);
-        let compiled = generated.is_ok().then(|| {
-            let dir = out_root.join(tool.dir()).join(&name);
-            let result = check::check_crate(&dir, &name, &target, options.timeout);
-            // Crates that compile are not looked at again; failures stay for inspection.
-            if result.is_ok() {
-                let _ = std::fs::remove_dir_all(&dir);
-            }
-            eprintln!(
-                "corpus: {} {}/{total} {name}: {}",
-                tool.title(),
-                k + 1,
-                match &result {
-                    Ok(()) => "compiles".to_string(),
-                    Err(e) => e.clone(),
+    let queue = std::sync::Mutex::new(generated.into_iter().enumerate());
+    let results = std::sync::Mutex::new(BTreeMap::new());
+    std::thread::scope(|scope| {
+        for worker in 0..WORKERS {
+            let (queue, results) = (&queue, &results);
+            scope.spawn(move || {
+                let target = out_root.join(format!("target-{}-{worker}", tool.dir()));
+                loop {
+                    let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
+                    let Some((k, (i, generated))) = next else {
+                        break;
+                    };
+                    let compiled = generated
+                        .is_ok()
+                        .then(|| check_one(tool, i, out_root, &target, options.timeout));
+                    if let Some(result) = &compiled {
+                        eprintln!(
+                            "corpus: {} {}/{total} {}: {}",
+                            tool.title(),
+                            k + 1,
+                            crate_name(i),
+                            result.as_ref().err().map_or("compiles", String::as_str)
+                        );
+                    }
+                    if let Ok(mut results) = results.lock() {
+                        results.insert(
+                            i,
+                            SampleResult {
+                                generated,
+                                compiled,
+                            },
+                        );
+                    }
                 }
-            );
-            result
-        });
-        results.insert(
-            i,
-            SampleResult {
-                generated,
-                compiled,
-            },
-        );
-    }
-    // The crates and their dependencies' artifacts are not needed once counted.
-    let _ = std::fs::remove_dir_all(&target);
+                // The dependencies' artifacts are not needed once the crates are counted.
+                let _ = std::fs::remove_dir_all(&target);
+            });
+        }
+    });
+    let results = results.into_inner().unwrap_or_default();
     (results, started.elapsed())
+}
+
+/// Checks the crate of spec `i` written by `tool`, and removes it when it compiles (failures
+/// stay for inspection).
+fn check_one(
+    tool: Tool,
+    i: usize,
+    out_root: &Path,
+    target: &Path,
+    timeout: u64,
+) -> Result<(), String> {
+    let name = crate_name(i);
+    let dir = out_root.join(tool.dir()).join(&name);
+    let result = check::check_crate(&dir, &name, target, timeout);
+    if result.is_ok() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    result
 }
 
 /// Downloads an npm package (once) and unpacks it under `cache/<dir>`.

@@ -117,7 +117,7 @@ fn whole_corpus(s: &mut String, f: &Findings, rel: &dyn Fn(&Path) -> String) {
     );
     let _ = writeln!(
         s,
-        "\nGenerating all {total} specs took {:.0} s (release build, one thread; the crates outside \
+        "\nGenerating all {total} specs took {:.0} s (release build, two threads; the crates outside \
          the sample are generated in memory and not written). GitHub's spec is `{}`.\n",
         f.generation.as_secs_f64(),
         f.specs.last().map(|p| rel(p)).unwrap_or_default()
