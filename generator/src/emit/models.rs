@@ -284,8 +284,12 @@ pub fn value_checks(
         min_length: c.min_length.filter(|_| text),
         max_length: c.max_length.filter(|_| text),
         pattern: c.pattern.clone().filter(|_| text),
-        minimum: c.minimum.filter(|_| numeric || matches!(ty, TypeRef::Named(_))),
-        maximum: c.maximum.filter(|_| numeric || matches!(ty, TypeRef::Named(_))),
+        minimum: c
+            .minimum
+            .filter(|_| numeric || matches!(ty, TypeRef::Named(_))),
+        maximum: c
+            .maximum
+            .filter(|_| numeric || matches!(ty, TypeRef::Named(_))),
         ..c.clone()
     };
     if let Some(min) = c.min_length {
