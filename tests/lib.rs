@@ -5,7 +5,8 @@
 //! document is `fixtures/<name>/api.yaml` (the other files of the folder are reached through
 //! relative `$ref`s). `fixtures/<name>.behaviour.rs`, when present, is a test file that the
 //! `compile` test runs against the crate generated from the fixture. Fixtures that must fail
-//! live in `fixtures/errors/`; the pairs of spec versions of the diff tests in `fixtures/diff/`.
+//! live in `fixtures/errors/`; the pairs of spec versions of the diff tests in `fixtures/diff/`;
+//! the inputs that once broke the generator, which the fuzz tests replay, in `fixtures/fuzz/`.
 //!
 //! Spec paths are given to the generator relative to this crate's directory (the working
 //! directory of every test that cargo runs), so that diagnostics and generated files never
@@ -144,8 +145,9 @@ pub fn fixtures() -> Vec<Fixture> {
     for entry in entries {
         let file_name = entry.file_name().to_string_lossy().into_owned();
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        // `errors/` holds specs that must fail, `diff/` pairs of versions for the diff tests.
-        if is_dir && file_name != "errors" && file_name != "diff" {
+        // `errors/` holds specs that must fail, `diff/` pairs of versions for the diff tests,
+        // `fuzz/` the inputs that once broke the generator (see `fuzz.rs`).
+        if is_dir && file_name != "errors" && file_name != "diff" && file_name != "fuzz" {
             out.push(Fixture {
                 spec: Path::new("fixtures").join(&file_name).join("api.yaml"),
                 name: file_name,

@@ -184,9 +184,29 @@ struct Bundler {
     origins: Vec<(String, Location)>,
     /// Targets being inlined right now, to catch reference cycles with no component in them.
     inlining: Vec<(String, String)>,
+    /// The [`weight`] of the files read.
+    read_weight: usize,
+    /// The [`weight`] of what inlining copied so far (see [`Bundler::inline_budget`]).
+    inlined_weight: usize,
+    /// Whether going over the budget was reported (once: every later inlining is cut too).
+    over_budget: bool,
 }
 
+/// How much inlining may copy, whatever the size of the spec (see [`Bundler::inline_budget`]).
+const INLINE_BUDGET_BASE: usize = 100_000;
+
+/// How much inlining may copy per unit of the spec's own size.
+const INLINE_BUDGET_FACTOR: usize = 20;
+
 impl Bundler {
+    /// How much inlining may copy, as a [`weight`]. A `$ref` that is not a component is copied
+    /// at every use, and nested ones multiply: a chain of a few dozen levels, each referring
+    /// twice to the next, grows the document exponentially. Real specs copy at most a few times
+    /// their own size.
+    fn inline_budget(&self) -> usize {
+        INLINE_BUDGET_BASE.saturating_add(self.read_weight.saturating_mul(INLINE_BUDGET_FACTOR))
+    }
+
     /// A location in a file that was read, with its line and column where the scan finds them.
     fn at(&self, file: &str, pointer: impl Into<String>) -> Location {
         self.positioned(Location::new(file.to_string(), pointer))
@@ -206,7 +226,7 @@ impl Bundler {
         if self.files.contains_key(name) {
             return true;
         }
-        let text = match std::fs::read_to_string(name) {
+        let text = match read_text(name) {
             Ok(text) => text,
             Err(e) => {
                 let location = from
@@ -221,6 +241,7 @@ impl Bundler {
         };
         match parse_document(name, &text) {
             Ok(value) => {
+                self.read_weight = self.read_weight.saturating_add(weight(&value));
                 self.files.insert(name.to_string(), value);
                 self.texts.insert(name, text);
                 true
@@ -321,35 +342,50 @@ impl Bundler {
         pointer: &str,
         diags: &mut Diagnostics,
     ) -> Value {
-        match value {
+        let mut pointer = pointer.to_string();
+        self.rewrite_at(value, file, &mut pointer, diags)
+    }
+
+    /// [`Self::rewrite`], in place: objects and arrays keep their storage, and the pointer is
+    /// one buffer that each level extends and restores, since a spec has millions of nodes.
+    fn rewrite_at(
+        &mut self,
+        mut value: Value,
+        file: &str,
+        pointer: &mut String,
+        diags: &mut Diagnostics,
+    ) -> Value {
+        match &mut value {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
                     let reference = reference.clone();
                     let here = Location::new(file.to_string(), format!("{pointer}/$ref"));
                     return self.follow(&reference, file, &here, RefSite::Any, diags);
                 }
-                let mut out = Map::new();
-                for (k, v) in map {
-                    let child = format!("{pointer}/{}", escape(&k));
+                for (k, v) in map.iter_mut() {
                     // Examples are data, not spec: a `$ref` key inside them is not a reference.
-                    let v = if k == "example" {
-                        v
-                    } else {
-                        self.rewrite(v, file, &child, diags)
-                    };
-                    out.insert(k, v);
+                    if k == "example" {
+                        continue;
+                    }
+                    let len = pointer.len();
+                    pointer.push('/');
+                    push_escaped(pointer, k);
+                    *v = self.rewrite_at(std::mem::take(v), file, pointer, diags);
+                    pointer.truncate(len);
                 }
-                Value::Object(out)
             }
-            Value::Array(items) => Value::Array(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| self.rewrite(v, file, &format!("{pointer}/{i}"), diags))
-                    .collect(),
-            ),
-            other => other,
+            Value::Array(items) => {
+                for (i, v) in items.iter_mut().enumerate() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                    *v = self.rewrite_at(std::mem::take(v), file, pointer, diags);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
         }
+        value
     }
 
     /// Resolves one `$ref` found at `here`: a component becomes a local ref to its slot, anything
@@ -390,6 +426,21 @@ impl Bundler {
         if !self.read(&target_file, Some(here), diags) {
             return Value::Null;
         }
+        if self.inlined_weight > self.inline_budget() {
+            if !std::mem::replace(&mut self.over_budget, true) {
+                diags.error(
+                    self.positioned(here.clone()),
+                    format!(
+                        "$ref `{reference}` is not inlined: inlining the `$ref`s that do not \
+                         point at components would copy the spec more than \
+                         {INLINE_BUDGET_FACTOR} times over (nested `$ref`s refer to the same \
+                         values again and again); move the schemas referred to repeatedly into \
+                         `components`"
+                    ),
+                );
+            }
+            return Value::Null;
+        }
         let key = (target_file.clone(), fragment.clone());
         if self.inlining.contains(&key) {
             diags.error(
@@ -405,6 +456,7 @@ impl Bundler {
             );
             return Value::Null;
         };
+        self.inlined_weight = self.inlined_weight.saturating_add(weight(&target));
         self.inlining.push(key);
         let value = match (&target, site) {
             // A path item may itself be a `$ref` to another path item.
@@ -555,6 +607,17 @@ impl Bundler {
     }
 }
 
+/// The size of a value, to bound what inlining copies: one per value, plus one per 64 bytes of
+/// text (strings and keys).
+fn weight(value: &Value) -> usize {
+    1 + match value {
+        Value::String(s) => s.len() / 64,
+        Value::Object(map) => map.iter().map(|(k, v)| k.len() / 64 + weight(v)).sum(),
+        Value::Array(items) => items.iter().map(weight).sum(),
+        _ => 0,
+    }
+}
+
 /// Where a `$ref` sits: path items cannot point at components in OpenAPI 3.0, so they are
 /// always inlined.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -566,6 +629,26 @@ enum RefSite {
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
+
+/// The largest spec file read, in bytes. Nobody writes a spec this large; the limit stops a
+/// `$ref` to a file that never ends (`/dev/zero`) from filling the memory.
+const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
+
+/// Reads a whole file as UTF-8, refusing files larger than [`MAX_FILE_SIZE`].
+fn read_text(name: &str) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    std::fs::File::open(name)?
+        .take(MAX_FILE_SIZE + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_FILE_SIZE {
+        return Err(std::io::Error::other(format!(
+            "the file is larger than {} MiB",
+            MAX_FILE_SIZE >> 20
+        )));
+    }
+    Ok(text)
+}
 
 /// Splits a `$ref` into (file, fragment pointer), the file resolved against `base`.
 fn split_ref(reference: &str, base: &str) -> Result<(String, String), String> {
@@ -679,7 +762,20 @@ fn yaml_key(key: serde_yaml::Value) -> String {
 
 /// Escapes one JSON pointer segment.
 pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(segment.len());
+    push_escaped(&mut out, segment);
+    out
+}
+
+/// Appends one JSON pointer segment, escaped, to `pointer`.
+fn push_escaped(pointer: &mut String, segment: &str) {
+    for c in segment.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
 }
 
 /// Unescapes one JSON pointer segment.

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 use openapiv3::{
-    Components, Header, Info, OpenAPI, Parameter, PathItem, Paths, ReferenceOr, RequestBody,
-    Response, Schema, SecurityRequirement, SecurityScheme, Server, Tag,
+    Callback, Components, Header, Info, OpenAPI, Parameter, PathItem, Paths, ReferenceOr,
+    RequestBody, Response, Schema, SecurityRequirement, SecurityScheme, Server, Tag,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -113,6 +113,49 @@ impl Parser<'_> {
     }
 
     fn typed<T: DeserializeOwned>(&mut self, value: &Value, pointer: &str) -> Option<T> {
+        self.typed_in(value, pointer, Nesting::Other { callbacks: 0 })
+    }
+
+    /// Deserializes `value`, which sits at `root` in the nesting of schemas and callbacks.
+    ///
+    /// `openapiv3` reads a `$ref`-or-object slot by trying the object twice when it does not
+    /// parse, so a problem nested n slots deep costs 2^n tries. Schemas and callbacks nested
+    /// deeper than [`MAX_PARSE_DEPTH`] are therefore checked on their own first, each as deep as
+    /// that again, and the whole value is read only once every part is known to parse.
+    fn typed_in<T: DeserializeOwned>(
+        &mut self,
+        value: &Value,
+        pointer: &str,
+        root: Nesting,
+    ) -> Option<T> {
+        let mut shallow = value.clone();
+        let mut deep = Vec::new();
+        cut_deep(&mut shallow, &mut String::new(), root, &mut deep);
+        if deep.is_empty() {
+            return self.parse(value, pointer);
+        }
+        self.parse::<T>(&shallow, pointer)?;
+        let mut parsed = true;
+        for (relative, kind, part) in deep {
+            let at = format!("{pointer}{relative}");
+            parsed &= match kind {
+                Deep::Schema => self
+                    .typed_in::<ReferenceOr<Schema>>(&part, &at, Nesting::Schema { depth: 1 })
+                    .is_some(),
+                Deep::Callback => self
+                    .typed_in::<ReferenceOr<Callback>>(&part, &at, Nesting::Other { callbacks: 0 })
+                    .is_some(),
+            };
+        }
+        if parsed {
+            self.parse(value, pointer)
+        } else {
+            None
+        }
+    }
+
+    /// Deserializes `value`, reporting where it does not parse.
+    fn parse<T: DeserializeOwned>(&mut self, value: &Value, pointer: &str) -> Option<T> {
         match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -166,12 +209,128 @@ impl Parser<'_> {
         let Some(entries) = components.get(section).and_then(Value::as_object) else {
             return;
         };
+        let root = if section == "schemas" {
+            Nesting::Schema { depth: 1 }
+        } else {
+            Nesting::Other { callbacks: 0 }
+        };
         for (name, value) in entries {
             let pointer = format!("/components/{section}/{}", escape(name));
-            if let Some(v) = self.typed(value, &pointer) {
+            if let Some(v) = self.typed_in(value, &pointer, root) {
                 out.insert(name.clone(), v);
             }
         }
+    }
+}
+
+/// How many schemas (or callbacks) deep one value is deserialized at once (see
+/// [`Parser::typed_in`]): a value that does not parse is then tried at most about 2^6 times
+/// (times a few for the slots around the schemas), which takes milliseconds.
+const MAX_PARSE_DEPTH: usize = 6;
+
+/// Where a value sits in the nesting that makes deserialization retry.
+#[derive(Clone, Copy, Debug)]
+enum Nesting {
+    /// Outside schemas, inside this many callbacks.
+    Other { callbacks: usize },
+    /// A schema, nested this deep (1 for a schema that is not inside another).
+    Schema { depth: usize },
+}
+
+/// What a part cut out by [`cut_deep`] is.
+#[derive(Clone, Copy, Debug)]
+enum Deep {
+    Schema,
+    Callback,
+}
+
+/// Replaces the schemas and callbacks of `value` (which sits at `nesting`) that are nested more
+/// than [`MAX_PARSE_DEPTH`] deep with empty ones, which always parse, and collects what was cut
+/// out: (pointer relative to `value`, kind, part). Example data and extensions are left alone.
+fn cut_deep(
+    value: &mut Value,
+    pointer: &mut String,
+    nesting: Nesting,
+    out: &mut Vec<(String, Deep, Value)>,
+) {
+    let len = pointer.len();
+    match (nesting, value) {
+        (Nesting::Schema { depth }, value) if depth > MAX_PARSE_DEPTH => {
+            let part = std::mem::replace(value, Value::Object(Default::default()));
+            out.push((pointer.clone(), Deep::Schema, part));
+        }
+        (Nesting::Schema { depth }, Value::Object(schema)) => {
+            let inner = Nesting::Schema { depth: depth + 1 };
+            for (key, child) in schema.iter_mut() {
+                pointer.push_str(&format!("/{}", escape(key)));
+                match (key.as_str(), child) {
+                    ("items" | "additionalProperties" | "not", child @ Value::Object(_)) => {
+                        cut_deep(child, pointer, inner, out);
+                    }
+                    ("properties", Value::Object(properties)) => {
+                        for (name, property) in properties.iter_mut() {
+                            let at = pointer.len();
+                            pointer.push_str(&format!("/{}", escape(name)));
+                            cut_deep(property, pointer, inner, out);
+                            pointer.truncate(at);
+                        }
+                    }
+                    ("allOf" | "oneOf" | "anyOf", Value::Array(parts)) => {
+                        for (i, part) in parts.iter_mut().enumerate() {
+                            let at = pointer.len();
+                            pointer.push_str(&format!("/{i}"));
+                            cut_deep(part, pointer, inner, out);
+                            pointer.truncate(at);
+                        }
+                    }
+                    _ => {}
+                }
+                pointer.truncate(len);
+            }
+        }
+        (Nesting::Schema { .. }, _) => {}
+        (Nesting::Other { callbacks }, Value::Object(map)) => {
+            for (key, child) in map.iter_mut() {
+                if key.starts_with("x-")
+                    || matches!(key.as_str(), "example" | "examples" | "links" | "value")
+                {
+                    continue;
+                }
+                pointer.push_str(&format!("/{}", escape(key)));
+                match (key.as_str(), child) {
+                    ("schema", child @ Value::Object(_)) => {
+                        cut_deep(child, pointer, Nesting::Schema { depth: 1 }, out);
+                    }
+                    ("callbacks", Value::Object(entries)) => {
+                        for (name, callback) in entries.iter_mut() {
+                            let at = pointer.len();
+                            pointer.push_str(&format!("/{}", escape(name)));
+                            if callbacks >= MAX_PARSE_DEPTH {
+                                let part =
+                                    std::mem::replace(callback, Value::Object(Default::default()));
+                                out.push((pointer.clone(), Deep::Callback, part));
+                            } else {
+                                let inner = Nesting::Other {
+                                    callbacks: callbacks + 1,
+                                };
+                                cut_deep(callback, pointer, inner, out);
+                            }
+                            pointer.truncate(at);
+                        }
+                    }
+                    (_, child) => cut_deep(child, pointer, nesting, out),
+                }
+                pointer.truncate(len);
+            }
+        }
+        (Nesting::Other { .. }, Value::Array(items)) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                pointer.push_str(&format!("/{i}"));
+                cut_deep(item, pointer, nesting, out);
+                pointer.truncate(len);
+            }
+        }
+        (Nesting::Other { .. }, _) => {}
     }
 }
 

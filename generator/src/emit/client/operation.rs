@@ -9,7 +9,7 @@ use crate::emit::types::{ident, rust_type};
 use crate::ir::path::PathPart;
 use crate::ir::{
     Api, BodyKind, Operation, Pagination, Param, ParamLocation, ParamStyle, Response, Status,
-    TypeKind, TypeRef,
+    TypeId, TypeKind, TypeRef,
 };
 
 /// The Rust type a response body decodes to.
@@ -539,56 +539,77 @@ fn multipart(api: &Api, ty: &TypeRef) -> TokenStream {
 /// How to take the items out of a page held in `page`: the body itself when it is an array,
 /// the `items` property of an object, or, for a union (a list, a page, or a single item as
 /// some APIs answer), whichever of those the variant holds.
+///
+/// `visiting` holds the named types being looked into, so that a union that is one of its own
+/// variants is not looked into again (that variant counts as a single item).
 fn page_items(
     api: &Api,
     ty: &TypeRef,
     items: Option<&str>,
     page: TokenStream,
+    visiting: &mut Vec<TypeId>,
 ) -> Option<(TypeRef, TokenStream)> {
     match ty {
         TypeRef::Vec(item) => Some((item.as_ref().clone(), page)),
-        TypeRef::Named(id) => match &api.ty(*id).kind {
-            TypeKind::Struct(s) => {
-                let wire = items?;
-                let f = s.fields.iter().find(|f| f.name.wire == wire)?;
-                let TypeRef::Vec(item) = &f.ty else {
+        TypeRef::Named(id) if visiting.contains(id) => None,
+        TypeRef::Named(id) => {
+            visiting.push(*id);
+            let found = named_page_items(api, *id, items, page, visiting);
+            visiting.pop();
+            found
+        }
+        _ => None,
+    }
+}
+
+/// [`page_items`] of a named type.
+fn named_page_items(
+    api: &Api,
+    id: TypeId,
+    items: Option<&str>,
+    page: TokenStream,
+    visiting: &mut Vec<TypeId>,
+) -> Option<(TypeRef, TokenStream)> {
+    match &api.ty(id).kind {
+        TypeKind::Struct(s) => {
+            let wire = items?;
+            let f = s.fields.iter().find(|f| f.name.wire == wire)?;
+            let TypeRef::Vec(item) = &f.ty else {
+                return None;
+            };
+            let n = ident(&f.name.rust);
+            let take = match (f.required, f.nullable) {
+                (true, false) => quote!(#page.#n),
+                (true, true) | (false, false) => quote!(#page.#n.unwrap_or_default()),
+                (false, true) => quote!(#page.#n.flatten().unwrap_or_default()),
+            };
+            Some((item.as_ref().clone(), take))
+        }
+        TypeKind::Alias(inner, _) => page_items(api, inner, items, page, visiting),
+        TypeKind::Union(u) => {
+            let union = ident(&api.ty(id).name);
+            let mut item_ty: Option<TypeRef> = None;
+            let mut arms = Vec::new();
+            for v in &u.variants {
+                let variant = ident(&v.name.rust);
+                let inner = if v.boxed {
+                    quote!((*value))
+                } else {
+                    quote!(value)
+                };
+                let (ty, take) = match page_items(api, &v.ty, items, inner.clone(), visiting) {
+                    Some(found) => found,
+                    // A variant that is one item: a page of one.
+                    None => (v.ty.clone(), quote!(vec![#inner])),
+                };
+                if item_ty.as_ref().is_some_and(|t| *t != ty) {
                     return None;
-                };
-                let n = ident(&f.name.rust);
-                let take = match (f.required, f.nullable) {
-                    (true, false) => quote!(#page.#n),
-                    (true, true) | (false, false) => quote!(#page.#n.unwrap_or_default()),
-                    (false, true) => quote!(#page.#n.flatten().unwrap_or_default()),
-                };
-                Some((item.as_ref().clone(), take))
-            }
-            TypeKind::Alias(inner, _) => page_items(api, inner, items, page),
-            TypeKind::Union(u) => {
-                let union = ident(&api.ty(*id).name);
-                let mut item_ty: Option<TypeRef> = None;
-                let mut arms = Vec::new();
-                for v in &u.variants {
-                    let variant = ident(&v.name.rust);
-                    let inner = if v.boxed {
-                        quote!((*value))
-                    } else {
-                        quote!(value)
-                    };
-                    let (ty, take) = match page_items(api, &v.ty, items, inner.clone()) {
-                        Some(found) => found,
-                        // A variant that is one item: a page of one.
-                        None => (v.ty.clone(), quote!(vec![#inner])),
-                    };
-                    if item_ty.as_ref().is_some_and(|t| *t != ty) {
-                        return None;
-                    }
-                    item_ty = Some(ty);
-                    arms.push(quote!(#union::#variant(value) => #take,));
                 }
-                Some((item_ty?, quote!(match #page { #(#arms)* })))
+                item_ty = Some(ty);
+                arms.push(quote!(#union::#variant(value) => #take,));
             }
-            _ => None,
-        },
+            Some((item_ty?, quote!(match #page { #(#arms)* })))
+        }
         _ => None,
     }
 }
@@ -614,9 +635,13 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
         | Pagination::Cursor { items, .. } => items.clone(),
     };
     // The items: the body itself when it is an array, or the named property of the body.
-    let Some((item_ty, take_items)) =
-        page_items(api, &body.ty, items_name.as_deref(), quote!(page))
-    else {
+    let Some((item_ty, take_items)) = page_items(
+        api,
+        &body.ty,
+        items_name.as_deref(),
+        quote!(page),
+        &mut Vec::new(),
+    ) else {
         return TokenStream::new();
     };
     let item = rust_type(api, &item_ty);
