@@ -599,7 +599,8 @@ fn security_check(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The mock's answer: the first success response, from the example or the schema.
+/// The mock's answer: the first success response (else `default`, else the first response
+/// the spec declares: a redirect, say), from the example or the schema.
 fn mock_method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name.rust);
     let request = ident(&op.request_type);
@@ -608,7 +609,8 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
         .responses
         .iter()
         .find(|r| r.status.is_success())
-        .or_else(|| op.responses.iter().find(|r| r.status == Status::Default));
+        .or_else(|| op.responses.iter().find(|r| r.status == Status::Default))
+        .or_else(|| op.responses.first());
     let Some(r) = chosen else {
         return quote! {
             async fn #name(&self, _request: #request) -> Result<#response, ApiError> {
