@@ -1,4 +1,4 @@
-//! Benchmark binaries of `cargo xtask bench` (see `xtask/src/bench.rs` and BENCHMARKS.md).
+//! Benchmark binaries of `cargo xtask bench` (see `xtask/src/bench/` and BENCHMARKS.md).
 //!
 //! - `parse-floor FILE`: reads a spec and parses it into `serde_json::Value`, nothing more: the
 //!   least any generator has to do with the file.

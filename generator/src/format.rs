@@ -4,17 +4,28 @@ use proc_macro2::TokenStream;
 
 /// Formats a token stream as a Rust source file, headed by `//!` lines of `header`.
 pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, syn::Error> {
+    Ok(finish(header, &unparse(tokens)?))
+}
+
+/// Formats whole items (and inner attributes before them) without the file's header and
+/// spacing: the texts of consecutive parts of a file, joined, are the text of the whole.
+pub fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
     let file: syn::File = syn::parse2(tokens)?;
-    let body = prettyplease::unparse(&file);
-    let mut out = String::new();
+    Ok(prettyplease::unparse(&file))
+}
+
+/// A Rust source file from the formatted items of [`unparse`]: headed by `//!` lines of
+/// `header`, with a blank line between items.
+pub fn finish(header: &str, body: &str) -> String {
+    let mut out = String::with_capacity(header.len() + body.len() + body.len() / 16);
     for line in header.lines() {
         out.push_str("//! ");
         out.push_str(line);
         out.push('\n');
     }
     out.push_str("//!\n");
-    out.push_str(&space_items(&body));
-    Ok(out)
+    space_items(body, &mut out);
+    out
 }
 
 /// Puts a blank line between top-level items, which `prettyplease` writes back to back.
@@ -22,8 +33,7 @@ pub fn rust_file(header: &str, tokens: TokenStream) -> Result<String, syn::Error
 /// An item ends at a line in column 0 that closes a block or ends a statement; the next line in
 /// column 0 starts another item (its attributes and doc comments included). Runs of `use` lines
 /// stay together.
-fn space_items(source: &str) -> String {
-    let mut out = String::with_capacity(source.len() + source.len() / 16);
+fn space_items(source: &str, out: &mut String) {
     let mut previous: Option<&str> = None;
     for line in source.lines() {
         if let Some(prev) = previous {
@@ -40,7 +50,6 @@ fn space_items(source: &str) -> String {
         out.push('\n');
         previous = Some(line);
     }
-    out
 }
 
 /// Formats the body of an `async fn example()` as a rustdoc example: the function's signature

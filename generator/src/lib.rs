@@ -49,7 +49,7 @@ pub fn build_api(config: &Config) -> Result<(ir::Api, Diagnostics), Diagnostics>
     let Some(spec) = normalize::normalize(bundle, &mut diags) else {
         return Err(diags);
     };
-    let api = lower::lower(&spec, &config.crate_name, &mut diags);
+    let api = lower::lower(spec, &config.crate_name, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }

@@ -291,13 +291,7 @@ pub enum ListIntegrationsV4Response {
 impl IntoResponse for ListIntegrationsV4Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -307,8 +301,6 @@ async fn extract_list_integrations_v4<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListIntegrationsV4Request, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -364,13 +356,7 @@ pub enum CreateIntegrationV4Response {
 impl IntoResponse for CreateIntegrationV4Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -380,8 +366,6 @@ async fn extract_create_integration_v4<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateIntegrationV4Request, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -432,13 +416,7 @@ pub enum GetIntegrationV4Response {
 impl IntoResponse for GetIntegrationV4Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -448,8 +426,6 @@ async fn extract_get_integration_v4<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetIntegrationV4Request, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -463,27 +439,8 @@ async fn extract_get_integration_v4<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetIntegrationV4Request {
         id: param_id,
@@ -512,13 +469,7 @@ pub enum UpdateIntegrationV4Response {
 impl IntoResponse for UpdateIntegrationV4Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -528,8 +479,6 @@ async fn extract_update_integration_v4<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateIntegrationV4Request, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -543,27 +492,8 @@ async fn extract_update_integration_v4<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: IntegrationV4UpdateRequest = {
         if bytes.is_empty() {
@@ -602,11 +532,7 @@ pub enum DeleteIntegrationV4Response {
 impl IntoResponse for DeleteIntegrationV4Response {
     fn into_response(self) -> Response {
         match self {
-            Self::NoContent => {
-                StatusCode::from_u16(204)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::NoContent => runtime::status(204).into_response(),
         }
     }
 }
@@ -616,8 +542,6 @@ async fn extract_delete_integration_v4<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteIntegrationV4Request, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -631,27 +555,8 @@ async fn extract_delete_integration_v4<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(DeleteIntegrationV4Request {
         id: param_id,
@@ -677,13 +582,7 @@ pub enum ListIntegrationsV2Response {
 impl IntoResponse for ListIntegrationsV2Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -693,8 +592,6 @@ async fn extract_list_integrations_v2<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListIntegrationsV2Request, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -734,13 +631,7 @@ pub enum CreateIntegrationV2Response {
 impl IntoResponse for CreateIntegrationV2Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -750,8 +641,6 @@ async fn extract_create_integration_v2<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateIntegrationV2Request, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -801,13 +690,7 @@ pub enum ListIntegrationConfigsResponse {
 impl IntoResponse for ListIntegrationConfigsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -817,8 +700,6 @@ async fn extract_list_integration_configs<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListIntegrationConfigsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -857,13 +738,7 @@ pub enum GetIntegrationConfigResponse {
 impl IntoResponse for GetIntegrationConfigResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -873,8 +748,6 @@ async fn extract_get_integration_config<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetIntegrationConfigRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -888,27 +761,8 @@ async fn extract_get_integration_config<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_type_: String = runtime::required(
-        "type",
-        Some(runtime::path::<String>(&path, 0usize, "type")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_type_: String = runtime::path::<String>(&path, 0usize, "type")?;
     let _ = (body, body_limit);
     Ok(GetIntegrationConfigRequest {
         type_: param_type_,
@@ -935,13 +789,7 @@ pub enum GetIntegrationV2Response {
 impl IntoResponse for GetIntegrationV2Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -951,8 +799,6 @@ async fn extract_get_integration_v2<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetIntegrationV2Request, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -966,27 +812,8 @@ async fn extract_get_integration_v2<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetIntegrationV2Request {
         id: param_id,
@@ -1015,13 +842,7 @@ pub enum UpdateIntegrationV2Response {
 impl IntoResponse for UpdateIntegrationV2Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1031,8 +852,6 @@ async fn extract_update_integration_v2<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateIntegrationV2Request, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1046,27 +865,8 @@ async fn extract_update_integration_v2<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: IntegrationV2UpdateRequest = {
         if bytes.is_empty() {
@@ -1105,13 +905,7 @@ pub enum DeleteIntegrationV2Response {
 impl IntoResponse for DeleteIntegrationV2Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1121,8 +915,6 @@ async fn extract_delete_integration_v2<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteIntegrationV2Request, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1136,27 +928,8 @@ async fn extract_delete_integration_v2<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(DeleteIntegrationV2Request {
         id: param_id,
@@ -1183,13 +956,7 @@ pub enum RefreshIntegrationV2Response {
 impl IntoResponse for RefreshIntegrationV2Response {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1199,8 +966,6 @@ async fn extract_refresh_integration_v2<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<RefreshIntegrationV2Request, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1214,27 +979,8 @@ async fn extract_refresh_integration_v2<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(RefreshIntegrationV2Request {
         id: param_id,
@@ -1261,13 +1007,7 @@ pub enum GetResourceUserTagsResponse {
 impl IntoResponse for GetResourceUserTagsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1277,8 +1017,6 @@ async fn extract_get_resource_user_tags<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetResourceUserTagsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1292,27 +1030,10 @@ async fn extract_get_resource_user_tags<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_resource_id: String = runtime::required(
-        "resource_id",
-        Some(runtime::path::<String>(&path, 0usize, "resource_id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_resource_id: String = runtime::path::<
+        String,
+    >(&path, 0usize, "resource_id")?;
     let _ = (body, body_limit);
     Ok(GetResourceUserTagsRequest {
         resource_id: param_resource_id,
@@ -1341,13 +1062,7 @@ pub enum UpdateResourceUserTagsResponse {
 impl IntoResponse for UpdateResourceUserTagsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1357,8 +1072,6 @@ async fn extract_update_resource_user_tags<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateResourceUserTagsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1372,27 +1085,10 @@ async fn extract_update_resource_user_tags<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_resource_id: String = runtime::required(
-        "resource_id",
-        Some(runtime::path::<String>(&path, 0usize, "resource_id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_resource_id: String = runtime::path::<
+        String,
+    >(&path, 0usize, "resource_id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: UndocumentedObject = {
         if bytes.is_empty() {
@@ -1432,13 +1128,7 @@ pub enum GetIntegrationPermissionsResponse {
 impl IntoResponse for GetIntegrationPermissionsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1448,8 +1138,6 @@ async fn extract_get_integration_permissions<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetIntegrationPermissionsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1463,27 +1151,8 @@ async fn extract_get_integration_permissions<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let param_resource_type: Option<String> = query.scalar::<String>("resource-type")?;
     let _ = (body, body_limit);
     Ok(GetIntegrationPermissionsRequest {
@@ -1513,13 +1182,7 @@ pub enum GetIntegrationResourcesResponse {
 impl IntoResponse for GetIntegrationResourcesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1529,8 +1192,6 @@ async fn extract_get_integration_resources<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetIntegrationResourcesRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1544,27 +1205,8 @@ async fn extract_get_integration_resources<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let param_resource_type: Option<String> = query.scalar::<String>("resource-type")?;
     let _ = (body, body_limit);
     Ok(GetIntegrationResourcesRequest {

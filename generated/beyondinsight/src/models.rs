@@ -20,8 +20,7 @@ impl Validate for AccessLevel {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.access_level_id {
-            let field_path = crate::support::join(path, "AccessLevelID");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "AccessLevelID"), errors);
         }
     }
 }
@@ -144,8 +143,7 @@ impl Validate for Address {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.type_ {
-            let field_path = crate::support::join(path, "Type");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "Type"), errors);
         }
         if let Some(value) = &self.value {
             let field_path = crate::support::join(path, "Value");
@@ -253,8 +251,7 @@ impl Validate for AddressInput {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.type_ {
-            let field_path = crate::support::join(path, "Type");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "Type"), errors);
         }
         if let Some(value) = &self.value {
             let field_path = crate::support::join(path, "Value");
@@ -414,21 +411,21 @@ pub struct ApiAccessPolicyRegistrationRequest {
 impl Validate for ApiAccessPolicyRegistrationRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        {
-            let value = &self.registration_type;
-            let field_path = crate::support::join(path, "RegistrationType");
-            value.validate_into(&field_path, errors);
-        }
+        self.registration_type
+            .validate_into(&crate::support::join(path, "RegistrationType"), errors);
         if let Some(value) = &self.ip_authentication_rules {
-            let field_path = crate::support::join(path, "IPAuthenticationRules");
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "IPAuthenticationRules"),
+                    errors,
+                );
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(
-                path,
-                "XForwardedForAuthenticationRules",
-            );
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
+                    errors,
+                );
         }
     }
 }
@@ -484,21 +481,21 @@ pub struct ApiAccessPolicyRegistrationRequestInput {
 impl Validate for ApiAccessPolicyRegistrationRequestInput {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        {
-            let value = &self.registration_type;
-            let field_path = crate::support::join(path, "RegistrationType");
-            value.validate_into(&field_path, errors);
-        }
+        self.registration_type
+            .validate_into(&crate::support::join(path, "RegistrationType"), errors);
         if let Some(value) = &self.ip_authentication_rules {
-            let field_path = crate::support::join(path, "IPAuthenticationRules");
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "IPAuthenticationRules"),
+                    errors,
+                );
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(
-                path,
-                "XForwardedForAuthenticationRules",
-            );
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
+                    errors,
+                );
         }
     }
 }
@@ -648,25 +645,24 @@ pub struct ApiKeyPolicyRegistrationRequest {
 impl Validate for ApiKeyPolicyRegistrationRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        {
-            let value = &self.registration_type;
-            let field_path = crate::support::join(path, "RegistrationType");
-            value.validate_into(&field_path, errors);
-        }
+        self.registration_type
+            .validate_into(&crate::support::join(path, "RegistrationType"), errors);
         if let Some(value) = &self.ip_authentication_rules {
-            let field_path = crate::support::join(path, "IPAuthenticationRules");
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "IPAuthenticationRules"),
+                    errors,
+                );
         }
         if let Some(value) = &self.psrun_rules {
-            let field_path = crate::support::join(path, "PSRUNRules");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "PSRUNRules"), errors);
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(
-                path,
-                "XForwardedForAuthenticationRules",
-            );
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
+                    errors,
+                );
         }
     }
 }
@@ -738,25 +734,24 @@ pub struct ApiKeyPolicyRegistrationRequestInput {
 impl Validate for ApiKeyPolicyRegistrationRequestInput {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        {
-            let value = &self.registration_type;
-            let field_path = crate::support::join(path, "RegistrationType");
-            value.validate_into(&field_path, errors);
-        }
+        self.registration_type
+            .validate_into(&crate::support::join(path, "RegistrationType"), errors);
         if let Some(value) = &self.ip_authentication_rules {
-            let field_path = crate::support::join(path, "IPAuthenticationRules");
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "IPAuthenticationRules"),
+                    errors,
+                );
         }
         if let Some(value) = &self.psrun_rules {
-            let field_path = crate::support::join(path, "PSRUNRules");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "PSRUNRules"), errors);
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(
-                path,
-                "XForwardedForAuthenticationRules",
-            );
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
+                    errors,
+                );
         }
     }
 }
@@ -915,23 +910,24 @@ impl Validate for ApiRegistration {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.registration_type {
-            let field_path = crate::support::join(path, "RegistrationType");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "RegistrationType"), errors);
         }
         if let Some(value) = &self.ip_authentication_rules {
-            let field_path = crate::support::join(path, "IPAuthenticationRules");
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "IPAuthenticationRules"),
+                    errors,
+                );
         }
         if let Some(value) = &self.psrun_rules {
-            let field_path = crate::support::join(path, "PSRUNRules");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "PSRUNRules"), errors);
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(
-                path,
-                "XForwardedForAuthenticationRules",
-            );
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
+                    errors,
+                );
         }
     }
 }
@@ -1069,23 +1065,24 @@ impl Validate for ApiRegistrationInput {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.registration_type {
-            let field_path = crate::support::join(path, "RegistrationType");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "RegistrationType"), errors);
         }
         if let Some(value) = &self.ip_authentication_rules {
-            let field_path = crate::support::join(path, "IPAuthenticationRules");
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "IPAuthenticationRules"),
+                    errors,
+                );
         }
         if let Some(value) = &self.psrun_rules {
-            let field_path = crate::support::join(path, "PSRUNRules");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "PSRUNRules"), errors);
         }
         if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            let field_path = crate::support::join(
-                path,
-                "XForwardedForAuthenticationRules",
-            );
-            value.validate_into(&field_path, errors);
+            value
+                .validate_into(
+                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
+                    errors,
+                );
         }
     }
 }
@@ -1652,11 +1649,7 @@ pub struct AssetPage {
 impl Validate for AssetPage {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        {
-            let value = &self.data;
-            let field_path = crate::support::join(path, "Data");
-            value.validate_into(&field_path, errors);
-        }
+        self.data.validate_into(&crate::support::join(path, "Data"), errors);
     }
 }
 
@@ -1940,8 +1933,7 @@ impl Validate for AttributeDefinition {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.child_attributes {
-            let field_path = crate::support::join(path, "ChildAttributes");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "ChildAttributes"), errors);
         }
     }
 }
@@ -2175,11 +2167,7 @@ pub struct DeprecatedQueueImportFileBody {
 impl Validate for DeprecatedQueueImportFileBody {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        {
-            let value = &self.details;
-            let field_path = crate::support::join(path, "Details");
-            value.validate_into(&field_path, errors);
-        }
+        self.details.validate_into(&crate::support::join(path, "Details"), errors);
     }
 }
 
@@ -2466,8 +2454,7 @@ impl Validate for ImportRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.import_type {
-            let field_path = crate::support::join(path, "ImportType");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "ImportType"), errors);
         }
         if let Some(value) = &self.file_contents {
             let field_path = crate::support::join(path, "FileContents");
@@ -2827,8 +2814,7 @@ impl Validate for SmartRuleAccessLevelRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.access_level_id {
-            let field_path = crate::support::join(path, "AccessLevelID");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "AccessLevelID"), errors);
         }
     }
 }
@@ -2849,8 +2835,7 @@ impl Validate for UserGroupPermission {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.access_level_id {
-            let field_path = crate::support::join(path, "AccessLevelID");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "AccessLevelID"), errors);
         }
     }
 }
@@ -2904,8 +2889,7 @@ impl Validate for UserGroupSmartRule {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.access_level_id {
-            let field_path = crate::support::join(path, "AccessLevelID");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "AccessLevelID"), errors);
         }
     }
 }

@@ -799,13 +799,7 @@ pub enum ListAccessLevelsResponse {
 impl IntoResponse for ListAccessLevelsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -815,8 +809,6 @@ async fn extract_list_access_levels<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListAccessLevelsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -860,11 +852,7 @@ pub enum SetUserGroupSmartRuleAccessLevelResponse {
 impl IntoResponse for SetUserGroupSmartRuleAccessLevelResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -874,8 +862,6 @@ async fn extract_set_user_group_smart_rule_access_level<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<SetUserGroupSmartRuleAccessLevelRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -889,31 +875,9 @@ async fn extract_set_user_group_smart_rule_access_level<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_user_group_id: i32 = runtime::required(
-        "userGroupId",
-        Some(runtime::path::<i32>(&path, 0usize, "userGroupId")?),
-    )?;
-    let param_smart_rule_id: i32 = runtime::required(
-        "smartRuleId",
-        Some(runtime::path::<i32>(&path, 1usize, "smartRuleId")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_user_group_id: i32 = runtime::path::<i32>(&path, 0usize, "userGroupId")?;
+    let param_smart_rule_id: i32 = runtime::path::<i32>(&path, 1usize, "smartRuleId")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: SmartRuleAccessLevelRequest = {
         if bytes.is_empty() {
@@ -954,13 +918,7 @@ pub enum ListOrganizationAddressGroupsResponse {
 impl IntoResponse for ListOrganizationAddressGroupsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -970,8 +928,6 @@ async fn extract_list_organization_address_groups<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListOrganizationAddressGroupsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -985,27 +941,10 @@ async fn extract_list_organization_address_groups<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_org_id: ::uuid::Uuid = runtime::required(
-        "orgID",
-        Some(runtime::path::<::uuid::Uuid>(&path, 0usize, "orgID")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_org_id: ::uuid::Uuid = runtime::path::<
+        ::uuid::Uuid,
+    >(&path, 0usize, "orgID")?;
     let _ = (body, body_limit);
     Ok(ListOrganizationAddressGroupsRequest {
         org_id: param_org_id,
@@ -1033,13 +972,7 @@ pub enum ListAddressGroupsResponse {
 impl IntoResponse for ListAddressGroupsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1049,8 +982,6 @@ async fn extract_list_address_groups<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListAddressGroupsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1092,13 +1023,7 @@ pub enum CreateAddressGroupResponse {
 impl IntoResponse for CreateAddressGroupResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -1108,8 +1033,6 @@ async fn extract_create_address_group<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAddressGroupRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1161,13 +1084,7 @@ pub enum ListAddressGroupAddressesResponse {
 impl IntoResponse for ListAddressGroupAddressesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1177,8 +1094,6 @@ async fn extract_list_address_group_addresses<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListAddressGroupAddressesRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1192,27 +1107,10 @@ async fn extract_list_address_group_addresses<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_address_group_id: i32 = runtime::required(
-        "addressGroupId",
-        Some(runtime::path::<i32>(&path, 0usize, "addressGroupId")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_address_group_id: i32 = runtime::path::<
+        i32,
+    >(&path, 0usize, "addressGroupId")?;
     let _ = (body, body_limit);
     Ok(ListAddressGroupAddressesRequest {
         address_group_id: param_address_group_id,
@@ -1242,13 +1140,7 @@ pub enum CreateAddressGroupAddressResponse {
 impl IntoResponse for CreateAddressGroupAddressResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -1258,8 +1150,6 @@ async fn extract_create_address_group_address<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAddressGroupAddressRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1273,27 +1163,10 @@ async fn extract_create_address_group_address<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_address_group_id: i32 = runtime::required(
-        "addressGroupId",
-        Some(runtime::path::<i32>(&path, 0usize, "addressGroupId")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_address_group_id: i32 = runtime::path::<
+        i32,
+    >(&path, 0usize, "addressGroupId")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AddressInput = {
         if bytes.is_empty() {
@@ -1333,11 +1206,7 @@ pub enum DeleteAddressGroupAddressesResponse {
 impl IntoResponse for DeleteAddressGroupAddressesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -1347,8 +1216,6 @@ async fn extract_delete_address_group_addresses<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAddressGroupAddressesRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1362,27 +1229,10 @@ async fn extract_delete_address_group_addresses<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_address_group_id: i32 = runtime::required(
-        "addressGroupId",
-        Some(runtime::path::<i32>(&path, 0usize, "addressGroupId")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_address_group_id: i32 = runtime::path::<
+        i32,
+    >(&path, 0usize, "addressGroupId")?;
     let _ = (body, body_limit);
     Ok(DeleteAddressGroupAddressesRequest {
         address_group_id: param_address_group_id,
@@ -1410,13 +1260,7 @@ pub enum GetAddressGroupByIdResponse {
 impl IntoResponse for GetAddressGroupByIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1426,8 +1270,6 @@ async fn extract_get_address_group_by_id<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAddressGroupByIdRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1441,27 +1283,10 @@ async fn extract_get_address_group_by_id<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_address_group_id: i32 = runtime::required(
-        "addressGroupId",
-        Some(runtime::path::<i32>(&path, 0usize, "addressGroupId")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_address_group_id: i32 = runtime::path::<
+        i32,
+    >(&path, 0usize, "addressGroupId")?;
     let _ = (body, body_limit);
     Ok(GetAddressGroupByIdRequest {
         address_group_id: param_address_group_id,
@@ -1491,13 +1316,7 @@ pub enum UpdateAddressGroupResponse {
 impl IntoResponse for UpdateAddressGroupResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1507,8 +1326,6 @@ async fn extract_update_address_group<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateAddressGroupRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1522,27 +1339,10 @@ async fn extract_update_address_group<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_address_group_id: i32 = runtime::required(
-        "addressGroupId",
-        Some(runtime::path::<i32>(&path, 0usize, "addressGroupId")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_address_group_id: i32 = runtime::path::<
+        i32,
+    >(&path, 0usize, "addressGroupId")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AddressGroupInput = {
         if bytes.is_empty() {
@@ -1582,11 +1382,7 @@ pub enum DeleteAddressGroupResponse {
 impl IntoResponse for DeleteAddressGroupResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -1596,8 +1392,6 @@ async fn extract_delete_address_group<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAddressGroupRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1611,27 +1405,10 @@ async fn extract_delete_address_group<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_address_group_id: i32 = runtime::required(
-        "addressGroupId",
-        Some(runtime::path::<i32>(&path, 0usize, "addressGroupId")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_address_group_id: i32 = runtime::path::<
+        i32,
+    >(&path, 0usize, "addressGroupId")?;
     let _ = (body, body_limit);
     Ok(DeleteAddressGroupRequest {
         address_group_id: param_address_group_id,
@@ -1659,13 +1436,7 @@ pub enum GetAddressByIdResponse {
 impl IntoResponse for GetAddressByIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1675,8 +1446,6 @@ async fn extract_get_address_by_id<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAddressByIdRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1690,27 +1459,8 @@ async fn extract_get_address_by_id<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetAddressByIdRequest {
         id: param_id,
@@ -1740,13 +1490,7 @@ pub enum UpdateAddressByIdResponse {
 impl IntoResponse for UpdateAddressByIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1756,8 +1500,6 @@ async fn extract_update_address_by_id<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateAddressByIdRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1771,27 +1513,8 @@ async fn extract_update_address_by_id<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AddressInput = {
         if bytes.is_empty() {
@@ -1831,11 +1554,7 @@ pub enum DeleteAddressByIdResponse {
 impl IntoResponse for DeleteAddressByIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -1845,8 +1564,6 @@ async fn extract_delete_address_by_id<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAddressByIdRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1860,27 +1577,8 @@ async fn extract_delete_address_by_id<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(DeleteAddressByIdRequest {
         id: param_id,
@@ -1906,13 +1604,7 @@ pub enum ListApiRegistrationsResponse {
 impl IntoResponse for ListApiRegistrationsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1922,8 +1614,6 @@ async fn extract_list_api_registrations<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListApiRegistrationsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1963,13 +1653,7 @@ pub enum CreateApiRegistrationResponse {
 impl IntoResponse for CreateApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1979,8 +1663,6 @@ async fn extract_create_api_registration<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateApiRegistrationRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2032,13 +1714,7 @@ pub enum GetApiRegistrationByIdResponse {
 impl IntoResponse for GetApiRegistrationByIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -2048,8 +1724,6 @@ async fn extract_get_api_registration_by_id<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetApiRegistrationByIdRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2063,27 +1737,8 @@ async fn extract_get_api_registration_by_id<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetApiRegistrationByIdRequest {
         id: param_id,
@@ -2113,13 +1768,7 @@ pub enum UpdateApiRegistrationResponse {
 impl IntoResponse for UpdateApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -2129,8 +1778,6 @@ async fn extract_update_api_registration<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateApiRegistrationRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2144,27 +1791,8 @@ async fn extract_update_api_registration<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: ApiRegistrationRequestInput = {
         if bytes.is_empty() {
@@ -2204,11 +1832,7 @@ pub enum DeleteApiRegistrationResponse {
 impl IntoResponse for DeleteApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -2218,8 +1842,6 @@ async fn extract_delete_api_registration<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteApiRegistrationRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2233,27 +1855,8 @@ async fn extract_delete_api_registration<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(DeleteApiRegistrationRequest {
         id: param_id,
@@ -2281,13 +1884,7 @@ pub enum RotateApiRegistrationKeyResponse {
 impl IntoResponse for RotateApiRegistrationKeyResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -2297,8 +1894,6 @@ async fn extract_rotate_api_registration_key<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<RotateApiRegistrationKeyRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2312,27 +1907,8 @@ async fn extract_rotate_api_registration_key<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(RotateApiRegistrationKeyRequest {
         id: param_id,
@@ -2360,13 +1936,7 @@ pub enum GetApiRegistrationKeyResponse {
 impl IntoResponse for GetApiRegistrationKeyResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -2376,8 +1946,6 @@ async fn extract_get_api_registration_key<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetApiRegistrationKeyRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2391,27 +1959,8 @@ async fn extract_get_api_registration_key<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetApiRegistrationKeyRequest {
         id: param_id,
@@ -2439,13 +1988,7 @@ pub enum GetAssetAttributesResponse {
 impl IntoResponse for GetAssetAttributesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -2455,8 +1998,6 @@ async fn extract_get_asset_attributes<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAssetAttributesRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2470,27 +2011,8 @@ async fn extract_get_asset_attributes<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_asset_id: i32 = runtime::required(
-        "assetID",
-        Some(runtime::path::<i32>(&path, 0usize, "assetID")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_asset_id: i32 = runtime::path::<i32>(&path, 0usize, "assetID")?;
     let _ = (body, body_limit);
     Ok(GetAssetAttributesRequest {
         asset_id: param_asset_id,
@@ -2518,11 +2040,7 @@ pub enum DeleteAssetAttributesResponse {
 impl IntoResponse for DeleteAssetAttributesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -2532,8 +2050,6 @@ async fn extract_delete_asset_attributes<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAssetAttributesRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2547,27 +2063,8 @@ async fn extract_delete_asset_attributes<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_asset_id: i32 = runtime::required(
-        "assetID",
-        Some(runtime::path::<i32>(&path, 0usize, "assetID")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_asset_id: i32 = runtime::path::<i32>(&path, 0usize, "assetID")?;
     let _ = (body, body_limit);
     Ok(DeleteAssetAttributesRequest {
         asset_id: param_asset_id,
@@ -2597,13 +2094,7 @@ pub enum AssignAssetAttributeResponse {
 impl IntoResponse for AssignAssetAttributeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -2613,8 +2104,6 @@ async fn extract_assign_asset_attribute<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<AssignAssetAttributeRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2628,31 +2117,9 @@ async fn extract_assign_asset_attribute<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_asset_id: i32 = runtime::required(
-        "assetID",
-        Some(runtime::path::<i32>(&path, 0usize, "assetID")?),
-    )?;
-    let param_attribute_id: i32 = runtime::required(
-        "attributeID",
-        Some(runtime::path::<i32>(&path, 1usize, "attributeID")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_asset_id: i32 = runtime::path::<i32>(&path, 0usize, "assetID")?;
+    let param_attribute_id: i32 = runtime::path::<i32>(&path, 1usize, "attributeID")?;
     let _ = (body, body_limit);
     Ok(AssignAssetAttributeRequest {
         asset_id: param_asset_id,
@@ -2683,11 +2150,7 @@ pub enum DeleteAssetAttributeResponse {
 impl IntoResponse for DeleteAssetAttributeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -2697,8 +2160,6 @@ async fn extract_delete_asset_attribute<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAssetAttributeRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2712,31 +2173,9 @@ async fn extract_delete_asset_attribute<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_asset_id: i32 = runtime::required(
-        "assetID",
-        Some(runtime::path::<i32>(&path, 0usize, "assetID")?),
-    )?;
-    let param_attribute_id: i32 = runtime::required(
-        "attributeID",
-        Some(runtime::path::<i32>(&path, 1usize, "attributeID")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_asset_id: i32 = runtime::path::<i32>(&path, 0usize, "assetID")?;
+    let param_attribute_id: i32 = runtime::path::<i32>(&path, 1usize, "attributeID")?;
     let _ = (body, body_limit);
     Ok(DeleteAssetAttributeRequest {
         asset_id: param_asset_id,
@@ -2765,13 +2204,7 @@ pub enum GetAssetByIdResponse {
 impl IntoResponse for GetAssetByIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -2781,8 +2214,6 @@ async fn extract_get_asset_by_id<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAssetByIdRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2796,27 +2227,8 @@ async fn extract_get_asset_by_id<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetAssetByIdRequest {
         id: param_id,
@@ -2846,13 +2258,7 @@ pub enum UpdateAssetByIdResponse {
 impl IntoResponse for UpdateAssetByIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -2862,8 +2268,6 @@ async fn extract_update_asset_by_id<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateAssetByIdRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2877,27 +2281,8 @@ async fn extract_update_asset_by_id<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AssetUpdateRequest = {
         if bytes.is_empty() {
@@ -2937,11 +2322,7 @@ pub enum DeleteAssetByIdResponse {
 impl IntoResponse for DeleteAssetByIdResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -2951,8 +2332,6 @@ async fn extract_delete_asset_by_id<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAssetByIdRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -2966,27 +2345,8 @@ async fn extract_delete_asset_by_id<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(DeleteAssetByIdRequest {
         id: param_id,
@@ -3020,13 +2380,7 @@ pub enum ListWorkgroupAssetsResponse {
 impl IntoResponse for ListWorkgroupAssetsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -3036,8 +2390,6 @@ async fn extract_list_workgroup_assets<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListWorkgroupAssetsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3051,27 +2403,8 @@ async fn extract_list_workgroup_assets<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_workgroup: String = runtime::required(
-        "workgroup",
-        Some(runtime::path::<String>(&path, 0usize, "workgroup")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_workgroup: String = runtime::path::<String>(&path, 0usize, "workgroup")?;
     let param_name: Option<String> = query.scalar::<String>("name")?;
     let param_limit: Option<i32> = query.scalar::<i32>("limit")?;
     let param_offset: Option<i32> = query.scalar::<i32>("offset")?;
@@ -3107,13 +2440,7 @@ pub enum CreateWorkgroupAssetResponse {
 impl IntoResponse for CreateWorkgroupAssetResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -3123,8 +2450,6 @@ async fn extract_create_workgroup_asset<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateWorkgroupAssetRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3138,27 +2463,8 @@ async fn extract_create_workgroup_asset<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_workgroup: String = runtime::required(
-        "workgroup",
-        Some(runtime::path::<String>(&path, 0usize, "workgroup")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_workgroup: String = runtime::path::<String>(&path, 0usize, "workgroup")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AssetCreateRequest = {
         if bytes.is_empty() {
@@ -3200,11 +2506,7 @@ pub enum DeleteWorkgroupAssetByNameResponse {
 impl IntoResponse for DeleteWorkgroupAssetByNameResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -3214,8 +2516,6 @@ async fn extract_delete_workgroup_asset_by_name<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteWorkgroupAssetByNameRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3229,27 +2529,8 @@ async fn extract_delete_workgroup_asset_by_name<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_workgroup: String = runtime::required(
-        "workgroup",
-        Some(runtime::path::<String>(&path, 0usize, "workgroup")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_workgroup: String = runtime::path::<String>(&path, 0usize, "workgroup")?;
     let param_name: String = runtime::required("name", query.scalar::<String>("name")?)?;
     let _ = (body, body_limit);
     Ok(DeleteWorkgroupAssetByNameRequest {
@@ -3283,13 +2564,7 @@ pub enum SearchAssetsResponse {
 impl IntoResponse for SearchAssetsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -3299,8 +2574,6 @@ async fn extract_search_assets<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<SearchAssetsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3354,13 +2627,7 @@ pub enum GetAttributeTypesResponse {
 impl IntoResponse for GetAttributeTypesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -3370,8 +2637,6 @@ async fn extract_get_attribute_types<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAttributeTypesRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3411,13 +2676,7 @@ pub enum CreateAttributeTypeResponse {
 impl IntoResponse for CreateAttributeTypeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -3427,8 +2686,6 @@ async fn extract_create_attribute_type<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAttributeTypeRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3480,13 +2737,7 @@ pub enum GetAttributeTypeResponse {
 impl IntoResponse for GetAttributeTypeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -3496,8 +2747,6 @@ async fn extract_get_attribute_type<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAttributeTypeRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3511,27 +2760,8 @@ async fn extract_get_attribute_type<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetAttributeTypeRequest {
         id: param_id,
@@ -3559,11 +2789,7 @@ pub enum DeleteAttributeTypeResponse {
 impl IntoResponse for DeleteAttributeTypeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -3573,8 +2799,6 @@ async fn extract_delete_attribute_type<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAttributeTypeRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3588,27 +2812,8 @@ async fn extract_delete_attribute_type<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(DeleteAttributeTypeRequest {
         id: param_id,
@@ -3636,13 +2841,7 @@ pub enum GetAttributesByAttributeTypeResponse {
 impl IntoResponse for GetAttributesByAttributeTypeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -3652,8 +2851,6 @@ async fn extract_get_attributes_by_attribute_type<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAttributesByAttributeTypeRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3667,27 +2864,10 @@ async fn extract_get_attributes_by_attribute_type<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_attribute_type_id: i32 = runtime::required(
-        "attributeTypeID",
-        Some(runtime::path::<i32>(&path, 0usize, "attributeTypeID")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_attribute_type_id: i32 = runtime::path::<
+        i32,
+    >(&path, 0usize, "attributeTypeID")?;
     let _ = (body, body_limit);
     Ok(GetAttributesByAttributeTypeRequest {
         attribute_type_id: param_attribute_type_id,
@@ -3717,13 +2897,7 @@ pub enum CreateAttributeResponse {
 impl IntoResponse for CreateAttributeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -3733,8 +2907,6 @@ async fn extract_create_attribute<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAttributeRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3748,27 +2920,10 @@ async fn extract_create_attribute<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_attribute_type_id: i32 = runtime::required(
-        "attributeTypeID",
-        Some(runtime::path::<i32>(&path, 0usize, "attributeTypeID")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_attribute_type_id: i32 = runtime::path::<
+        i32,
+    >(&path, 0usize, "attributeTypeID")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AttributeCreateRequest = {
         if bytes.is_empty() {
@@ -3808,13 +2963,7 @@ pub enum GetAttributeResponse {
 impl IntoResponse for GetAttributeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -3824,8 +2973,6 @@ async fn extract_get_attribute<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAttributeRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3839,27 +2986,8 @@ async fn extract_get_attribute<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetAttributeRequest {
         id: param_id,
@@ -3887,11 +3015,7 @@ pub enum DeleteAttributeResponse {
 impl IntoResponse for DeleteAttributeResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -3901,8 +3025,6 @@ async fn extract_delete_attribute<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteAttributeRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -3916,27 +3038,8 @@ async fn extract_delete_attribute<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(DeleteAttributeRequest {
         id: param_id,
@@ -3962,13 +3065,7 @@ pub enum GetDatabasesResponse {
 impl IntoResponse for GetDatabasesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -3978,8 +3075,6 @@ async fn extract_get_databases<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetDatabasesRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4017,13 +3112,7 @@ pub enum GetDatabaseResponse {
 impl IntoResponse for GetDatabaseResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -4033,8 +3122,6 @@ async fn extract_get_database<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetDatabaseRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4048,27 +3135,8 @@ async fn extract_get_database<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetDatabaseRequest {
         id: param_id,
@@ -4098,13 +3166,7 @@ pub enum UpdateDatabaseResponse {
 impl IntoResponse for UpdateDatabaseResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -4114,8 +3176,6 @@ async fn extract_update_database<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateDatabaseRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4129,27 +3189,8 @@ async fn extract_update_database<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: DatabaseUpdateRequest = {
         if bytes.is_empty() {
@@ -4189,11 +3230,7 @@ pub enum DeleteDatabaseResponse {
 impl IntoResponse for DeleteDatabaseResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -4203,8 +3240,6 @@ async fn extract_delete_database<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteDatabaseRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4218,27 +3253,8 @@ async fn extract_delete_database<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(DeleteDatabaseRequest {
         id: param_id,
@@ -4266,13 +3282,7 @@ pub enum GetAssetDatabasesResponse {
 impl IntoResponse for GetAssetDatabasesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -4282,8 +3292,6 @@ async fn extract_get_asset_databases<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAssetDatabasesRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4297,27 +3305,8 @@ async fn extract_get_asset_databases<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetAssetDatabasesRequest {
         id: param_id,
@@ -4347,13 +3336,7 @@ pub enum CreateAssetDatabaseResponse {
 impl IntoResponse for CreateAssetDatabaseResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -4363,8 +3346,6 @@ async fn extract_create_asset_database<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAssetDatabaseRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4378,27 +3359,8 @@ async fn extract_create_asset_database<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: DatabaseCreateRequest = {
         if bytes.is_empty() {
@@ -4440,18 +3402,8 @@ pub enum DeprecatedQueueImportFileResponse {
 impl IntoResponse for DeprecatedQueueImportFileResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
-            Self::BadRequest => {
-                StatusCode::from_u16(400)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
+            Self::BadRequest => runtime::status(400).into_response(),
         }
     }
 }
@@ -4461,8 +3413,6 @@ async fn extract_deprecated_queue_import_file<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedQueueImportFileRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4517,13 +3467,7 @@ pub enum DeprecatedFilterSingleAccountResponse {
 impl IntoResponse for DeprecatedFilterSingleAccountResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -4533,8 +3477,6 @@ async fn extract_deprecated_filter_single_account<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedFilterSingleAccountRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4586,13 +3528,7 @@ pub enum DeprecatedGetUserGroupByNameResponse {
 impl IntoResponse for DeprecatedGetUserGroupByNameResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -4602,8 +3538,6 @@ async fn extract_deprecated_get_user_group_by_name<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedGetUserGroupByNameRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4617,27 +3551,8 @@ async fn extract_deprecated_get_user_group_by_name<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_name: String = runtime::required(
-        "name",
-        Some(runtime::path::<String>(&path, 0usize, "name")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_name: String = runtime::path::<String>(&path, 0usize, "name")?;
     let _ = (body, body_limit);
     Ok(DeprecatedGetUserGroupByNameRequest {
         name: param_name,
@@ -4665,11 +3580,7 @@ pub enum DeprecatedDeleteUserGroupByNameResponse {
 impl IntoResponse for DeprecatedDeleteUserGroupByNameResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -4679,8 +3590,6 @@ async fn extract_deprecated_delete_user_group_by_name<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedDeleteUserGroupByNameRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4694,27 +3603,8 @@ async fn extract_deprecated_delete_user_group_by_name<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_name: String = runtime::required(
-        "name",
-        Some(runtime::path::<String>(&path, 0usize, "name")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_name: String = runtime::path::<String>(&path, 0usize, "name")?;
     let _ = (body, body_limit);
     Ok(DeprecatedDeleteUserGroupByNameRequest {
         name: param_name,
@@ -4742,13 +3632,7 @@ pub enum DeprecatedGetWorkgroupByNameResponse {
 impl IntoResponse for DeprecatedGetWorkgroupByNameResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -4758,8 +3642,6 @@ async fn extract_deprecated_get_workgroup_by_name<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedGetWorkgroupByNameRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4773,27 +3655,8 @@ async fn extract_deprecated_get_workgroup_by_name<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_name: String = runtime::required(
-        "name",
-        Some(runtime::path::<String>(&path, 0usize, "name")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_name: String = runtime::path::<String>(&path, 0usize, "name")?;
     let _ = (body, body_limit);
     Ok(DeprecatedGetWorkgroupByNameRequest {
         name: param_name,
@@ -4821,13 +3684,7 @@ pub enum GetEntitlementsResponse {
 impl IntoResponse for GetEntitlementsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -4837,8 +3694,6 @@ async fn extract_get_entitlements<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetEntitlementsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4885,18 +3740,8 @@ pub enum AddEpmPolicyApplicationResponse {
 impl IntoResponse for AddEpmPolicyApplicationResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
-            Self::BadRequest => {
-                StatusCode::from_u16(400)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
+            Self::BadRequest => runtime::status(400).into_response(),
         }
     }
 }
@@ -4906,8 +3751,6 @@ async fn extract_add_epm_policy_application<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<AddEpmPolicyApplicationRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -4921,27 +3764,8 @@ async fn extract_add_epm_policy_application<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: ::uuid::Uuid = runtime::required(
-        "id",
-        Some(runtime::path::<::uuid::Uuid>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: ::uuid::Uuid = runtime::path::<::uuid::Uuid>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: EpmApplicationAddRequest = {
         if bytes.is_empty() {
@@ -4981,13 +3805,7 @@ pub enum QueueImportResponse {
 impl IntoResponse for QueueImportResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -4997,8 +3815,6 @@ async fn extract_queue_import<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<QueueImportRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5048,13 +3864,7 @@ pub enum GetOperatingSystemsResponse {
 impl IntoResponse for GetOperatingSystemsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -5064,8 +3874,6 @@ async fn extract_get_operating_systems<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetOperatingSystemsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5105,13 +3913,7 @@ pub enum GetOrganizationsResponse {
 impl IntoResponse for GetOrganizationsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -5121,8 +3923,6 @@ async fn extract_get_organizations<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetOrganizationsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5164,13 +3964,7 @@ pub enum GetOrganizationResponse {
 impl IntoResponse for GetOrganizationResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -5180,8 +3974,6 @@ async fn extract_get_organization<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetOrganizationRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5195,27 +3987,8 @@ async fn extract_get_organization<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: ::uuid::Uuid = runtime::required(
-        "id",
-        Some(runtime::path::<::uuid::Uuid>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: ::uuid::Uuid = runtime::path::<::uuid::Uuid>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetOrganizationRequest {
         id: param_id,
@@ -5241,13 +4014,7 @@ pub enum GetPermissionsResponse {
 impl IntoResponse for GetPermissionsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -5257,8 +4024,6 @@ async fn extract_get_permissions<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetPermissionsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5302,13 +4067,7 @@ pub enum GetSmartRuleAssetsResponse {
 impl IntoResponse for GetSmartRuleAssetsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -5318,8 +4077,6 @@ async fn extract_get_smart_rule_assets<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetSmartRuleAssetsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5333,27 +4090,8 @@ async fn extract_get_smart_rule_assets<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let param_limit: Option<i32> = query.scalar::<i32>("limit")?;
     let param_offset: Option<i32> = query.scalar::<i32>("offset")?;
     let _ = (body, body_limit);
@@ -5387,13 +4125,7 @@ pub enum GetSmartRulesResponse {
 impl IntoResponse for GetSmartRulesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -5403,8 +4135,6 @@ async fn extract_get_smart_rules<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetSmartRulesRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5448,13 +4178,7 @@ pub enum GetSmartRuleResponse {
 impl IntoResponse for GetSmartRuleResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -5464,8 +4188,6 @@ async fn extract_get_smart_rule<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetSmartRuleRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5479,27 +4201,8 @@ async fn extract_get_smart_rule<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetSmartRuleRequest {
         id: param_id,
@@ -5529,13 +4232,7 @@ pub enum GetUserGroupSmartRulesResponse {
 impl IntoResponse for GetUserGroupSmartRulesResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -5545,8 +4242,6 @@ async fn extract_get_user_group_smart_rules<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetUserGroupSmartRulesRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5560,28 +4255,9 @@ async fn extract_get_user_group_smart_rules<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
+    let path = runtime::path_params(&mut parts).await?;
     let mut errors: Vec<ValidationError> = Vec::new();
-    let param_id: i32 = runtime::required(
-        "id",
-        Some(runtime::path::<i32>(&path, 0usize, "id")?),
-    )?;
+    let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let param_access_level: Option<Vec<AccessLevelId>> = query
         .list::<Vec<AccessLevelId>>("accessLevel", Some(','))?;
     if let Some(value) = &param_access_level {
@@ -5636,8 +4312,6 @@ async fn extract_get_organization_smart_rule_by_title<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetOrganizationSmartRuleByTitleRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5651,27 +4325,10 @@ async fn extract_get_organization_smart_rule_by_title<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_org_id: ::uuid::Uuid = runtime::required(
-        "orgID",
-        Some(runtime::path::<::uuid::Uuid>(&path, 0usize, "orgID")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_org_id: ::uuid::Uuid = runtime::path::<
+        ::uuid::Uuid,
+    >(&path, 0usize, "orgID")?;
     let param_title: String = runtime::required(
         "title",
         query.scalar::<String>("title")?,
@@ -5704,13 +4361,7 @@ pub enum GetUserGroupPermissionsResponse {
 impl IntoResponse for GetUserGroupPermissionsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -5720,8 +4371,6 @@ async fn extract_get_user_group_permissions<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetUserGroupPermissionsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5735,27 +4384,8 @@ async fn extract_get_user_group_permissions<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_user_group_id: i32 = runtime::required(
-        "userGroupId",
-        Some(runtime::path::<i32>(&path, 0usize, "userGroupId")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_user_group_id: i32 = runtime::path::<i32>(&path, 0usize, "userGroupId")?;
     let _ = (body, body_limit);
     Ok(GetUserGroupPermissionsRequest {
         user_group_id: param_user_group_id,
@@ -5785,11 +4415,7 @@ pub enum SetUserGroupPermissionsResponse {
 impl IntoResponse for SetUserGroupPermissionsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::NoContent => {
-                StatusCode::from_u16(204)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::NoContent => runtime::status(204).into_response(),
         }
     }
 }
@@ -5799,8 +4425,6 @@ async fn extract_set_user_group_permissions<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<SetUserGroupPermissionsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5814,27 +4438,8 @@ async fn extract_set_user_group_permissions<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_user_group_id: i32 = runtime::required(
-        "userGroupId",
-        Some(runtime::path::<i32>(&path, 0usize, "userGroupId")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_user_group_id: i32 = runtime::path::<i32>(&path, 0usize, "userGroupId")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: Vec<UserGroupPermission> = {
         if bytes.is_empty() {
@@ -5874,11 +4479,7 @@ pub enum DeleteUserGroupPermissionsResponse {
 impl IntoResponse for DeleteUserGroupPermissionsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok => {
-                StatusCode::from_u16(200)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Ok => runtime::status(200).into_response(),
         }
     }
 }
@@ -5888,8 +4489,6 @@ async fn extract_delete_user_group_permissions<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteUserGroupPermissionsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -5903,27 +4502,8 @@ async fn extract_delete_user_group_permissions<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_user_group_id: i32 = runtime::required(
-        "userGroupId",
-        Some(runtime::path::<i32>(&path, 0usize, "userGroupId")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_user_group_id: i32 = runtime::path::<i32>(&path, 0usize, "userGroupId")?;
     let _ = (body, body_limit);
     Ok(DeleteUserGroupPermissionsRequest {
         user_group_id: param_user_group_id,

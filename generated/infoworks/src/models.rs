@@ -18,8 +18,7 @@ impl Validate for AccessTokenResponse {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.result {
-            let field_path = crate::support::join(path, "result");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "result"), errors);
         }
     }
 }
@@ -61,8 +60,7 @@ impl Validate for AuthenticationResponse {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.result {
-            let field_path = crate::support::join(path, "result");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "result"), errors);
         }
     }
 }
@@ -130,8 +128,7 @@ impl Validate for AuthorisationResponse {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.result {
-            let field_path = crate::support::join(path, "result");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "result"), errors);
         }
     }
 }
@@ -200,8 +197,7 @@ impl Validate for BulkLdapSyncResponse {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.result {
-            let field_path = crate::support::join(path, "result");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "result"), errors);
         }
     }
 }
@@ -229,16 +225,13 @@ impl Validate for BulkLdapSyncResult {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.added {
-            let field_path = crate::support::join(path, "added");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "added"), errors);
         }
         if let Some(value) = &self.updated {
-            let field_path = crate::support::join(path, "updated");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "updated"), errors);
         }
         if let Some(value) = &self.failed {
-            let field_path = crate::support::join(path, "failed");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "failed"), errors);
         }
     }
 }
@@ -348,8 +341,7 @@ impl Validate for TokenValidationResponse {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.result {
-            let field_path = crate::support::join(path, "result");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "result"), errors);
         }
     }
 }

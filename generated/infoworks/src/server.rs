@@ -219,13 +219,7 @@ pub enum GetAuthenticationTokenResponse {
 impl IntoResponse for GetAuthenticationTokenResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -235,8 +229,6 @@ async fn extract_get_authentication_token<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAuthenticationTokenRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -277,13 +269,7 @@ pub enum GetAccessTokenResponse {
 impl IntoResponse for GetAccessTokenResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -293,8 +279,6 @@ async fn extract_get_access_token<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAccessTokenRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -333,13 +317,7 @@ pub enum RevokeAccessTokenResponse {
 impl IntoResponse for RevokeAccessTokenResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -349,8 +327,6 @@ async fn extract_revoke_access_token<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<RevokeAccessTokenRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -389,13 +365,7 @@ pub enum ValidateAccessTokenResponse {
 impl IntoResponse for ValidateAccessTokenResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -405,8 +375,6 @@ async fn extract_validate_access_token<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ValidateAccessTokenRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -445,13 +413,7 @@ pub enum RegenerateRefreshTokenResponse {
 impl IntoResponse for RegenerateRefreshTokenResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -461,8 +423,6 @@ async fn extract_regenerate_refresh_token<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<RegenerateRefreshTokenRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -503,13 +463,7 @@ pub enum AuthoriseUserResponse {
 impl IntoResponse for AuthoriseUserResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -519,8 +473,6 @@ async fn extract_authorise_user<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<AuthoriseUserRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -571,13 +523,7 @@ pub enum GetSamlRedirectUrlResponse {
 impl IntoResponse for GetSamlRedirectUrlResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -587,8 +533,6 @@ async fn extract_get_saml_redirect_url<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetSamlRedirectUrlRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -629,13 +573,7 @@ pub enum LdapAuthoriseUserResponse {
 impl IntoResponse for LdapAuthoriseUserResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -645,8 +583,6 @@ async fn extract_ldap_authorise_user<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<LdapAuthoriseUserRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -699,13 +635,7 @@ pub enum BulkLdapSyncResponse2 {
 impl IntoResponse for BulkLdapSyncResponse2 {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -715,8 +645,6 @@ async fn extract_bulk_ldap_sync<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<BulkLdapSyncRequest2, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);

@@ -152,8 +152,7 @@ impl Validate for ApiRegistration {
             }
         }
         if let Some(value) = &self.header_params {
-            let field_path = crate::support::join(path, "header_params");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "header_params"), errors);
         }
         {
             let value = &self.organization;
@@ -270,8 +269,7 @@ impl Validate for ApiRegistrationCreate {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.header_param_list {
-            let field_path = crate::support::join(path, "headerParamList");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "headerParamList"), errors);
         }
     }
 }
@@ -443,8 +441,7 @@ impl Validate for ApiRegistrationInput {
             }
         }
         if let Some(value) = &self.header_params {
-            let field_path = crate::support::join(path, "header_params");
-            value.validate_into(&field_path, errors);
+            value.validate_into(&crate::support::join(path, "header_params"), errors);
         }
         {
             let value = &self.organization;

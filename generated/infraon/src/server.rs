@@ -277,13 +277,7 @@ pub enum ListApiRegistrationsResponse {
 impl IntoResponse for ListApiRegistrationsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -293,8 +287,6 @@ async fn extract_list_api_registrations<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListApiRegistrationsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -345,11 +337,7 @@ pub enum CreateApiRegistrationResponse {
 impl IntoResponse for CreateApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created => {
-                StatusCode::from_u16(201)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::Created => runtime::status(201).into_response(),
         }
     }
 }
@@ -359,8 +347,6 @@ async fn extract_create_api_registration<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateApiRegistrationRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -411,13 +397,7 @@ pub enum GetApiRegistrationResponse {
 impl IntoResponse for GetApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -427,8 +407,6 @@ async fn extract_get_api_registration<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetApiRegistrationRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -442,27 +420,8 @@ async fn extract_get_api_registration<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetApiRegistrationRequest {
         id: param_id,
@@ -491,13 +450,7 @@ pub enum UpdateApiRegistrationResponse {
 impl IntoResponse for UpdateApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -507,8 +460,6 @@ async fn extract_update_api_registration<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateApiRegistrationRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -522,27 +473,8 @@ async fn extract_update_api_registration<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: ApiRegistrationInput = {
         if bytes.is_empty() {
@@ -581,11 +513,7 @@ pub enum DeleteApiRegistrationResponse {
 impl IntoResponse for DeleteApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::NoContent => {
-                StatusCode::from_u16(204)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::NoContent => runtime::status(204).into_response(),
         }
     }
 }
@@ -595,8 +523,6 @@ async fn extract_delete_api_registration<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteApiRegistrationRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -610,27 +536,8 @@ async fn extract_delete_api_registration<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(DeleteApiRegistrationRequest {
         id: param_id,
@@ -656,13 +563,7 @@ pub enum ListAllApiRegistrationsResponse {
 impl IntoResponse for ListAllApiRegistrationsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -672,8 +573,6 @@ async fn extract_list_all_api_registrations<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListAllApiRegistrationsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -711,13 +610,7 @@ pub enum SearchApiRegistrationsResponse {
 impl IntoResponse for SearchApiRegistrationsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -727,8 +620,6 @@ async fn extract_search_api_registrations<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<SearchApiRegistrationsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -766,13 +657,7 @@ pub enum GetApiRegistrationOptionsResponse {
 impl IntoResponse for GetApiRegistrationOptionsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -782,8 +667,6 @@ async fn extract_get_api_registration_options<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetApiRegistrationOptionsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -823,13 +706,7 @@ pub enum VerifyApiRegistrationResponse {
 impl IntoResponse for VerifyApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -839,8 +716,6 @@ async fn extract_verify_api_registration<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<VerifyApiRegistrationRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -898,13 +773,7 @@ pub enum ListJobsAccountAuditsResponse {
 impl IntoResponse for ListJobsAccountAuditsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -914,8 +783,6 @@ async fn extract_list_jobs_account_audits<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListJobsAccountAuditsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -966,13 +833,7 @@ pub enum CreateJobsAccountAuditResponse {
 impl IntoResponse for CreateJobsAccountAuditResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Created { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(201)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Created { body } => runtime::json_response(runtime::status(201), &body),
         }
     }
 }
@@ -982,8 +843,6 @@ async fn extract_create_jobs_account_audit<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateJobsAccountAuditRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1034,13 +893,7 @@ pub enum GetJobsAccountAuditResponse {
 impl IntoResponse for GetJobsAccountAuditResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1050,8 +903,6 @@ async fn extract_get_jobs_account_audit<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetJobsAccountAuditRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1065,27 +916,8 @@ async fn extract_get_jobs_account_audit<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(GetJobsAccountAuditRequest {
         id: param_id,
@@ -1114,13 +946,7 @@ pub enum UpdateJobsAccountAuditResponse {
 impl IntoResponse for UpdateJobsAccountAuditResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1130,8 +956,6 @@ async fn extract_update_jobs_account_audit<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<UpdateJobsAccountAuditRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1145,27 +969,8 @@ async fn extract_update_jobs_account_audit<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: JobsAccountAuditInput = {
         if bytes.is_empty() {
@@ -1204,11 +1009,7 @@ pub enum DeleteJobsAccountAuditResponse {
 impl IntoResponse for DeleteJobsAccountAuditResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::NoContent => {
-                StatusCode::from_u16(204)
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response()
-            }
+            Self::NoContent => runtime::status(204).into_response(),
         }
     }
 }
@@ -1218,8 +1019,6 @@ async fn extract_delete_jobs_account_audit<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeleteJobsAccountAuditRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (mut parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
@@ -1233,27 +1032,8 @@ async fn extract_delete_jobs_account_audit<A: Api>(
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
     api.authenticate(&credentials).await?;
-    let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(
-            &mut parts,
-            &(),
-        )
-        .await
-    {
-        Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-        Err(_) => {
-            return Err(
-                ApiError::bad_request(
-                    "path",
-                    "type",
-                    "path parameters are not valid UTF-8",
-                ),
-            );
-        }
-    };
-    let param_id: String = runtime::required(
-        "id",
-        Some(runtime::path::<String>(&path, 0usize, "id")?),
-    )?;
+    let path = runtime::path_params(&mut parts).await?;
+    let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
     Ok(DeleteJobsAccountAuditRequest {
         id: param_id,
@@ -1279,13 +1059,7 @@ pub enum GetJobsAccountAuditOptionsResponse {
 impl IntoResponse for GetJobsAccountAuditOptionsResponse {
     fn into_response(self) -> Response {
         match self {
-            Self::Ok { body } => {
-                runtime::json_response(
-                    StatusCode::from_u16(200)
-                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    &body,
-                )
-            }
+            Self::Ok { body } => runtime::json_response(runtime::status(200), &body),
         }
     }
 }
@@ -1295,8 +1069,6 @@ async fn extract_get_jobs_account_audit_options<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetJobsAccountAuditOptionsRequest, ApiError> {
-    #[allow(unused_imports)]
-    use ::axum::extract::FromRequestParts as _;
     let (parts, body) = request.into_parts();
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);

@@ -2,6 +2,11 @@
 //!
 //! Rust files are token streams (`quote!`) formatted by `prettyplease`; `Cargo.toml` and
 //! `README.md` are rendered from the minijinja templates in `templates/`.
+//!
+//! Emitting and formatting are most of a run's work, so they are split into jobs run on every
+//! core: each Rust file is a list of [`Part`]s (a few items each, emitted and formatted on their
+//! own) and each other file one job. Files are put together from their jobs' results in order,
+//! so the output does not depend on how the jobs were shared out.
 
 mod client;
 mod docs;
@@ -9,10 +14,13 @@ mod document;
 mod examples;
 mod manifest;
 mod models;
+mod parallel;
 mod server;
 mod status;
 mod support;
 mod types;
+
+use std::ops::Range;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,49 +28,162 @@ use quote::quote;
 use crate::ir::Api;
 use crate::{format, Config, Output};
 
+/// Emits part of a Rust file: whole items, preceded in a file's first part by its inner
+/// attributes. The parts of a file are emitted and formatted one by one, possibly on different
+/// threads, and their texts joined in order (see [`crate_files`]).
+pub(crate) type Part<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+
+/// How many items one [`Part`] made by [`item_parts`] holds: enough to make the work of a part
+/// large next to handing it to a thread, few enough to spread a file over every core.
+const ITEMS_PER_PART: usize = 16;
+
+/// A part of a Rust file.
+pub(crate) fn part<'a>(emit: impl Fn() -> TokenStream + Send + Sync + 'a) -> Part<'a> {
+    Box::new(emit)
+}
+
+/// The parts that emit the items `emit` makes of each of `items`, in order, a few items a part.
+pub(crate) fn item_parts<'a, T, F>(items: impl IntoIterator<Item = T>, emit: F) -> Vec<Part<'a>>
+where
+    T: Send + Sync + 'a,
+    F: Fn(&T) -> TokenStream + Clone + Send + Sync + 'a,
+{
+    let mut parts = Vec::new();
+    let mut chunk = Vec::with_capacity(ITEMS_PER_PART);
+    for item in items {
+        chunk.push(item);
+        if chunk.len() == ITEMS_PER_PART {
+            parts.push(chunk_part(std::mem::take(&mut chunk), emit.clone()));
+        }
+    }
+    if !chunk.is_empty() {
+        parts.push(chunk_part(chunk, emit));
+    }
+    parts
+}
+
+fn chunk_part<'a, T, F>(chunk: Vec<T>, emit: F) -> Part<'a>
+where
+    T: Send + Sync + 'a,
+    F: Fn(&T) -> TokenStream + Send + Sync + 'a,
+{
+    part(move || {
+        let items = chunk.iter().map(&emit);
+        quote!(#(#items)*)
+    })
+}
+
+/// Produces the text of a file, or of a part of a Rust file.
+type Job<'a> = Box<dyn Fn() -> Result<String, String> + Send + Sync + 'a>;
+
+/// A file of the crate and the jobs that produce its text.
+struct Planned {
+    path: String,
+    jobs: Range<usize>,
+    /// Rust files are the formatted texts of their parts, spaced and headed by
+    /// [`format::finish`]; other files are the text of their one job.
+    rust: bool,
+}
+
+/// The files of a crate and the work of producing them. Jobs are started in the order they
+/// were added.
+#[derive(Default)]
+struct Plan<'a> {
+    files: Vec<Planned>,
+    jobs: Vec<Job<'a>>,
+}
+
+impl<'a> Plan<'a> {
+    fn rust(&mut self, path: impl Into<String>, parts: Vec<Part<'a>>) {
+        let start = self.jobs.len();
+        for part in parts {
+            self.jobs.push(Box::new(move || {
+                format::unparse(part()).map_err(|e| e.to_string())
+            }));
+        }
+        self.files.push(Planned {
+            path: path.into(),
+            jobs: start..self.jobs.len(),
+            rust: true,
+        });
+    }
+
+    fn text(
+        &mut self,
+        path: impl Into<String>,
+        job: impl Fn() -> Result<String, String> + Send + Sync + 'a,
+    ) {
+        let start = self.jobs.len();
+        self.jobs.push(Box::new(job));
+        self.files.push(Planned {
+            path: path.into(),
+            jobs: start..self.jobs.len(),
+            rust: false,
+        });
+    }
+
+    /// Runs every job on every core and assembles the files. Each file's text depends only on
+    /// its jobs' results, taken in order: the output is the same however the work was shared.
+    /// The first error, in job order, is the one reported.
+    fn run(self, header: &str) -> Result<Output, String> {
+        let mut results = parallel::map(&self.jobs, |job| job()).into_iter();
+        let mut out = Output::default();
+        for file in self.files {
+            let texts = results
+                .by_ref()
+                .take(file.jobs.len())
+                .collect::<Result<Vec<String>, String>>()?;
+            let text = if file.rust {
+                format::finish(header, &texts.concat())
+            } else {
+                texts.concat()
+            };
+            out.files.insert(file.path, text);
+        }
+        Ok(out)
+    }
+}
+
 /// Every file of the generated crate.
+///
+/// The work is split into jobs (a non-Rust file, or a part of a Rust file: see [`Part`]) that
+/// run on every core.
 pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
     let header = format!(
         "Generated by openapi-forge from {}. Do not edit: run `{}` to regenerate.",
         config.source_label, config.regenerate_command
     );
-    let mut out = Output::default();
-    let rust = |tokens: TokenStream| format::rust_file(&header, tokens).map_err(|e| e.to_string());
-    out.files.insert("src/lib.rs".into(), rust(lib_rs())?);
-    out.files
-        .insert("src/models.rs".into(), rust(models::models(api))?);
-    out.files
-        .insert("src/support.rs".into(), rust(support::support(api))?);
-    out.files
-        .insert("src/client.rs".into(), rust(client::client(api))?);
-    out.files.insert(
-        "src/client/runtime.rs".into(),
-        rust(client::runtime::runtime())?,
-    );
-    out.files
-        .insert("src/server.rs".into(), rust(server::server(api))?);
-    out.files.insert(
-        "src/server/runtime.rs".into(),
-        rust(server::runtime::runtime())?,
-    );
-    out.files
-        .insert("Cargo.toml".into(), manifest::cargo_toml(api, &header)?);
-    out.files
-        .insert("openapi.json".into(), document::document(api, &header)?);
-    out.files.insert(
+    let mut plan = Plan::default();
+    // The files made of one large job go first, so that the many small parts of the big Rust
+    // files keep every core busy until the end.
+    plan.text("openapi.json", || document::document(api, &header));
+    plan.rust(
         format!("examples/{}-smoke.rs", api.crate_name),
-        rust(client::smoke_example(api))?,
+        vec![part(|| client::smoke_example(api))],
     );
-    out.files.insert(
+    plan.rust("src/server.rs", server::parts(api));
+    plan.rust("src/models.rs", models::parts(api));
+    plan.rust("src/client.rs", client::parts(api));
+    plan.text("README.md", || {
+        let example = format::doctest(&client::example(api)).map_err(|e| e.to_string())?;
+        manifest::readme(api, &header, &config.source_label, &example)
+    });
+    plan.rust("src/lib.rs", vec![part(lib_rs)]);
+    plan.rust("src/support.rs", vec![part(|| support::support(api))]);
+    plan.rust(
+        "src/client/runtime.rs",
+        vec![part(client::runtime::runtime)],
+    );
+    plan.rust(
+        "src/server/runtime.rs",
+        vec![part(server::runtime::runtime)],
+    );
+    plan.text("Cargo.toml", || manifest::cargo_toml(api, &header));
+    plan.rust(
         format!("examples/{}-mock.rs", api.crate_name),
-        rust(server::mock_example(api))?,
+        vec![part(|| server::mock_example(api))],
     );
-    let example = format::doctest(&client::example(api)).map_err(|e| e.to_string())?;
-    out.files.insert(
-        "README.md".into(),
-        manifest::readme(api, &header, &config.source_label, &example)?,
-    );
-    Ok(out)
+    plan.run(&header)
 }
 
 /// `src/lib.rs`: crate docs, lints, modules and re-exports.

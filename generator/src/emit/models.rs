@@ -5,22 +5,25 @@ use quote::quote;
 
 use super::docs::{doc_attrs, raw_doc_attrs};
 use super::types::{ident, needs_validation, rust_type};
+use super::{item_parts, part, Part};
 use crate::ir::{
     Additional, Api, Constraints, EnumValue, Field, IntValue, Shape, Struct, TypeDef, TypeKind,
     TypeRef, Union,
 };
 
-/// The whole `models` module.
-pub fn models(api: &Api) -> TokenStream {
-    let items = api.types_by_name().into_iter().map(|t| type_def(api, t));
-    quote! {
-        // Names come from the spec: enum values often share a prefix or suffix, and a union's
-        // variants may differ much in size.
-        #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
-        #[allow(unused_imports)]
-        use crate::support::{Validate, ValidationError};
-        #(#items)*
-    }
+/// The `models` module, in parts: one Rust item (plus impls) per named type, sorted by name.
+pub fn parts(api: &Api) -> Vec<Part<'_>> {
+    let mut parts = vec![part(|| {
+        quote! {
+            // Names come from the spec: enum values often share a prefix or suffix, and a union's
+            // variants may differ much in size.
+            #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+            #[allow(unused_imports)]
+            use crate::support::{Validate, ValidationError};
+        }
+    })];
+    parts.extend(item_parts(api.types_by_name(), move |t| type_def(api, t)));
+    parts
 }
 
 fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
@@ -236,6 +239,19 @@ fn field_checks(f: &Field) -> TokenStream {
     let nested = needs_validation(&f.ty).then(|| quote!(value.validate_into(&field_path, errors);));
     if constraint_checks.is_empty() && nested.is_none() {
         return TokenStream::new();
+    }
+    if constraint_checks.is_empty() {
+        // Only the value's own checks: its path is made where it is used.
+        let nested = quote!(value.validate_into(&crate::support::join(path, #wire), errors););
+        return match (f.required, f.nullable) {
+            (true, false) => {
+                quote! { self.#name.validate_into(&crate::support::join(path, #wire), errors); }
+            }
+            (true, true) | (false, false) => {
+                quote! { if let Some(value) = &self.#name { #nested } }
+            }
+            (false, true) => quote! { if let Some(Some(value)) = &self.#name { #nested } },
+        };
     }
     let body = quote! {
         let field_path = crate::support::join(path, #wire);

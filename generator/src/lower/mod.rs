@@ -20,7 +20,10 @@ use crate::load::escape;
 use crate::normalize::Spec;
 
 /// Lowers a checked spec. Errors found on the way are recorded in `diags`.
-pub fn lower(spec: &Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
+pub fn lower(mut spec: Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
+    // The bundled document moves into the IR as it is: lowering reads only the typed spec.
+    let document = std::mem::take(&mut spec.bundle.doc);
+    let spec = &spec;
     let mut l = Lowerer {
         spec,
         diags,
@@ -31,38 +34,34 @@ pub fn lower(spec: &Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         shared_types: BTreeMap::new(),
         inline_depth: 0,
     };
-    let schemas: Vec<(String, openapiv3::ReferenceOr<openapiv3::Schema>)> = spec
+    let schemas = spec
         .doc
         .components
         .as_ref()
-        .map(|c| {
-            c.schemas
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        })
-        .unwrap_or_default();
+        .map(|c| &c.schemas)
+        .into_iter()
+        .flatten();
     let mut resolved = Vec::new();
-    for (name, schema) in &schemas {
+    for (name, schema) in schemas {
         let Ok((target, _)) = spec.schema(schema) else {
             continue;
         };
         let rust = l.type_names.claim(&type_name(name));
         let id = l.reserve(rust, name.clone(), target);
         l.component_ids.insert(name.clone(), id);
-        resolved.push((id, name.clone(), schema.clone(), target.clone()));
+        resolved.push((id, name, schema, target));
     }
     for (id, name, schema, target) in resolved {
-        let pointer = format!("/components/schemas/{}", escape(&name));
-        let kind = match &schema {
+        let pointer = format!("/components/schemas/{}", escape(name));
+        let kind = match schema {
             // A component that is only a `$ref` to another one is an alias of it.
             openapiv3::ReferenceOr::Reference { .. } => {
-                let ty = l.schema_ref(&schema, &l.types[id.0].name.clone(), &pointer);
+                let ty = l.schema_ref(schema, &l.types[id.0].name.clone(), &pointer);
                 crate::ir::TypeKind::Alias(ty, Default::default())
             }
             openapiv3::ReferenceOr::Item(_) => {
                 let rust = l.types[id.0].name.clone();
-                l.component_kind(&target, &rust, &pointer)
+                l.component_kind(target, &rust, &pointer)
             }
         };
         l.types[id.0].kind = kind;
@@ -81,7 +80,7 @@ pub fn lower(spec: &Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         groups,
         security_schemes,
         runtime: l.runtime,
-        document: spec.bundle.doc.clone(),
+        document,
     };
     shapes::split_request_shapes(&mut api, &mut l.type_names);
     shapes::box_cycles(&mut api);

@@ -16,6 +16,7 @@ use crate::ir::{
     Additional, Constraints, EnumValue, Field, IntValue, Name, Shape, Struct, TypeDef, TypeId,
     TypeKind, TypeRef, Union, UnionVariant,
 };
+use crate::normalize::Spec;
 
 /// How deeply inline types may nest in one another.
 const MAX_INLINE_DEPTH: usize = 48;
@@ -98,10 +99,7 @@ impl Lowerer<'_> {
 
     /// The schema behind a possibly referenced, possibly boxed schema.
     pub(crate) fn target<'s>(&'s self, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema> {
-        match schema {
-            ReferenceOr::Item(s) => Some(s),
-            ReferenceOr::Reference { reference } => self.spec.schema_by_ref(reference).ok(),
-        }
+        target_in(self.spec, schema)
     }
 
     /// Lowers a schema written in place.
@@ -450,10 +448,11 @@ impl Lowerer<'_> {
             let prop_pointer = format!("{pointer}/properties/{}", crate::load::escape(wire));
             let context = format!("{owner}{}", type_name_part(wire));
             let ty = self.boxed_ref(prop, &context, &prop_pointer);
-            let resolved = self.target(prop).cloned();
-            let data = resolved.as_ref().map(|s| &s.schema_data);
+            // Borrowed from the spec, not from `self`, which lowering the field's type changes.
+            let resolved = target_in(self.spec, prop);
+            let data = resolved.map(|s| &s.schema_data);
             let rust = names.claim(&field_name(wire));
-            let format_password = resolved.as_ref().is_some_and(is_password);
+            let format_password = resolved.is_some_and(is_password);
             let marked =
                 data.is_some_and(|d| d.extensions.get("x-sensitive") == Some(&Value::Bool(true)));
             let secret = format_password || marked || SECRET_NAMES.contains(&rust.as_str());
@@ -482,10 +481,7 @@ impl Lowerer<'_> {
                 secret,
                 doc,
                 default,
-                constraints: resolved
-                    .as_ref()
-                    .map(|s| self.constraints(s))
-                    .unwrap_or_default(),
+                constraints: resolved.map(|s| self.constraints(s)).unwrap_or_default(),
                 boxed: false,
             });
         }
@@ -801,6 +797,14 @@ where
     }
 }
 
+/// The schema behind a possibly referenced, possibly boxed schema.
+fn target_in<'s>(spec: &'s Spec, schema: &'s ReferenceOr<Box<Schema>>) -> Option<&'s Schema> {
+    match schema {
+        ReferenceOr::Item(s) => Some(s),
+        ReferenceOr::Reference { reference } => spec.schema_by_ref(reference).ok(),
+    }
+}
+
 fn is_password(schema: &Schema) -> bool {
     match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => {
@@ -838,11 +842,7 @@ fn string_list(extensions: &indexmap::IndexMap<String, Value>, key: &str) -> Vec
 fn type_name_part(wire: &str) -> String {
     let name = type_name(wire);
     name.strip_suffix("Model")
-        .filter(|_| {
-            crate::ir::names::RESERVED_TYPE_NAMES
-                .iter()
-                .any(|r| format!("{r}Model") == name)
-        })
+        .filter(|base| crate::ir::names::RESERVED_TYPE_NAMES.contains(base))
         .map(str::to_string)
         .unwrap_or(name)
 }

@@ -304,6 +304,26 @@ pub fn cookie<T: ::serde::de::DeserializeOwned>(
     }
 }
 
+/// The path parameters of a request, in the order of the route's captures.
+#[doc(hidden)]
+pub async fn path_params(
+    parts: &mut ::axum::http::request::Parts,
+) -> Result<Vec<String>, ApiError> {
+    use ::axum::extract::FromRequestParts as _;
+    match ::axum::extract::RawPathParams::from_request_parts(parts, &()).await {
+        Ok(params) => Ok(params.iter().map(|(_, v)| v.to_owned()).collect()),
+        Err(_) => {
+            Err(
+                ApiError::bad_request(
+                    "path",
+                    "type",
+                    "path parameters are not valid UTF-8",
+                ),
+            )
+        }
+    }
+}
+
 /// One path parameter, by position.
 #[doc(hidden)]
 pub fn path<T: ::serde::de::DeserializeOwned>(
@@ -612,6 +632,13 @@ pub fn from_text_fields<T: ::serde::de::DeserializeOwned>(
 pub fn text(bytes: &[u8]) -> Result<String, ApiError> {
     String::from_utf8(bytes.to_vec())
         .map_err(|_| ApiError::bad_request("body", "type", "is not UTF-8 text"))
+}
+
+/// The status code of a response the spec declares (its codes were checked when the
+/// crate was generated; one out of range would answer 500).
+#[doc(hidden)]
+pub fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// A JSON response with a status.

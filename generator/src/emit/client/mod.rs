@@ -17,39 +17,29 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::types::ident;
+use super::{item_parts, part, Part};
 use crate::ir::names::Namespace;
-use crate::ir::{Api, ParamLocation, SecurityKind};
+use crate::ir::{Api, Group, ParamLocation, SecurityKind};
 
-/// The `client` module.
-pub fn client(api: &Api) -> TokenStream {
+/// The `client` module, in parts: its head (client, credentials, auth), one operation group
+/// per part, then the request builders of the operations.
+pub fn parts(api: &Api) -> Vec<Part<'_>> {
+    let mut parts = vec![part(|| head(api))];
+    parts.extend(item_parts(api.groups.iter().enumerate(), move |(i, g)| {
+        group(api, *i, g)
+    }));
+    parts.extend(item_parts(&api.operations, move |op| {
+        operation::builder(api, op)
+    }));
+    parts
+}
+
+/// Runtime module, imports, server URL, credentials, `Client` and its auth.
+fn head(api: &Api) -> TokenStream {
     let server = server_items(api);
     let credentials = credentials(api);
     let client = client_struct(api);
     let auth = auth(api);
-    let groups = api.groups.iter().enumerate().map(|(i, g)| {
-        let name = ident(&g.type_name);
-        let doc = doc_attrs(Some(&match &g.doc {
-            Some(d) => format!("Operations of the `{}` module.\n\n{d}", g.name.wire),
-            None => format!("Operations of the `{}` module.", g.name.wire),
-        }));
-        let methods = api
-            .operations
-            .iter()
-            .filter(|op| op.group == i)
-            .map(|op| operation::method(api, op));
-        quote! {
-            #doc
-            #[derive(Clone, Copy, Debug)]
-            pub struct #name<'a> {
-                client: &'a Client,
-            }
-
-            impl<'a> #name<'a> {
-                #(#methods)*
-            }
-        }
-    });
-    let operations = api.operations.iter().map(|op| operation::builder(api, op));
     quote! {
         #![allow(clippy::too_many_arguments)]
         #[rustfmt::skip]
@@ -70,8 +60,31 @@ pub fn client(api: &Api) -> TokenStream {
         #credentials
         #client
         #auth
-        #(#groups)*
-        #(#operations)*
+    }
+}
+
+/// The handle of one operation group (`client.assets()`) and its methods.
+fn group(api: &Api, index: usize, g: &Group) -> TokenStream {
+    let name = ident(&g.type_name);
+    let doc = doc_attrs(Some(&match &g.doc {
+        Some(d) => format!("Operations of the `{}` module.\n\n{d}", g.name.wire),
+        None => format!("Operations of the `{}` module.", g.name.wire),
+    }));
+    let methods = api
+        .operations
+        .iter()
+        .filter(|op| op.group == index)
+        .map(|op| operation::method(api, op));
+    quote! {
+        #doc
+        #[derive(Clone, Copy, Debug)]
+        pub struct #name<'a> {
+            client: &'a Client,
+        }
+
+        impl<'a> #name<'a> {
+            #(#methods)*
+        }
     }
 }
 

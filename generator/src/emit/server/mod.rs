@@ -23,22 +23,27 @@ use super::examples::synthesize;
 use super::models::value_checks;
 use super::status::status_variant;
 use super::types::{ident, needs_validation, rust_type};
+use super::{item_parts, part, Part};
 use crate::ir::path::PathPart;
 use crate::ir::{
     Api, BodyKind, Operation, ParamLocation, ParamStyle, Response, SecurityKind, Status, TypeRef,
 };
 
-/// The `server` module.
-pub fn server(api: &Api) -> TokenStream {
+/// The `server` module, in parts: its head, the `Api` trait, the items of each operation, the
+/// router and the mock.
+pub fn parts(api: &Api) -> Vec<Part<'_>> {
+    let mut parts = vec![part(|| head(api)), part(|| api_trait(api))];
+    parts.extend(item_parts(&api.operations, move |op| {
+        operation_items(api, op)
+    }));
+    parts.push(part(|| router(api)));
+    parts.push(part(|| mock(api)));
+    parts
+}
+
+/// Runtime module, imports, and the credential types.
+fn head(api: &Api) -> TokenStream {
     let credentials = credentials(api);
-    let ops: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .map(|op| operation_items(api, op))
-        .collect();
-    let methods = api.operations.iter().map(trait_method);
-    let mock_methods = api.operations.iter().map(|op| mock_method(api, op));
-    let router = router(api);
     quote! {
         #![allow(clippy::too_many_arguments)]
         #[rustfmt::skip]
@@ -84,7 +89,13 @@ pub fn server(api: &Api) -> TokenStream {
         }
 
         #credentials
+    }
+}
 
+/// `trait Api`: one method per operation.
+fn api_trait(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(trait_method);
+    quote! {
         #[doc = " The API to implement: one method per operation. Each takes the request already"]
         #[doc = " extracted and validated and returns one of the responses the spec declares. Methods"]
         #[doc = " left out answer 501 Not Implemented."]
@@ -99,11 +110,13 @@ pub fn server(api: &Api) -> TokenStream {
 
             #(#methods)*
         }
+    }
+}
 
-        #(#ops)*
-
-        #router
-
+/// `Mock`, the implementation that answers from the spec's examples.
+fn mock(api: &Api) -> TokenStream {
+    let mock_methods = api.operations.iter().map(|op| mock_method(api, op));
+    quote! {
         #[doc = " An implementation that answers every operation with its first success response,"]
         #[doc = " built from the spec's example (or, without one, from the schema). A test double."]
         #[doc = ""]
@@ -305,7 +318,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         let status_expr = match r.status {
             Status::Code(c) => {
                 let c = Literal::u16_unsuffixed(c);
-                quote!(StatusCode::from_u16(#c).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+                quote!(runtime::status(#c))
             }
             _ => quote!(status),
         };
@@ -403,6 +416,11 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
         let t = rust_type(api, &p.ty);
         let is_list = matches!(p.ty, TypeRef::Vec(_));
         let raw = match p.location {
+            // A path parameter is never absent: `runtime::path` rejects an empty one.
+            ParamLocation::Path if p.required => {
+                let index = path_index(wire);
+                quote!(runtime::path::<#t>(&path, #index, #wire)?)
+            }
             ParamLocation::Path => {
                 let index = path_index(wire);
                 quote!(Some(runtime::path::<#t>(&path, #index, #wire)?))
@@ -426,7 +444,7 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
             }
             ParamLocation::Cookie => quote!(runtime::cookie::<#t>(&cookies, #wire)?),
         };
-        let value = if p.required {
+        let value = if p.required && p.location != ParamLocation::Path {
             quote!(runtime::required(#wire, #raw)?)
         } else {
             raw
@@ -500,10 +518,7 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
     let needs_path = op.params.iter().any(|p| p.location == ParamLocation::Path);
     let path = needs_path.then(|| {
         quote! {
-            let path: Vec<String> = match ::axum::extract::RawPathParams::from_request_parts(&mut parts, &()).await {
-                Ok(params) => params.iter().map(|(_, v)| v.to_owned()).collect(),
-                Err(_) => return Err(ApiError::bad_request("path", "type", "path parameters are not valid UTF-8")),
-            };
+            let path = runtime::path_params(&mut parts).await?;
         }
     });
     let any_check = op
@@ -525,8 +540,6 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
     };
     quote! {
         async fn #fn_name<A: Api>(api: &A, request: ::axum::extract::Request, body_limit: usize) -> Result<#request, ApiError> {
-            #[allow(unused_imports)]
-            use ::axum::extract::FromRequestParts as _;
             let (#mut_parts parts, body) = request.into_parts();
             let query = runtime::Query::parse(parts.uri.query());
             let cookies = runtime::cookies(&parts.headers);
