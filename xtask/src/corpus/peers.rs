@@ -188,14 +188,13 @@ fn batch_error(log: &str, spec: &Path) -> String {
 /// The first line of an error output that says something (panics and errors first).
 fn first_meaningful_line(stderr: &str) -> String {
     let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
-    lines
+    // A panic's message is on the line after its location.
+    let panic = lines
         .iter()
-        .find(|l| l.contains("panicked at"))
-        .and_then(|_| {
-            // A panic's message is on the line after its location.
-            let i = lines.iter().position(|l| l.contains("panicked at"))?;
-            lines.get(i + 1).map(|m| format!("panic: {m}"))
-        })
+        .position(|l| l.contains("panicked at"))
+        .and_then(|i| lines.get(i + 1))
+        .map(|m| format!("panic: {m}"));
+    panic
         .or_else(|| {
             lines
                 .iter()
