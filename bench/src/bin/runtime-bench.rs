@@ -354,6 +354,8 @@ fn main() -> Result<(), BoxError> {
             infoworks_api::Client::builder()
                 .base_url(base.clone())
                 .bearer_auth(TOKEN)
+                // The hand-written call has no time limit either.
+                .timeout(None)
                 .build()
                 .map_err(|e| e.to_string())?,
         ));

@@ -648,7 +648,10 @@ impl<'a> ListIntegrationsV4Request<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -690,7 +693,10 @@ impl<'a> CreateIntegrationV4Request<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -730,7 +736,10 @@ impl<'a> GetIntegrationV4Request<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -774,7 +783,10 @@ impl<'a> UpdateIntegrationV4Request<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -812,7 +824,7 @@ impl<'a> DeleteIntegrationV4Request<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            204 => Ok(raw.value(())),
+            204 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -850,7 +862,10 @@ impl<'a> ListIntegrationsV2Request<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -892,7 +907,10 @@ impl<'a> CreateIntegrationV2Request<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -930,7 +948,10 @@ impl<'a> ListIntegrationConfigsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -972,7 +993,10 @@ impl<'a> GetIntegrationConfigRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1012,7 +1036,10 @@ impl<'a> GetIntegrationV2Request<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1056,7 +1083,10 @@ impl<'a> UpdateIntegrationV2Request<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1096,7 +1126,10 @@ impl<'a> DeleteIntegrationV2Request<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1137,7 +1170,10 @@ impl<'a> RefreshIntegrationV2Request<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1183,7 +1219,10 @@ impl<'a> GetResourceUserTagsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1233,7 +1272,10 @@ impl<'a> UpdateResourceUserTagsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1286,7 +1328,10 @@ impl<'a> GetIntegrationPermissionsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1339,7 +1384,10 @@ impl<'a> GetIntegrationResourcesRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }

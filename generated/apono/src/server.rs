@@ -305,10 +305,10 @@ async fn extract_list_integrations_v4<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -370,10 +370,10 @@ async fn extract_create_integration_v4<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -430,10 +430,10 @@ async fn extract_get_integration_v4<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -483,10 +483,10 @@ async fn extract_update_integration_v4<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -546,10 +546,10 @@ async fn extract_delete_integration_v4<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -596,10 +596,10 @@ async fn extract_list_integrations_v2<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -645,10 +645,10 @@ async fn extract_create_integration_v2<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -704,10 +704,10 @@ async fn extract_list_integration_configs<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -752,10 +752,10 @@ async fn extract_get_integration_config<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -803,10 +803,10 @@ async fn extract_get_integration_v2<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -856,10 +856,10 @@ async fn extract_update_integration_v2<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -919,10 +919,10 @@ async fn extract_delete_integration_v2<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -970,10 +970,10 @@ async fn extract_refresh_integration_v2<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -1021,10 +1021,10 @@ async fn extract_get_resource_user_tags<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -1076,10 +1076,10 @@ async fn extract_update_resource_user_tags<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -1142,10 +1142,10 @@ async fn extract_get_integration_permissions<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
@@ -1196,10 +1196,10 @@ async fn extract_get_integration_resources<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));

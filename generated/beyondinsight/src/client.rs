@@ -1666,7 +1666,10 @@ impl<'a> ListAccessLevelsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1722,7 +1725,7 @@ impl<'a> SetUserGroupSmartRuleAccessLevelRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1765,7 +1768,10 @@ impl<'a> ListOrganizationAddressGroupsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1820,7 +1826,10 @@ impl<'a> ListAddressGroupsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1862,7 +1871,10 @@ impl<'a> CreateAddressGroupRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1908,7 +1920,10 @@ impl<'a> ListAddressGroupAddressesRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1958,7 +1973,10 @@ impl<'a> CreateAddressGroupAddressRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2002,7 +2020,7 @@ impl<'a> DeleteAddressGroupAddressesRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2047,7 +2065,10 @@ impl<'a> GetAddressGroupByIdRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2096,7 +2117,10 @@ impl<'a> UpdateAddressGroupRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2139,7 +2163,7 @@ impl<'a> DeleteAddressGroupRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2179,7 +2203,10 @@ impl<'a> GetAddressByIdRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2223,7 +2250,10 @@ impl<'a> UpdateAddressByIdRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2261,7 +2291,7 @@ impl<'a> DeleteAddressByIdRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2299,7 +2329,10 @@ impl<'a> ListApiRegistrationsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2341,7 +2374,10 @@ impl<'a> CreateApiRegistrationRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2381,7 +2417,10 @@ impl<'a> GetApiRegistrationByIdRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2425,7 +2464,10 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2463,7 +2505,7 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2504,7 +2546,10 @@ impl<'a> RotateApiRegistrationKeyRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2545,7 +2590,10 @@ impl<'a> GetApiRegistrationKeyRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2591,7 +2639,10 @@ impl<'a> GetAssetAttributesRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2635,7 +2686,7 @@ impl<'a> DeleteAssetAttributesRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2688,7 +2739,10 @@ impl<'a> AssignAssetAttributeRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2739,7 +2793,7 @@ impl<'a> DeleteAssetAttributeRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2777,7 +2831,10 @@ impl<'a> GetAssetByIdRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2819,7 +2876,10 @@ impl<'a> UpdateAssetByIdRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2857,7 +2917,7 @@ impl<'a> DeleteAssetByIdRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2948,7 +3008,10 @@ impl<'a> ListWorkgroupAssetsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3046,7 +3109,10 @@ impl<'a> CreateWorkgroupAssetRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3097,7 +3163,7 @@ impl<'a> DeleteWorkgroupAssetByNameRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3167,7 +3233,10 @@ impl<'a> SearchAssetsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3254,7 +3323,10 @@ impl<'a> GetAttributeTypesRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3296,7 +3368,10 @@ impl<'a> CreateAttributeTypeRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3336,7 +3411,10 @@ impl<'a> GetAttributeTypeRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3374,7 +3452,7 @@ impl<'a> DeleteAttributeTypeRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3420,7 +3498,10 @@ impl<'a> GetAttributesByAttributeTypeRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3470,7 +3551,10 @@ impl<'a> CreateAttributeRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3510,7 +3594,10 @@ impl<'a> GetAttributeRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3548,7 +3635,7 @@ impl<'a> DeleteAttributeRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3586,7 +3673,10 @@ impl<'a> GetDatabasesRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3626,7 +3716,10 @@ impl<'a> GetDatabaseRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3670,7 +3763,10 @@ impl<'a> UpdateDatabaseRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3708,7 +3804,7 @@ impl<'a> DeleteDatabaseRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3749,7 +3845,10 @@ impl<'a> GetAssetDatabasesRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3794,7 +3893,10 @@ impl<'a> CreateAssetDatabaseRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3859,7 +3961,10 @@ impl<'a> DeprecatedQueueImportFileRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             400 => Err(raw.error(Some(runtime::decode_any))),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
@@ -3902,7 +4007,10 @@ impl<'a> DeprecatedFilterSingleAccountRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3944,7 +4052,10 @@ impl<'a> DeprecatedGetUserGroupByNameRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3984,7 +4095,7 @@ impl<'a> DeprecatedDeleteUserGroupByNameRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4026,7 +4137,10 @@ impl<'a> DeprecatedGetWorkgroupByNameRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4078,7 +4192,10 @@ impl<'a> GetEntitlementsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4126,7 +4243,10 @@ impl<'a> AddEpmPolicyApplicationRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             400 => Err(raw.error(Some(runtime::decode_any))),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
@@ -4169,7 +4289,10 @@ impl<'a> QueueImportRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4207,7 +4330,10 @@ impl<'a> GetOperatingSystemsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4262,7 +4388,10 @@ impl<'a> GetOrganizationsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4302,7 +4431,10 @@ impl<'a> GetOrganizationRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4340,7 +4472,10 @@ impl<'a> GetPermissionsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4409,7 +4544,10 @@ impl<'a> GetSmartRuleAssetsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4524,7 +4662,10 @@ impl<'a> GetSmartRulesRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4564,7 +4705,10 @@ impl<'a> GetSmartRuleRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4619,7 +4763,10 @@ impl<'a> GetUserGroupSmartRulesRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4667,7 +4814,7 @@ impl<'a> GetOrganizationSmartRuleByTitleRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200..=299 => Ok(raw.value(())),
+            200..=299 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4713,7 +4860,10 @@ impl<'a> GetUserGroupPermissionsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4761,7 +4911,7 @@ impl<'a> SetUserGroupPermissionsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            204 => Ok(raw.value(())),
+            204 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4805,7 +4955,7 @@ impl<'a> DeleteUserGroupPermissionsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(())),
+            200 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }

@@ -813,10 +813,10 @@ async fn extract_list_access_levels<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -866,10 +866,10 @@ async fn extract_set_user_group_smart_rule_access_level<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -932,10 +932,10 @@ async fn extract_list_organization_address_groups<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -986,10 +986,10 @@ async fn extract_list_address_groups<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1037,10 +1037,10 @@ async fn extract_create_address_group<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1098,10 +1098,10 @@ async fn extract_list_address_group_addresses<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1154,10 +1154,10 @@ async fn extract_create_address_group_address<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1220,10 +1220,10 @@ async fn extract_delete_address_group_addresses<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1274,10 +1274,10 @@ async fn extract_get_address_group_by_id<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1330,10 +1330,10 @@ async fn extract_update_address_group<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1396,10 +1396,10 @@ async fn extract_delete_address_group<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1450,10 +1450,10 @@ async fn extract_get_address_by_id<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1504,10 +1504,10 @@ async fn extract_update_address_by_id<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1568,10 +1568,10 @@ async fn extract_delete_address_by_id<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1618,10 +1618,10 @@ async fn extract_list_api_registrations<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1667,10 +1667,10 @@ async fn extract_create_api_registration<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1728,10 +1728,10 @@ async fn extract_get_api_registration_by_id<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1782,10 +1782,10 @@ async fn extract_update_api_registration<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1846,10 +1846,10 @@ async fn extract_delete_api_registration<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1898,10 +1898,10 @@ async fn extract_rotate_api_registration_key<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -1950,10 +1950,10 @@ async fn extract_get_api_registration_key<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2002,10 +2002,10 @@ async fn extract_get_asset_attributes<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2054,10 +2054,10 @@ async fn extract_delete_asset_attributes<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2108,10 +2108,10 @@ async fn extract_assign_asset_attribute<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2164,10 +2164,10 @@ async fn extract_delete_asset_attribute<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2218,10 +2218,10 @@ async fn extract_get_asset_by_id<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2272,10 +2272,10 @@ async fn extract_update_asset_by_id<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2336,10 +2336,10 @@ async fn extract_delete_asset_by_id<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2394,10 +2394,10 @@ async fn extract_list_workgroup_assets<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2454,10 +2454,10 @@ async fn extract_create_workgroup_asset<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2520,10 +2520,10 @@ async fn extract_delete_workgroup_asset_by_name<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2578,10 +2578,10 @@ async fn extract_search_assets<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2641,10 +2641,10 @@ async fn extract_get_attribute_types<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2690,10 +2690,10 @@ async fn extract_create_attribute_type<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2751,10 +2751,10 @@ async fn extract_get_attribute_type<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2803,10 +2803,10 @@ async fn extract_delete_attribute_type<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2855,10 +2855,10 @@ async fn extract_get_attributes_by_attribute_type<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2911,10 +2911,10 @@ async fn extract_create_attribute<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -2977,10 +2977,10 @@ async fn extract_get_attribute<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3029,10 +3029,10 @@ async fn extract_delete_attribute<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3079,10 +3079,10 @@ async fn extract_get_databases<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3126,10 +3126,10 @@ async fn extract_get_database<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3180,10 +3180,10 @@ async fn extract_update_database<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3244,10 +3244,10 @@ async fn extract_delete_database<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3296,10 +3296,10 @@ async fn extract_get_asset_databases<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3350,10 +3350,10 @@ async fn extract_create_asset_database<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3417,10 +3417,10 @@ async fn extract_deprecated_queue_import_file<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3481,10 +3481,10 @@ async fn extract_deprecated_filter_single_account<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3542,10 +3542,10 @@ async fn extract_deprecated_get_user_group_by_name<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3594,10 +3594,10 @@ async fn extract_deprecated_delete_user_group_by_name<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3646,10 +3646,10 @@ async fn extract_deprecated_get_workgroup_by_name<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3698,10 +3698,10 @@ async fn extract_get_entitlements<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3755,10 +3755,10 @@ async fn extract_add_epm_policy_application<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3819,10 +3819,10 @@ async fn extract_queue_import<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3878,10 +3878,10 @@ async fn extract_get_operating_systems<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3927,10 +3927,10 @@ async fn extract_get_organizations<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -3978,10 +3978,10 @@ async fn extract_get_organization<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -4028,10 +4028,10 @@ async fn extract_get_permissions<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -4081,10 +4081,10 @@ async fn extract_get_smart_rule_assets<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -4139,10 +4139,10 @@ async fn extract_get_smart_rules<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -4192,10 +4192,10 @@ async fn extract_get_smart_rule<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -4246,10 +4246,10 @@ async fn extract_get_user_group_smart_rules<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -4316,10 +4316,10 @@ async fn extract_get_organization_smart_rule_by_title<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -4375,10 +4375,10 @@ async fn extract_get_user_group_permissions<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -4429,10 +4429,10 @@ async fn extract_set_user_group_permissions<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
@@ -4493,10 +4493,10 @@ async fn extract_delete_user_group_permissions<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
-            ps_auth: found.ps_auth.clone(),
+            ps_auth: found.ps_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));

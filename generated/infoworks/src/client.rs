@@ -494,7 +494,10 @@ impl<'a> GetAuthenticationTokenRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -535,7 +538,10 @@ impl<'a> GetAccessTokenRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -573,7 +579,10 @@ impl<'a> RevokeAccessTokenRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -611,7 +620,10 @@ impl<'a> ValidateAccessTokenRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -649,7 +661,10 @@ impl<'a> RegenerateRefreshTokenRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -691,7 +706,10 @@ impl<'a> AuthoriseUserRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -729,7 +747,10 @@ impl<'a> GetSamlRedirectUrlRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -771,7 +792,10 @@ impl<'a> LdapAuthoriseUserRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -813,7 +837,10 @@ impl<'a> BulkLdapSyncRequest2<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }

@@ -233,10 +233,10 @@ async fn extract_get_authentication_token<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.basic_auth.is_some() {
         Credentials {
-            basic_auth: found.basic_auth.clone(),
+            basic_auth: found.basic_auth.take(),
             ..Credentials::default()
         }
     } else {
@@ -283,10 +283,10 @@ async fn extract_get_access_token<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.refresh_token_auth.is_some() {
         Credentials {
-            refresh_token_auth: found.refresh_token_auth.clone(),
+            refresh_token_auth: found.refresh_token_auth.take(),
             ..Credentials::default()
         }
     } else {
@@ -331,10 +331,10 @@ async fn extract_revoke_access_token<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
             ..Credentials::default()
         }
     } else {
@@ -379,10 +379,10 @@ async fn extract_validate_access_token<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
             ..Credentials::default()
         }
     } else {
@@ -427,10 +427,10 @@ async fn extract_regenerate_refresh_token<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.basic_auth.is_some() {
         Credentials {
-            basic_auth: found.basic_auth.clone(),
+            basic_auth: found.basic_auth.take(),
             ..Credentials::default()
         }
     } else {
@@ -477,10 +477,10 @@ async fn extract_authorise_user<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
             ..Credentials::default()
         }
     } else {
@@ -537,10 +537,10 @@ async fn extract_get_saml_redirect_url<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
             ..Credentials::default()
         }
     } else {
@@ -587,10 +587,10 @@ async fn extract_ldap_authorise_user<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
-            bearer_auth: found.bearer_auth.clone(),
+            bearer_auth: found.bearer_auth.take(),
             ..Credentials::default()
         }
     } else {
@@ -649,10 +649,10 @@ async fn extract_bulk_ldap_sync<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.basic_auth.is_some() {
         Credentials {
-            basic_auth: found.basic_auth.clone(),
+            basic_auth: found.basic_auth.take(),
             ..Credentials::default()
         }
     } else {

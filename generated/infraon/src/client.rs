@@ -576,7 +576,10 @@ impl<'a> ListApiRegistrationsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -659,7 +662,7 @@ impl<'a> CreateApiRegistrationRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(())),
+            201 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -700,7 +703,10 @@ impl<'a> GetApiRegistrationRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -745,7 +751,10 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -784,7 +793,7 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            204 => Ok(raw.value(())),
+            204 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -822,7 +831,10 @@ impl<'a> ListAllApiRegistrationsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -860,7 +872,10 @@ impl<'a> SearchApiRegistrationsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -898,7 +913,10 @@ impl<'a> GetApiRegistrationOptionsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -940,7 +958,10 @@ impl<'a> VerifyApiRegistrationRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1020,7 +1041,10 @@ impl<'a> ListJobsAccountAuditsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1105,7 +1129,10 @@ impl<'a> CreateJobsAccountAuditRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            201 => Ok(raw.value(raw.json()?)),
+            201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1146,7 +1173,10 @@ impl<'a> GetJobsAccountAuditRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1191,7 +1221,10 @@ impl<'a> UpdateJobsAccountAuditRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1230,7 +1263,7 @@ impl<'a> DeleteJobsAccountAuditRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            204 => Ok(raw.value(())),
+            204 => Ok(raw.into_value(())),
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1268,7 +1301,10 @@ impl<'a> GetJobsAccountAuditOptionsRequest<'a> {
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
-            200 => Ok(raw.value(raw.json()?)),
+            200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }

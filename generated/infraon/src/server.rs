@@ -291,10 +291,10 @@ async fn extract_list_api_registrations<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -351,10 +351,10 @@ async fn extract_create_api_registration<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -411,10 +411,10 @@ async fn extract_get_api_registration<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -464,10 +464,10 @@ async fn extract_update_api_registration<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -527,10 +527,10 @@ async fn extract_delete_api_registration<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -577,10 +577,10 @@ async fn extract_list_all_api_registrations<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -624,10 +624,10 @@ async fn extract_search_api_registrations<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -671,10 +671,10 @@ async fn extract_get_api_registration_options<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -720,10 +720,10 @@ async fn extract_verify_api_registration<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -787,10 +787,10 @@ async fn extract_list_jobs_account_audits<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -847,10 +847,10 @@ async fn extract_create_jobs_account_audit<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -907,10 +907,10 @@ async fn extract_get_jobs_account_audit<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -960,10 +960,10 @@ async fn extract_update_jobs_account_audit<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -1023,10 +1023,10 @@ async fn extract_delete_jobs_account_audit<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
@@ -1073,10 +1073,10 @@ async fn extract_get_jobs_account_audit_options<A: Api>(
     let query = runtime::Query::parse(parts.uri.query());
     let cookies = runtime::cookies(&parts.headers);
     let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
-    let found = credentials;
+    let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
-            api_key_auth: found.api_key_auth.clone(),
+            api_key_auth: found.api_key_auth.take(),
         }
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));

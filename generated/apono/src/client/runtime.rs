@@ -217,8 +217,8 @@ impl RawResponse {
         )
     }
     #[doc(hidden)]
-    pub fn value<T>(&self, body: T) -> ResponseValue<T> {
-        ResponseValue::new(self.status, self.headers.clone(), body)
+    pub fn into_value<T>(self, body: T) -> ResponseValue<T> {
+        ResponseValue::new(self.status, self.headers, body)
     }
     /// An error status; `decode` turns the body into the declared type, when there is one.
     #[doc(hidden)]
@@ -797,11 +797,22 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
         .as_ref()
         .filter(|r| call.idempotent || r.retry_non_idempotent);
     let mut attempt = 0u32;
+    let mut url = Some(url);
+    let mut headers = Some(headers);
     loop {
+        let can_retry = retry.filter(|r| attempt < r.max_retries);
+        let (this_url, these_headers) = if can_retry.is_some() {
+            (url.clone(), headers.clone())
+        } else {
+            (url.take(), headers.take())
+        };
+        let (Some(this_url), Some(these_headers)) = (this_url, these_headers) else {
+            return Err(SendError::InvalidRequest("the request was already sent".into()));
+        };
         let mut builder = settings
             .http
-            .request(call.method.clone(), url.clone())
-            .headers(headers.clone());
+            .request(call.method.clone(), this_url)
+            .headers(these_headers);
         if let Some(timeout) = settings.timeout {
             builder = builder.timeout(timeout);
         }
@@ -813,9 +824,8 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
         if let Some(hook) = &settings.hook {
             hook.on_request(&mut request);
         }
-        let can_retry = retry.filter(|r| attempt < r.max_retries);
         match settings.http.execute(request).await {
-            Ok(response) => {
+            Ok(mut response) => {
                 let status = response.status();
                 if let Some(policy) = can_retry {
                     if status == StatusCode::TOO_MANY_REQUESTS
@@ -834,7 +844,7 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
                         continue;
                     }
                 }
-                let headers = response.headers().clone();
+                let headers = std::mem::take(response.headers_mut());
                 let body = response
                     .bytes()
                     .await

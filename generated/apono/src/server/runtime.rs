@@ -386,6 +386,9 @@ pub async fn read_body(
 /// Decodes a JSON body, naming the field where decoding failed.
 #[doc(hidden)]
 pub fn json<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if let Ok(value) = ::serde_json::from_slice(bytes) {
+        return Ok(value);
+    }
     let mut deserializer = ::serde_json::Deserializer::from_slice(bytes);
     let value = ::serde_path_to_error::deserialize(&mut deserializer)
         .map_err(|e| {
@@ -646,7 +649,16 @@ pub fn status(code: u16) -> StatusCode {
 pub fn json_response<T: ::serde::Serialize>(status: StatusCode, body: &T) -> Response {
     match ::serde_json::to_vec(body) {
         Ok(bytes) => {
-            (status, [(::axum::http::header::CONTENT_TYPE, "application/json")], bytes)
+            (
+                status,
+                [
+                    (
+                        ::axum::http::header::CONTENT_TYPE,
+                        ::axum::http::HeaderValue::from_static("application/json"),
+                    ),
+                ],
+                bytes,
+            )
                 .into_response()
         }
         Err(e) => {

@@ -412,7 +412,16 @@ fn send_fn(
         } else {
             value
         };
-        arms.push((r.status, quote!(#pat => Ok(raw.value(#wrapped)),)));
+        // The value is decoded from `raw` before `raw` is taken apart.
+        let arm = if r.body.is_none() && !o.success_enum {
+            quote!(#pat => Ok(raw.into_value(())),)
+        } else {
+            quote!(#pat => {
+                let value = #wrapped;
+                Ok(raw.into_value(value))
+            })
+        };
+        arms.push((r.status, arm));
     }
     let error_enum = o.error_types.len() > 1;
     let mut has_default = false;

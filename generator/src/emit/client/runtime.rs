@@ -235,8 +235,8 @@ fn values() -> TokenStream {
             }
 
             #[doc(hidden)]
-            pub fn value<T>(&self, body: T) -> ResponseValue<T> {
-                ResponseValue::new(self.status, self.headers.clone(), body)
+            pub fn into_value<T>(self, body: T) -> ResponseValue<T> {
+                ResponseValue::new(self.status, self.headers, body)
             }
 
             #[doc = " An error status; `decode` turns the body into the declared type, when there is one."]
@@ -750,8 +750,20 @@ fn encoding() -> TokenStream {
             }
             let retry = settings.retry.as_ref().filter(|r| call.idempotent || r.retry_non_idempotent);
             let mut attempt = 0u32;
+            // The URL and headers are copied only for an attempt that may be followed by another.
+            let mut url = Some(url);
+            let mut headers = Some(headers);
             loop {
-                let mut builder = settings.http.request(call.method.clone(), url.clone()).headers(headers.clone());
+                let can_retry = retry.filter(|r| attempt < r.max_retries);
+                let (this_url, these_headers) = if can_retry.is_some() {
+                    (url.clone(), headers.clone())
+                } else {
+                    (url.take(), headers.take())
+                };
+                let (Some(this_url), Some(these_headers)) = (this_url, these_headers) else {
+                    return Err(SendError::InvalidRequest("the request was already sent".into()));
+                };
+                let mut builder = settings.http.request(call.method.clone(), this_url).headers(these_headers);
                 if let Some(timeout) = settings.timeout {
                     builder = builder.timeout(timeout);
                 }
@@ -759,9 +771,8 @@ fn encoding() -> TokenStream {
                 if let Some(hook) = &settings.hook {
                     hook.on_request(&mut request);
                 }
-                let can_retry = retry.filter(|r| attempt < r.max_retries);
                 match settings.http.execute(request).await {
-                    Ok(response) => {
+                    Ok(mut response) => {
                         let status = response.status();
                         if let Some(policy) = can_retry {
                             if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
@@ -777,7 +788,7 @@ fn encoding() -> TokenStream {
                                 continue;
                             }
                         }
-                        let headers = response.headers().clone();
+                        let headers = std::mem::take(response.headers_mut());
                         let body = response.bytes().await.map_err(|e| {
                             if e.is_timeout() { SendError::Timeout(e) } else { SendError::Transport(e) }
                         })?;

@@ -588,7 +588,7 @@ fn security_check(api: &Api, op: &Operation) -> TokenStream {
             (alt.len() < api.security_schemes.len()).then(|| quote!(..Credentials::default()));
         quote! {
             if #(found.#fields.is_some())&&* {
-                Credentials { #(#fields: found.#fields.clone(),)* #rest }
+                Credentials { #(#fields: found.#fields.take(),)* #rest }
             } else
         }
     });
@@ -604,7 +604,7 @@ fn security_check(api: &Api, op: &Operation) -> TokenStream {
         .collect();
     let message = format!("credentials are required: {}", names.join(" or "));
     quote! {
-        let found = credentials;
+        let mut found = credentials;
         let credentials = #(#branches)* {
             return Err(ApiError::unauthorized(#message));
         };

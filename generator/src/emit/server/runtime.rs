@@ -319,6 +319,11 @@ fn body() -> TokenStream {
         #[doc = " Decodes a JSON body, naming the field where decoding failed."]
         #[doc(hidden)]
         pub fn json<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+            // A body that decodes takes the fast path; where a failure lies is found by decoding
+            // again while tracking the path.
+            if let Ok(value) = ::serde_json::from_slice(bytes) {
+                return Ok(value);
+            }
             let mut deserializer = ::serde_json::Deserializer::from_slice(bytes);
             let value = ::serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
                 let path = e.path().to_string();
@@ -514,7 +519,12 @@ fn body() -> TokenStream {
         #[doc(hidden)]
         pub fn json_response<T: ::serde::Serialize>(status: StatusCode, body: &T) -> Response {
             match ::serde_json::to_vec(body) {
-                Ok(bytes) => (status, [(::axum::http::header::CONTENT_TYPE, "application/json")], bytes).into_response(),
+                Ok(bytes) => (
+                    status,
+                    [(::axum::http::header::CONTENT_TYPE, ::axum::http::HeaderValue::from_static("application/json"))],
+                    bytes,
+                )
+                    .into_response(),
                 Err(e) => ApiError::internal(format!("cannot encode the response: {e}")).into_response(),
             }
         }
