@@ -36,6 +36,10 @@ enum Command {
         /// Limit in seconds for one peer generation or one `cargo check`.
         #[arg(long, default_value_t = 900)]
         timeout: u64,
+        /// Keep what an interrupted run of the same commit and settings measured (its journal
+        /// is `target/corpus/journal.tsv`) and do only the rest.
+        #[arg(long)]
+        resume: bool,
     },
     /// Serves the mock server of one API (`specs/<API>/`) on 127.0.0.1, with its spec at
     /// `/openapi.json`. Stops on Ctrl-C.
@@ -209,6 +213,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             compile,
             no_peers,
             timeout,
+            resume,
         } => xtask::corpus::run(
             &workspace_root(),
             &xtask::corpus::Options {
@@ -216,6 +221,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 compile,
                 peers: !no_peers,
                 timeout,
+                resume,
             },
         ),
         Command::Mock { api, port, secret } => {

@@ -8,10 +8,11 @@
 //! The result is `CORPUS.md`.
 
 mod check;
+mod journal;
 mod peers;
 mod report;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -19,6 +20,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
 use openapi_forge::Config;
+
+use journal::{Entry, Journal, Stage};
 
 pub use peers::Peer;
 
@@ -33,6 +36,8 @@ pub struct Options {
     pub peers: bool,
     /// Limit in seconds for one peer generation or one `cargo check`.
     pub timeout: u64,
+    /// Keep the results of an interrupted run of the same commit and settings.
+    pub resume: bool,
 }
 
 /// How openapi-forge fared on one spec.
@@ -84,9 +89,9 @@ struct Findings {
     sample: Vec<usize>,
     /// Every tool on the sample.
     tools: BTreeMap<Tool, BTreeMap<usize, SampleResult>>,
-    /// How long openapi-forge took on the whole corpus.
+    /// How long openapi-forge took on the whole corpus, spec by spec, summed.
     generation: Duration,
-    /// How long each tool's checks took on the sample.
+    /// How long each tool's checks took on the sample, crate by crate, summed.
     check_time: BTreeMap<Tool, Duration>,
     peer_versions: Vec<String>,
 }
@@ -124,10 +129,17 @@ fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
     };
 
     let out_root = root.join("target/corpus");
-    let _ = std::fs::remove_dir_all(&out_root);
-    let started = Instant::now();
-    let forge = generate_all(&specs, &sample, &out_root.join(Tool::Forge.dir()));
-    let generation = started.elapsed();
+    let key = run_key(root, &specs, &sample, options)?;
+    let journal = Journal::open(&out_root.join("journal.tsv"), &key, options.resume, || {
+        let _ = std::fs::remove_dir_all(&out_root);
+    })?;
+    let sampled: BTreeSet<usize> = sample.iter().copied().collect();
+    let (forge, generation) = generate_all(
+        &specs,
+        &sampled,
+        &out_root.join(Tool::Forge.dir()),
+        &journal,
+    );
 
     let mut tools: BTreeMap<Tool, BTreeMap<usize, SampleResult>> = BTreeMap::new();
     let mut check_time = BTreeMap::new();
@@ -142,7 +154,7 @@ fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
             (i, generated)
         })
         .collect();
-    let (results, time) = check_all(Tool::Forge, forge_generated, &out_root, options);
+    let (results, time) = check_all(Tool::Forge, forge_generated, &out_root, options, &journal);
     tools.insert(Tool::Forge, results);
     check_time.insert(Tool::Forge, time);
 
@@ -160,9 +172,8 @@ fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
                 })
                 .collect();
             eprintln!("corpus: {} on {} specs", tool.title(), jobs.len());
-            let generated = peers::generate(peer, &jobs, options.timeout);
-            let generated = sample.iter().copied().zip(generated).collect();
-            let (results, time) = check_all(tool, generated, &out_root, options);
+            let generated = generate_with_peer(peer, &sample, &jobs, options, &journal);
+            let (results, time) = check_all(tool, generated, &out_root, options, &journal);
             tools.insert(tool, results);
             check_time.insert(tool, time);
         }
@@ -197,15 +208,35 @@ fn crate_name(index: usize) -> String {
     format!("c{index:04}")
 }
 
-/// openapi-forge on every spec; only the sampled crates are written (under `out`).
-fn generate_all(specs: &[PathBuf], sample: &[usize], out: &Path) -> Vec<Outcome> {
+/// openapi-forge on every spec; only the sampled crates are written (under `out`). Specs the
+/// journal already holds are not generated again. Returns the outcomes and the sum of the
+/// per-spec times.
+fn generate_all(
+    specs: &[PathBuf],
+    sample: &BTreeSet<usize>,
+    out: &Path,
+    journal: &Journal,
+) -> (Vec<Outcome>, Duration) {
+    let tool = Tool::Forge.dir();
+    let mut outcomes = vec![Outcome::Generated; specs.len()];
+    let mut total = Duration::ZERO;
+    let mut todo = Vec::new();
+    for (i, spec) in specs.iter().enumerate() {
+        match journal.get(Stage::Generate, tool, i) {
+            Some(entry) => {
+                outcomes[i] = Outcome::from_entry(entry);
+                total += entry.time;
+            }
+            None => todo.push((i, spec)),
+        }
+    }
     // A panic is a finding, not the end of the run: catch it, silently.
     std::panic::set_hook(Box::new(|_| {}));
-    let queue = std::sync::Mutex::new(specs.iter().enumerate());
-    let outcomes = std::sync::Mutex::new(vec![Outcome::Generated; specs.len()]);
+    let queue = std::sync::Mutex::new(todo.into_iter());
+    let found = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..WORKERS {
-            let (queue, outcomes) = (&queue, &outcomes);
+            let (queue, found) = (&queue, &found);
             // The generator CLI's stack size: specs nest deeply.
             let spawned = std::thread::Builder::new()
                 .stack_size(256 * 1024 * 1024)
@@ -217,9 +248,12 @@ fn generate_all(specs: &[PathBuf], sample: &[usize], out: &Path) -> Vec<Outcome>
                     if i % 100 == 0 {
                         eprintln!("corpus: openapi-forge, spec {i} of {}", specs.len());
                     }
+                    let started = Instant::now();
                     let outcome = generate_one(i, spec, sample.contains(&i), out);
-                    if let Ok(mut outcomes) = outcomes.lock() {
-                        outcomes[i] = outcome;
+                    let time = started.elapsed();
+                    journal.record(Stage::Generate, tool, i, &outcome.to_entry(time));
+                    if let Ok(mut found) = found.lock() {
+                        found.push((i, outcome, time));
                     }
                 });
             if let Err(e) = spawned {
@@ -228,7 +262,125 @@ fn generate_all(specs: &[PathBuf], sample: &[usize], out: &Path) -> Vec<Outcome>
         }
     });
     let _ = std::panic::take_hook();
-    outcomes.into_inner().unwrap_or_default()
+    for (i, outcome, time) in found.into_inner().unwrap_or_default() {
+        outcomes[i] = outcome;
+        total += time;
+    }
+    (outcomes, total)
+}
+
+impl Outcome {
+    fn to_entry(&self, time: Duration) -> Entry {
+        let (status, message) = match self {
+            Outcome::Generated => ("ok", ""),
+            Outcome::Diagnosed(m) => ("diagnostic", m.as_str()),
+            Outcome::Panicked(m) => ("panic", m.as_str()),
+        };
+        Entry {
+            status: status.into(),
+            message: message.into(),
+            time,
+        }
+    }
+
+    fn from_entry(entry: &Entry) -> Outcome {
+        match entry.status.as_str() {
+            "ok" => Outcome::Generated,
+            "panic" => Outcome::Panicked(entry.message.clone()),
+            _ => Outcome::Diagnosed(entry.message.clone()),
+        }
+    }
+}
+
+/// A result of the sample (a peer's generation or a check) as the journal holds it.
+fn result_entry(result: &Result<(), String>, time: Duration) -> Entry {
+    Entry {
+        status: if result.is_ok() { "ok" } else { "failed" }.into(),
+        message: result.as_ref().err().cloned().unwrap_or_default(),
+        time,
+    }
+}
+
+fn entry_result(entry: &Entry) -> Result<(), String> {
+    if entry.status == "ok" {
+        Ok(())
+    } else {
+        Err(entry.message.clone())
+    }
+}
+
+/// Runs `peer` on the jobs of the sample the journal does not hold yet, a batch at a time so
+/// that each batch is recorded as soon as it is done.
+fn generate_with_peer(
+    peer: Peer,
+    sample: &[usize],
+    jobs: &[peers::Job],
+    options: &Options,
+    journal: &Journal,
+) -> Vec<(usize, Result<(), String>)> {
+    let tool = Tool::Peer(peer).dir();
+    let mut results: BTreeMap<usize, Result<(), String>> = BTreeMap::new();
+    let mut todo = Vec::new();
+    for (&i, job) in sample.iter().zip(jobs) {
+        match journal.get(Stage::PeerGenerate, tool, i) {
+            Some(entry) => {
+                results.insert(i, entry_result(entry));
+            }
+            None => todo.push((i, job)),
+        }
+    }
+    for batch in todo.chunks(peers::BATCH) {
+        let batch_jobs: Vec<&peers::Job> = batch.iter().map(|(_, job)| *job).collect();
+        let started = Instant::now();
+        let generated = peers::generate(peer, &batch_jobs, options.timeout);
+        let time = started.elapsed() / u32::try_from(batch.len()).unwrap_or(1).max(1);
+        for ((i, _), result) in batch.iter().zip(generated) {
+            journal.record(Stage::PeerGenerate, tool, *i, &result_entry(&result, time));
+            results.insert(*i, result);
+        }
+    }
+    sample
+        .iter()
+        .map(|&i| {
+            let result = results
+                .remove(&i)
+                .unwrap_or_else(|| Err("the peer gave no result".to_string()));
+            (i, result)
+        })
+        .collect()
+}
+
+/// Names one measurement: the commit, whether the tree differs from it, and the settings that
+/// choose the specs. A journal is resumed only under the same key.
+fn run_key(
+    root: &Path,
+    specs: &[PathBuf],
+    sample: &[usize],
+    options: &Options,
+) -> anyhow::Result<String> {
+    let git = |args: &[&str]| -> anyhow::Result<String> {
+        let out = Command::new("git").args(args).current_dir(root).output()?;
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let commit = git(&["rev-parse", "HEAD"])?;
+    // Uncommitted changes are part of what is measured: their digest joins the key.
+    let diff = git(&["diff", "HEAD"])?;
+    let changes = if diff.is_empty() {
+        String::new()
+    } else {
+        use std::hash::{Hash as _, Hasher as _};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        diff.hash(&mut hasher);
+        format!("+changes-{:016x}", hasher.finish())
+    };
+    Ok(format!(
+        "commit={commit}{changes} specs={} sample={:?} compile={} peers={} timeout={}",
+        specs.len(),
+        options.sample,
+        sample.len(),
+        options.peers,
+        options.timeout
+    ))
 }
 
 /// openapi-forge on one spec; the crate is written under `out` when `write` is set.
@@ -268,47 +420,73 @@ fn generate_one(i: usize, spec: &Path, write: bool, out: &Path) -> Outcome {
 /// keep a 2-core machine busy. Each worker has its own target directory (cargo locks it).
 const WORKERS: usize = 2;
 
-/// `cargo check` of every crate `tool` generated.
+/// `cargo check` of every crate `tool` generated, except those the journal already holds.
+/// Returns the results and the sum of the per-crate check times.
 fn check_all(
     tool: Tool,
     generated: Vec<(usize, Result<(), String>)>,
     out_root: &Path,
     options: &Options,
+    journal: &Journal,
 ) -> (BTreeMap<usize, SampleResult>, Duration) {
-    let started = Instant::now();
     let total = generated.len();
-    let queue = std::sync::Mutex::new(generated.into_iter().enumerate());
-    let results = std::sync::Mutex::new(BTreeMap::new());
+    let mut results = BTreeMap::new();
+    let mut time = Duration::ZERO;
+    let mut todo = Vec::new();
+    for (k, (i, generated)) in generated.into_iter().enumerate() {
+        let done = generated
+            .as_ref()
+            .ok()
+            .and_then(|()| journal.get(Stage::Check, tool.dir(), i));
+        match (done, &generated) {
+            (Some(entry), _) => {
+                time += entry.time;
+                let compiled = Some(entry_result(entry));
+                results.insert(
+                    i,
+                    SampleResult {
+                        generated,
+                        compiled,
+                    },
+                );
+            }
+            (None, Err(_)) => {
+                results.insert(
+                    i,
+                    SampleResult {
+                        generated,
+                        compiled: None,
+                    },
+                );
+            }
+            (None, Ok(())) => todo.push((k, i)),
+        }
+    }
+    let queue = std::sync::Mutex::new(todo.into_iter());
+    let checked = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for worker in 0..WORKERS {
-            let (queue, results) = (&queue, &results);
+            let (queue, checked) = (&queue, &checked);
             scope.spawn(move || {
                 let target = out_root.join(format!("target-{}-{worker}", tool.dir()));
                 loop {
                     let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
-                    let Some((k, (i, generated))) = next else {
+                    let Some((k, i)) = next else {
                         break;
                     };
-                    let compiled = generated
-                        .is_ok()
-                        .then(|| check_one(tool, i, out_root, &target, options.timeout));
-                    if let Some(result) = &compiled {
-                        eprintln!(
-                            "corpus: {} {}/{total} {}: {}",
-                            tool.title(),
-                            k + 1,
-                            crate_name(i),
-                            result.as_ref().err().map_or("compiles", String::as_str)
-                        );
-                    }
-                    if let Ok(mut results) = results.lock() {
-                        results.insert(
-                            i,
-                            SampleResult {
-                                generated,
-                                compiled,
-                            },
-                        );
+                    let started = Instant::now();
+                    let result = check_one(tool, i, out_root, &target, options.timeout);
+                    let took = started.elapsed();
+                    journal.record(Stage::Check, tool.dir(), i, &result_entry(&result, took));
+                    eprintln!(
+                        "corpus: {} {}/{total} {}: {}",
+                        tool.title(),
+                        k + 1,
+                        crate_name(i),
+                        result.as_ref().err().map_or("compiles", String::as_str)
+                    );
+                    if let Ok(mut checked) = checked.lock() {
+                        checked.push((i, result, took));
                     }
                 }
                 // The dependencies' artifacts are not needed once the crates are counted.
@@ -316,8 +494,17 @@ fn check_all(
             });
         }
     });
-    let results = results.into_inner().unwrap_or_default();
-    (results, started.elapsed())
+    for (i, result, took) in checked.into_inner().unwrap_or_default() {
+        time += took;
+        results.insert(
+            i,
+            SampleResult {
+                generated: Ok(()),
+                compiled: Some(result),
+            },
+        );
+    }
+    (results, time)
 }
 
 /// Checks the crate of spec `i` written by `tool`, and removes it when it compiles (failures

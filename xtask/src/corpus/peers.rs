@@ -91,7 +91,7 @@ pub fn versions() -> Vec<String> {
 
 /// Runs `peer` on every job; a job's result is `Err` with the first line of the peer's error
 /// when it wrote no crate.
-pub fn generate(peer: Peer, jobs: &[Job], timeout_s: u64) -> Vec<Result<(), String>> {
+pub fn generate(peer: Peer, jobs: &[&Job], timeout_s: u64) -> Vec<Result<(), String>> {
     match peer {
         Peer::Progenitor => jobs.iter().map(|j| progenitor(j, timeout_s)).collect(),
         _ => openapi_generator(peer, jobs, timeout_s),
@@ -119,12 +119,13 @@ fn progenitor(job: &Job, timeout_s: u64) -> Result<(), String> {
     Err(first_meaningful_line(&stderr))
 }
 
-/// Specs per `openapi-generator-cli batch` call: a spec that hangs the JVM costs one chunk.
-const CHUNK: usize = 20;
+/// Specs per `openapi-generator-cli batch` call (and per journal write): a spec that hangs the
+/// JVM costs one batch.
+pub const BATCH: usize = 20;
 
-fn openapi_generator(peer: Peer, jobs: &[Job], timeout_s: u64) -> Vec<Result<(), String>> {
+fn openapi_generator(peer: Peer, jobs: &[&Job], timeout_s: u64) -> Vec<Result<(), String>> {
     let mut results = Vec::with_capacity(jobs.len());
-    for chunk in jobs.chunks(CHUNK) {
+    for chunk in jobs.chunks(BATCH) {
         let mut configs = Vec::new();
         for job in chunk {
             let _ = std::fs::remove_dir_all(&job.out);

@@ -50,7 +50,10 @@ pub(super) fn render(root: &Path, f: &Findings, options: &Options) -> String {
     let _ = writeln!(
         s,
         "Reproduce: `{command}` (all figures below come from one such run; the peers must be \
-         installed: `cargo install cargo-progenitor`, `pip install openapi-generator-cli`).\n"
+         installed: `cargo install cargo-progenitor`, `pip install openapi-generator-cli`). \
+         A run cut short goes on with `--resume`: every result is journaled in \
+         `target/corpus/journal.tsv` as it comes, under a key naming the commit and the settings, \
+         and only what is missing is done.\n"
     );
 
     whole_corpus(&mut s, f, &rel);
@@ -117,8 +120,9 @@ fn whole_corpus(s: &mut String, f: &Findings, rel: &dyn Fn(&Path) -> String) {
     );
     let _ = writeln!(
         s,
-        "\nGenerating all {total} specs took {:.0} s (release build, two threads; the crates outside \
-         the sample are generated in memory and not written). GitHub's spec is `{}`.\n",
+        "\nGenerating all {total} specs took {:.0} s, the sum of the per-spec times (release build, \
+         two specs at a time; the crates outside the sample are generated in memory and not \
+         written). GitHub's spec is `{}`.\n",
         f.generation.as_secs_f64(),
         f.specs.last().map(|p| rel(p)).unwrap_or_default()
     );
@@ -190,7 +194,7 @@ fn side_by_side(s: &mut String, f: &Findings) {
         .collect();
     let _ = writeln!(
         s,
-        "| time of all `cargo check`s (dependencies included) | {} |",
+        "| time of all `cargo check`s, crate by crate, summed (dependencies included) | {} |",
         times.join(" | ")
     );
 }
