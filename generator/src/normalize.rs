@@ -128,11 +128,19 @@ impl Parser<'_> {
         pointer: &str,
         root: Nesting,
     ) -> Option<T> {
-        let mut shallow = value.clone();
-        let mut deep = Vec::new();
-        cut_deep(&mut shallow, &mut String::new(), root, &mut deep);
-        if deep.is_empty() {
+        let mut found = Vec::new();
+        find_deep(value, &mut Vec::new(), root, &mut found);
+        if found.is_empty() {
             return self.parse(value, pointer);
+        }
+        // Only a value with parts nested too deep is copied, to cut them out of the copy.
+        let mut shallow = value.clone();
+        let mut deep = Vec::with_capacity(found.len());
+        for (relative, kind) in found {
+            if let Some(slot) = shallow.pointer_mut(&relative) {
+                let part = std::mem::replace(slot, Value::Object(Default::default()));
+                deep.push((relative, kind, part));
+            }
         }
         self.parse::<T>(&shallow, pointer)?;
         let mut parsed = true;
@@ -237,97 +245,111 @@ enum Nesting {
     Schema { depth: usize },
 }
 
-/// What a part cut out by [`cut_deep`] is.
+/// What a part found by [`find_deep`] is.
 #[derive(Clone, Copy, Debug)]
 enum Deep {
     Schema,
     Callback,
 }
 
-/// Replaces the schemas and callbacks of `value` (which sits at `nesting`) that are nested more
-/// than [`MAX_PARSE_DEPTH`] deep with empty ones, which always parse, and collects what was cut
-/// out: (pointer relative to `value`, kind, part). Example data and extensions are left alone.
-fn cut_deep(
-    value: &mut Value,
-    pointer: &mut String,
+/// A step of the path from the value [`find_deep`] starts at.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The JSON pointer of `path`, relative to where it starts.
+fn pointer_of(path: &[Step<'_>]) -> String {
+    let mut out = String::new();
+    for step in path {
+        out.push('/');
+        match step {
+            Step::Key(key) => out.push_str(&escape(key)),
+            Step::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
+}
+
+/// Finds the schemas and callbacks of `value` (which sits at `nesting`) that are nested more
+/// than [`MAX_PARSE_DEPTH`] deep: (pointer relative to `value`, kind). Parts inside a part found
+/// are not listed. Example data and extensions are left alone. Nothing is allocated while
+/// nothing is found.
+fn find_deep<'a>(
+    value: &'a Value,
+    path: &mut Vec<Step<'a>>,
     nesting: Nesting,
-    out: &mut Vec<(String, Deep, Value)>,
+    out: &mut Vec<(String, Deep)>,
 ) {
-    let len = pointer.len();
     match (nesting, value) {
-        (Nesting::Schema { depth }, value) if depth > MAX_PARSE_DEPTH => {
-            let part = std::mem::replace(value, Value::Object(Default::default()));
-            out.push((pointer.clone(), Deep::Schema, part));
+        (Nesting::Schema { depth }, _) if depth > MAX_PARSE_DEPTH => {
+            out.push((pointer_of(path), Deep::Schema));
         }
         (Nesting::Schema { depth }, Value::Object(schema)) => {
             let inner = Nesting::Schema { depth: depth + 1 };
-            for (key, child) in schema.iter_mut() {
-                pointer.push_str(&format!("/{}", escape(key)));
+            for (key, child) in schema {
+                path.push(Step::Key(key));
                 match (key.as_str(), child) {
                     ("items" | "additionalProperties" | "not", child @ Value::Object(_)) => {
-                        cut_deep(child, pointer, inner, out);
+                        find_deep(child, path, inner, out);
                     }
                     ("properties", Value::Object(properties)) => {
-                        for (name, property) in properties.iter_mut() {
-                            let at = pointer.len();
-                            pointer.push_str(&format!("/{}", escape(name)));
-                            cut_deep(property, pointer, inner, out);
-                            pointer.truncate(at);
+                        for (name, property) in properties {
+                            path.push(Step::Key(name));
+                            find_deep(property, path, inner, out);
+                            path.pop();
                         }
                     }
                     ("allOf" | "oneOf" | "anyOf", Value::Array(parts)) => {
-                        for (i, part) in parts.iter_mut().enumerate() {
-                            let at = pointer.len();
-                            pointer.push_str(&format!("/{i}"));
-                            cut_deep(part, pointer, inner, out);
-                            pointer.truncate(at);
+                        for (i, part) in parts.iter().enumerate() {
+                            path.push(Step::Index(i));
+                            find_deep(part, path, inner, out);
+                            path.pop();
                         }
                     }
                     _ => {}
                 }
-                pointer.truncate(len);
+                path.pop();
             }
         }
         (Nesting::Schema { .. }, _) => {}
         (Nesting::Other { callbacks }, Value::Object(map)) => {
-            for (key, child) in map.iter_mut() {
+            for (key, child) in map {
                 if key.starts_with("x-")
                     || matches!(key.as_str(), "example" | "examples" | "links" | "value")
                 {
                     continue;
                 }
-                pointer.push_str(&format!("/{}", escape(key)));
+                path.push(Step::Key(key));
                 match (key.as_str(), child) {
                     ("schema", child @ Value::Object(_)) => {
-                        cut_deep(child, pointer, Nesting::Schema { depth: 1 }, out);
+                        find_deep(child, path, Nesting::Schema { depth: 1 }, out);
                     }
                     ("callbacks", Value::Object(entries)) => {
-                        for (name, callback) in entries.iter_mut() {
-                            let at = pointer.len();
-                            pointer.push_str(&format!("/{}", escape(name)));
+                        for (name, callback) in entries {
+                            path.push(Step::Key(name));
                             if callbacks >= MAX_PARSE_DEPTH {
-                                let part =
-                                    std::mem::replace(callback, Value::Object(Default::default()));
-                                out.push((pointer.clone(), Deep::Callback, part));
+                                out.push((pointer_of(path), Deep::Callback));
                             } else {
                                 let inner = Nesting::Other {
                                     callbacks: callbacks + 1,
                                 };
-                                cut_deep(callback, pointer, inner, out);
+                                find_deep(callback, path, inner, out);
                             }
-                            pointer.truncate(at);
+                            path.pop();
                         }
                     }
-                    (_, child) => cut_deep(child, pointer, nesting, out),
+                    (_, child) => find_deep(child, path, nesting, out),
                 }
-                pointer.truncate(len);
+                path.pop();
             }
         }
         (Nesting::Other { .. }, Value::Array(items)) => {
-            for (i, item) in items.iter_mut().enumerate() {
-                pointer.push_str(&format!("/{i}"));
-                cut_deep(item, pointer, nesting, out);
-                pointer.truncate(len);
+            for (i, item) in items.iter().enumerate() {
+                path.push(Step::Index(i));
+                find_deep(item, path, nesting, out);
+                path.pop();
             }
         }
         (Nesting::Other { .. }, _) => {}
