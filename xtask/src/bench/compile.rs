@@ -1,10 +1,12 @@
-//! Section 3: `cargo check` time of the generated GitHub crate, against progenitor's.
+//! Section 3: `cargo check` time of the generated crates of GitHub's spec and of the common
+//! ground spec (see `inputs::COMMON_GROUND`), against progenitor's.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
 use super::generation::{first_error, Generation, Tool};
+use super::inputs::COMPARED;
 use super::report::{median, secs, Report};
 use super::Options;
 
@@ -17,13 +19,27 @@ impl Report {
         self.line("");
         self.line("| spec | tool | first check | re-check (median) | result |");
         self.line("|---|---|---|---|---|");
-        let Some(github) = generation.iter().find(|g| g.spec.name == "github") else {
-            return;
-        };
+        for spec in generation
+            .iter()
+            .filter(|g| COMPARED.contains(&g.spec.name.as_str()))
+        {
+            let (forge, prog) = self.compile_spec(spec, work, options);
+            self.check.push((spec.spec.name.clone(), forge, prog));
+        }
+    }
+
+    /// Checks both tools' crates of one spec; returns the median re-check times.
+    fn compile_spec(
+        &mut self,
+        spec: &Generation,
+        work: &Path,
+        options: &Options,
+    ) -> (Option<f64>, Result<f64, String>) {
+        let name = &spec.spec.name;
         let mut forge_time = None;
         let mut prog_time = Err("progenitor was not run".to_owned());
         for tool in [Tool::Forge, Tool::Progenitor] {
-            let Some(samples) = github.samples(tool) else {
+            let Some(samples) = spec.samples(tool) else {
                 continue;
             };
             if let Some(failed) = samples.iter().find(|s| !s.ok) {
@@ -32,13 +48,13 @@ impl Report {
                     tool.label(),
                     failed.error.as_deref().unwrap_or("?")
                 );
-                self.line(format!("| github | {} | – | – | {why} |", tool.label()));
+                self.line(format!("| {name} | {} | – | – | {why} |", tool.label()));
                 if tool == Tool::Progenitor {
                     prog_time = Err(why);
                 }
                 continue;
             }
-            let dir = work.join("out").join(format!("{}-github", tool.slug()));
+            let dir = work.join("out").join(format!("{}-{name}", tool.slug()));
             let target = work.join("target").join(tool.slug());
             let features: &[&str] = if tool == Tool::Forge {
                 &["--features", "client"]
@@ -49,7 +65,7 @@ impl Report {
                 Ok((first, mut again)) => {
                     let m = median(&mut again);
                     self.line(format!(
-                        "| github | {} | {} | **{}** | ok |",
+                        "| {name} | {} | {} | **{}** | ok |",
                         tool.label(),
                         secs(first),
                         secs(m)
@@ -61,14 +77,14 @@ impl Report {
                     }
                 }
                 Err(e) => {
-                    self.line(format!("| github | {} | – | – | {e} |", tool.label()));
+                    self.line(format!("| {name} | {} | – | – | {e} |", tool.label()));
                     if tool == Tool::Progenitor {
                         prog_time = Err(e);
                     }
                 }
             }
         }
-        self.check = Some((forge_time, prog_time));
+        (forge_time, prog_time)
     }
 }
 

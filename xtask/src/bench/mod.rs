@@ -3,13 +3,15 @@
 //! Measures, on this machine, and writes the results into `BENCHMARKS.md` (between the
 //! `bench:begin` / `bench:end` markers, so the hand-written analysis around them stays):
 //!
-//! 1. generation time and peak memory (`/usr/bin/time -v`) for GitHub's REST spec and the
+//! 1. generation time and peak memory (`/usr/bin/time -v`) for GitHub's REST spec, a spec
+//!    progenitor can compile (`inputs::COMMON_GROUND`: progenitor panics on GitHub's) and the
 //!    largest OpenAPI 3.0.x specs of the APIs.guru directory, for openapi-forge (release CLI),
 //!    progenitor, OpenAPI Generator `rust` / `rust-axum`, and the parse floor (the release
 //!    binary `parse-floor` of `bench/`: read the file, parse it into `serde_json::Value`);
 //! 2. `cargo xtask codegen --check` on the vendor specs, warm, and the release CLI per API;
-//! 3. `cargo check` time of the generated GitHub crate (client feature) once dependencies are
-//!    built, against progenitor's crate where progenitor produces one;
+//! 3. `cargo check` time of the generated crates of GitHub's spec and of the common ground
+//!    (client feature) once dependencies are built, against progenitor's crates where
+//!    progenitor produces one;
 //! 4. runtime overhead of generated server and client (`bench/src/bin/runtime-bench.rs`).
 //!
 //! Inputs are fetched with `npm pack` into the git-ignored `.cache/`; outputs go to
