@@ -10,10 +10,7 @@ use super::classify::{item, Draft, Place};
 use super::walk::{OpNames, Walker};
 use super::Semver::{Major, Minor, Patch};
 use super::{ChangeKind as K, Effect, Impact, ItemKind};
-use crate::ir::{Api, BodyKind, Operation, Pagination, ParamLocation, TypeKind, TypeRef};
-
-/// How deep `page_item` follows aliases and unions (cycles are cut).
-const PAGE_DEPTH: usize = 32;
+use crate::ir::{Api, Operation, Pagination};
 
 impl Walker<'_> {
     /// Compares the pagination of an operation and the stream the client offers for it.
@@ -160,91 +157,10 @@ fn describe(p: &Pagination) -> String {
     format!("{style} style ({})", parts.join(", "))
 }
 
-/// Whether the generated client has `into_stream()` for an operation. Mirrors the client
-/// emitter's `stream_fn`: a marker, exactly one success response with a JSON body whose items
-/// can be found, and a paging parameter the stream can set (an integer page or offset query
-/// parameter; an optional string cursor whose next value the body names).
+/// Whether the generated client has `into_stream()` for an operation: the client emitter
+/// builds it from the same [`crate::ir::pagination::stream`].
 fn has_stream(api: &Api, op: &Operation) -> bool {
-    let Some(pagination) = &op.pagination else {
-        return false;
-    };
-    let (success, _) = op.successes_and_errors();
-    let [response] = success.as_slice() else {
-        return false;
-    };
-    let Some(body) = response.body.as_ref().filter(|b| b.kind == BodyKind::Json) else {
-        return false;
-    };
-    let items = match pagination {
-        Pagination::Page { items, .. }
-        | Pagination::Offset { items, .. }
-        | Pagination::Cursor { items, .. } => items.as_deref(),
-    };
-    if page_item(api, &body.ty, items, 0).is_none() {
-        return false;
-    }
-    let query = |wire: &str| {
-        op.params
-            .iter()
-            .find(|p| p.name.wire == wire && p.location == ParamLocation::Query)
-    };
-    let integer = |ty: &TypeRef| {
-        matches!(
-            ty,
-            TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64
-        )
-    };
-    match pagination {
-        Pagination::Page { page_param, .. } => query(page_param).is_some_and(|p| integer(&p.ty)),
-        Pagination::Offset { offset_param, .. } => {
-            query(offset_param).is_some_and(|p| integer(&p.ty))
-        }
-        Pagination::Cursor {
-            cursor_param,
-            next_cursor,
-            ..
-        } => {
-            next_cursor.is_some()
-                && query(cursor_param).is_some_and(|p| !p.required && p.ty == TypeRef::String)
-        }
-    }
-}
-
-/// The type of the items of a page: the body itself when it is an array, the `items`
-/// property of an object, or, for a union, the one item type all its variants give (a
-/// variant that is neither is a page of one). Mirrors the client emitter's `page_items`.
-fn page_item(api: &Api, ty: &TypeRef, items: Option<&str>, depth: usize) -> Option<TypeRef> {
-    if depth > PAGE_DEPTH {
-        return None;
-    }
-    match ty {
-        TypeRef::Vec(item) => Some(item.as_ref().clone()),
-        TypeRef::Named(id) => match &api.types.get(id.0)?.kind {
-            TypeKind::Struct(s) => {
-                let wire = items?;
-                let f = s.fields.iter().find(|f| f.name.wire == wire)?;
-                match &f.ty {
-                    TypeRef::Vec(item) => Some(item.as_ref().clone()),
-                    _ => None,
-                }
-            }
-            TypeKind::Alias(inner, _) => page_item(api, inner, items, depth + 1),
-            TypeKind::Union(u) => {
-                let mut found: Option<TypeRef> = None;
-                for v in &u.variants {
-                    let ty =
-                        page_item(api, &v.ty, items, depth + 1).unwrap_or_else(|| v.ty.clone());
-                    if found.as_ref().is_some_and(|t| *t != ty) {
-                        return None;
-                    }
-                    found = Some(ty);
-                }
-                found
-            }
-            TypeKind::Enum(_) | TypeKind::IntEnum(_) => None,
-        },
-        _ => None,
-    }
+    crate::ir::pagination::stream(api, op).is_some()
 }
 
 #[cfg(test)]

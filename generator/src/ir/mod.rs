@@ -6,6 +6,7 @@
 
 pub mod names;
 pub mod operation;
+pub mod pagination;
 pub mod path;
 pub mod types;
 

@@ -6,10 +6,11 @@ use quote::{format_ident, quote};
 use crate::emit::docs::doc_attrs;
 use crate::emit::status::{pattern, status_variant};
 use crate::emit::types::{ident, rust_type};
+use crate::ir::pagination::{self, Take};
 use crate::ir::path::PathPart;
 use crate::ir::{
     Api, BodyKind, Operation, Pagination, Param, ParamLocation, ParamStyle, Response, Status,
-    TypeId, TypeKind, TypeRef,
+    TypeKind, TypeRef,
 };
 
 /// The Rust type a response body decodes to.
@@ -226,7 +227,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
     let success = success_type(api, op, &o);
     let error = error_type(api, op, &o);
     let send = send_fn(api, op, &o, &success, &error);
-    let stream = stream_fn(api, op, &o, &error);
+    let stream = stream_fn(api, op, &error);
     let types = operation_types(api, op, &o);
     quote! {
         #[doc = #doc]
@@ -545,115 +546,57 @@ fn multipart(api: &Api, ty: &TypeRef) -> TokenStream {
     })
 }
 
-/// How to take the items out of a page held in `page`: the body itself when it is an array,
-/// the `items` property of an object, or, for a union (a list, a page, or a single item as
-/// some APIs answer), whichever of those the variant holds.
-///
-/// `visiting` holds the named types being looked into, so that a union that is one of its own
-/// variants is not looked into again (that variant counts as a single item).
-fn page_items(
-    api: &Api,
-    ty: &TypeRef,
-    items: Option<&str>,
-    page: TokenStream,
-    visiting: &mut Vec<TypeId>,
-) -> Option<(TypeRef, TokenStream)> {
-    match ty {
-        TypeRef::Vec(item) => Some((item.as_ref().clone(), page)),
-        TypeRef::Named(id) if visiting.contains(id) => None,
-        TypeRef::Named(id) => {
-            visiting.push(*id);
-            let found = named_page_items(api, *id, items, page, visiting);
-            visiting.pop();
-            found
-        }
-        _ => None,
-    }
-}
-
-/// [`page_items`] of a named type.
-fn named_page_items(
-    api: &Api,
-    id: TypeId,
-    items: Option<&str>,
-    page: TokenStream,
-    visiting: &mut Vec<TypeId>,
-) -> Option<(TypeRef, TokenStream)> {
-    match &api.ty(id).kind {
-        TypeKind::Struct(s) => {
-            let wire = items?;
-            let f = s.fields.iter().find(|f| f.name.wire == wire)?;
-            let TypeRef::Vec(item) = &f.ty else {
-                return None;
+/// The expression that takes the items out of the page held in `page`, as `take` says.
+fn take_items(api: &Api, take: &Take, page: TokenStream) -> TokenStream {
+    match take {
+        Take::Array => page,
+        Take::Alias(inner) => take_items(api, inner, page),
+        Take::Field { ty, field } => {
+            let TypeKind::Struct(s) = &api.ty(*ty).kind else {
+                return quote!(::std::vec::Vec::new());
+            };
+            let Some(f) = s.fields.get(*field) else {
+                return quote!(::std::vec::Vec::new());
             };
             let n = ident(&f.name.rust);
-            let take = match (f.required, f.nullable) {
+            match (f.required, f.nullable) {
                 (true, false) => quote!(#page.#n),
                 (true, true) | (false, false) => quote!(#page.#n.unwrap_or_default()),
                 (false, true) => quote!(#page.#n.flatten().unwrap_or_default()),
-            };
-            Some((item.as_ref().clone(), take))
+            }
         }
-        TypeKind::Alias(inner, _) => page_items(api, inner, items, page, visiting),
-        TypeKind::Union(u) => {
-            let union = ident(&api.ty(id).name);
-            let mut item_ty: Option<TypeRef> = None;
-            let mut arms = Vec::new();
-            for v in &u.variants {
+        Take::Union { ty, variants } => {
+            let TypeKind::Union(u) = &api.ty(*ty).kind else {
+                return quote!(::std::vec::Vec::new());
+            };
+            let union = ident(&api.ty(*ty).name);
+            let arms = u.variants.iter().zip(variants).map(|(v, take)| {
                 let variant = ident(&v.name.rust);
                 let inner = if v.boxed {
                     quote!((*value))
                 } else {
                     quote!(value)
                 };
-                let (ty, take) = match page_items(api, &v.ty, items, inner.clone(), visiting) {
-                    Some(found) => found,
+                let take = match take {
+                    Some(take) => take_items(api, take, inner),
                     // A variant that is one item: a page of one.
-                    None => (v.ty.clone(), quote!(vec![#inner])),
+                    None => quote!(vec![#inner]),
                 };
-                if item_ty.as_ref().is_some_and(|t| *t != ty) {
-                    return None;
-                }
-                item_ty = Some(ty);
-                arms.push(quote!(#union::#variant(value) => #take,));
-            }
-            Some((item_ty?, quote!(match #page { #(#arms)* })))
+                quote!(#union::#variant(value) => #take,)
+            });
+            quote!(match #page { #(#arms)* })
         }
-        _ => None,
     }
 }
 
 /// `into_stream()` for operations marked `x-pagination`, when the item type can be found.
-fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) -> TokenStream {
-    let Some(pagination) = &op.pagination else {
+fn stream_fn(api: &Api, op: &Operation, error: &TokenStream) -> TokenStream {
+    let Some(stream) = pagination::stream(api, op) else {
         return TokenStream::new();
     };
-    if o.success_enum || o.success.len() != 1 {
-        return TokenStream::new();
-    }
-    let Some(body) = o.success[0]
-        .body
-        .as_ref()
-        .filter(|b| b.kind == BodyKind::Json)
-    else {
-        return TokenStream::new();
-    };
-    let items_name = match pagination {
-        Pagination::Page { items, .. }
-        | Pagination::Offset { items, .. }
-        | Pagination::Cursor { items, .. } => items.clone(),
-    };
-    // The items: the body itself when it is an array, or the named property of the body.
-    let Some((item_ty, take_items)) = page_items(
-        api,
-        &body.ty,
-        items_name.as_deref(),
-        quote!(page),
-        &mut Vec::new(),
-    ) else {
-        return TokenStream::new();
-    };
-    let item = rust_type(api, &item_ty);
+    let pagination = stream.pagination;
+    let take_items = take_items(api, &stream.page.take, quote!(page));
+    let item = rust_type(api, &stream.page.item);
     let find = |wire: &str| {
         op.params
             .iter()
@@ -676,18 +619,12 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
             quote!(r.#field = Some(state);)
         }
     };
-    let is_int = |p: &&Param| {
-        matches!(
-            p.ty,
-            TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64
-        )
-    };
     // A page shorter than the requested size is the last one.
     let short_page = |size_param: &Option<String>| {
         size_param
             .as_deref()
             .and_then(find)
-            .filter(is_int)
+            .filter(|p| pagination::is_integer(&p.ty))
             .map(|size| {
                 let size_field = ident(&size.name.rust);
                 if size.required {
@@ -699,14 +636,8 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
             .unwrap_or_else(|| quote!(|| false))
     };
     let (state_init, next_request, next_state) = match pagination {
-        Pagination::Page {
-            page_param,
-            size_param,
-            ..
-        } => {
-            let Some(page) = find(page_param).filter(is_int) else {
-                return TokenStream::new();
-            };
+        Pagination::Page { size_param, .. } => {
+            let page = stream.param;
             let short_page = short_page(size_param);
             let init = current(page, quote!(1));
             let set = assign(page);
@@ -719,14 +650,8 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
                 }),
             )
         }
-        Pagination::Offset {
-            offset_param,
-            limit_param,
-            ..
-        } => {
-            let Some(offset) = find(offset_param).filter(is_int) else {
-                return TokenStream::new();
-            };
+        Pagination::Offset { limit_param, .. } => {
+            let offset = stream.param;
             let offset_ty = rust_type(api, &offset.ty);
             let short_page = short_page(limit_param);
             let init = current(offset, quote!(0));
@@ -741,20 +666,10 @@ fn stream_fn(api: &Api, op: &Operation, o: &Outcome<'_>, error: &TokenStream) ->
                 }),
             )
         }
-        Pagination::Cursor {
-            cursor_param,
-            next_cursor,
-            ..
-        } => {
-            // Without the place of the next cursor in the body, pages cannot be followed; the
-            // cursor field of the builder is an `Option` only for an optional parameter.
-            let Some(cursor) = find(cursor_param).filter(|c| !c.required) else {
-                return TokenStream::new();
-            };
-            if cursor.ty != TypeRef::String || next_cursor.is_none() {
-                return TokenStream::new();
-            }
-            let cursor_field = ident(&cursor.name.rust);
+        Pagination::Cursor { .. } => {
+            // The cursor parameter is optional (its builder field an `Option`) and the body
+            // names the next cursor: `pagination::stream` checked both.
+            let cursor_field = ident(&stream.param.name.rust);
             (
                 quote!(self.#cursor_field.clone()),
                 quote!({ let mut r = request.clone(); r.#cursor_field = state; r }),
