@@ -17,7 +17,7 @@ impl Report {
             "--requests".into(),
             options.requests.to_string(),
             "--rounds".into(),
-            options.runs.max(5).to_string(),
+            options.runs.max(15).to_string(),
         ];
         let s = measure(&argv, release, options.timeout);
         if !s.ok {

@@ -340,11 +340,15 @@ impl fmt::Debug for BearerToken {
 
 impl BearerToken {
     #[doc(hidden)]
-    pub async fn get(&self) -> Result<SecretString, SendError> {
+    pub async fn get(&self) -> Result<::std::borrow::Cow<'_, SecretString>, SendError> {
         match self {
-            BearerToken::Static(token) => Ok(token.clone()),
+            BearerToken::Static(token) => Ok(::std::borrow::Cow::Borrowed(token)),
             BearerToken::Provider(provider) => {
-                provider.token().await.map_err(SendError::Credentials)
+                provider
+                    .token()
+                    .await
+                    .map(::std::borrow::Cow::Owned)
+                    .map_err(SendError::Credentials)
             }
         }
     }

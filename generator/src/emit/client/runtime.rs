@@ -350,10 +350,14 @@ fn secrets() -> TokenStream {
 
         impl BearerToken {
             #[doc(hidden)]
-            pub async fn get(&self) -> Result<SecretString, SendError> {
+            pub async fn get(&self) -> Result<::std::borrow::Cow<'_, SecretString>, SendError> {
                 match self {
-                    BearerToken::Static(token) => Ok(token.clone()),
-                    BearerToken::Provider(provider) => provider.token().await.map_err(SendError::Credentials),
+                    BearerToken::Static(token) => Ok(::std::borrow::Cow::Borrowed(token)),
+                    BearerToken::Provider(provider) => provider
+                        .token()
+                        .await
+                        .map(::std::borrow::Cow::Owned)
+                        .map_err(SendError::Credentials),
                 }
             }
         }
