@@ -33,8 +33,9 @@ enum Command {
         /// Leave the peers (progenitor, OpenAPI Generator) out of the sample.
         #[arg(long)]
         no_peers: bool,
-        /// Limit in seconds for one peer generation or one `cargo check`.
-        #[arg(long, default_value_t = 900)]
+        /// Limit in seconds for one peer generation or one `cargo check` (checking GitHub's
+        /// crate with all features takes about 14 minutes on 2 busy cores).
+        #[arg(long, default_value_t = 2400)]
         timeout: u64,
         /// Keep what an interrupted run of the same commit and settings measured (its journal
         /// is `target/corpus/journal.tsv`) and do only the rest.

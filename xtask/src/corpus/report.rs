@@ -40,6 +40,7 @@ pub(super) fn render(root: &Path, f: &Findings, options: &Options) -> String {
     if !options.peers {
         command.push_str(" --no-peers");
     }
+    let _ = write!(command, " --timeout {}", options.timeout);
     let commit = std::process::Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .current_dir(root)
