@@ -228,7 +228,8 @@ fn taxonomy(
         );
     }
     if more > 0 {
-        let _ = writeln!(s, "\n…and {more} rarer reasons.");
+        let reasons = if more == 1 { "reason" } else { "reasons" };
+        let _ = writeln!(s, "\n…and {more} rarer {reasons}.");
     }
 }
 
