@@ -239,6 +239,13 @@ impl Status {
 }
 
 impl Operation {
+    /// The query parameter named `wire`, if the operation has one.
+    pub fn query_param(&self, wire: &str) -> Option<&Param> {
+        self.params
+            .iter()
+            .find(|p| p.name.wire == wire && p.location == ParamLocation::Query)
+    }
+
     /// The responses that are successes and those that are errors. When no 2xx is declared,
     /// `default` is the success (a 2xx answer is the default response).
     pub fn successes_and_errors(&self) -> (Vec<&Response>, Vec<&Response>) {

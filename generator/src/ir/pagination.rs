@@ -2,9 +2,7 @@
 //! items of a page are. The client emitter builds `into_stream()` from [`stream`]; the API diff
 //! asks the same function whether a change adds or removes it, so the two cannot disagree.
 
-use super::{
-    Api, BodyKind, Operation, Pagination, Param, ParamLocation, TypeId, TypeKind, TypeRef,
-};
+use super::{Api, BodyKind, Operation, Pagination, Param, TypeId, TypeKind, TypeRef};
 
 /// Everything `into_stream()` is made of, for an operation that gets one.
 pub struct Stream<'a> {
@@ -15,6 +13,9 @@ pub struct Stream<'a> {
     /// The query parameter the stream sets for each next page: the page number, the offset
     /// or the cursor.
     pub param: &'a Param,
+    /// The integer query parameter holding the page size, when the marker names one: a page
+    /// shorter than the size asked for is the last.
+    pub size: Option<&'a Param>,
 }
 
 /// The items of a page: their type and how to take them out of the page.
@@ -70,29 +71,37 @@ pub fn stream<'a>(api: &Api, op: &'a Operation) -> Option<Stream<'a>> {
         | Pagination::Cursor { items, .. } => items.as_deref(),
     };
     let page = page(api, &body.ty, items)?;
-    let query = |wire: &str| {
-        op.params
-            .iter()
-            .find(|p| p.name.wire == wire && p.location == ParamLocation::Query)
-    };
-    let param = match pagination {
-        Pagination::Page { page_param, .. } => query(page_param).filter(|p| is_integer(&p.ty)),
-        Pagination::Offset { offset_param, .. } => {
-            query(offset_param).filter(|p| is_integer(&p.ty))
-        }
+    let integer = |wire: &str| op.query_param(wire).filter(|p| is_integer(&p.ty));
+    let (param, size) = match pagination {
+        Pagination::Page {
+            page_param,
+            size_param,
+            ..
+        } => (integer(page_param), size_param.as_deref()),
+        Pagination::Offset {
+            offset_param,
+            limit_param,
+            ..
+        } => (integer(offset_param), limit_param.as_deref()),
         Pagination::Cursor {
             cursor_param,
             next_cursor,
             ..
-        } => next_cursor
-            .as_ref()
-            .and(query(cursor_param))
-            .filter(|p| !p.required && p.ty == TypeRef::String),
-    }?;
+        } => (
+            next_cursor
+                .as_ref()
+                .and(op.query_param(cursor_param))
+                .filter(|p| !p.required && p.ty == TypeRef::String),
+            None,
+        ),
+    };
+    let param = param?;
+    let size = size.and_then(integer);
     Some(Stream {
         pagination,
         page,
         param,
+        size,
     })
 }
 

@@ -597,11 +597,6 @@ fn stream_fn(api: &Api, op: &Operation, error: &TokenStream) -> TokenStream {
     let pagination = stream.pagination;
     let take_items = take_items(api, &stream.page.take, quote!(page));
     let item = rust_type(api, &stream.page.item);
-    let find = |wire: &str| {
-        op.params
-            .iter()
-            .find(|p| p.name.wire == wire && p.location == ParamLocation::Query)
-    };
     // Builder fields of optional parameters are `Option`s; required ones hold the value.
     let current = |p: &Param, default: TokenStream| {
         let field = ident(&p.name.rust);
@@ -620,25 +615,20 @@ fn stream_fn(api: &Api, op: &Operation, error: &TokenStream) -> TokenStream {
         }
     };
     // A page shorter than the requested size is the last one.
-    let short_page = |size_param: &Option<String>| {
-        size_param
-            .as_deref()
-            .and_then(find)
-            .filter(|p| pagination::is_integer(&p.ty))
-            .map(|size| {
-                let size_field = ident(&size.name.rust);
-                if size.required {
-                    quote!(|| (items.len() as u64) < (request.#size_field as u64))
-                } else {
-                    quote!(|| request.#size_field.is_some_and(|size| (items.len() as u64) < (size as u64)))
-                }
-            })
-            .unwrap_or_else(|| quote!(|| false))
+    let short_page = match stream.size {
+        Some(size) => {
+            let size_field = ident(&size.name.rust);
+            if size.required {
+                quote!(|| (items.len() as u64) < (request.#size_field as u64))
+            } else {
+                quote!(|| request.#size_field.is_some_and(|size| (items.len() as u64) < (size as u64)))
+            }
+        }
+        None => quote!(|| false),
     };
     let (state_init, next_request, next_state) = match pagination {
-        Pagination::Page { size_param, .. } => {
+        Pagination::Page { .. } => {
             let page = stream.param;
-            let short_page = short_page(size_param);
             let init = current(page, quote!(1));
             let set = assign(page);
             (
@@ -650,10 +640,9 @@ fn stream_fn(api: &Api, op: &Operation, error: &TokenStream) -> TokenStream {
                 }),
             )
         }
-        Pagination::Offset { limit_param, .. } => {
+        Pagination::Offset { .. } => {
             let offset = stream.param;
             let offset_ty = rust_type(api, &offset.ty);
-            let short_page = short_page(limit_param);
             let init = current(offset, quote!(0));
             let set = assign(offset);
             (
