@@ -434,12 +434,19 @@ fn check_all(
     let mut time = Duration::ZERO;
     let mut todo = Vec::new();
     for (k, (i, generated)) in generated.into_iter().enumerate() {
-        let done = generated
-            .as_ref()
-            .ok()
-            .and_then(|()| journal.get(Stage::Check, tool.dir(), i));
-        match (done, &generated) {
-            (Some(entry), _) => {
+        if generated.is_err() {
+            let compiled = None;
+            results.insert(
+                i,
+                SampleResult {
+                    generated,
+                    compiled,
+                },
+            );
+            continue;
+        }
+        match journal.get(Stage::Check, tool.dir(), i) {
+            Some(entry) => {
                 time += entry.time;
                 let compiled = Some(entry_result(entry));
                 results.insert(
@@ -450,16 +457,7 @@ fn check_all(
                     },
                 );
             }
-            (None, Err(_)) => {
-                results.insert(
-                    i,
-                    SampleResult {
-                        generated,
-                        compiled: None,
-                    },
-                );
-            }
-            (None, Ok(())) => todo.push((k, i)),
+            None => todo.push((k, i)),
         }
     }
     let queue = std::sync::Mutex::new(todo.into_iter());
