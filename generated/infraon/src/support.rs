@@ -139,14 +139,6 @@ impl Validate for ::serde_json::Map<String, ::serde_json::Value> {
     fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
 }
 
-impl Validate for ::chrono::NaiveDate {
-    fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
-}
-
-impl Validate for ::chrono::DateTime<::chrono::Utc> {
-    fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
-}
-
 /// `parent.child`, or `parent[3]` for an index.
 pub fn join(parent: &str, child: &str) -> String {
     if child.bytes().all(|b| b.is_ascii_digit()) && !child.is_empty() {
@@ -186,4 +178,12 @@ where
     T: ::serde::Deserialize<'de>,
 {
     T::deserialize(deserializer).map(Some)
+}
+
+impl Validate for ::chrono::NaiveDate {
+    fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
+}
+
+impl Validate for ::chrono::DateTime<::chrono::Utc> {
+    fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
 }

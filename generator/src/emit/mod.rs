@@ -1,7 +1,11 @@
 //! Emit stage: pure functions of the IR that produce the files of a crate.
 //!
 //! Rust files are token streams (`quote!`) formatted by `prettyplease`; `Cargo.toml` and
-//! `README.md` are rendered from the minijinja templates in `templates/`.
+//! `README.md` are rendered from the minijinja templates in `templates/`. The runtime every
+//! crate carries (`src/support.rs`, `src/client/runtime.rs`, `src/server/runtime.rs`) is not
+//! `quote!` but ordinary Rust files in `generator/runtime/`, compiled, linted and tested in the
+//! workspace and copied into each crate: `emit/runtime.rs` says where they are and how a change
+//! to them reaches the generated crates (`cargo xtask codegen`, then the snapshot tests).
 //!
 //! Emitting and formatting are most of a run's work, so they are split into jobs run on every
 //! core: each Rust file is a list of [`Part`]s (a few items each, emitted and formatted on their
@@ -15,9 +19,9 @@ mod examples;
 mod manifest;
 mod models;
 mod parallel;
+mod runtime;
 mod server;
 mod status;
-mod support;
 mod types;
 
 use std::ops::Range;
@@ -108,6 +112,19 @@ impl<'a> Plan<'a> {
         });
     }
 
+    /// A Rust file copied from runtime sources (see `emit/runtime.rs`), one job a source.
+    fn runtime(&mut self, path: impl Into<String>, sources: Vec<&'static str>) {
+        let start = self.jobs.len();
+        for source in sources {
+            self.jobs.push(Box::new(move || runtime::unparse(source)));
+        }
+        self.files.push(Planned {
+            path: path.into(),
+            jobs: start..self.jobs.len(),
+            rust: true,
+        });
+    }
+
     fn text(
         &mut self,
         path: impl Into<String>,
@@ -169,15 +186,9 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
         manifest::readme(api, &header, &config.source_label, &example)
     });
     plan.rust("src/lib.rs", vec![part(lib_rs)]);
-    plan.rust("src/support.rs", vec![part(|| support::support(api))]);
-    plan.rust(
-        "src/client/runtime.rs",
-        vec![part(client::runtime::runtime)],
-    );
-    plan.rust(
-        "src/server/runtime.rs",
-        vec![part(server::runtime::runtime)],
-    );
+    plan.runtime("src/support.rs", runtime::support(api));
+    plan.runtime("src/client/runtime.rs", vec![runtime::CLIENT]);
+    plan.runtime("src/server/runtime.rs", vec![runtime::SERVER]);
     plan.text("Cargo.toml", || manifest::cargo_toml(api, &header));
     plan.rust(
         format!("examples/{}-mock.rs", api.crate_name),

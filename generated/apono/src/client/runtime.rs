@@ -261,9 +261,9 @@ pub fn decode_any(body: &[u8]) -> Result<::serde_json::Value, String> {
     }
     Ok(
         ::serde_json::from_slice(body)
-            .unwrap_or_else(|_| ::serde_json::Value::String(
-                String::from_utf8_lossy(body).into_owned(),
-            )),
+            .unwrap_or_else(|_| {
+                ::serde_json::Value::String(String::from_utf8_lossy(body).into_owned())
+            }),
     )
 }
 
@@ -377,9 +377,9 @@ pub enum AuthPart {
 #[doc(hidden)]
 pub fn sensitive_header(value: &str) -> Result<HeaderValue, SendError> {
     let mut value = HeaderValue::from_str(value)
-        .map_err(|_| SendError::InvalidRequest(
-            "a credential is not a valid header value".into(),
-        ))?;
+        .map_err(|_| {
+            SendError::InvalidRequest("a credential is not a valid header value".into())
+        })?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -696,9 +696,9 @@ impl Body {
                                 name.clone(),
                                 ::reqwest::multipart::Part::text(value.clone())
                                     .mime_str("application/json")
-                                    .unwrap_or_else(|_| ::reqwest::multipart::Part::text(
-                                        value.clone(),
-                                    )),
+                                    .unwrap_or_else(|_| {
+                                        ::reqwest::multipart::Part::text(value.clone())
+                                    }),
                             )
                         }
                         MultipartField::File(name, bytes) => {
@@ -790,9 +790,9 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
             .map(|(k, v)| format!("{}={}", encode_query(k), encode_query(v)))
             .collect();
         let mut value = HeaderValue::from_str(&cookie.join("; "))
-            .map_err(|_| SendError::InvalidRequest(
-                "a cookie is not a valid header value".into(),
-            ))?;
+            .map_err(|_| {
+                SendError::InvalidRequest("a cookie is not a valid header value".into())
+            })?;
         value.set_sensitive(true);
         headers.insert(::reqwest::header::COOKIE, value);
     }

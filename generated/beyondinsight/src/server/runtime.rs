@@ -161,11 +161,13 @@ pub fn parse_list<T: ::serde::de::DeserializeOwned>(
                 .map(|s| ::serde_json::Value::String((*s).to_owned()))
                 .collect();
             ::serde_json::from_value::<T>(::serde_json::Value::Array(strings))
-                .map_err(|_| ApiError::bad_request(
-                    name,
-                    "type",
-                    format!("`{}` is not a valid list", items.join(",")),
-                ))
+                .map_err(|_| {
+                    ApiError::bad_request(
+                        name,
+                        "type",
+                        format!("`{}` is not a valid list", items.join(",")),
+                    )
+                })
         })
 }
 
@@ -482,11 +484,13 @@ pub async fn multipart<T: ::serde::de::DeserializeOwned>(
         let field = if is_json {
             TextField::Json(
                 ::serde_json::from_slice(&data)
-                    .map_err(|e| ApiError::bad_request(
-                        format!("body.{name}"),
-                        "json",
-                        e.to_string(),
-                    ))?,
+                    .map_err(|e| {
+                        ApiError::bad_request(
+                            format!("body.{name}"),
+                            "json",
+                            e.to_string(),
+                        )
+                    })?,
             )
         } else if is_file {
             TextField::Json(

@@ -10,7 +10,6 @@
 //! arguments of the method, optional ones setters of the returned request builder.
 
 mod operation;
-pub mod runtime;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -295,6 +294,31 @@ fn client_struct(api: &Api) -> TokenStream {
         }
     });
     let user_agent = format!("{}/{}", api.crate_name, "rust");
+    let client = client_type(accessors);
+    let builder = builder_type(&user_agent);
+    let options = builder_options();
+    let finish = builder_finish();
+    quote! {
+        #client
+        #builder
+        impl ClientBuilder {
+            #[doc = " Sends requests to `url` instead of the spec's server."]
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.base_url = url.into();
+                self
+            }
+
+            #server_vars
+
+            #options
+            #(#scheme_methods)*
+            #finish
+        }
+    }
+}
+
+/// `Client`: its settings and credentials, and an accessor per operation group.
+fn client_type(accessors: impl Iterator<Item = TokenStream>) -> TokenStream {
     quote! {
         #[doc = " The API client. Cheap to clone: clones share the connection pool."]
         #[derive(Clone)]
@@ -330,7 +354,12 @@ fn client_struct(api: &Api) -> TokenStream {
 
             #(#accessors)*
         }
+    }
+}
 
+/// `ClientBuilder` and its defaults.
+fn builder_type(user_agent: &str) -> TokenStream {
+    quote! {
         #[doc = " Configures a [`Client`]."]
         #[derive(Debug)]
         pub struct ClientBuilder {
@@ -366,97 +395,95 @@ fn client_struct(api: &Api) -> TokenStream {
                 }
             }
         }
+    }
+}
 
-        impl ClientBuilder {
-            #[doc = " Sends requests to `url` instead of the spec's server."]
-            pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.base_url = url.into();
-                self
-            }
+/// The `ClientBuilder` options every API has: HTTP client, timeouts, headers, credentials.
+fn builder_options() -> TokenStream {
+    quote! {
+        #[doc = " Uses a `reqwest::Client` you configured (proxies, TLS, pools). Its own settings"]
+        #[doc = " apply; `timeout`, `user_agent` and `default_header` are still added per request."]
+        pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
+            self.http = Some(http);
+            self
+        }
 
-            #server_vars
+        #[doc = " Time allowed for a whole request (default 30 s; `None` waits forever)."]
+        pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
+            self.timeout = timeout;
+            self
+        }
 
-            #[doc = " Uses a `reqwest::Client` you configured (proxies, TLS, pools). Its own settings"]
-            #[doc = " apply; `timeout`, `user_agent` and `default_header` are still added per request."]
-            pub fn http_client(mut self, http: ::reqwest::Client) -> Self {
-                self.http = Some(http);
-                self
-            }
+        #[doc = " Time allowed to connect (default 10 s)."]
+        pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+            self.connect_timeout = timeout;
+            self
+        }
 
-            #[doc = " Time allowed for a whole request (default 30 s; `None` waits forever)."]
-            pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
-                self.timeout = timeout;
-                self
-            }
+        #[doc = " The `User-Agent` header."]
+        pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+            self.user_agent = user_agent.into();
+            self
+        }
 
-            #[doc = " Time allowed to connect (default 10 s)."]
-            pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
-                self.connect_timeout = timeout;
-                self
-            }
+        #[doc = " A header sent with every request."]
+        pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+            self.headers.insert(name, value);
+            self
+        }
 
-            #[doc = " The `User-Agent` header."]
-            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-                self.user_agent = user_agent.into();
-                self
-            }
+        #[doc = " All credentials at once."]
+        pub fn credentials(mut self, credentials: Credentials) -> Self {
+            self.credentials = credentials;
+            self
+        }
+    }
+}
 
-            #[doc = " A header sent with every request."]
-            pub fn default_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-                self.headers.insert(name, value);
-                self
-            }
+/// The last `ClientBuilder` methods: retries, hooks and `build`.
+fn builder_finish() -> TokenStream {
+    quote! {
+        #[doc = " Retries failed idempotent requests (see [`RetryPolicy`])."]
+        pub fn retry(mut self, policy: RetryPolicy) -> Self {
+            self.retry = Some(policy);
+            self
+        }
 
-            #[doc = " All credentials at once."]
-            pub fn credentials(mut self, credentials: Credentials) -> Self {
-                self.credentials = credentials;
-                self
-            }
+        #[doc = " Observes or changes each request and response."]
+        pub fn hook(mut self, hook: impl Hook + 'static) -> Self {
+            self.hook = Some(Arc::new(hook));
+            self
+        }
 
-            #(#scheme_methods)*
-
-            #[doc = " Retries failed idempotent requests (see [`RetryPolicy`])."]
-            pub fn retry(mut self, policy: RetryPolicy) -> Self {
-                self.retry = Some(policy);
-                self
-            }
-
-            #[doc = " Observes or changes each request and response."]
-            pub fn hook(mut self, hook: impl Hook + 'static) -> Self {
-                self.hook = Some(Arc::new(hook));
-                self
-            }
-
-            #[doc = " Builds the client. Fails when the base URL does not parse or TLS cannot start."]
-            pub fn build(self) -> Result<Client, Error<()>> {
-                ::url::Url::parse(&self.base_url)
-                    .map_err(|e| Error::InvalidRequest(format!("base URL `{}`: {e}", self.base_url)))?;
-                let http = match self.http {
-                    Some(http) => http,
-                    None => {
-                        let mut builder = ::reqwest::Client::builder();
-                        if let Some(timeout) = self.connect_timeout {
-                            builder = builder.connect_timeout(timeout);
-                        }
-                        builder.build().map_err(Error::Transport)?
+        #[doc = " Builds the client. Fails when the base URL does not parse or TLS cannot start."]
+        pub fn build(self) -> Result<Client, Error<()>> {
+            ::url::Url::parse(&self.base_url)
+                .map_err(|e| Error::InvalidRequest(format!("base URL `{}`: {e}", self.base_url)))?;
+            let http = match self.http {
+                Some(http) => http,
+                None => {
+                    let mut builder = ::reqwest::Client::builder();
+                    if let Some(timeout) = self.connect_timeout {
+                        builder = builder.connect_timeout(timeout);
                     }
-                };
-                let mut headers = self.headers;
-                if let Ok(agent) = HeaderValue::from_str(&self.user_agent) {
-                    headers.entry(::reqwest::header::USER_AGENT).or_insert(agent);
+                    builder.build().map_err(Error::Transport)?
                 }
-                Ok(Client {
-                    settings: Arc::new(runtime::Settings {
-                        http,
-                        base_url: self.base_url,
-                        headers,
-                        timeout: self.timeout,
-                        retry: self.retry,
-                        hook: self.hook,
-                    }),
-                    credentials: Arc::new(self.credentials),
-                })
+            };
+            let mut headers = self.headers;
+            if let Ok(agent) = HeaderValue::from_str(&self.user_agent) {
+                headers.entry(::reqwest::header::USER_AGENT).or_insert(agent);
             }
+            Ok(Client {
+                settings: Arc::new(runtime::Settings {
+                    http,
+                    base_url: self.base_url,
+                    headers,
+                    timeout: self.timeout,
+                    retry: self.retry,
+                    hook: self.hook,
+                }),
+                credentials: Arc::new(self.credentials),
+            })
         }
     }
 }
@@ -674,6 +701,7 @@ pub fn smoke_example(api: &Api) -> TokenStream {
         .operations
         .is_empty()
         .then(|| quote!(#![allow(dead_code, unused_mut, unused_variables)]));
+    let helpers = smoke_helpers(&lib);
     quote! {
         #empty
         #![doc = " Calls every operation once with values built from the spec, and fails when the server"]
@@ -689,6 +717,37 @@ pub fn smoke_example(api: &Api) -> TokenStream {
         #[allow(unused_imports)]
         use #lib::models::*;
 
+        #helpers
+
+        #[rustfmt::skip]
+        #[tokio::main]
+        async fn main() -> std::process::ExitCode {
+            let base = std::env::args().nth(1).unwrap_or_else(|| #lib::client::DEFAULT_BASE_URL.to_owned());
+            let violations = Violations::default();
+            let client = match #lib::Client::builder()
+                .base_url(base)
+                #(#credentials)*
+                .hook(violations.clone())
+                .build()
+            {
+                Ok(client) => client,
+                Err(error) => {
+                    eprintln!("cannot build the client: {error}");
+                    return std::process::ExitCode::FAILURE;
+                }
+            };
+            let mut failures = 0usize;
+            #(#calls)*
+            println!("smoke: {} operations ok, {} failed", #count - failures, failures);
+            if failures == 0 { std::process::ExitCode::SUCCESS } else { std::process::ExitCode::FAILURE }
+        }
+    }
+}
+
+/// The smoke example's `Violations` hook, which collects what the server found invalid, and
+/// `report`, which prints the outcome of one call.
+fn smoke_helpers(lib: &proc_macro2::Ident) -> TokenStream {
+    quote! {
         #[rustfmt::skip]
         #[derive(Clone, Default)]
         struct Violations(Arc<Mutex<Vec<String>>>);
@@ -733,29 +792,6 @@ pub fn smoke_example(api: &Api) -> TokenStream {
                     1
                 }
             }
-        }
-
-        #[rustfmt::skip]
-        #[tokio::main]
-        async fn main() -> std::process::ExitCode {
-            let base = std::env::args().nth(1).unwrap_or_else(|| #lib::client::DEFAULT_BASE_URL.to_owned());
-            let violations = Violations::default();
-            let client = match #lib::Client::builder()
-                .base_url(base)
-                #(#credentials)*
-                .hook(violations.clone())
-                .build()
-            {
-                Ok(client) => client,
-                Err(error) => {
-                    eprintln!("cannot build the client: {error}");
-                    return std::process::ExitCode::FAILURE;
-                }
-            };
-            let mut failures = 0usize;
-            #(#calls)*
-            println!("smoke: {} operations ok, {} failed", #count - failures, failures);
-            if failures == 0 { std::process::ExitCode::SUCCESS } else { std::process::ExitCode::FAILURE }
         }
     }
 }

@@ -13,8 +13,6 @@
 //! Each handler extracts and validates everything (credentials, path, query, header and cookie
 //! parameters, body) before the implementation runs; every rejection is a JSON `ApiError`.
 
-pub mod runtime;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -116,6 +114,29 @@ fn api_trait(api: &Api) -> TokenStream {
 /// `Mock`, the implementation that answers from the spec's examples.
 fn mock(api: &Api) -> TokenStream {
     let mock_methods = api.operations.iter().map(|op| mock_method(api, op));
+    let mock_type = mock_type();
+    quote! {
+        #mock_type
+
+        impl Api for Mock {
+            async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+                let Some(secret) = &self.secret else {
+                    return Ok(());
+                };
+                if credentials.secrets().iter().all(|s| *s == secret) {
+                    Ok(())
+                } else {
+                    Err(ApiError::unauthorized("the credentials are not valid"))
+                }
+            }
+
+            #(#mock_methods)*
+        }
+    }
+}
+
+/// `Mock` and the helpers of its methods: the secret it accepts and what it deleted.
+fn mock_type() -> TokenStream {
     quote! {
         #[doc = " An implementation that answers every operation with its first success response,"]
         #[doc = " built from the spec's example (or, without one, from the schema). A test double."]
@@ -171,21 +192,6 @@ fn mock(api: &Api) -> TokenStream {
                 }
                 Err(ApiError::internal(format!("the mock has no valid example: {last}")))
             }
-        }
-
-        impl Api for Mock {
-            async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
-                let Some(secret) = &self.secret else {
-                    return Ok(());
-                };
-                if credentials.secrets().iter().all(|s| *s == secret) {
-                    Ok(())
-                } else {
-                    Err(ApiError::unauthorized("the credentials are not valid"))
-                }
-            }
-
-            #(#mock_methods)*
         }
     }
 }

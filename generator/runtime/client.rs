@@ -1,0 +1,1064 @@
+// The client runtime: the part of the client that is the same for every API. Errors, response
+// values, credentials, retries, hooks, parameter encoding and the send loop.
+//
+// Copied into `src/client/runtime.rs` of every generated crate (compiled with its `client`
+// feature) by `generator/src/emit/runtime.rs`; it is copied rather than being a library so that a
+// generated crate depends on crates.io crates only. The copy is formatted from the syntax tree:
+// `///` docs are kept, `//` comments like this one are not, and `#[cfg(test)]` modules are left
+// out. Compiled, linted and tested here by the `forge-runtime-check` crate.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use ::reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+pub use ::reqwest::StatusCode;
+
+/// A boxed error from user-supplied code (token providers).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A boxed future, as returned by [`TokenProvider::token`].
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Everything that can go wrong with a call. `E` is the operation's error-body type.
+#[derive(Debug)]
+pub enum Error<E> {
+    /// The request could not be sent or the response not received (connection, TLS, protocol).
+    Transport(::reqwest::Error),
+    /// No response came within the configured timeout.
+    Timeout(::reqwest::Error),
+    /// The server answered with an error status (or one the spec does not list).
+    Status(Box<ErrorResponse<E>>),
+    /// A success response whose body does not match the spec.
+    Decode(Box<DecodeError>),
+    /// The request could not be built (a parameter that is no valid header value, a body that
+    /// does not serialize, a base URL that does not parse).
+    InvalidRequest(String),
+    /// The token provider failed.
+    Credentials(BoxError),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Status(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+    /// The typed error body, when the server sent one the spec declares.
+    pub fn body(&self) -> Option<&E> {
+        match self {
+            Error::Status(e) => e.body.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Transport(e) => write!(f, "request failed: {e}"),
+            Error::Timeout(e) => write!(f, "request timed out: {e}"),
+            Error::Status(e) => {
+                write!(f, "server answered {}: {}", e.status, e.body_start())
+            }
+            Error::Decode(e) => write!(f, "{e}"),
+            Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
+            Error::Credentials(e) => write!(f, "cannot get credentials: {e}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) | Error::Timeout(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// An error status, with the typed body when it decoded and the raw bytes always.
+#[derive(Debug)]
+pub struct ErrorResponse<E> {
+    /// The status code.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body decoded as the spec declares it for this status, if it did.
+    pub body: Option<E>,
+    /// Why the body did not decode, when the spec declares one and it did not.
+    pub decode_error: Option<String>,
+    /// The body as received.
+    pub raw: ::bytes::Bytes,
+}
+
+impl<E> ErrorResponse<E> {
+    /// The start of the body, as text, for messages.
+    pub fn body_start(&self) -> String {
+        body_start(&self.raw)
+    }
+}
+
+/// A success response whose body did not decode.
+#[derive(Debug)]
+pub struct DecodeError {
+    /// The status code.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// What the decoder said.
+    pub message: String,
+    /// The body as received.
+    pub raw: ::bytes::Bytes,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot decode the {} response: {} (body starts with {:?})",
+            self.status,
+            self.message,
+            body_start(&self.raw)
+        )
+    }
+}
+
+fn body_start(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&raw[..raw.len().min(200)]).into_owned();
+    if raw.len() > 200 {
+        format!("{text}…")
+    } else {
+        text
+    }
+}
+
+/// Errors of sending, before any status is known.
+#[doc(hidden)]
+pub enum SendError {
+    Transport(::reqwest::Error),
+    Timeout(::reqwest::Error),
+    InvalidRequest(String),
+    Credentials(BoxError),
+}
+
+impl<E> From<SendError> for Error<E> {
+    fn from(e: SendError) -> Self {
+        match e {
+            SendError::Transport(e) => Error::Transport(e),
+            SendError::Timeout(e) => Error::Timeout(e),
+            SendError::InvalidRequest(e) => Error::InvalidRequest(e),
+            SendError::Credentials(e) => Error::Credentials(e),
+        }
+    }
+}
+
+/// A decoded response with its status and headers (the spec's response headers included).
+#[derive(Debug, Clone)]
+pub struct ResponseValue<T> {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: T,
+}
+
+impl<T> ResponseValue<T> {
+    #[doc(hidden)]
+    pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+        ResponseValue {
+            status,
+            headers,
+            body,
+        }
+    }
+    /// The status code.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+    /// The decoded body.
+    pub fn into_inner(self) -> T {
+        self.body
+    }
+}
+
+impl<T> std::ops::Deref for ResponseValue<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.body
+    }
+}
+
+/// A response as received, before decoding.
+#[doc(hidden)]
+pub struct RawResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: ::bytes::Bytes,
+}
+
+impl RawResponse {
+    #[doc(hidden)]
+    pub fn json<T: ::serde::de::DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        let body: &[u8] = if self.body.is_empty() {
+            b"null"
+        } else {
+            &self.body
+        };
+        ::serde_json::from_slice(body).map_err(|e| self.decode_error(e.to_string()))
+    }
+    #[doc(hidden)]
+    pub fn text<E>(&self) -> Result<String, Error<E>> {
+        String::from_utf8(self.body.to_vec()).map_err(|e| self.decode_error(e.to_string()))
+    }
+    #[doc(hidden)]
+    pub fn bytes(&self) -> Vec<u8> {
+        self.body.to_vec()
+    }
+    fn decode_error<E>(&self, message: String) -> Error<E> {
+        Error::Decode(Box::new(DecodeError {
+            status: self.status,
+            headers: self.headers.clone(),
+            message,
+            raw: self.body.clone(),
+        }))
+    }
+    #[doc(hidden)]
+    pub fn into_value<T>(self, body: T) -> ResponseValue<T> {
+        ResponseValue::new(self.status, self.headers, body)
+    }
+    /// An error status; `decode` turns the body into the declared type, when there is one.
+    #[doc(hidden)]
+    pub fn error<E>(self, decode: Option<Decoder<E>>) -> Error<E> {
+        let (body, decode_error) = match decode {
+            Some(decode) => match decode(&self.body) {
+                Ok(body) => (Some(body), None),
+                Err(e) => (None, Some(e)),
+            },
+            None => (None, None),
+        };
+        Error::Status(Box::new(ErrorResponse {
+            status: self.status,
+            headers: self.headers,
+            body,
+            decode_error,
+            raw: self.body,
+        }))
+    }
+}
+
+/// Turns an error body into its declared type.
+#[doc(hidden)]
+pub type Decoder<E> = fn(&[u8]) -> Result<E, String>;
+
+#[doc(hidden)]
+pub fn decode_json<T: ::serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    ::serde_json::from_slice(body).map_err(|e| e.to_string())
+}
+
+/// An error body the spec does not describe: JSON when it parses, else the text.
+#[doc(hidden)]
+pub fn decode_any(body: &[u8]) -> Result<::serde_json::Value, String> {
+    if body.is_empty() {
+        return Ok(::serde_json::Value::Null);
+    }
+    Ok(::serde_json::from_slice(body).unwrap_or_else(|_| {
+        ::serde_json::Value::String(String::from_utf8_lossy(body).into_owned())
+    }))
+}
+
+#[doc(hidden)]
+pub fn decode_text(body: &[u8]) -> Result<String, String> {
+    String::from_utf8(body.to_vec()).map_err(|e| e.to_string())
+}
+
+/// A secret (API key, password, token): never shown by `Debug`, sent as a sensitive header.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretString(String);
+
+impl SecretString {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        SecretString(secret.into())
+    }
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl From<String> for SecretString {
+    fn from(s: String) -> Self {
+        SecretString(s)
+    }
+}
+
+impl From<&str> for SecretString {
+    fn from(s: &str) -> Self {
+        SecretString(s.to_owned())
+    }
+}
+
+/// HTTP Basic credentials.
+#[derive(Clone, Debug)]
+pub struct BasicCredentials {
+    /// User name.
+    pub username: String,
+    /// Password.
+    pub password: SecretString,
+}
+
+/// Supplies bearer tokens (OAuth2 and the like), refreshing them as needed.
+pub trait TokenProvider: Send + Sync {
+    /// The token to send with the next request.
+    fn token(&self) -> BoxFuture<'_, Result<SecretString, BoxError>>;
+}
+
+/// A bearer token: fixed, or asked of a [`TokenProvider`] before each request.
+#[derive(Clone)]
+pub enum BearerToken {
+    /// A token that does not change.
+    Static(SecretString),
+    /// A provider asked for the token before each request.
+    Provider(Arc<dyn TokenProvider>),
+}
+
+impl fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BearerToken::Static(_) => f.write_str("Static(<redacted>)"),
+            BearerToken::Provider(_) => f.write_str("Provider(..)"),
+        }
+    }
+}
+
+impl BearerToken {
+    #[doc(hidden)]
+    pub async fn get(&self) -> Result<::std::borrow::Cow<'_, SecretString>, SendError> {
+        match self {
+            BearerToken::Static(token) => Ok(::std::borrow::Cow::Borrowed(token)),
+            BearerToken::Provider(provider) => provider
+                .token()
+                .await
+                .map(::std::borrow::Cow::Owned)
+                .map_err(SendError::Credentials),
+        }
+    }
+}
+
+/// Observes or changes every request before it is sent and every response as it arrives.
+pub trait Hook: Send + Sync {
+    /// Called with each request (each retry too) just before it is sent.
+    fn on_request(&self, request: &mut ::reqwest::Request) {
+        let _ = request;
+    }
+    /// Called with each response before it is decoded.
+    fn on_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) {
+        let _ = (status, headers, body);
+    }
+}
+
+/// Where a credential goes, as the operation's security scheme says.
+#[doc(hidden)]
+pub enum AuthPart {
+    Header(HeaderName, HeaderValue),
+    Query(String, SecretString),
+    Cookie(String, SecretString),
+}
+
+#[doc(hidden)]
+pub fn sensitive_header(value: &str) -> Result<HeaderValue, SendError> {
+    let mut value = HeaderValue::from_str(value).map_err(|_| {
+        SendError::InvalidRequest("a credential is not a valid header value".into())
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+#[doc(hidden)]
+pub fn basic_header(credentials: &BasicCredentials) -> Result<HeaderValue, SendError> {
+    use ::base64::Engine as _;
+    let pair = format!("{}:{}", credentials.username, credentials.password.expose());
+    sensitive_header(&format!(
+        "Basic {}",
+        ::base64::engine::general_purpose::STANDARD.encode(pair)
+    ))
+}
+
+/// When and how often to retry (off unless set with `ClientBuilder::retry`).
+///
+/// Retries connection errors, timeouts, 429 and 503 answers, with exponential backoff
+/// and jitter, waiting as long as `Retry-After` asks when the server sends it.
+/// Only idempotent methods are retried unless `retry_non_idempotent` is set.
+#[derive(Clone, Debug)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// Wait before the first retry; doubled for each further one.
+    pub initial_backoff: Duration,
+    /// Longest wait between attempts (also caps `Retry-After`).
+    pub max_backoff: Duration,
+    /// Also retry POST and PATCH.
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(30),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    #[doc(hidden)]
+    pub fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait.min(self.max_backoff);
+        }
+        let base = self
+            .initial_backoff
+            .saturating_mul(1u32 << attempt.min(16))
+            .min(self.max_backoff);
+        // Full jitter: a random wait between half the backoff and all of it.
+        let half = base / 2;
+        let random = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u32(attempt);
+            h.finish()
+        };
+        let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX).max(1);
+        half + Duration::from_nanos(random % nanos)
+    }
+}
+
+#[doc(hidden)]
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(::reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// How a query parameter is written (OpenAPI `style` and `explode`).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    FormExploded,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+/// A parameter value as text: strings as they are, other scalars as JSON writes them.
+fn scalar(value: &::serde_json::Value) -> String {
+    match value {
+        ::serde_json::Value::String(s) => s.clone(),
+        ::serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[doc(hidden)]
+pub fn to_value<T: ::serde::Serialize>(
+    name: &str,
+    value: &T,
+) -> Result<::serde_json::Value, SendError> {
+    ::serde_json::to_value(value)
+        .map_err(|e| SendError::InvalidRequest(format!("parameter `{name}`: {e}")))
+}
+
+/// Appends a query parameter in the given style.
+#[doc(hidden)]
+pub fn append_query<T: ::serde::Serialize>(
+    pairs: &mut Vec<(String, QueryValue)>,
+    name: &str,
+    value: &T,
+    style: QueryStyle,
+) -> Result<(), SendError> {
+    let plain = |v: &::serde_json::Value| QueryValue::Plain(scalar(v));
+    let value = to_value(name, value)?;
+    match (&value, style) {
+        (::serde_json::Value::Null, _) => {}
+        (::serde_json::Value::Array(items), QueryStyle::FormExploded) => {
+            for item in items {
+                pairs.push((name.to_owned(), plain(item)));
+            }
+        }
+        (::serde_json::Value::Array(items), _) => {
+            let sep = match style {
+                QueryStyle::SpaceDelimited => ' ',
+                QueryStyle::PipeDelimited => '|',
+                _ => ',',
+            };
+            pairs.push((
+                name.to_owned(),
+                QueryValue::Joined(items.iter().map(scalar).collect(), sep),
+            ));
+        }
+        (::serde_json::Value::Object(members), QueryStyle::DeepObject) => {
+            for (key, member) in members {
+                pairs.push((format!("{name}[{key}]"), plain(member)));
+            }
+        }
+        (::serde_json::Value::Object(members), QueryStyle::FormExploded) => {
+            for (key, member) in members {
+                pairs.push((key.clone(), plain(member)));
+            }
+        }
+        (::serde_json::Value::Object(members), _) => {
+            let items = members
+                .iter()
+                .flat_map(|(k, v)| [k.clone(), scalar(v)])
+                .collect();
+            pairs.push((name.to_owned(), QueryValue::Joined(items, ',')));
+        }
+        (scalar_value, _) => pairs.push((name.to_owned(), plain(scalar_value))),
+    }
+    Ok(())
+}
+
+/// A query value: one text, or items joined by a delimiter (`explode: false`).
+#[doc(hidden)]
+#[derive(Clone, Debug)]
+pub enum QueryValue {
+    Plain(String),
+    Joined(Vec<String>, char),
+}
+
+impl QueryValue {
+    /// The value percent-encoded for a URL: the delimiter of joined items stays literal
+    /// (as OpenAPI's style table shows) while the same character inside an item is encoded.
+    fn encoded(&self) -> String {
+        match self {
+            QueryValue::Plain(v) => encode_query(v),
+            QueryValue::Joined(items, sep) => {
+                let sep = match sep {
+                    ',' => ",".to_owned(),
+                    other => encode_query(&other.to_string()),
+                };
+                items
+                    .iter()
+                    .map(|i| encode_query(i))
+                    .collect::<Vec<_>>()
+                    .join(&sep)
+            }
+        }
+    }
+    /// The value as plain text (form bodies encode it themselves).
+    fn text(&self) -> String {
+        match self {
+            QueryValue::Plain(v) => v.clone(),
+            QueryValue::Joined(items, sep) => items.join(&sep.to_string()),
+        }
+    }
+}
+
+/// A path or header parameter as text (`simple` style: arrays joined with commas).
+#[doc(hidden)]
+pub fn simple<T: ::serde::Serialize>(name: &str, value: &T) -> Result<String, SendError> {
+    Ok(match to_value(name, value)? {
+        ::serde_json::Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
+        ::serde_json::Value::Object(members) => members
+            .iter()
+            .flat_map(|(k, v)| [k.clone(), scalar(v)])
+            .collect::<Vec<_>>()
+            .join(","),
+        other => scalar(&other),
+    })
+}
+
+/// A multipart text field: scalars as text, objects and arrays as JSON.
+#[doc(hidden)]
+pub fn part_text<T: ::serde::Serialize>(name: &str, value: &T) -> Result<String, SendError> {
+    Ok(match to_value(name, value)? {
+        v @ (::serde_json::Value::Array(_) | ::serde_json::Value::Object(_)) => v.to_string(),
+        other => scalar(&other),
+    })
+}
+
+/// Percent-encodes a query name or value: only RFC 3986 unreserved characters stay.
+#[doc(hidden)]
+pub fn encode_query(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Percent-encodes a path parameter: everything but RFC 3986 unreserved characters.
+#[doc(hidden)]
+pub fn encode_path(name: &str, text: &str) -> Result<String, SendError> {
+    // `.` and `..` would be removed by URL normalization and send the request to another
+    // resource; an empty value would change the path's shape.
+    if text.is_empty() || text == "." || text == ".." {
+        return Err(SendError::InvalidRequest(format!(
+            "path parameter `{name}` cannot be `{text}`"
+        )));
+    }
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Ok(out)
+}
+
+/// A request body, kept so that it can be sent again on retry.
+#[doc(hidden)]
+pub enum Body {
+    Empty,
+    Bytes(&'static str, Vec<u8>),
+    Multipart(Vec<MultipartField>),
+}
+
+#[doc(hidden)]
+pub enum MultipartField {
+    Text(String, String),
+    Json(String, String),
+    File(String, Vec<u8>),
+}
+
+impl Body {
+    #[doc(hidden)]
+    pub fn json<T: ::serde::Serialize>(value: &T) -> Result<Body, SendError> {
+        ::serde_json::to_vec(value)
+            .map(|bytes| Body::Bytes("application/json", bytes))
+            .map_err(|e| SendError::InvalidRequest(format!("body: {e}")))
+    }
+    #[doc(hidden)]
+    pub fn form<T: ::serde::Serialize>(value: &T) -> Result<Body, SendError> {
+        let mut pairs = Vec::new();
+        if let ::serde_json::Value::Object(members) = to_value("body", value)? {
+            for (key, member) in members {
+                append_query(&mut pairs, &key, &member, QueryStyle::FormExploded)?;
+            }
+        }
+        let mut encoded = ::url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in pairs {
+            encoded.append_pair(&k, &v.text());
+        }
+        Ok(Body::Bytes(
+            "application/x-www-form-urlencoded",
+            encoded.finish().into_bytes(),
+        ))
+    }
+    fn apply(&self, request: ::reqwest::RequestBuilder) -> ::reqwest::RequestBuilder {
+        match self {
+            Body::Empty => request,
+            Body::Bytes(content_type, bytes) => request
+                .header(::reqwest::header::CONTENT_TYPE, *content_type)
+                .body(bytes.clone()),
+            Body::Multipart(fields) => {
+                let mut form = ::reqwest::multipart::Form::new();
+                for field in fields {
+                    form = match field {
+                        MultipartField::Text(name, value) => form.text(name.clone(), value.clone()),
+                        MultipartField::Json(name, value) => form.part(
+                            name.clone(),
+                            ::reqwest::multipart::Part::text(value.clone())
+                                .mime_str("application/json")
+                                .unwrap_or_else(|_| {
+                                    ::reqwest::multipart::Part::text(value.clone())
+                                }),
+                        ),
+                        MultipartField::File(name, bytes) => {
+                            let part = ::reqwest::multipart::Part::bytes(bytes.clone())
+                                .file_name(name.clone());
+                            let part = match part.mime_str("application/octet-stream") {
+                                Ok(part) => part,
+                                Err(_) => ::reqwest::multipart::Part::bytes(bytes.clone())
+                                    .file_name(name.clone()),
+                            };
+                            form.part(name.clone(), part)
+                        }
+                    };
+                }
+                request.multipart(form)
+            }
+        }
+    }
+}
+
+/// Everything the send loop needs to know about one call.
+#[doc(hidden)]
+pub struct Call {
+    pub operation: &'static str,
+    pub method: ::reqwest::Method,
+    pub path: String,
+    pub query: Vec<(String, QueryValue)>,
+    pub headers: HeaderMap,
+    pub cookies: Vec<(String, String)>,
+    pub auth: Vec<AuthPart>,
+    pub body: Body,
+    pub idempotent: bool,
+}
+
+/// The send loop: URL, auth, retries, hooks and a tracing span around it all.
+#[doc(hidden)]
+pub async fn send(settings: &Settings, call: Call) -> Result<RawResponse, SendError> {
+    use ::tracing::Instrument as _;
+    let span = ::tracing::info_span!(
+        "request", operation = call.operation, method = % call.method, path = % call
+        .path, status = ::tracing::field::Empty,
+    );
+    let result = send_inner(settings, call).instrument(span.clone()).await;
+    if let Ok(response) = &result {
+        span.record("status", response.status.as_u16());
+    }
+    result
+}
+
+async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, SendError> {
+    let mut url = ::url::Url::parse(&format!(
+        "{}{}",
+        settings.base_url.trim_end_matches('/'),
+        call.path
+    ))
+    .map_err(|e| SendError::InvalidRequest(format!("url: {e}")))?;
+    let mut headers = settings.headers.clone();
+    headers.extend(call.headers);
+    let mut cookies = call.cookies;
+    // The query is written by hand rather than with `form_urlencoded`, which would
+    // encode the commas that join the items of `explode: false` arrays.
+    let mut query: Vec<String> = call
+        .query
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode_query(k), v.encoded()))
+        .collect();
+    for part in &call.auth {
+        match part {
+            AuthPart::Header(name, value) => {
+                headers.insert(name.clone(), value.clone());
+            }
+            AuthPart::Query(name, value) => {
+                query.push(format!(
+                    "{}={}",
+                    encode_query(name),
+                    encode_query(value.expose())
+                ));
+            }
+            AuthPart::Cookie(name, value) => {
+                cookies.push((name.clone(), value.expose().to_owned()))
+            }
+        }
+    }
+    if !query.is_empty() {
+        url.set_query(Some(&query.join("&")));
+    }
+    if !cookies.is_empty() {
+        // Cookie values are percent-encoded: a `;` or space in a value cannot start another cookie.
+        let cookie: Vec<String> = cookies
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode_query(k), encode_query(v)))
+            .collect();
+        let mut value = HeaderValue::from_str(&cookie.join("; ")).map_err(|_| {
+            SendError::InvalidRequest("a cookie is not a valid header value".into())
+        })?;
+        value.set_sensitive(true);
+        headers.insert(::reqwest::header::COOKIE, value);
+    }
+    let retry = settings
+        .retry
+        .as_ref()
+        .filter(|r| call.idempotent || r.retry_non_idempotent);
+    let mut attempt = 0u32;
+    // The URL and headers are copied only for an attempt that may be followed by another.
+    let mut url = Some(url);
+    let mut headers = Some(headers);
+    loop {
+        let can_retry = retry.filter(|r| attempt < r.max_retries);
+        let (this_url, these_headers) = if can_retry.is_some() {
+            (url.clone(), headers.clone())
+        } else {
+            (url.take(), headers.take())
+        };
+        let (Some(this_url), Some(these_headers)) = (this_url, these_headers) else {
+            return Err(SendError::InvalidRequest(
+                "the request was already sent".into(),
+            ));
+        };
+        let mut builder = settings
+            .http
+            .request(call.method.clone(), this_url)
+            .headers(these_headers);
+        if let Some(timeout) = settings.timeout {
+            builder = builder.timeout(timeout);
+        }
+        let mut request = call
+            .body
+            .apply(builder)
+            .build()
+            .map_err(SendError::Transport)?;
+        if let Some(hook) = &settings.hook {
+            hook.on_request(&mut request);
+        }
+        match settings.http.execute(request).await {
+            Ok(mut response) => {
+                let status = response.status();
+                if let Some(policy) = can_retry {
+                    if status == StatusCode::TOO_MANY_REQUESTS
+                        || status == StatusCode::SERVICE_UNAVAILABLE
+                    {
+                        let wait = policy.backoff(attempt, retry_after(response.headers()));
+                        if let Some(hook) = &settings.hook {
+                            let headers = response.headers().clone();
+                            let body = response.bytes().await.unwrap_or_default();
+                            hook.on_response(status, &headers, &body);
+                        }
+                        ::tracing::debug!(status = status.as_u16(), ?wait, "retrying");
+                        ::tokio::time::sleep(wait).await;
+                        attempt += 1;
+                        continue;
+                    }
+                }
+                let headers = std::mem::take(response.headers_mut());
+                let body = response.bytes().await.map_err(|e| {
+                    if e.is_timeout() {
+                        SendError::Timeout(e)
+                    } else {
+                        SendError::Transport(e)
+                    }
+                })?;
+                if let Some(hook) = &settings.hook {
+                    hook.on_response(status, &headers, &body);
+                }
+                return Ok(RawResponse {
+                    status,
+                    headers,
+                    body,
+                });
+            }
+            Err(e) => {
+                if let Some(policy) = can_retry {
+                    if e.is_connect() || e.is_timeout() {
+                        let wait = policy.backoff(attempt, None);
+                        ::tracing::debug!(error = % e, ? wait, "retrying");
+                        ::tokio::time::sleep(wait).await;
+                        attempt += 1;
+                        continue;
+                    }
+                }
+                return Err(if e.is_timeout() {
+                    SendError::Timeout(e)
+                } else {
+                    SendError::Transport(e)
+                });
+            }
+        }
+    }
+}
+
+/// What every call shares: the HTTP client, base URL and options of the `Client`.
+#[doc(hidden)]
+pub struct Settings {
+    pub http: ::reqwest::Client,
+    pub base_url: String,
+    pub headers: HeaderMap,
+    pub timeout: Option<Duration>,
+    pub retry: Option<RetryPolicy>,
+    pub hook: Option<Arc<dyn Hook>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value of a send step that must succeed (`SendError` has no `Debug`).
+    fn ok<T>(result: Result<T, SendError>) -> T {
+        match result {
+            Ok(value) => value,
+            Err(SendError::InvalidRequest(e)) => panic!("invalid request: {e}"),
+            Err(_) => panic!("send error"),
+        }
+    }
+
+    /// The query string the send loop writes for `pairs`.
+    fn query(pairs: &[(String, QueryValue)]) -> String {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode_query(k), v.encoded()))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    fn append(value: ::serde_json::Value, style: QueryStyle) -> String {
+        let mut pairs = Vec::new();
+        ok(append_query(&mut pairs, "id", &value, style));
+        query(&pairs)
+    }
+
+    #[test]
+    fn query_text_keeps_only_unreserved_characters() {
+        assert_eq!(encode_query("aZ09-._~"), "aZ09-._~");
+        assert_eq!(encode_query("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+    }
+
+    #[test]
+    fn path_parameters_are_encoded_and_cannot_change_the_path() {
+        assert_eq!(ok(encode_path("id", "a/b c")), "a%2Fb%20c");
+        for text in ["", ".", ".."] {
+            assert!(matches!(
+                encode_path("id", text),
+                Err(SendError::InvalidRequest(message)) if message.contains("`id`")
+            ));
+        }
+    }
+
+    #[test]
+    fn query_styles() {
+        use ::serde_json::json;
+        assert_eq!(append(json!([1, 2]), QueryStyle::FormExploded), "id=1&id=2");
+        assert_eq!(append(json!(["a", "b,c"]), QueryStyle::Form), "id=a,b%2Cc");
+        assert_eq!(
+            append(json!(["a", "b"]), QueryStyle::SpaceDelimited),
+            "id=a%20b"
+        );
+        assert_eq!(
+            append(json!(["a", "b"]), QueryStyle::PipeDelimited),
+            "id=a%7Cb"
+        );
+        assert_eq!(
+            append(json!({"x": 1, "y": "z"}), QueryStyle::DeepObject),
+            "id%5Bx%5D=1&id%5By%5D=z"
+        );
+        assert_eq!(
+            append(json!({"x": 1, "y": true}), QueryStyle::FormExploded),
+            "x=1&y=true"
+        );
+        assert_eq!(
+            append(json!({"x": 1, "y": 2}), QueryStyle::Form),
+            "id=x,1,y,2"
+        );
+        assert_eq!(append(json!(null), QueryStyle::Form), "");
+        assert_eq!(append(json!("a b"), QueryStyle::Form), "id=a%20b");
+    }
+
+    #[test]
+    fn simple_style_and_multipart_text() {
+        use ::serde_json::json;
+        assert_eq!(ok(simple("id", &json!([1, "a"]))), "1,a");
+        assert_eq!(ok(simple("id", &json!({"k": "v"}))), "k,v");
+        assert_eq!(ok(simple("id", &"text")), "text");
+        assert_eq!(ok(part_text("meta", &json!({"k": [1]}))), r#"{"k":[1]}"#);
+        assert_eq!(ok(part_text("n", &7)), "7");
+    }
+
+    #[test]
+    fn form_bodies_are_url_encoded() {
+        let body = ok(Body::form(
+            &::serde_json::json!({"name": "a b", "tags": ["x", "y"]}),
+        ));
+        let Body::Bytes(content_type, bytes) = body else {
+            panic!("a form body is bytes");
+        };
+        assert_eq!(content_type, "application/x-www-form-urlencoded");
+        assert_eq!(String::from_utf8(bytes).unwrap(), "name=a+b&tags=x&tags=y");
+    }
+
+    #[test]
+    fn backoff_is_capped_and_jittered() {
+        let policy = RetryPolicy {
+            max_retries: 5,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+            retry_non_idempotent: false,
+        };
+        for attempt in 0..40 {
+            let base = (Duration::from_millis(100) * 2u32.pow(attempt.min(16)))
+                .min(Duration::from_secs(1));
+            let wait = policy.backoff(attempt, None);
+            assert!(
+                wait >= base / 2 && wait <= base,
+                "attempt {attempt}: {wait:?}"
+            );
+        }
+        let asked = Some(Duration::from_secs(60));
+        assert_eq!(policy.backoff(0, asked), Duration::from_secs(1));
+        let asked = Some(Duration::from_millis(10));
+        assert_eq!(policy.backoff(3, asked), Duration::from_millis(10));
+    }
+
+    #[test]
+    fn retry_after_in_seconds() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(retry_after(&headers), None);
+        headers.insert(
+            ::reqwest::header::RETRY_AFTER,
+            HeaderValue::from_static(" 7 "),
+        );
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        let date = HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT");
+        headers.insert(::reqwest::header::RETRY_AFTER, date);
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn responses_decode_and_errors_keep_the_body() {
+        let raw = |body: &'static [u8]| RawResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: ::bytes::Bytes::from_static(body),
+        };
+        let empty: Option<u8> = raw(b"").json::<_, ()>().unwrap();
+        assert_eq!(empty, None);
+        let error = raw(b"[1").json::<Vec<u8>, ()>().unwrap_err();
+        assert!(matches!(&error, Error::Decode(e) if e.raw.as_ref() == b"[1"));
+        assert_eq!(error.status(), Some(StatusCode::OK));
+
+        let decode: Decoder<::serde_json::Value> = decode_json;
+        let error = raw(br#"{"code":7}"#).error(Some(decode));
+        assert_eq!(error.body(), Some(&::serde_json::json!({"code": 7})));
+        assert_eq!(decode_any(b"").unwrap(), ::serde_json::Value::Null);
+        assert_eq!(decode_any(b"oops").unwrap(), ::serde_json::json!("oops"));
+    }
+
+    #[test]
+    fn long_bodies_are_cut_in_messages() {
+        assert_eq!(body_start(b"short"), "short");
+        let long = body_start(&[b'a'; 300]);
+        assert_eq!(long.chars().count(), 201);
+        assert!(long.ends_with('…'));
+    }
+
+    #[test]
+    fn secrets_are_not_shown() {
+        let secret = SecretString::new("hunter2");
+        assert_eq!(format!("{secret:?}"), "<redacted>");
+        let token = BearerToken::Static(secret.clone());
+        assert_eq!(format!("{token:?}"), "Static(<redacted>)");
+        let credentials = BasicCredentials {
+            username: "me".into(),
+            password: secret,
+        };
+        assert!(!format!("{credentials:?}").contains("hunter2"));
+        let header = ok(basic_header(&credentials));
+        assert!(header.is_sensitive());
+        assert_eq!(header.to_str().unwrap(), "Basic bWU6aHVudGVyMg==");
+    }
+}
