@@ -12,7 +12,8 @@
 //! 3. `cargo check` time of the generated crates of GitHub's spec and of the common ground
 //!    (client feature) once dependencies are built, against progenitor's crates where
 //!    progenitor produces one;
-//! 4. runtime overhead of generated server and client (`bench/src/bin/runtime-bench.rs`).
+//! 4. runtime overhead of generated server and client (`bench/src/bin/runtime-bench.rs`);
+//! 5. the generated server's peak memory per multipart upload (`bench/src/bin/upload-memory.rs`).
 //!
 //! Inputs are fetched with `npm pack` into the git-ignored `.cache/`; outputs go to
 //! `.cache/bench/`. Every external command runs under `timeout`, so a stuck peer cannot hang
@@ -24,6 +25,7 @@ mod generation;
 mod inputs;
 mod report;
 mod runtime;
+mod upload;
 
 use std::path::Path;
 use std::process::Command;
@@ -149,6 +151,9 @@ pub fn bench(root: &Path, options: &Options) -> anyhow::Result<()> {
 
     // 4. runtime overhead.
     report.runtime(&release, options);
+
+    // 5. memory per upload.
+    report.upload_memory(&release, options);
 
     report.targets(&generation);
     let text = report.text;
