@@ -19,6 +19,19 @@ use forge_tests::{fixtures, indent, target_dir, workspace_root};
 /// and tested here.
 const FEATURES: &[&str] = &["--all-features"];
 
+/// Every other set of features a user may pick, each linted on its own: models only, the
+/// server alone and the client alone (the default). Features are additive, so these and
+/// [`FEATURES`] cover what a dependent crate can enable.
+const OTHER_FEATURE_SETS: &[&[&str]] = &[
+    &["--no-default-features"],
+    &["--no-default-features", "--features", "server"],
+    &[],
+];
+
+/// Fixtures whose behaviour tests use the models alone: they run once more with no features,
+/// so that a feature that changes what a model accepts (a non-additive feature) fails them.
+const MODEL_ONLY_BEHAVIOUR: &[&str] = &["nullability", "null_unions", "union_shapes"];
+
 #[test]
 fn generated_crates_compile_lint_clean_and_pass_their_behaviour_tests() {
     let target = target_dir();
@@ -76,6 +89,27 @@ fn generated_crates_compile_lint_clean_and_pass_their_behaviour_tests() {
         &["--", "-D", "warnings"],
     ];
     cargo(&root, &fixture_target, &clippy.concat());
+    for features in OTHER_FEATURE_SETS {
+        let lint = [
+            &["clippy", "--workspace", "--lib"],
+            *features,
+            &["--", "-D", "warnings"],
+        ];
+        cargo(&root, &fixture_target, &lint.concat());
+    }
+    let packages: Vec<&str> = MODEL_ONLY_BEHAVIOUR
+        .iter()
+        .flat_map(|name| ["--package", name])
+        .collect();
+    cargo(
+        &root,
+        &fixture_target,
+        &[
+            &["test", "--no-default-features", "--tests"],
+            packages.as_slice(),
+        ]
+        .concat(),
+    );
     // Clippy has type-checked the examples; linking them too (which `cargo test` does by
     // default) would cost a binary per example and nothing more, so the tests run as two
     // invocations: unit and integration tests, then doctests.

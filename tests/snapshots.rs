@@ -39,6 +39,7 @@ macro_rules! fixture_tests {
 fixture_tests!(
     additional_properties,
     all_of,
+    all_of_object,
     any_of,
     client_auth,
     client_bodies,
@@ -52,10 +53,12 @@ fixture_tests!(
     docs,
     formats,
     free_form,
+    generated_names,
     int_enums,
     multi_file,
     names,
     nested_inline,
+    null_unions,
     nullability,
     one_of,
     path_item_ref,
@@ -63,7 +66,10 @@ fixture_tests!(
     recursive,
     recursive_all_of,
     secrets,
+    server_deviations,
     string_enums,
+    union_shapes,
+    unused_security,
 );
 
 /// A fixture added without a test here would never be snapshotted.

@@ -39,6 +39,9 @@ pub enum Error<E> {
     InvalidRequest(String),
     /// The token provider failed.
     Credentials(BoxError),
+    /// A stream of pages stopped making progress: the server kept answering with pages that
+    /// hold no item but point to yet another page.
+    Pagination(String),
 }
 
 impl<E> Error<E> {
@@ -70,6 +73,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Decode(e) => write!(f, "{e}"),
             Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
             Error::Credentials(e) => write!(f, "cannot get credentials: {e}"),
+            Error::Pagination(e) => write!(f, "pagination stopped: {e}"),
         }
     }
 }
@@ -213,7 +217,33 @@ impl RawResponse {
         } else {
             &self.body
         };
-        ::serde_json::from_slice(body).map_err(|e| self.decode_error(e.to_string()))
+        ::serde_json::from_slice(body).or_else(|e| {
+            // A server that answers plain text where the spec says JSON (its `Content-Type`
+            // says so): the text is the value, when the declared type is a string.
+            let text = std::str::from_utf8(&self.body)
+                .ok()
+                .filter(|_| !self.is_json());
+            text.and_then(|text| {
+                ::serde_json::from_value(::serde_json::Value::String(text.to_owned())).ok()
+            })
+            .ok_or_else(|| self.decode_error(e.to_string()))
+        })
+    }
+    /// Whether the response says its body is JSON (`application/json`, `application/*+json`),
+    /// or says nothing.
+    fn is_json(&self) -> bool {
+        let Some(content_type) = self.headers.get(::reqwest::header::CONTENT_TYPE) else {
+            return true;
+        };
+        let media = content_type
+            .to_str()
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        media == "application/json" || media.ends_with("+json") || media.is_empty()
     }
     #[doc(hidden)]
     pub fn text<E>(&self) -> Result<String, Error<E>> {
@@ -717,6 +747,9 @@ pub struct Call {
     pub auth: Vec<AuthPart>,
     pub body: Body,
     pub idempotent: bool,
+    /// The media types the operation's responses are decoded from, for `Accept` (empty when
+    /// the spec declares none).
+    pub accept: &'static str,
 }
 
 /// The send loop: URL, auth, retries, hooks and a tracing span around it all.
@@ -743,6 +776,13 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
     .map_err(|e| SendError::InvalidRequest(format!("url: {e}")))?;
     let mut headers = settings.headers.clone();
     headers.extend(call.headers);
+    // A server that can answer in several media types picks one the client decodes; an
+    // `Accept` the user set (a default header or a parameter) stays as it is.
+    if !call.accept.is_empty() && !headers.contains_key(::reqwest::header::ACCEPT) {
+        if let Ok(accept) = HeaderValue::from_str(call.accept) {
+            headers.insert(::reqwest::header::ACCEPT, accept);
+        }
+    }
     let mut cookies = call.cookies;
     // The query is written by hand rather than with `form_urlencoded`, which would
     // encode the commas that join the items of `explode: false` arrays.
@@ -783,6 +823,13 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
         value.set_sensitive(true);
         headers.insert(::reqwest::header::COOKIE, value);
     }
+    // A reqwest error names the URL; when the query string carries a credential, the URL is
+    // left out of every error and log line, so that the key never shows.
+    let secret_query = call
+        .auth
+        .iter()
+        .any(|part| matches!(part, AuthPart::Query(..)));
+    let hide = |e: ::reqwest::Error| if secret_query { e.without_url() } else { e };
     let retry = settings
         .retry
         .as_ref()
@@ -814,7 +861,7 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
             .body
             .apply(builder)
             .build()
-            .map_err(SendError::Transport)?;
+            .map_err(|e| SendError::Transport(hide(e)))?;
         if let Some(hook) = &settings.hook {
             hook.on_request(&mut request);
         }
@@ -839,6 +886,7 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
                 }
                 let headers = std::mem::take(response.headers_mut());
                 let body = response.bytes().await.map_err(|e| {
+                    let e = hide(e);
                     if e.is_timeout() {
                         SendError::Timeout(e)
                     } else {
@@ -855,6 +903,7 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
                 });
             }
             Err(e) => {
+                let e = hide(e);
                 if let Some(policy) = can_retry {
                     if e.is_connect() || e.is_timeout() {
                         let wait = policy.backoff(attempt, None);
@@ -883,6 +932,130 @@ pub struct Settings {
     pub timeout: Option<Duration>,
     pub retry: Option<RetryPolicy>,
     pub hook: Option<Arc<dyn Hook>>,
+}
+
+/// What the spec's default server URL is good for (see `Client::builder`).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultServer {
+    Usable,
+    Placeholder,
+    Relative,
+}
+
+/// The base URL a client sends to: the one the user gave, with the spec's base path joined
+/// when it is only an origin (`http://host:8080` → `http://host:8080/api/v3`); else the spec's
+/// default, unless that is a relative path (no host to send to), or a stand-in host while
+/// credentials are configured (they would go to whoever answers for `example.com`).
+#[doc(hidden)]
+pub fn base_url(
+    given: Option<String>,
+    default: &str,
+    kind: DefaultServer,
+    base_path: &str,
+    has_credentials: bool,
+) -> Result<String, String> {
+    let Some(given) = given else {
+        return match kind {
+            DefaultServer::Usable => Ok(default.to_owned()),
+            DefaultServer::Placeholder if !has_credentials => Ok(default.to_owned()),
+            DefaultServer::Placeholder => Err(format!(
+                "the spec's server `{default}` is a placeholder, and credentials are never sent \
+                 to one: give the real server with `ClientBuilder::base_url`"
+            )),
+            DefaultServer::Relative => Err(format!(
+                "the spec's server `{default}` is a path without a host: give the server with \
+                 `ClientBuilder::base_url` (its path `{base_path}` is added to an origin)"
+            )),
+        };
+    };
+    let mut url = ::url::Url::parse(&given).map_err(|e| format!("base URL `{given}`: {e}"))?;
+    if url.cannot_be_a_base() {
+        return Err(format!("base URL `{given}` cannot have a path"));
+    }
+    if !base_path.is_empty() && matches!(url.path(), "" | "/") && url.query().is_none() {
+        url.set_path(base_path);
+        return Ok(url.as_str().trim_end_matches('/').to_owned());
+    }
+    Ok(given)
+}
+
+/// What one page told a stream: its items, and the state that asks for the next page.
+#[doc(hidden)]
+pub struct PageOf<T, S> {
+    pub items: Vec<T>,
+    /// `None` when this page is the last: it was short, empty, the last by the total count, or
+    /// not a page at all (a single object where the spec also allows a list).
+    pub next: Option<S>,
+}
+
+/// How many pages in a row may hold no item, while pointing to another page, before a stream
+/// ends with [`Error::Pagination`].
+pub const MAX_EMPTY_PAGES: usize = 3;
+
+/// The page size a stream asks for when the user set none: some servers return the whole
+/// collection on every page when no size is given, which would never end.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// Every item of every page, as a stream that can be polled without pinning (`.next()` works
+/// on it directly).
+pub type Pages<'a, T, E> =
+    Pin<Box<dyn ::futures_util::Stream<Item = Result<T, Error<E>>> + Send + 'a>>;
+
+/// Streams the items of the pages `fetch` returns, starting from `first`, and ends for sure:
+/// after a page that says it is the last, after a page that points to itself (the same
+/// cursor), after a page that repeats the items of the one before (a server that ignores the
+/// paging parameters), at the first error, and with [`Error::Pagination`] after
+/// [`MAX_EMPTY_PAGES`] empty pages in a row that still point further.
+#[doc(hidden)]
+pub fn paginate<'a, T, S, E, F, Fut>(first: S, fetch: F) -> Pages<'a, T, E>
+where
+    T: ::serde::Serialize + Send + 'a,
+    S: Clone + PartialEq + Send + 'a,
+    E: Send + 'a,
+    F: FnMut(S) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<PageOf<T, S>, Error<E>>> + Send + 'a,
+{
+    use ::futures_util::StreamExt as _;
+    struct Walk<S, F> {
+        next: Option<S>,
+        fetch: F,
+        previous: Option<Vec<u8>>,
+        empty: usize,
+    }
+    let walk = Walk {
+        next: Some(first),
+        fetch,
+        previous: None,
+        empty: 0,
+    };
+    let pages = ::futures_util::stream::unfold(walk, |mut walk| async move {
+        let state = walk.next.take()?;
+        let page = match (walk.fetch)(state.clone()).await {
+            Ok(page) => page,
+            Err(e) => return Some((vec![Err(e)], walk)),
+        };
+        let fingerprint = ::serde_json::to_vec(&page.items).ok();
+        if !page.items.is_empty() && fingerprint.is_some() && fingerprint == walk.previous {
+            ::tracing::debug!("a page repeated the one before it: the stream ends");
+            return Some((Vec::new(), walk));
+        }
+        walk.previous = fingerprint;
+        walk.empty = if page.items.is_empty() {
+            walk.empty + 1
+        } else {
+            0
+        };
+        walk.next = page.next.filter(|next| *next != state);
+        let mut items: Vec<Result<T, Error<E>>> = page.items.into_iter().map(Ok).collect();
+        if walk.empty >= MAX_EMPTY_PAGES && walk.next.take().is_some() {
+            items.push(Err(Error::Pagination(format!(
+                "{MAX_EMPTY_PAGES} pages in a row held no item but pointed to another page"
+            ))));
+        }
+        Some((items, walk))
+    });
+    Box::pin(pages.flat_map(::futures_util::stream::iter))
 }
 
 #[cfg(test)]
@@ -1060,5 +1233,101 @@ mod tests {
         let header = ok(basic_header(&credentials));
         assert!(header.is_sensitive());
         assert_eq!(header.to_str().unwrap(), "Basic bWU6aHVudGVyMg==");
+    }
+
+    /// Collects a stream of pages served from `pages` (one list of items per state, `next`
+    /// as the function says), with the states asked for.
+    fn walk(
+        pages: &'static [&'static [u32]],
+        next: fn(usize, &[u32]) -> Option<usize>,
+    ) -> (Vec<Result<u32, String>>, Vec<usize>) {
+        use ::futures_util::StreamExt as _;
+        let asked = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = asked.clone();
+        let stream: Pages<'static, u32, ()> = paginate(0usize, move |state: usize| {
+            log.lock().unwrap().push(state);
+            let items = pages.get(state).copied().unwrap_or(&[]).to_vec();
+            let next = next(state, &items);
+            async move { Ok(PageOf { items, next }) }
+        });
+        let runtime = ::tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        // `Pages` is `Unpin`: `.next()` works on it without pinning.
+        let mut stream = stream;
+        let items = runtime.block_on(async {
+            let mut out = Vec::new();
+            while let Some(item) = stream.next().await {
+                out.push(item.map_err(|e| e.to_string()));
+            }
+            out
+        });
+        let asked = asked.lock().unwrap().clone();
+        (items, asked)
+    }
+
+    #[test]
+    fn streams_follow_pages_until_the_last() {
+        let (items, asked) = walk(&[&[1, 2], &[3, 4], &[5]], |state, items| {
+            (items.len() == 2).then_some(state + 1)
+        });
+        assert_eq!(items, [Ok(1), Ok(2), Ok(3), Ok(4), Ok(5)]);
+        assert_eq!(asked, [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_server_that_ignores_paging_ends_the_stream() {
+        // Every page is the whole collection: the repeat ends the stream after one page.
+        let (items, asked) = walk(&[&[1, 2], &[1, 2], &[1, 2]], |state, _| Some(state + 1));
+        assert_eq!(items, [Ok(1), Ok(2)]);
+        assert_eq!(asked, [0, 1]);
+        // A page that points to itself (the same cursor) is the last.
+        let (items, asked) = walk(&[&[1], &[2]], |state, _| Some(state));
+        assert_eq!(items, [Ok(1)]);
+        assert_eq!(asked, [0]);
+    }
+
+    #[test]
+    fn empty_pages_that_point_further_end_with_an_error() {
+        let (items, asked) = walk(&[&[1]], |state, _| Some(state + 1));
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0], Ok(1));
+        assert!(items[1]
+            .as_ref()
+            .unwrap_err()
+            .contains("pagination stopped"));
+        assert_eq!(asked, [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn base_urls_join_the_base_path_and_refuse_placeholders_with_credentials() {
+        use DefaultServer::{Placeholder, Relative, Usable};
+        let path = "/api/v3";
+        let given = |url: &str| base_url(Some(url.to_owned()), "", Usable, path, true);
+        assert_eq!(
+            given("http://host:8080"),
+            Ok("http://host:8080/api/v3".to_owned())
+        );
+        assert_eq!(
+            given("http://host:8080/"),
+            Ok("http://host:8080/api/v3".to_owned())
+        );
+        assert_eq!(
+            given("http://host/other"),
+            Ok("http://host/other".to_owned())
+        );
+        assert!(given("not a url").is_err());
+        let default = "https://the-server/api/v3";
+        assert_eq!(
+            base_url(None, default, Placeholder, path, false),
+            Ok(default.to_owned())
+        );
+        let refused = base_url(None, default, Placeholder, path, true).unwrap_err();
+        assert!(refused.contains("placeholder"), "{refused}");
+        assert!(base_url(None, "/api/v3", Relative, path, false).is_err());
+        assert_eq!(
+            base_url(None, "https://api.io/v3", Usable, path, true),
+            Ok("https://api.io/v3".to_owned())
+        );
     }
 }

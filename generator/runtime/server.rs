@@ -386,9 +386,14 @@ pub async fn read_body(body: ::axum::body::Body, limit: usize) -> Result<::bytes
         })
 }
 
-/// Decodes a JSON body, naming the field where decoding failed.
+/// Decodes a JSON body, naming the field where decoding failed. Strict: `null` in an optional
+/// field that is not nullable is refused (see `support::strict`).
 #[doc(hidden)]
 pub fn json<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    crate::support::strict(|| json_strict(bytes))
+}
+
+fn json_strict<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     // A body that decodes takes the fast path; where a failure lies is found by decoding
     // again while tracking the path.
     if let Ok(value) = ::serde_json::from_slice(bytes) {
@@ -483,14 +488,16 @@ pub async fn multipart<T: ::serde::de::DeserializeOwned>(
                 ApiError::bad_request(format!("body.{name}"), "json", e.to_string())
             })?)
         } else if is_file {
-            TextField::Json(::serde_json::Value::Array(
-                data.iter().map(|b| ::serde_json::Value::from(*b)).collect(),
-            ))
+            // The part's bytes as received: decoding them into a `Vec<u8>` field copies them
+            // once, and nothing else holds them (a JSON array of numbers would cost dozens of
+            // bytes per byte).
+            TextField::Files(vec![data])
         } else {
             TextField::Texts(vec![String::from_utf8_lossy(&data).into_owned()])
         };
         match (fields.iter_mut().find(|(n, _)| *n == name), field) {
             (Some((_, TextField::Texts(values))), TextField::Texts(more)) => values.extend(more),
+            (Some((_, TextField::Files(files))), TextField::Files(more)) => files.extend(more),
             (_, field) => fields.push((name, field)),
         }
     }
@@ -520,8 +527,141 @@ pub fn form<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
 pub enum TextField {
     /// One or more text values (several: an array).
     Texts(Vec<String>),
-    /// A value that is already JSON (a JSON part, a file's bytes).
+    /// A value that is already JSON (a JSON part).
     Json(::serde_json::Value),
+    /// The bytes of one or more file parts (several: an array).
+    Files(Vec<::bytes::Bytes>),
+}
+
+/// One member of a form or multipart body as the model's `Deserialize` reads it: a JSON value,
+/// or file bytes, read as a sequence of `u8` without being copied into JSON.
+#[derive(Clone)]
+enum Member {
+    Value(::serde_json::Value),
+    File(::bytes::Bytes),
+    Files(Vec<::bytes::Bytes>),
+}
+
+impl<'de> ::serde::de::IntoDeserializer<'de, ::serde_json::Error> for Member {
+    type Deserializer = Member;
+    fn into_deserializer(self) -> Member {
+        self
+    }
+}
+
+/// Forwards `deserialize_*` methods: JSON values to their own, file bytes to
+/// `deserialize_any`.
+macro_rules! forward_members {
+    ($($method:ident)*) => {
+        $(
+            fn $method<V: ::serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, ::serde_json::Error> {
+                match self {
+                    Member::Value(value) => value.$method(visitor),
+                    files => files.deserialize_any(visitor),
+                }
+            }
+        )*
+    };
+}
+
+impl<'de> ::serde::Deserializer<'de> for Member {
+    type Error = ::serde_json::Error;
+
+    fn deserialize_any<V: ::serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        use ::serde::de::value::SeqDeserializer;
+        match self {
+            Member::Value(value) => value.deserialize_any(visitor),
+            Member::File(bytes) => {
+                let mut seq = SeqDeserializer::<_, ::serde_json::Error>::new(bytes.into_iter());
+                let value = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                Ok(value)
+            }
+            Member::Files(files) => {
+                let mut seq = SeqDeserializer::<_, ::serde_json::Error>::new(
+                    files.into_iter().map(Member::File),
+                );
+                let value = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                Ok(value)
+            }
+        }
+    }
+
+    fn deserialize_option<V: ::serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        match self {
+            Member::Value(value) => value.deserialize_option(visitor),
+            files => visitor.visit_some(files),
+        }
+    }
+
+    fn deserialize_enum<V: ::serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        match self {
+            Member::Value(value) => value.deserialize_enum(name, variants, visitor),
+            files => files.deserialize_any(visitor),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: ::serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_unit_struct<V: ::serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_tuple<V: ::serde::de::Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: ::serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_struct<V: ::serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        self.deserialize_map(visitor)
+    }
+
+    forward_members! {
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
+        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
+        deserialize_seq deserialize_map deserialize_identifier deserialize_ignored_any
+    }
 }
 
 fn guess(text: &str) -> ::serde_json::Value {
@@ -537,12 +677,27 @@ fn guess(text: &str) -> ::serde_json::Value {
 pub fn from_text_fields<T: ::serde::de::DeserializeOwned>(
     fields: Vec<(String, TextField)>,
 ) -> Result<T, ApiError> {
+    crate::support::strict(|| text_fields_strict(fields))
+}
+
+fn text_fields_strict<T: ::serde::de::DeserializeOwned>(
+    fields: Vec<(String, TextField)>,
+) -> Result<T, ApiError> {
     let mut as_text: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     loop {
-        let mut members = ::serde_json::Map::new();
+        let mut members: Vec<(String, Member)> = Vec::with_capacity(fields.len());
         for (name, field) in &fields {
             let value = match field {
                 TextField::Json(v) => v.clone(),
+                // `Bytes` are shared, not copied.
+                TextField::Files(files) => {
+                    let member = match files.as_slice() {
+                        [one] => Member::File(one.clone()),
+                        many => Member::Files(many.to_vec()),
+                    };
+                    members.push((name.clone(), member));
+                    continue;
+                }
                 TextField::Texts(texts) => {
                     let one = |t: &String| {
                         if as_text.contains(name) {
@@ -557,10 +712,11 @@ pub fn from_text_fields<T: ::serde::de::DeserializeOwned>(
                     }
                 }
             };
-            members.insert(name.clone(), value);
+            members.push((name.clone(), Member::Value(value)));
         }
-        let result: Result<T, _> =
-            ::serde_path_to_error::deserialize(::serde_json::Value::Object(members.clone()));
+        let result: Result<T, _> = ::serde_path_to_error::deserialize(
+            ::serde::de::value::MapDeserializer::new(members.clone().into_iter()),
+        );
         match result {
             Ok(value) => return Ok(value),
             Err(e) => {
@@ -574,15 +730,20 @@ pub fn from_text_fields<T: ::serde::de::DeserializeOwned>(
                     .as_ref()
                     .filter(|_| message.contains("expected a sequence"))
                 {
-                    if let Some(value) = members.get(name).cloned() {
-                        if !value.is_array() {
-                            let mut fixed = members.clone();
-                            fixed.insert(name.clone(), ::serde_json::Value::Array(vec![value]));
-                            if let Ok(v) =
-                                ::serde_json::from_value(::serde_json::Value::Object(fixed))
-                            {
-                                return Ok(v);
-                            }
+                    let single = members.iter().position(|(n, m)| {
+                        n == name && matches!(m, Member::Value(v) if !v.is_array())
+                    });
+                    if let Some(at) = single {
+                        let mut fixed = members.clone();
+                        if let Member::Value(value) = &mut fixed[at].1 {
+                            *value = ::serde_json::Value::Array(vec![value.take()]);
+                        }
+                        let decoded: Result<T, ::serde_json::Error> =
+                            ::serde::Deserialize::deserialize(
+                                ::serde::de::value::MapDeserializer::new(fixed.into_iter()),
+                            );
+                        if let Ok(v) = decoded {
+                            return Ok(v);
                         }
                     }
                 }
@@ -934,5 +1095,46 @@ mod tests {
         assert_eq!(challenge.unwrap(), crate::server::CHALLENGE);
         assert_eq!(status(1000), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(status(204), StatusCode::NO_CONTENT);
+    }
+
+    #[derive(Debug, PartialEq, ::serde::Deserialize)]
+    struct Upload {
+        file: Vec<u8>,
+        #[serde(default)]
+        extra: Option<Vec<u8>>,
+        #[serde(default)]
+        many: Vec<Vec<u8>>,
+        count: i64,
+        tags: Vec<String>,
+    }
+
+    #[test]
+    fn file_parts_decode_as_bytes() {
+        let file = ::bytes::Bytes::from(vec![0u8, 1, 255]);
+        let fields = vec![
+            ("file".to_owned(), TextField::Files(vec![file.clone()])),
+            ("extra".to_owned(), TextField::Files(vec![file.clone()])),
+            (
+                "many".to_owned(),
+                TextField::Files(vec![file.clone(), ::bytes::Bytes::from_static(b"x")]),
+            ),
+            ("count".to_owned(), TextField::Texts(vec!["3".to_owned()])),
+            ("tags".to_owned(), TextField::Texts(vec!["a".to_owned()])),
+        ];
+        let upload: Upload = from_text_fields(fields).unwrap();
+        assert_eq!(
+            upload,
+            Upload {
+                file: vec![0, 1, 255],
+                extra: Some(vec![0, 1, 255]),
+                many: vec![vec![0, 1, 255], b"x".to_vec()],
+                count: 3,
+                tags: vec!["a".to_owned()],
+            }
+        );
+        let missing = vec![("count".to_owned(), TextField::Texts(vec!["3".to_owned()]))];
+        let error = from_text_fields::<Upload>(missing).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("body.file"));
+        assert_eq!(error.rule, "required");
     }
 }

@@ -16,8 +16,14 @@ pub use runtime::{
     SecretString, StatusCode, TokenProvider,
 };
 
-/// The spec's server URL with its variables at their defaults (`https://{host}`).
+/// The spec's server URL with its variables at their defaults (`https://{host}`). It is a placeholder: `build()` refuses to send credentials to it.
 pub const DEFAULT_BASE_URL: &str = "https://apono.example.com";
+
+/// What `DEFAULT_BASE_URL` is good for.
+const DEFAULT_SERVER: runtime::DefaultServer = runtime::DefaultServer::Placeholder;
+
+/// The path of the spec's server, joined to a base URL that is only an origin.
+const BASE_PATH: &str = "";
 
 /// The variables of the server URL `https://{host}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +58,13 @@ pub struct Credentials {
     ///
     /// Bearer authentication header of the form `Bearer <token>`.
     pub bearer_auth: Option<BearerToken>,
+}
+
+impl Credentials {
+    /// Whether any credential is set.
+    fn any(&self) -> bool {
+        self.bearer_auth.is_some()
+    }
 }
 
 /// The API client. Cheap to clone: clones share the connection pool.
@@ -92,7 +105,7 @@ impl Client {
 /// Configures a [`Client`].
 #[derive(Debug)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: Option<String>,
     http: Option<::reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -112,7 +125,7 @@ impl std::fmt::Debug for dyn Hook {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: None,
             http: None,
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Some(Duration::from_secs(10)),
@@ -126,14 +139,15 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sends requests to `url` instead of the spec's server.
+    /// Sends requests to `url` instead of the spec's server. An origin alone
+    /// (`http://host:8080`) gets the spec's base path.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
     /// Uses the spec's server URL with these variables.
     pub fn server_variables(mut self, variables: ServerVariables) -> Self {
-        self.base_url = variables.url();
+        self.base_url = Some(variables.url());
         self
     }
     /// Uses a `reqwest::Client` you configured (proxies, TLS, pools). Its own settings
@@ -190,12 +204,19 @@ impl ClientBuilder {
         self.hook = Some(Arc::new(hook));
         self
     }
-    /// Builds the client. Fails when the base URL does not parse or TLS cannot start.
+    /// Builds the client. Fails when the base URL does not parse, when no base URL is given
+    /// and the spec's server is a path without a host, or a placeholder while credentials
+    /// are set (they are never sent to one), and when TLS cannot start.
     pub fn build(self) -> Result<Client, Error<()>> {
-        ::url::Url::parse(&self.base_url)
-            .map_err(|e| Error::InvalidRequest(
-                format!("base URL `{}`: {e}", self.base_url),
-            ))?;
+        let has_credentials = self.credentials.any();
+        let base_url = runtime::base_url(
+                self.base_url,
+                DEFAULT_BASE_URL,
+                DEFAULT_SERVER,
+                BASE_PATH,
+                has_credentials,
+            )
+            .map_err(Error::InvalidRequest)?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -213,7 +234,7 @@ impl ClientBuilder {
         Ok(Client {
             settings: Arc::new(runtime::Settings {
                 http,
-                base_url: self.base_url,
+                base_url,
                 headers,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -238,17 +259,27 @@ impl Client {
             Scheme::BearerAuth => self.credentials.bearer_auth.is_some(),
         }
     }
-    /// The credentials to send: the first alternative all of whose schemes are configured
-    /// (an empty alternative means none are needed). When none is, nothing is sent and the
-    /// server decides.
+    /// The credentials to send: the first alternative all of whose schemes are configured.
+    /// An operation that needs none (no requirement, or only the empty one) sends the
+    /// first configured scheme that no operation of the spec names: a spec that forgets
+    /// its security must not make the client drop credentials without a word. When
+    /// nothing fits, nothing is sent and the server decides.
     async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
     ) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
+        const UNUSED_SCHEMES: &[&[Scheme]] = &[];
         let mut parts = Vec::new();
-        let Some(chosen) = alternatives
-            .iter()
-            .find(|a| a.iter().all(|s| self.has_credentials(*s))) else {
+        let configured = |a: &&&[Scheme]| {
+            !a.is_empty() && a.iter().all(|s| self.has_credentials(*s))
+        };
+        let needs_none = alternatives.iter().all(|a| a.is_empty());
+        let chosen = if needs_none {
+            UNUSED_SCHEMES.iter().find(configured)
+        } else {
+            alternatives.iter().find(configured)
+        };
+        let Some(chosen) = chosen else {
             return Ok(parts);
         };
         for scheme in chosen.iter() {
@@ -645,10 +676,15 @@ impl<'a> ListIntegrationsV4Request<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -690,10 +726,15 @@ impl<'a> CreateIntegrationV4Request<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -733,10 +774,15 @@ impl<'a> GetIntegrationV4Request<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -780,10 +826,15 @@ impl<'a> UpdateIntegrationV4Request<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -821,10 +872,15 @@ impl<'a> DeleteIntegrationV4Request<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -859,10 +915,15 @@ impl<'a> ListIntegrationsV2Request<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -904,10 +965,15 @@ impl<'a> CreateIntegrationV2Request<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -945,10 +1011,15 @@ impl<'a> ListIntegrationConfigsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -990,10 +1061,15 @@ impl<'a> GetIntegrationConfigRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1033,10 +1109,15 @@ impl<'a> GetIntegrationV2Request<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1080,10 +1161,15 @@ impl<'a> UpdateIntegrationV2Request<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1123,10 +1209,15 @@ impl<'a> DeleteIntegrationV2Request<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1167,10 +1258,15 @@ impl<'a> RefreshIntegrationV2Request<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1216,10 +1312,15 @@ impl<'a> GetResourceUserTagsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1269,10 +1370,15 @@ impl<'a> UpdateResourceUserTagsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1325,10 +1431,15 @@ impl<'a> GetIntegrationPermissionsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1381,10 +1492,15 @@ impl<'a> GetIntegrationResourcesRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }

@@ -16,8 +16,14 @@ pub use runtime::{
     SecretString, StatusCode, TokenProvider,
 };
 
-/// The spec's server URL with its variables at their defaults (`https://{host}/BeyondTrust/api/public/v3`).
+/// The spec's server URL with its variables at their defaults (`https://{host}/BeyondTrust/api/public/v3`). It is a placeholder: `build()` refuses to send credentials to it.
 pub const DEFAULT_BASE_URL: &str = "https://the-server/BeyondTrust/api/public/v3";
+
+/// What `DEFAULT_BASE_URL` is good for.
+const DEFAULT_SERVER: runtime::DefaultServer = runtime::DefaultServer::Placeholder;
+
+/// The path of the spec's server, joined to a base URL that is only an origin.
+const BASE_PATH: &str = "/BeyondTrust/api/public/v3";
 
 /// The variables of the server URL `https://{host}/BeyondTrust/api/public/v3`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +58,13 @@ pub struct Credentials {
     ///
     /// BeyondInsight API key authentication. The `Authorization` header carries `PS-Auth key=<api key>; runas=<username>; pwd=[<password>];` where `key` is the API key of an API registration, `runas` the BeyondInsight user the call runs as, and `pwd` (square brackets included) that user's password, needed only when the API registration requires a user password.
     pub ps_auth: Option<SecretString>,
+}
+
+impl Credentials {
+    /// Whether any credential is set.
+    fn any(&self) -> bool {
+        self.ps_auth.is_some()
+    }
 }
 
 /// The API client. Cheap to clone: clones share the connection pool.
@@ -170,7 +183,7 @@ impl Client {
 /// Configures a [`Client`].
 #[derive(Debug)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: Option<String>,
     http: Option<::reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -190,7 +203,7 @@ impl std::fmt::Debug for dyn Hook {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: None,
             http: None,
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Some(Duration::from_secs(10)),
@@ -204,14 +217,15 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sends requests to `url` instead of the spec's server.
+    /// Sends requests to `url` instead of the spec's server. An origin alone
+    /// (`http://host:8080`) gets the spec's base path.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
     /// Uses the spec's server URL with these variables.
     pub fn server_variables(mut self, variables: ServerVariables) -> Self {
-        self.base_url = variables.url();
+        self.base_url = Some(variables.url());
         self
     }
     /// Uses a `reqwest::Client` you configured (proxies, TLS, pools). Its own settings
@@ -260,12 +274,19 @@ impl ClientBuilder {
         self.hook = Some(Arc::new(hook));
         self
     }
-    /// Builds the client. Fails when the base URL does not parse or TLS cannot start.
+    /// Builds the client. Fails when the base URL does not parse, when no base URL is given
+    /// and the spec's server is a path without a host, or a placeholder while credentials
+    /// are set (they are never sent to one), and when TLS cannot start.
     pub fn build(self) -> Result<Client, Error<()>> {
-        ::url::Url::parse(&self.base_url)
-            .map_err(|e| Error::InvalidRequest(
-                format!("base URL `{}`: {e}", self.base_url),
-            ))?;
+        let has_credentials = self.credentials.any();
+        let base_url = runtime::base_url(
+                self.base_url,
+                DEFAULT_BASE_URL,
+                DEFAULT_SERVER,
+                BASE_PATH,
+                has_credentials,
+            )
+            .map_err(Error::InvalidRequest)?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -283,7 +304,7 @@ impl ClientBuilder {
         Ok(Client {
             settings: Arc::new(runtime::Settings {
                 http,
-                base_url: self.base_url,
+                base_url,
                 headers,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -308,17 +329,27 @@ impl Client {
             Scheme::PsAuth => self.credentials.ps_auth.is_some(),
         }
     }
-    /// The credentials to send: the first alternative all of whose schemes are configured
-    /// (an empty alternative means none are needed). When none is, nothing is sent and the
-    /// server decides.
+    /// The credentials to send: the first alternative all of whose schemes are configured.
+    /// An operation that needs none (no requirement, or only the empty one) sends the
+    /// first configured scheme that no operation of the spec names: a spec that forgets
+    /// its security must not make the client drop credentials without a word. When
+    /// nothing fits, nothing is sent and the server decides.
     async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
     ) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
+        const UNUSED_SCHEMES: &[&[Scheme]] = &[];
         let mut parts = Vec::new();
-        let Some(chosen) = alternatives
-            .iter()
-            .find(|a| a.iter().all(|s| self.has_credentials(*s))) else {
+        let configured = |a: &&&[Scheme]| {
+            !a.is_empty() && a.iter().all(|s| self.has_credentials(*s))
+        };
+        let needs_none = alternatives.iter().all(|a| a.is_empty());
+        let chosen = if needs_none {
+            UNUSED_SCHEMES.iter().find(configured)
+        } else {
+            alternatives.iter().find(configured)
+        };
+        let Some(chosen) = chosen else {
             return Ok(parts);
         };
         for scheme in chosen.iter() {
@@ -1663,10 +1694,15 @@ impl<'a> ListAccessLevelsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1722,10 +1758,15 @@ impl<'a> SetUserGroupSmartRuleAccessLevelRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1765,10 +1806,15 @@ impl<'a> ListOrganizationAddressGroupsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1823,10 +1869,15 @@ impl<'a> ListAddressGroupsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1868,10 +1919,15 @@ impl<'a> CreateAddressGroupRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1917,10 +1973,15 @@ impl<'a> ListAddressGroupAddressesRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1970,10 +2031,15 @@ impl<'a> CreateAddressGroupAddressRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2017,10 +2083,15 @@ impl<'a> DeleteAddressGroupAddressesRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2062,10 +2133,15 @@ impl<'a> GetAddressGroupByIdRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2114,10 +2190,15 @@ impl<'a> UpdateAddressGroupRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2160,10 +2241,15 @@ impl<'a> DeleteAddressGroupRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2200,10 +2286,15 @@ impl<'a> GetAddressByIdRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2247,10 +2338,15 @@ impl<'a> UpdateAddressByIdRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2288,10 +2384,15 @@ impl<'a> DeleteAddressByIdRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2326,10 +2427,15 @@ impl<'a> ListApiRegistrationsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2371,10 +2477,15 @@ impl<'a> CreateApiRegistrationRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2414,10 +2525,15 @@ impl<'a> GetApiRegistrationByIdRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2461,10 +2577,15 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2502,10 +2623,15 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2543,10 +2669,15 @@ impl<'a> RotateApiRegistrationKeyRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2587,10 +2718,15 @@ impl<'a> GetApiRegistrationKeyRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2636,10 +2772,15 @@ impl<'a> GetAssetAttributesRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2683,10 +2824,15 @@ impl<'a> DeleteAssetAttributesRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2736,10 +2882,15 @@ impl<'a> AssignAssetAttributeRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2790,10 +2941,15 @@ impl<'a> DeleteAssetAttributeRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -2828,10 +2984,15 @@ impl<'a> GetAssetByIdRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2873,10 +3034,15 @@ impl<'a> UpdateAssetByIdRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -2914,10 +3080,15 @@ impl<'a> DeleteAssetByIdRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3005,6 +3176,7 @@ impl<'a> ListWorkgroupAssetsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
@@ -3012,58 +3184,61 @@ impl<'a> ListWorkgroupAssetsRequest<'a> {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
+            code if (200..300).contains(&code) => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
-    /// Every item of every page, fetching pages as the stream is read.
-    pub fn into_stream(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<Asset, Error<::serde_json::Value>>,
-    > + 'a {
-        use ::futures_util::TryStreamExt as _;
-        let first = self.offset.unwrap_or(0);
-        ::futures_util::stream::try_unfold(
-                Some((self, first)),
-                |current| async move {
-                    let Some((request, state)) = current else {
-                        return Ok::<_, Error<::serde_json::Value>>(None);
-                    };
-                    let page = {
-                        let mut r = request.clone();
-                        r.offset = Some(state);
-                        r
-                    }
-                        .send()
-                        .await?
-                        .into_inner();
+    /// Every item of every page, fetching pages as the stream is read. The stream ends after
+    /// the last page (short, empty, past the total count, or a single item rather than a
+    /// page), when a page repeats, and with an error after pages that make no progress.
+    pub fn into_stream(self) -> runtime::Pages<'a, Asset, ::serde_json::Value> {
+        let mut request = self;
+        if request.limit.is_none() {
+            request.limit = Some(100);
+        }
+        let first = request.offset.unwrap_or(0);
+        runtime::paginate(
+            first,
+            move |state| {
+                let mut r = request.clone();
+                r.offset = Some(state);
+                async move {
+                    let size: Option<u64> = r
+                        .limit
+                        .and_then(|size| u64::try_from(size).ok());
+                    let page = r.send().await?.into_inner();
+                    let total: Option<u64> = ::serde_json::to_value(&page)
+                        .ok()
+                        .and_then(|v| {
+                            v.get("TotalCount").and_then(::serde_json::Value::as_u64)
+                        });
                     let items: Vec<Asset> = match page {
                         ListWorkgroupAssetsResponseBody::Array(value) => value,
                         ListWorkgroupAssetsResponseBody::AssetPage(value) => value.data,
-                        ListWorkgroupAssetsResponseBody::Asset(value) => vec![value],
-                    };
-                    let next = {
-                        let short = || {
-                            request
-                                .limit
-                                .is_some_and(|size| (items.len() as u64) < (size as u64))
-                        };
-                        let step = i32::try_from(items.len()).unwrap_or(i32::MAX);
-                        if items.is_empty() || short() {
-                            None
-                        } else {
-                            Some((request, state.saturating_add(step)))
+                        ListWorkgroupAssetsResponseBody::Asset(value) => {
+                            return Ok(runtime::PageOf {
+                                items: vec![value],
+                                next: None,
+                            });
                         }
                     };
-                    Ok(
-                        Some((
-                            ::futures_util::stream::iter(items.into_iter().map(Ok)),
-                            next,
-                        )),
-                    )
-                },
-            )
-            .try_flatten()
+                    let next = {
+                        let step = i32::try_from(items.len()).unwrap_or(i32::MAX);
+                        let next = state.saturating_add(step);
+                        let last = items.is_empty()
+                            || size.is_some_and(|size| (items.len() as u64) < size)
+                            || total
+                                .zip(u64::try_from(next).ok())
+                                .is_some_and(|(total, seen)| seen >= total);
+                        (!last).then_some(next)
+                    };
+                    Ok(runtime::PageOf { items, next })
+                }
+            },
+        )
     }
 }
 
@@ -3106,10 +3281,15 @@ impl<'a> CreateWorkgroupAssetRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3160,10 +3340,15 @@ impl<'a> DeleteWorkgroupAssetByNameRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3230,6 +3415,7 @@ impl<'a> SearchAssetsRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
@@ -3237,57 +3423,55 @@ impl<'a> SearchAssetsRequest<'a> {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
+            code if (200..300).contains(&code) => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
-    /// Every item of every page, fetching pages as the stream is read.
-    pub fn into_stream(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<Asset, Error<::serde_json::Value>>,
-    > + 'a {
-        use ::futures_util::TryStreamExt as _;
-        let first = self.offset.unwrap_or(0);
-        ::futures_util::stream::try_unfold(
-                Some((self, first)),
-                |current| async move {
-                    let Some((request, state)) = current else {
-                        return Ok::<_, Error<::serde_json::Value>>(None);
-                    };
-                    let page = {
-                        let mut r = request.clone();
-                        r.offset = Some(state);
-                        r
-                    }
-                        .send()
-                        .await?
-                        .into_inner();
+    /// Every item of every page, fetching pages as the stream is read. The stream ends after
+    /// the last page (short, empty, past the total count, or a single item rather than a
+    /// page), when a page repeats, and with an error after pages that make no progress.
+    pub fn into_stream(self) -> runtime::Pages<'a, Asset, ::serde_json::Value> {
+        let mut request = self;
+        if request.limit.is_none() {
+            request.limit = Some(100);
+        }
+        let first = request.offset.unwrap_or(0);
+        runtime::paginate(
+            first,
+            move |state| {
+                let mut r = request.clone();
+                r.offset = Some(state);
+                async move {
+                    let size: Option<u64> = r
+                        .limit
+                        .and_then(|size| u64::try_from(size).ok());
+                    let page = r.send().await?.into_inner();
+                    let total: Option<u64> = ::serde_json::to_value(&page)
+                        .ok()
+                        .and_then(|v| {
+                            v.get("TotalCount").and_then(::serde_json::Value::as_u64)
+                        });
                     let items: Vec<Asset> = match page {
                         AssetList::Array(value) => value,
                         AssetList::AssetPage(value) => value.data,
                     };
                     let next = {
-                        let short = || {
-                            request
-                                .limit
-                                .is_some_and(|size| (items.len() as u64) < (size as u64))
-                        };
                         let step = i32::try_from(items.len()).unwrap_or(i32::MAX);
-                        if items.is_empty() || short() {
-                            None
-                        } else {
-                            Some((request, state.saturating_add(step)))
-                        }
+                        let next = state.saturating_add(step);
+                        let last = items.is_empty()
+                            || size.is_some_and(|size| (items.len() as u64) < size)
+                            || total
+                                .zip(u64::try_from(next).ok())
+                                .is_some_and(|(total, seen)| seen >= total);
+                        (!last).then_some(next)
                     };
-                    Ok(
-                        Some((
-                            ::futures_util::stream::iter(items.into_iter().map(Ok)),
-                            next,
-                        )),
-                    )
-                },
-            )
-            .try_flatten()
+                    Ok(runtime::PageOf { items, next })
+                }
+            },
+        )
     }
 }
 
@@ -3320,10 +3504,15 @@ impl<'a> GetAttributeTypesRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3365,10 +3554,15 @@ impl<'a> CreateAttributeTypeRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3408,10 +3602,15 @@ impl<'a> GetAttributeTypeRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3449,10 +3648,15 @@ impl<'a> DeleteAttributeTypeRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3495,10 +3699,15 @@ impl<'a> GetAttributesByAttributeTypeRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3548,10 +3757,15 @@ impl<'a> CreateAttributeRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3591,10 +3805,15 @@ impl<'a> GetAttributeRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3632,10 +3851,15 @@ impl<'a> DeleteAttributeRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3670,10 +3894,15 @@ impl<'a> GetDatabasesRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3713,10 +3942,15 @@ impl<'a> GetDatabaseRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3760,10 +3994,15 @@ impl<'a> UpdateDatabaseRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3801,10 +4040,15 @@ impl<'a> DeleteDatabaseRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -3842,10 +4086,15 @@ impl<'a> GetAssetDatabasesRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3890,10 +4139,15 @@ impl<'a> CreateAssetDatabaseRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -3958,6 +4212,7 @@ impl<'a> DeprecatedQueueImportFileRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
@@ -3966,6 +4221,10 @@ impl<'a> DeprecatedQueueImportFileRequest<'a> {
                 Ok(raw.into_value(value))
             }
             400 => Err(raw.error(Some(runtime::decode_any))),
+            code if (200..300).contains(&code) => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4004,10 +4263,15 @@ impl<'a> DeprecatedFilterSingleAccountRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4049,10 +4313,15 @@ impl<'a> DeprecatedGetUserGroupByNameRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4092,10 +4361,15 @@ impl<'a> DeprecatedDeleteUserGroupByNameRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4134,10 +4408,15 @@ impl<'a> DeprecatedGetWorkgroupByNameRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4189,10 +4468,15 @@ impl<'a> GetEntitlementsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4240,6 +4524,7 @@ impl<'a> AddEpmPolicyApplicationRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
@@ -4248,6 +4533,10 @@ impl<'a> AddEpmPolicyApplicationRequest<'a> {
                 Ok(raw.into_value(value))
             }
             400 => Err(raw.error(Some(runtime::decode_any))),
+            code if (200..300).contains(&code) => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4286,10 +4575,15 @@ impl<'a> QueueImportRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4327,10 +4621,15 @@ impl<'a> GetOperatingSystemsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4385,10 +4684,15 @@ impl<'a> GetOrganizationsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4428,10 +4732,15 @@ impl<'a> GetOrganizationRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4469,10 +4778,15 @@ impl<'a> GetPermissionsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4541,6 +4855,7 @@ impl<'a> GetSmartRuleAssetsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
@@ -4548,57 +4863,55 @@ impl<'a> GetSmartRuleAssetsRequest<'a> {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
+            code if (200..300).contains(&code) => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
-    /// Every item of every page, fetching pages as the stream is read.
-    pub fn into_stream(
-        self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<Asset, Error<::serde_json::Value>>,
-    > + 'a {
-        use ::futures_util::TryStreamExt as _;
-        let first = self.offset.unwrap_or(0);
-        ::futures_util::stream::try_unfold(
-                Some((self, first)),
-                |current| async move {
-                    let Some((request, state)) = current else {
-                        return Ok::<_, Error<::serde_json::Value>>(None);
-                    };
-                    let page = {
-                        let mut r = request.clone();
-                        r.offset = Some(state);
-                        r
-                    }
-                        .send()
-                        .await?
-                        .into_inner();
+    /// Every item of every page, fetching pages as the stream is read. The stream ends after
+    /// the last page (short, empty, past the total count, or a single item rather than a
+    /// page), when a page repeats, and with an error after pages that make no progress.
+    pub fn into_stream(self) -> runtime::Pages<'a, Asset, ::serde_json::Value> {
+        let mut request = self;
+        if request.limit.is_none() {
+            request.limit = Some(100);
+        }
+        let first = request.offset.unwrap_or(0);
+        runtime::paginate(
+            first,
+            move |state| {
+                let mut r = request.clone();
+                r.offset = Some(state);
+                async move {
+                    let size: Option<u64> = r
+                        .limit
+                        .and_then(|size| u64::try_from(size).ok());
+                    let page = r.send().await?.into_inner();
+                    let total: Option<u64> = ::serde_json::to_value(&page)
+                        .ok()
+                        .and_then(|v| {
+                            v.get("TotalCount").and_then(::serde_json::Value::as_u64)
+                        });
                     let items: Vec<Asset> = match page {
                         AssetList::Array(value) => value,
                         AssetList::AssetPage(value) => value.data,
                     };
                     let next = {
-                        let short = || {
-                            request
-                                .limit
-                                .is_some_and(|size| (items.len() as u64) < (size as u64))
-                        };
                         let step = i32::try_from(items.len()).unwrap_or(i32::MAX);
-                        if items.is_empty() || short() {
-                            None
-                        } else {
-                            Some((request, state.saturating_add(step)))
-                        }
+                        let next = state.saturating_add(step);
+                        let last = items.is_empty()
+                            || size.is_some_and(|size| (items.len() as u64) < size)
+                            || total
+                                .zip(u64::try_from(next).ok())
+                                .is_some_and(|(total, seen)| seen >= total);
+                        (!last).then_some(next)
                     };
-                    Ok(
-                        Some((
-                            ::futures_util::stream::iter(items.into_iter().map(Ok)),
-                            next,
-                        )),
-                    )
-                },
-            )
-            .try_flatten()
+                    Ok(runtime::PageOf { items, next })
+                }
+            },
+        )
     }
 }
 
@@ -4659,10 +4972,15 @@ impl<'a> GetSmartRulesRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4702,10 +5020,15 @@ impl<'a> GetSmartRuleRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4760,10 +5083,15 @@ impl<'a> GetUserGroupSmartRulesRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4811,6 +5139,7 @@ impl<'a> GetOrganizationSmartRuleByTitleRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
@@ -4857,10 +5186,15 @@ impl<'a> GetUserGroupPermissionsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -4908,10 +5242,15 @@ impl<'a> SetUserGroupPermissionsRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -4952,10 +5291,15 @@ impl<'a> DeleteUserGroupPermissionsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }

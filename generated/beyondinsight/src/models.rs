@@ -7,12 +7,20 @@ use crate::support::{Validate, ValidationError};
 /// An access level for permissions.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessLevel {
-    #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AccessLevelID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub access_level_id: Option<AccessLevelId>,
     /// Name of the access level (for example None, Read, Read/Write).
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
 }
 
@@ -111,32 +119,52 @@ impl Validate for AccessLevelId {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Address {
     /// ID of the address (assigned by the server).
-    #[serde(rename = "AddressID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AddressID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub address_id: Option<i32>,
     /// ID of the address group that holds the address.
-    #[serde(rename = "AddressGroupID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AddressGroupID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub address_group_id: Option<i32>,
     /// true to omit this entry, otherwise false.
-    #[serde(rename = "Omit", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Omit",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub omit: Option<bool>,
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub type_: Option<AddressType>,
     /// The address value. Max string length is 225.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Value",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub value: Option<String>,
     /// Date the address was last updated.
     #[serde(
         rename = "LastUpdatedDate",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
-    pub last_updated_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_updated_date: Option<crate::support::DateTime>,
 }
 
 impl Validate for Address {
@@ -165,12 +193,20 @@ impl Validate for Address {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddressGroup {
     /// ID of the address group (assigned by the server).
-    #[serde(rename = "AddressGroupID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AddressGroupID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub address_group_id: Option<i32>,
     /// Name of the address group. Max string length is 225.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
     /// ID of the organization of the address group; can be null.
     #[serde(
@@ -206,8 +242,12 @@ impl Validate for AddressGroup {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddressGroupInput {
     /// Name of the address group. Max string length is 225.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
 }
 
@@ -235,15 +275,27 @@ impl Validate for AddressGroupInput {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddressInput {
     /// true to omit this entry, otherwise false.
-    #[serde(rename = "Omit", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Omit",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub omit: Option<bool>,
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub type_: Option<AddressType>,
     /// The address value. Max string length is 225.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Value",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub value: Option<String>,
 }
 
@@ -361,11 +413,19 @@ impl Validate for AddressType {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiAccessPolicyRegistrationRequest {
     /// ID of the API registration (assigned by the server).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Id",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub id: Option<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
     pub registration_type: ApiAccessPolicyRegistrationRequestRegistrationType,
@@ -373,36 +433,44 @@ pub struct ApiAccessPolicyRegistrationRequest {
     #[serde(
         rename = "AccessTokenDuration",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_token_duration: Option<i32>,
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Active",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub active: Option<bool>,
-    #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Visible",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub visible: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRule>,
     >,
@@ -434,8 +502,12 @@ impl Validate for ApiAccessPolicyRegistrationRequest {
 /// Request shape of [`ApiAccessPolicyRegistrationRequest`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiAccessPolicyRegistrationRequestInput {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
     pub registration_type: ApiAccessPolicyRegistrationRequestRegistrationType,
@@ -443,36 +515,44 @@ pub struct ApiAccessPolicyRegistrationRequestInput {
     #[serde(
         rename = "AccessTokenDuration",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_token_duration: Option<i32>,
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Active",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub active: Option<bool>,
-    #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Visible",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub visible: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRuleInput>,
     >,
@@ -573,70 +653,135 @@ impl Validate for ApiAccessPolicyRegistrationRequestRegistrationType {
 }
 
 /// The API key of an API Key policy API registration (a secret).
-pub type ApiKey = String;
+#[derive(Clone, PartialEq, Eq, Hash, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(transparent)]
+pub struct ApiKey(pub String);
+
+impl ::std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_tuple("ApiKey").field(&crate::support::Redacted).finish()
+    }
+}
+
+impl ::std::ops::Deref for ApiKey {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.0
+    }
+}
+
+impl From<String> for ApiKey {
+    fn from(value: String) -> Self {
+        ApiKey(value)
+    }
+}
+
+impl From<&str> for ApiKey {
+    fn from(value: &str) -> Self {
+        ApiKey(value.to_owned())
+    }
+}
+
+impl PartialEq<str> for ApiKey {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for ApiKey {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl Validate for ApiKey {
+    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
+        self.0.validate_into(path, errors);
+    }
+}
 
 /// Request body for an API Key policy registration (doc variant "ApiKeyPolicy").
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiKeyPolicyRegistrationRequest {
     /// ID of the API registration (assigned by the server).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Id",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub id: Option<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
     pub registration_type: ApiKeyPolicyRegistrationRequestRegistrationType,
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Active",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub active: Option<bool>,
-    #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Visible",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
-    #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "PSRUNRules",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRule>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRule>,
     >,
@@ -671,61 +816,77 @@ impl Validate for ApiKeyPolicyRegistrationRequest {
 /// Request shape of [`ApiKeyPolicyRegistrationRequest`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiKeyPolicyRegistrationRequestInput {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
     pub registration_type: ApiKeyPolicyRegistrationRequestRegistrationType,
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Active",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub active: Option<bool>,
-    #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Visible",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
-    #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "PSRUNRules",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRuleInput>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRuleInput>,
     >,
@@ -831,76 +992,96 @@ impl Validate for ApiKeyPolicyRegistrationRequestRegistrationType {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistration {
     /// ID of the API registration.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Id",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub id: Option<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
     #[serde(
         rename = "RegistrationType",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub registration_type: Option<ApiRegistrationType>,
     #[serde(
         rename = "AccessTokenDuration",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_token_duration: Option<i32>,
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Active",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub active: Option<bool>,
-    #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Visible",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
-    #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "PSRUNRules",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRule>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRule>,
     >,
@@ -936,24 +1117,44 @@ impl Validate for ApiRegistration {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistrationAuthenticationRule {
     /// ID of the rule (assigned by the server).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Id",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub id: Option<i32>,
     /// Rule type.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub type_: Option<String>,
     /// Rule value.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Value",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub value: Option<String>,
     /// Rule description.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub description: Option<String>,
     /// Date the rule was created.
-    #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "CreatedDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub created_date: Option<::chrono::NaiveDate>,
 }
 
@@ -967,16 +1168,28 @@ impl Validate for ApiRegistrationAuthenticationRule {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistrationAuthenticationRuleInput {
     /// Rule type.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Type",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub type_: Option<String>,
     /// Rule value.
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Value",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub value: Option<String>,
     /// Rule description.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub description: Option<String>,
 }
 
@@ -989,73 +1202,89 @@ impl Validate for ApiRegistrationAuthenticationRuleInput {
 /// Request shape of [`ApiRegistration`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistrationInput {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
     #[serde(
         rename = "RegistrationType",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub registration_type: Option<ApiRegistrationType>,
     #[serde(
         rename = "AccessTokenDuration",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_token_duration: Option<i32>,
-    #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Active",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub active: Option<bool>,
-    #[serde(rename = "Visible", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Visible",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
-    #[serde(rename = "PSRUNRules", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "PSRUNRules",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRuleInput>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRuleInput>,
     >,
@@ -1091,36 +1320,76 @@ impl Validate for ApiRegistrationInput {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistrationPsrunRule {
     /// ID of the rule (assigned by the server).
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Id",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub id: Option<i32>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "IPAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub ip_address: Option<String>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "MacAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub mac_address: Option<String>,
-    #[serde(rename = "SystemName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "SystemName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub system_name: Option<String>,
-    #[serde(rename = "FQDN", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "FQDN",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub fqdn: Option<String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "DomainName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub domain_name: Option<String>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "UserId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub user_id: Option<String>,
-    #[serde(rename = "RootVolumeId", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "RootVolumeId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub root_volume_id: Option<String>,
-    #[serde(rename = "OSVersion", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "OSVersion",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub os_version: Option<String>,
     /// Date the rule was created.
-    #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "CreatedDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub created_date: Option<::chrono::NaiveDate>,
 }
 
@@ -1133,29 +1402,61 @@ impl Validate for ApiRegistrationPsrunRule {
 /// Request shape of [`ApiRegistrationPsrunRule`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistrationPsrunRuleInput {
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "IPAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub ip_address: Option<String>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "MacAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub mac_address: Option<String>,
-    #[serde(rename = "SystemName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "SystemName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub system_name: Option<String>,
-    #[serde(rename = "FQDN", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "FQDN",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub fqdn: Option<String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "DomainName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub domain_name: Option<String>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "UserId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub user_id: Option<String>,
-    #[serde(rename = "RootVolumeId", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "RootVolumeId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub root_volume_id: Option<String>,
-    #[serde(rename = "OSVersion", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "OSVersion",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub os_version: Option<String>,
 }
 
@@ -1409,57 +1710,101 @@ impl Validate for ApiRegistrationType {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Asset {
     /// ID of the Workgroup to which the asset belongs.
-    #[serde(rename = "WorkgroupID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "WorkgroupID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub workgroup_id: Option<i32>,
     /// ID of the asset.
-    #[serde(rename = "AssetID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AssetID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub asset_id: Option<i32>,
     /// Asset name.
-    #[serde(rename = "AssetName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AssetName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub asset_name: Option<String>,
     /// Asset DNS name.
-    #[serde(rename = "DnsName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "DnsName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub dns_name: Option<String>,
     /// Asset domain name.
-    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "DomainName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub domain_name: Option<String>,
     /// Asset IP address.
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "IPAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub ip_address: Option<String>,
     /// Asset MAC address.
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "MacAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub mac_address: Option<String>,
     /// Asset type.
-    #[serde(rename = "AssetType", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AssetType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub asset_type: Option<String>,
     /// Asset description.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub description: Option<String>,
     /// Asset operating system.
     #[serde(
         rename = "OperatingSystem",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub operating_system: Option<String>,
     /// Date the asset was created.
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
-    pub create_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(
+        rename = "CreateDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
+    pub create_date: Option<crate::support::DateTime>,
     /// Date the asset was last updated.
-    #[serde(rename = "LastUpdateDate", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
-    pub last_update_date: Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(
+        rename = "LastUpdateDate",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
+    pub last_update_date: Option<crate::support::DateTime>,
 }
 
 impl Validate for Asset {
@@ -1474,36 +1819,60 @@ pub struct AssetCreateRequest {
     #[serde(rename = "IPAddress")]
     pub ip_address: String,
     /// Asset name. If not given, a padded IP address is used. Max string length is 128.
-    #[serde(rename = "AssetName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AssetName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub asset_name: Option<String>,
     /// Asset DNS name. Max string length is 255.
-    #[serde(rename = "DnsName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "DnsName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub dns_name: Option<String>,
     /// Asset domain name. Max string length is 64.
-    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "DomainName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub domain_name: Option<String>,
     /// Asset MAC address. Max string length is 128.
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "MacAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub mac_address: Option<String>,
     /// Asset type. Max string length is 64.
-    #[serde(rename = "AssetType", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AssetType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub asset_type: Option<String>,
     /// Asset description. Only updated if the version in the URL is 3.1 or greater. Max string length is 255.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub description: Option<String>,
     /// Asset operating system. Max string length is 255.
     #[serde(
         rename = "OperatingSystem",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub operating_system: Option<String>,
 }
 
@@ -1619,11 +1988,45 @@ impl Validate for AssetCreateRequest {
 }
 
 /// A list of assets: a plain array when `limit` is not given, an `AssetPage` when it is.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum AssetList {
     Array(Vec<Asset>),
     AssetPage(AssetPage),
+}
+
+impl<'de> ::serde::Deserialize<'de> for AssetList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const VARIANTS: &[crate::support::VariantShape] = &[
+            crate::support::VariantShape {
+                name: "Array",
+                kind: crate::support::JsonKind::Array,
+                known: &[],
+                required: &[],
+            },
+            crate::support::VariantShape {
+                name: "AssetPage",
+                kind: crate::support::JsonKind::Object,
+                known: &["TotalCount", "Data"],
+                required: &["TotalCount", "Data"],
+            },
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        crate::support::decode_union(
+                "AssetList",
+                &value,
+                VARIANTS,
+                |variant, value| match variant {
+                    0 => ::serde::Deserialize::deserialize(value).map(Self::Array),
+                    _ => ::serde::Deserialize::deserialize(value).map(Self::AssetPage),
+                },
+            )
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 }
 
 impl Validate for AssetList {
@@ -1656,24 +2059,48 @@ impl Validate for AssetPage {
 /// Search criteria. At least one property should be provided; any property not provided is ignored. All search criteria are case insensitive and are an exact match (equality), except for `IPAddress`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AssetSearchRequest {
-    #[serde(rename = "AssetName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AssetName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub asset_name: Option<String>,
-    #[serde(rename = "DnsName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "DnsName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub dns_name: Option<String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "DomainName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub domain_name: Option<String>,
     /// A single IP address (10.0.0.1), a comma-delimited list of IPs (10.0.0.1,10.0.0.2,10.0.0.3), an IP range (10.0.0.1-10.0.0.25), or CIDR notation (10.0.0.0/24).
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "IPAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub ip_address: Option<String>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "MacAddress",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub mac_address: Option<String>,
-    #[serde(rename = "AssetType", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AssetType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub asset_type: Option<String>,
 }
 
@@ -1724,8 +2151,12 @@ pub struct AssetUpdateRequest {
     #[serde(rename = "AssetType")]
     pub asset_type: String,
     /// Asset description. Only updated if the version in the URL is 3.1 or greater. Max string length is 255.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub description: Option<String>,
     /// Asset operating system. An empty value is accepted and clears any existing value.
     #[serde(rename = "OperatingSystem")]
@@ -1755,16 +2186,20 @@ impl Validate for AssetUpdateRequest {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Attribute {
     /// ID of the attribute.
-    #[serde(rename = "AttributeID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AttributeID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub attribute_id: Option<i32>,
     /// ID of the attribute type.
     #[serde(
         rename = "AttributeTypeID",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub attribute_type_id: Option<i32>,
     /// ID of the parent attribute (can be null).
     #[serde(
@@ -1774,14 +2209,26 @@ pub struct Attribute {
         deserialize_with = "crate::support::nullable"
     )]
     pub parent_attribute_id: Option<Option<i32>>,
-    #[serde(rename = "ShortName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "ShortName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub short_name: Option<String>,
-    #[serde(rename = "LongName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "LongName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub long_name: Option<String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
@@ -1791,8 +2238,12 @@ pub struct Attribute {
         deserialize_with = "crate::support::nullable"
     )]
     pub value_int: Option<Option<i32>>,
-    #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "IsReadOnly",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub is_read_only: Option<bool>,
 }
 
@@ -1812,14 +2263,26 @@ pub struct AttributeCreateRequest {
         deserialize_with = "crate::support::nullable"
     )]
     pub parent_attribute_id: Option<Option<i32>>,
-    #[serde(rename = "ShortName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "ShortName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub short_name: Option<String>,
-    #[serde(rename = "LongName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "LongName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub long_name: Option<String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
@@ -1880,16 +2343,20 @@ impl Validate for AttributeCreateRequest {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttributeDefinition {
     /// ID of the attribute.
-    #[serde(rename = "AttributeID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AttributeID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub attribute_id: Option<i32>,
     /// ID of the attribute type.
     #[serde(
         rename = "AttributeTypeID",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub attribute_type_id: Option<i32>,
     /// ID of the parent attribute (can be null).
     #[serde(
@@ -1899,14 +2366,26 @@ pub struct AttributeDefinition {
         deserialize_with = "crate::support::nullable"
     )]
     pub parent_attribute_id: Option<Option<i32>>,
-    #[serde(rename = "ShortName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "ShortName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub short_name: Option<String>,
-    #[serde(rename = "LongName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "LongName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub long_name: Option<String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
@@ -1916,16 +2395,20 @@ pub struct AttributeDefinition {
         deserialize_with = "crate::support::nullable"
     )]
     pub value_int: Option<Option<i32>>,
-    #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "IsReadOnly",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub is_read_only: Option<bool>,
     /// Child attributes of this attribute.
     #[serde(
         rename = "ChildAttributes",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub child_attributes: Option<Vec<Attribute>>,
 }
 
@@ -1943,15 +2426,23 @@ pub struct AttributeType {
     #[serde(
         rename = "AttributeTypeID",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub attribute_type_id: Option<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
-    #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "IsReadOnly",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub is_read_only: Option<bool>,
 }
 
@@ -1963,8 +2454,12 @@ impl Validate for AttributeType {
 /// Request body of POST AttributeTypes.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttributeTypeCreateRequest {
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
 }
 
@@ -1989,34 +2484,62 @@ impl Validate for AttributeTypeCreateRequest {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Database {
-    #[serde(rename = "AssetID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AssetID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub asset_id: Option<i32>,
-    #[serde(rename = "DatabaseID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "DatabaseID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub database_id: Option<i32>,
-    #[serde(rename = "PlatformID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "PlatformID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub platform_id: Option<i32>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub instance_name: Option<String>,
     #[serde(
         rename = "IsDefaultInstance",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_default_instance: Option<bool>,
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Port",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub port: Option<i32>,
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Version",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub version: Option<String>,
     /// The database connection template (not listed in the doc's body for GET Databases/{id}).
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Template",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub template: Option<String>,
 }
 
@@ -2032,28 +2555,40 @@ pub struct DatabaseCreateRequest {
     #[serde(rename = "PlatformID")]
     pub platform_id: i32,
     /// Name of the database instance. Required when IsDefaultInstance is false.
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub instance_name: Option<String>,
     /// True if the database instance is the default instance, otherwise false.
     /// Only MS SQL Server and MySQL platforms support setting this value to true.
     #[serde(
         rename = "IsDefaultInstance",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_default_instance: Option<bool>,
     /// The database port.
     #[serde(rename = "Port")]
     pub port: i32,
     /// The database version.
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Version",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub version: Option<String>,
     /// The database connection template.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Template",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub template: Option<String>,
 }
 
@@ -2096,29 +2631,45 @@ pub struct DatabaseUpdateRequest {
     #[serde(rename = "PlatformID")]
     pub platform_id: i32,
     /// Name of the database instance. Required when IsDefaultInstance is false.
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "InstanceName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub instance_name: Option<String>,
     /// True if the database instance is the default instance, otherwise false.
     /// Only MS SQL Server and MySQL platforms support setting this value to true.
     #[serde(
         rename = "IsDefaultInstance",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_default_instance: Option<bool>,
     /// The database port.
-    #[serde(rename = "Port", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Port",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub port: Option<i32>,
     /// The database version.
-    #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Version",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub version: Option<String>,
     /// The database connection template.
-    #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Template",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub template: Option<String>,
 }
 
@@ -2174,38 +2725,54 @@ impl Validate for DeprecatedQueueImportFileBody {
 /// A user group, as returned by the deprecated GET UserGroups/{name}.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeprecatedUserGroup {
-    #[serde(rename = "GroupID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "GroupID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub group_id: Option<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
     #[serde(
         rename = "DistinguishedName",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub distinguished_name: Option<String>,
-    #[serde(rename = "GroupType", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "GroupType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub group_type: Option<String>,
     #[serde(
         rename = "AccountAttribute",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub account_attribute: Option<String>,
     #[serde(
         rename = "MembershipAttribute",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub membership_attribute: Option<String>,
-    #[serde(rename = "IsActive", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "IsActive",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub is_active: Option<bool>,
 }
 
@@ -2217,14 +2784,26 @@ impl Validate for DeprecatedUserGroup {
 /// A Workgroup, as returned by the deprecated GET Workgroups/{name}.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeprecatedWorkgroup {
-    #[serde(rename = "OrganizationID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "OrganizationID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub organization_id: Option<::uuid::Uuid>,
-    #[serde(rename = "ID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "ID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub id: Option<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
 }
 
@@ -2236,30 +2815,50 @@ impl Validate for DeprecatedWorkgroup {
 /// A user entitlement. Union of the two documented bodies: `DistinguishedName` appears only without `groupIDs`; `Title` and `SmartRuleType` only with `groupIDs`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Entitlement {
-    #[serde(rename = "GroupID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "GroupID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub group_id: Option<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
-    #[serde(rename = "SmartRuleId", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "SmartRuleId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub smart_rule_id: Option<i32>,
     /// Smart Rule title (documented only when `groupIDs` is given).
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Title",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub title: Option<String>,
     /// Smart Rule type (documented only when `groupIDs` is given).
-    #[serde(rename = "SmartRuleType", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "SmartRuleType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub smart_rule_type: Option<String>,
     /// Documented only when `groupIDs` is not given.
     #[serde(
         rename = "DistinguishedName",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub distinguished_name: Option<String>,
     #[serde(
         rename = "AccessLevel",
@@ -2268,11 +2867,19 @@ pub struct Entitlement {
         deserialize_with = "crate::support::nullable"
     )]
     pub access_level: Option<Option<String>>,
-    #[serde(rename = "RoleId", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "RoleId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub role_id: Option<i32>,
-    #[serde(rename = "RoleName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "RoleName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub role_name: Option<String>,
     #[serde(
         rename = "DedicatedAccountPermissionOverride",
@@ -2298,46 +2905,58 @@ pub struct Entitlement {
     #[serde(
         rename = "IsAdministratorGroup",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub is_administrator_group: Option<bool>,
-    #[serde(rename = "UserID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "UserID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub user_id: Option<i32>,
-    #[serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "UserName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub user_name: Option<String>,
     #[serde(
         rename = "ManagedAccountId",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub managed_account_id: Option<i32>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AccountName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub account_name: Option<String>,
     #[serde(
         rename = "RationalizedSystemName",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub rationalized_system_name: Option<String>,
     #[serde(
         rename = "ApplicationName",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub application_name: Option<String>,
     #[serde(
         rename = "AccessPolicyName",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub access_policy_name: Option<String>,
 }
 
@@ -2372,8 +2991,12 @@ pub struct FilterSingleAccountRequest {
     #[serde(rename = "AccountID")]
     pub account_id: i32,
     /// The title/name of the new Smart Rule. If omitted, a unique title is auto-generated.
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Title",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub title: Option<String>,
 }
 
@@ -2382,11 +3005,45 @@ impl Validate for FilterSingleAccountRequest {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum GetOrganizationsResponseBody {
     Array(Vec<Organization>),
     Organization(Organization),
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetOrganizationsResponseBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const VARIANTS: &[crate::support::VariantShape] = &[
+            crate::support::VariantShape {
+                name: "Array",
+                kind: crate::support::JsonKind::Array,
+                known: &[],
+                required: &[],
+            },
+            crate::support::VariantShape {
+                name: "Organization",
+                kind: crate::support::JsonKind::Object,
+                known: &["OrganizationID", "Name", "IsActive"],
+                required: &[],
+            },
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        crate::support::decode_union(
+                "GetOrganizationsResponseBody",
+                &value,
+                VARIANTS,
+                |variant, value| match variant {
+                    0 => ::serde::Deserialize::deserialize(value).map(Self::Array),
+                    _ => ::serde::Deserialize::deserialize(value).map(Self::Organization),
+                },
+            )
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 }
 
 impl Validate for GetOrganizationsResponseBody {
@@ -2399,11 +3056,55 @@ impl Validate for GetOrganizationsResponseBody {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum GetSmartRulesResponseBody {
     Array(Vec<SmartRule>),
     SmartRule(SmartRule),
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetSmartRulesResponseBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const VARIANTS: &[crate::support::VariantShape] = &[
+            crate::support::VariantShape {
+                name: "Array",
+                kind: crate::support::JsonKind::Array,
+                known: &[],
+                required: &[],
+            },
+            crate::support::VariantShape {
+                name: "SmartRule",
+                kind: crate::support::JsonKind::Object,
+                known: &[
+                    "SmartRuleID",
+                    "OrganizationID",
+                    "Title",
+                    "Description",
+                    "Category",
+                    "Status",
+                    "LastProcessedDate",
+                    "IsReadOnly",
+                    "RuleType",
+                ],
+                required: &[],
+            },
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        crate::support::decode_union(
+                "GetSmartRulesResponseBody",
+                &value,
+                VARIANTS,
+                |variant, value| match variant {
+                    0 => ::serde::Deserialize::deserialize(value).map(Self::Array),
+                    _ => ::serde::Deserialize::deserialize(value).map(Self::SmartRule),
+                },
+            )
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 }
 
 impl Validate for GetSmartRulesResponseBody {
@@ -2420,33 +3121,53 @@ impl Validate for GetSmartRulesResponseBody {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImportRequest {
     /// ID of the Workgroup to import the assets into.
-    #[serde(rename = "WorkgroupID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "WorkgroupID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub workgroup_id: Option<i32>,
-    #[serde(rename = "ImportType", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "ImportType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub import_type: Option<ImportType>,
     /// Asset selection filter: `All Assets` (no filter, import all), a single IPv4 address (e.g. 10.0.0.1), an IPv4 range (e.g. 10.0.0.1-10.0.0.5) or a CIDR (e.g. 10.0.0.0/24).
     ///
     /// The server assumes `"All Assets"` when this is absent.
-    #[serde(rename = "Filter", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Filter",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub filter: Option<String>,
     /// Filename (including extension) of the import file.
-    #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "FileName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub file_name: Option<String>,
     /// The array containing the content of the import file.
-    #[serde(rename = "FileContents", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "FileContents",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub file_contents: Option<Vec<i64>>,
     /// Base64 string containing the content of the import file.
     #[serde(
         rename = "Base64FileContents",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub base64_file_contents: Option<crate::support::Base64>,
 }
 
@@ -2617,11 +3338,45 @@ impl Validate for ImportType {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ListAddressGroupsResponseBody {
     Array(Vec<AddressGroup>),
     AddressGroup(AddressGroup),
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListAddressGroupsResponseBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const VARIANTS: &[crate::support::VariantShape] = &[
+            crate::support::VariantShape {
+                name: "Array",
+                kind: crate::support::JsonKind::Array,
+                known: &[],
+                required: &[],
+            },
+            crate::support::VariantShape {
+                name: "AddressGroup",
+                kind: crate::support::JsonKind::Object,
+                known: &["AddressGroupID", "Name", "OrganizationID"],
+                required: &[],
+            },
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        crate::support::decode_union(
+                "ListAddressGroupsResponseBody",
+                &value,
+                VARIANTS,
+                |variant, value| match variant {
+                    0 => ::serde::Deserialize::deserialize(value).map(Self::Array),
+                    _ => ::serde::Deserialize::deserialize(value).map(Self::AddressGroup),
+                },
+            )
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 }
 
 impl Validate for ListAddressGroupsResponseBody {
@@ -2635,11 +3390,45 @@ impl Validate for ListAddressGroupsResponseBody {
 }
 
 /// Request shape of [`ListAddressGroupsResponseBody`]: the same object without the fields only the server sends (readOnly).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ListAddressGroupsResponseBodyInput {
     Array(Vec<AddressGroupInput>),
     AddressGroup(AddressGroupInput),
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListAddressGroupsResponseBodyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const VARIANTS: &[crate::support::VariantShape] = &[
+            crate::support::VariantShape {
+                name: "Array",
+                kind: crate::support::JsonKind::Array,
+                known: &[],
+                required: &[],
+            },
+            crate::support::VariantShape {
+                name: "AddressGroup",
+                kind: crate::support::JsonKind::Object,
+                known: &["Name"],
+                required: &[],
+            },
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        crate::support::decode_union(
+                "ListAddressGroupsResponseBodyInput",
+                &value,
+                VARIANTS,
+                |variant, value| match variant {
+                    0 => ::serde::Deserialize::deserialize(value).map(Self::Array),
+                    _ => ::serde::Deserialize::deserialize(value).map(Self::AddressGroup),
+                },
+            )
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 }
 
 impl Validate for ListAddressGroupsResponseBodyInput {
@@ -2652,12 +3441,66 @@ impl Validate for ListAddressGroupsResponseBodyInput {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ListWorkgroupAssetsResponseBody {
     Array(Vec<Asset>),
     AssetPage(AssetPage),
     Asset(Asset),
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListWorkgroupAssetsResponseBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const VARIANTS: &[crate::support::VariantShape] = &[
+            crate::support::VariantShape {
+                name: "Array",
+                kind: crate::support::JsonKind::Array,
+                known: &[],
+                required: &[],
+            },
+            crate::support::VariantShape {
+                name: "AssetPage",
+                kind: crate::support::JsonKind::Object,
+                known: &["TotalCount", "Data"],
+                required: &["TotalCount", "Data"],
+            },
+            crate::support::VariantShape {
+                name: "Asset",
+                kind: crate::support::JsonKind::Object,
+                known: &[
+                    "WorkgroupID",
+                    "AssetID",
+                    "AssetName",
+                    "DnsName",
+                    "DomainName",
+                    "IPAddress",
+                    "MacAddress",
+                    "AssetType",
+                    "Description",
+                    "OperatingSystem",
+                    "CreateDate",
+                    "LastUpdateDate",
+                ],
+                required: &[],
+            },
+        ];
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        crate::support::decode_union(
+                "ListWorkgroupAssetsResponseBody",
+                &value,
+                VARIANTS,
+                |variant, value| match variant {
+                    0 => ::serde::Deserialize::deserialize(value).map(Self::Array),
+                    1 => ::serde::Deserialize::deserialize(value).map(Self::AssetPage),
+                    _ => ::serde::Deserialize::deserialize(value).map(Self::Asset),
+                },
+            )
+            .map_err(<D::Error as ::serde::de::Error>::custom)
+    }
 }
 
 impl Validate for ListWorkgroupAssetsResponseBody {
@@ -2676,12 +3519,16 @@ pub struct OperatingSystem {
     #[serde(
         rename = "OperatingSystemID",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub operating_system_id: Option<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
 }
 
@@ -2692,14 +3539,26 @@ impl Validate for OperatingSystem {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Organization {
-    #[serde(rename = "OrganizationID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "OrganizationID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub organization_id: Option<::uuid::Uuid>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
-    #[serde(rename = "IsActive", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "IsActive",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub is_active: Option<bool>,
 }
 
@@ -2710,11 +3569,19 @@ impl Validate for Organization {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Permission {
-    #[serde(rename = "PermissionID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "PermissionID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub permission_id: Option<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Name",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub name: Option<String>,
 }
 
@@ -2727,12 +3594,20 @@ impl Validate for Permission {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QueueImportFileDetails {
     /// ID of the Workgroup to import the assets into.
-    #[serde(rename = "WorkgroupID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "WorkgroupID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub workgroup_id: Option<i32>,
     /// Filename (including extension) of the import file.
-    #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "FileName",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub file_name: Option<String>,
 }
 
@@ -2745,8 +3620,12 @@ impl Validate for QueueImportFileDetails {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QueuedImport {
     /// ID of the queued import.
-    #[serde(rename = "ImportID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "ImportID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub import_id: Option<i32>,
 }
 
@@ -2759,8 +3638,12 @@ impl Validate for QueuedImport {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SmartRule {
     /// ID of the Smart Rule.
-    #[serde(rename = "SmartRuleID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "SmartRuleID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub smart_rule_id: Option<i32>,
     /// ID of the organization (can be null).
     #[serde(
@@ -2770,30 +3653,54 @@ pub struct SmartRule {
         deserialize_with = "crate::support::nullable"
     )]
     pub organization_id: Option<Option<::uuid::Uuid>>,
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Title",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub title: Option<String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub description: Option<String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Category",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub category: Option<String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Status",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub status: Option<i32>,
     #[serde(
         rename = "LastProcessedDate",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
-    pub last_processed_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    pub last_processed_date: Option<crate::support::DateTime>,
+    #[serde(
+        rename = "IsReadOnly",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub is_read_only: Option<bool>,
-    #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "RuleType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub rule_type: Option<String>,
 }
 
@@ -2805,8 +3712,12 @@ impl Validate for SmartRule {
 /// Access level to set for a user group Smart Rule.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SmartRuleAccessLevelRequest {
-    #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AccessLevelID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub access_level_id: Option<AccessLevelId>,
 }
 
@@ -2823,11 +3734,19 @@ impl Validate for SmartRuleAccessLevelRequest {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserGroupPermission {
     /// ID of the permission (see GET Permissions).
-    #[serde(rename = "PermissionID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "PermissionID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub permission_id: Option<i32>,
-    #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AccessLevelID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub access_level_id: Option<AccessLevelId>,
 }
 
@@ -2844,8 +3763,12 @@ impl Validate for UserGroupPermission {
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserGroupSmartRule {
     /// ID of the Smart Rule.
-    #[serde(rename = "SmartRuleID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "SmartRuleID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub smart_rule_id: Option<i32>,
     /// ID of the organization (can be null).
     #[serde(
@@ -2855,33 +3778,61 @@ pub struct UserGroupSmartRule {
         deserialize_with = "crate::support::nullable"
     )]
     pub organization_id: Option<Option<::uuid::Uuid>>,
-    #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Title",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub title: Option<String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub description: Option<String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Category",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub category: Option<String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Status",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub status: Option<i32>,
     #[serde(
         rename = "LastProcessedDate",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
-    pub last_processed_date: Option<::chrono::DateTime<::chrono::Utc>>,
-    #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    pub last_processed_date: Option<crate::support::DateTime>,
+    #[serde(
+        rename = "IsReadOnly",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub is_read_only: Option<bool>,
-    #[serde(rename = "RuleType", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "RuleType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub rule_type: Option<String>,
-    #[serde(rename = "AccessLevelID", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "AccessLevelID",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub access_level_id: Option<AccessLevelId>,
 }
 

@@ -169,22 +169,301 @@ where
     <Option<T> as ::serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
-/// Deserializes an optional field that must not be `null` (used when the crate is built
-/// as a server, which rejects what the spec does not allow).
-#[allow(dead_code)]
-pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+thread_local! {
+    static STRICT : std::cell::Cell < bool > = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `decode` in strict mode: optional fields that are not nullable refuse `null`, as the
+/// spec says they must. The generated server decodes requests so; everywhere else (a client
+/// reading what real servers send) `null` in such a field reads as absent. The mode is a
+/// property of the call, not of the crate's features, so a model decodes the same in every
+/// build. Decoding is synchronous, so the mode covers exactly the values `decode` reads.
+pub fn strict<T>(decode: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            STRICT.with(|strict| strict.set(self.0));
+        }
+    }
+    let _restore = Restore(STRICT.with(|strict| strict.replace(true)));
+    decode()
+}
+
+/// Deserializes an optional field that is not nullable: absent stays `None` (through
+/// `#[serde(default)]`), a value is `Some(value)`, and `null` is `None` too, except in
+/// [`strict`] mode, where it is an error.
+pub fn optional<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: ::serde::Deserializer<'de>,
     T: ::serde::Deserialize<'de>,
 {
-    T::deserialize(deserializer).map(Some)
+    let value = <Option<T> as ::serde::Deserialize>::deserialize(deserializer)?;
+    if value.is_none() && STRICT.with(std::cell::Cell::get) {
+        return Err(
+            <D::Error as ::serde::de::Error>::custom(
+                "invalid type: null, expected a value (leave the member out instead)",
+            ),
+        );
+    }
+    Ok(value)
+}
+
+/// The kind of JSON value a union variant reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonKind {
+    /// Any value (a free-form variant, or one whose shape is not known up front).
+    Any,
+    /// `true` or `false`.
+    Bool,
+    /// A number without a fraction.
+    Integer,
+    /// Any number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl JsonKind {
+    fn of(value: &::serde_json::Value) -> &'static str {
+        match value {
+            ::serde_json::Value::Null => "null",
+            ::serde_json::Value::Bool(_) => "a boolean",
+            ::serde_json::Value::Number(_) => "a number",
+            ::serde_json::Value::String(_) => "a string",
+            ::serde_json::Value::Array(_) => "an array",
+            ::serde_json::Value::Object(_) => "an object",
+        }
+    }
+    fn name(self) -> &'static str {
+        match self {
+            JsonKind::Any => "any value",
+            JsonKind::Bool => "a boolean",
+            JsonKind::Integer => "an integer",
+            JsonKind::Number => "a number",
+            JsonKind::String => "a string",
+            JsonKind::Array => "an array",
+            JsonKind::Object => "an object",
+        }
+    }
+    fn accepts(self, value: &::serde_json::Value) -> bool {
+        match (self, value) {
+            (JsonKind::Any, _) => true,
+            (JsonKind::Bool, ::serde_json::Value::Bool(_)) => true,
+            (JsonKind::Integer, ::serde_json::Value::Number(n)) => {
+                n.is_i64() || n.is_u64()
+            }
+            (JsonKind::Number, ::serde_json::Value::Number(_)) => true,
+            (JsonKind::String, ::serde_json::Value::String(_)) => true,
+            (JsonKind::Array, ::serde_json::Value::Array(_)) => true,
+            (JsonKind::Object, ::serde_json::Value::Object(_)) => true,
+            _ => false,
+        }
+    }
+}
+
+/// What one variant of an untagged union reads: the kind of value and, for objects, the
+/// members it knows and those it requires.
+#[derive(Clone, Copy, Debug)]
+pub struct VariantShape {
+    /// The variant's name, for error messages.
+    pub name: &'static str,
+    /// The kind of JSON value it reads.
+    pub kind: JsonKind,
+    /// The members of an object variant (empty when it takes any members, as a map does).
+    pub known: &'static [&'static str],
+    /// The members an object variant cannot do without.
+    pub required: &'static [&'static str],
+}
+
+/// Decodes an untagged union, choosing the variant from the value's shape.
+///
+/// Variants that cannot read this kind of value, or lack a required member, are passed over.
+/// Object variants are tried in the order of how many of the object's members they know
+/// (spec order among equals), and a variant that knows none of them is not tried when another
+/// knows some: an object whose fields are all optional never swallows an object that carries
+/// another variant's members. The first variant that decodes wins; when none does, the error
+/// says why each one failed.
+pub fn decode_union<T>(
+    union: &str,
+    value: &::serde_json::Value,
+    variants: &[VariantShape],
+    decode: impl Fn(usize, &::serde_json::Value) -> Result<T, ::serde_json::Error>,
+) -> Result<T, String> {
+    let mut reasons: Vec<String> = Vec::new();
+    let mut candidates: Vec<(usize, usize)> = Vec::new();
+    for (index, shape) in variants.iter().enumerate() {
+        if !shape.kind.accepts(value) {
+            reasons
+                .push(
+                    format!(
+                        "{}: expected {}, found {}", shape.name, shape.kind.name(),
+                        JsonKind::of(value)
+                    ),
+                );
+            continue;
+        }
+        let ::serde_json::Value::Object(members) = value else {
+            candidates.push((index, 0));
+            continue;
+        };
+        if let Some(missing) = shape.required.iter().find(|k| !members.contains_key(**k))
+        {
+            reasons.push(format!("{}: missing member `{missing}`", shape.name));
+            continue;
+        }
+        let known = members.keys().filter(|k| shape.known.contains(&k.as_str())).count();
+        candidates.push((index, known));
+    }
+    let best = candidates.iter().map(|(_, known)| *known).max().unwrap_or(0);
+    if best > 0 {
+        candidates
+            .retain(|(index, known)| {
+                let shape = &variants[*index];
+                let swallows = *known == 0 && !shape.known.is_empty();
+                if swallows {
+                    reasons
+                        .push(
+                            format!(
+                                "{}: knows none of the object's members, which another variant knows",
+                                shape.name
+                            ),
+                        );
+                }
+                !swallows
+            });
+    }
+    candidates.sort_by_key(|(_, known)| std::cmp::Reverse(*known));
+    for (index, _) in candidates {
+        match decode(index, value) {
+            Ok(decoded) => return Ok(decoded),
+            Err(e) => reasons.push(format!("{}: {e}", variants[index].name)),
+        }
+    }
+    Err(format!("the value matches no variant of `{union}` ({})", reasons.join("; ")))
 }
 
 impl Validate for ::chrono::NaiveDate {
     fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
 }
 
-impl Validate for ::chrono::DateTime<::chrono::Utc> {
+/// A `date-time` as it travels: an instant with the offset it was written with.
+///
+/// Servers do not all write RFC 3339. A time without an offset (`2024-01-02T03:04:05.123`, as
+/// many .NET and Python servers send) is read as UTC and remembered as offset-less, so it is
+/// written back as it came; an offset such as `+02:00` is kept, not rewritten as `Z`. Build one
+/// from any `chrono::DateTime` (`Utc::now().into()`); read it through `Deref` as a
+/// `chrono::DateTime<FixedOffset>`, or with [`DateTime::to_utc`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DateTime {
+    value: ::chrono::DateTime<::chrono::FixedOffset>,
+    offset_given: bool,
+}
+
+impl DateTime {
+    /// The same instant in UTC.
+    pub fn to_utc(&self) -> ::chrono::DateTime<::chrono::Utc> {
+        self.value.with_timezone(&::chrono::Utc)
+    }
+    /// Whether the text it was read from named an offset (values built in Rust always do).
+    pub fn offset_given(&self) -> bool {
+        self.offset_given
+    }
+    /// Reads the forms of `date-time` servers send: RFC 3339, a space instead of `T`, and a
+    /// time without an offset (read as UTC).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let spaced = text.replacen(' ', "T", 1);
+        for candidate in [text, spaced.as_str()] {
+            if let Ok(value) = ::chrono::DateTime::parse_from_rfc3339(candidate) {
+                return Ok(DateTime {
+                    value,
+                    offset_given: true,
+                });
+            }
+        }
+        ::chrono::NaiveDateTime::parse_from_str(&spaced, "%Y-%m-%dT%H:%M:%S%.f")
+            .or_else(|_| ::chrono::NaiveDateTime::parse_from_str(
+                &spaced,
+                "%Y-%m-%dT%H:%M",
+            ))
+            .map(|naive| DateTime {
+                value: naive.and_utc().fixed_offset(),
+                offset_given: false,
+            })
+            .map_err(|_| {
+                format!(
+                    "`{text}` is not a date-time (RFC 3339, e.g. 2024-01-02T03:04:05Z)"
+                )
+            })
+    }
+}
+
+impl<Tz: ::chrono::TimeZone> From<::chrono::DateTime<Tz>> for DateTime {
+    fn from(value: ::chrono::DateTime<Tz>) -> Self {
+        DateTime {
+            value: value.fixed_offset(),
+            offset_given: true,
+        }
+    }
+}
+
+impl std::ops::Deref for DateTime {
+    type Target = ::chrono::DateTime<::chrono::FixedOffset>;
+    fn deref(&self) -> &Self::Target {
+        &self.value
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.offset_given {
+            let text = self.value.to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true);
+            f.write_str(&text)
+        } else {
+            write!(f, "{}", self.value.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f"))
+        }
+    }
+}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl std::str::FromStr for DateTime {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        DateTime::parse(text)
+    }
+}
+
+impl ::serde::Serialize for DateTime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DateTime {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        DateTime::parse(&text).map_err(<D::Error as ::serde::de::Error>::custom)
+    }
+}
+
+impl Validate for DateTime {
     fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
 }
 

@@ -19,6 +19,12 @@ pub use runtime::{
 /// The spec's server URL with its variables at their defaults (`{scheme}://{host}`).
 pub const DEFAULT_BASE_URL: &str = "http://localhost:3001";
 
+/// What `DEFAULT_BASE_URL` is good for.
+const DEFAULT_SERVER: runtime::DefaultServer = runtime::DefaultServer::Usable;
+
+/// The path of the spec's server, joined to a base URL that is only an origin.
+const BASE_PATH: &str = "";
+
 /// The variables of the server URL `{scheme}://{host}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerVariables {
@@ -68,6 +74,14 @@ pub struct Credentials {
     pub refresh_token_auth: Option<SecretString>,
 }
 
+impl Credentials {
+    /// Whether any credential is set.
+    fn any(&self) -> bool {
+        self.basic_auth.is_some() || self.bearer_auth.is_some()
+            || self.refresh_token_auth.is_some()
+    }
+}
+
 /// The API client. Cheap to clone: clones share the connection pool.
 #[derive(Clone)]
 pub struct Client {
@@ -106,7 +120,7 @@ impl Client {
 /// Configures a [`Client`].
 #[derive(Debug)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: Option<String>,
     http: Option<::reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -126,7 +140,7 @@ impl std::fmt::Debug for dyn Hook {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: None,
             http: None,
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Some(Duration::from_secs(10)),
@@ -140,14 +154,15 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sends requests to `url` instead of the spec's server.
+    /// Sends requests to `url` instead of the spec's server. An origin alone
+    /// (`http://host:8080`) gets the spec's base path.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
     /// Uses the spec's server URL with these variables.
     pub fn server_variables(mut self, variables: ServerVariables) -> Self {
-        self.base_url = variables.url();
+        self.base_url = Some(variables.url());
         self
     }
     /// Uses a `reqwest::Client` you configured (proxies, TLS, pools). Its own settings
@@ -221,12 +236,19 @@ impl ClientBuilder {
         self.hook = Some(Arc::new(hook));
         self
     }
-    /// Builds the client. Fails when the base URL does not parse or TLS cannot start.
+    /// Builds the client. Fails when the base URL does not parse, when no base URL is given
+    /// and the spec's server is a path without a host, or a placeholder while credentials
+    /// are set (they are never sent to one), and when TLS cannot start.
     pub fn build(self) -> Result<Client, Error<()>> {
-        ::url::Url::parse(&self.base_url)
-            .map_err(|e| Error::InvalidRequest(
-                format!("base URL `{}`: {e}", self.base_url),
-            ))?;
+        let has_credentials = self.credentials.any();
+        let base_url = runtime::base_url(
+                self.base_url,
+                DEFAULT_BASE_URL,
+                DEFAULT_SERVER,
+                BASE_PATH,
+                has_credentials,
+            )
+            .map_err(Error::InvalidRequest)?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -244,7 +266,7 @@ impl ClientBuilder {
         Ok(Client {
             settings: Arc::new(runtime::Settings {
                 http,
-                base_url: self.base_url,
+                base_url,
                 headers,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -275,17 +297,27 @@ impl Client {
             Scheme::RefreshTokenAuth => self.credentials.refresh_token_auth.is_some(),
         }
     }
-    /// The credentials to send: the first alternative all of whose schemes are configured
-    /// (an empty alternative means none are needed). When none is, nothing is sent and the
-    /// server decides.
+    /// The credentials to send: the first alternative all of whose schemes are configured.
+    /// An operation that needs none (no requirement, or only the empty one) sends the
+    /// first configured scheme that no operation of the spec names: a spec that forgets
+    /// its security must not make the client drop credentials without a word. When
+    /// nothing fits, nothing is sent and the server decides.
     async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
     ) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
+        const UNUSED_SCHEMES: &[&[Scheme]] = &[];
         let mut parts = Vec::new();
-        let Some(chosen) = alternatives
-            .iter()
-            .find(|a| a.iter().all(|s| self.has_credentials(*s))) else {
+        let configured = |a: &&&[Scheme]| {
+            !a.is_empty() && a.iter().all(|s| self.has_credentials(*s))
+        };
+        let needs_none = alternatives.iter().all(|a| a.is_empty());
+        let chosen = if needs_none {
+            UNUSED_SCHEMES.iter().find(configured)
+        } else {
+            alternatives.iter().find(configured)
+        };
+        let Some(chosen) = chosen else {
             return Ok(parts);
         };
         for scheme in chosen.iter() {
@@ -491,10 +523,15 @@ impl<'a> GetAuthenticationTokenRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -535,10 +572,15 @@ impl<'a> GetAccessTokenRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -576,10 +618,15 @@ impl<'a> RevokeAccessTokenRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -617,10 +664,15 @@ impl<'a> ValidateAccessTokenRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -658,10 +710,15 @@ impl<'a> RegenerateRefreshTokenRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -703,10 +760,15 @@ impl<'a> AuthoriseUserRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -744,10 +806,15 @@ impl<'a> GetSamlRedirectUrlRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -789,10 +856,15 @@ impl<'a> LdapAuthoriseUserRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -834,10 +906,15 @@ impl<'a> BulkLdapSyncRequest2<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }

@@ -6,11 +6,17 @@ use crate::support::{Validate, ValidationError};
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessTokenResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub result: Option<AccessTokenResult>,
 }
 
@@ -25,8 +31,11 @@ impl Validate for AccessTokenResponse {
 
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessTokenResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub authentication_token: Option<String>,
 }
 
@@ -48,11 +57,17 @@ impl ::std::fmt::Debug for AccessTokenResult {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthenticationResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub result: Option<AuthenticationResult>,
 }
 
@@ -67,14 +82,23 @@ impl Validate for AuthenticationResponse {
 
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthenticationResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub authentication_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub is_authenticated: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub user_id: Option<String>,
 }
 
@@ -98,14 +122,25 @@ impl ::std::fmt::Debug for AuthenticationResult {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorisationRequest {
-    #[serde(rename = "entityType", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "entityType",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub entity_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub action: Option<String>,
-    #[serde(rename = "entityId", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "entityId",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub entity_id: Option<String>,
 }
 
@@ -116,11 +151,17 @@ impl Validate for AuthorisationRequest {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorisationResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub result: Option<AuthorisationResult>,
 }
 
@@ -135,11 +176,17 @@ impl Validate for AuthorisationResponse {
 
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorisationResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub delegation_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub is_authorised: Option<bool>,
 }
 
@@ -162,19 +209,31 @@ impl ::std::fmt::Debug for AuthorisationResult {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkLdapSyncRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub search_on: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub search_list: Option<Vec<String>>,
     /// The server assumes `true` when this is absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub should_update: Option<bool>,
     /// The server assumes `true` when this is absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub should_add: Option<bool>,
 }
 
@@ -185,11 +244,17 @@ impl Validate for BulkLdapSyncRequest {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkLdapSyncResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub result: Option<BulkLdapSyncResult>,
 }
 
@@ -204,20 +269,35 @@ impl Validate for BulkLdapSyncResponse {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkLdapSyncResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub new_users_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub existing_user_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub added: Option<Vec<LdapSyncedUser>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub updated: Option<Vec<LdapSyncedUser>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub failed: Option<Vec<LdapSyncFailure>>,
 }
 
@@ -238,14 +318,23 @@ impl Validate for BulkLdapSyncResult {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapSyncFailure {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub error: Option<String>,
 }
 
@@ -256,11 +345,17 @@ impl Validate for LdapSyncFailure {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapSyncedUser {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub id: Option<String>,
 }
 
@@ -271,15 +366,19 @@ impl Validate for LdapSyncedUser {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapUserDataRequest {
-    #[serde(rename = "userIds", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "userIds",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub user_ids: Option<Vec<String>>,
     #[serde(
         rename = "searchAttribute",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
     )]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
     pub search_attribute: Option<String>,
 }
 
@@ -290,8 +389,11 @@ impl Validate for LdapUserDataRequest {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapUserDataResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub users: Option<Vec<String>>,
 }
 
@@ -302,11 +404,17 @@ impl Validate for LdapUserDataResponse {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub result: Option<String>,
 }
 
@@ -317,8 +425,12 @@ impl Validate for MessageResponse {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SamlRedirect {
-    #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        rename = "Location",
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub location: Option<String>,
 }
 
@@ -329,11 +441,17 @@ impl Validate for SamlRedirect {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenValidationResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub result: Option<TokenValidationResult>,
 }
 
@@ -348,8 +466,11 @@ impl Validate for TokenValidationResponse {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenValidationResult {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::support::optional"
+    )]
     pub is_valid: Option<bool>,
 }
 

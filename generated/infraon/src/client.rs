@@ -16,8 +16,14 @@ pub use runtime::{
     SecretString, StatusCode, TokenProvider,
 };
 
-/// The spec's server URL with its variables at their defaults (`https://{host}`).
+/// The spec's server URL with its variables at their defaults (`https://{host}`). It is a placeholder: `build()` refuses to send credentials to it.
 pub const DEFAULT_BASE_URL: &str = "https://infraon.example.com";
+
+/// What `DEFAULT_BASE_URL` is good for.
+const DEFAULT_SERVER: runtime::DefaultServer = runtime::DefaultServer::Placeholder;
+
+/// The path of the spec's server, joined to a base URL that is only an origin.
+const BASE_PATH: &str = "";
 
 /// The variables of the server URL `https://{host}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +58,13 @@ pub struct Credentials {
     ///
     /// API key sent as the raw value of the `Authorization` header (the doc's examples show `Authorization: YOUR_API_KEY`).
     pub api_key_auth: Option<SecretString>,
+}
+
+impl Credentials {
+    /// Whether any credential is set.
+    fn any(&self) -> bool {
+        self.api_key_auth.is_some()
+    }
 }
 
 /// The API client. Cheap to clone: clones share the connection pool.
@@ -98,7 +111,7 @@ impl Client {
 /// Configures a [`Client`].
 #[derive(Debug)]
 pub struct ClientBuilder {
-    base_url: String,
+    base_url: Option<String>,
     http: Option<::reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
@@ -118,7 +131,7 @@ impl std::fmt::Debug for dyn Hook {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            base_url: DEFAULT_BASE_URL.to_owned(),
+            base_url: None,
             http: None,
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Some(Duration::from_secs(10)),
@@ -132,14 +145,15 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sends requests to `url` instead of the spec's server.
+    /// Sends requests to `url` instead of the spec's server. An origin alone
+    /// (`http://host:8080`) gets the spec's base path.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
     /// Uses the spec's server URL with these variables.
     pub fn server_variables(mut self, variables: ServerVariables) -> Self {
-        self.base_url = variables.url();
+        self.base_url = Some(variables.url());
         self
     }
     /// Uses a `reqwest::Client` you configured (proxies, TLS, pools). Its own settings
@@ -188,12 +202,19 @@ impl ClientBuilder {
         self.hook = Some(Arc::new(hook));
         self
     }
-    /// Builds the client. Fails when the base URL does not parse or TLS cannot start.
+    /// Builds the client. Fails when the base URL does not parse, when no base URL is given
+    /// and the spec's server is a path without a host, or a placeholder while credentials
+    /// are set (they are never sent to one), and when TLS cannot start.
     pub fn build(self) -> Result<Client, Error<()>> {
-        ::url::Url::parse(&self.base_url)
-            .map_err(|e| Error::InvalidRequest(
-                format!("base URL `{}`: {e}", self.base_url),
-            ))?;
+        let has_credentials = self.credentials.any();
+        let base_url = runtime::base_url(
+                self.base_url,
+                DEFAULT_BASE_URL,
+                DEFAULT_SERVER,
+                BASE_PATH,
+                has_credentials,
+            )
+            .map_err(Error::InvalidRequest)?;
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -211,7 +232,7 @@ impl ClientBuilder {
         Ok(Client {
             settings: Arc::new(runtime::Settings {
                 http,
-                base_url: self.base_url,
+                base_url,
                 headers,
                 timeout: self.timeout,
                 retry: self.retry,
@@ -236,17 +257,27 @@ impl Client {
             Scheme::ApiKeyAuth => self.credentials.api_key_auth.is_some(),
         }
     }
-    /// The credentials to send: the first alternative all of whose schemes are configured
-    /// (an empty alternative means none are needed). When none is, nothing is sent and the
-    /// server decides.
+    /// The credentials to send: the first alternative all of whose schemes are configured.
+    /// An operation that needs none (no requirement, or only the empty one) sends the
+    /// first configured scheme that no operation of the spec names: a spec that forgets
+    /// its security must not make the client drop credentials without a word. When
+    /// nothing fits, nothing is sent and the server decides.
     async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
     ) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
+        const UNUSED_SCHEMES: &[&[Scheme]] = &[];
         let mut parts = Vec::new();
-        let Some(chosen) = alternatives
-            .iter()
-            .find(|a| a.iter().all(|s| self.has_credentials(*s))) else {
+        let configured = |a: &&&[Scheme]| {
+            !a.is_empty() && a.iter().all(|s| self.has_credentials(*s))
+        };
+        let needs_none = alternatives.iter().all(|a| a.is_empty());
+        let chosen = if needs_none {
+            UNUSED_SCHEMES.iter().find(configured)
+        } else {
+            alternatives.iter().find(configured)
+        };
+        let Some(chosen) = chosen else {
             return Ok(parts);
         };
         for scheme in chosen.iter() {
@@ -573,6 +604,7 @@ impl<'a> ListApiRegistrationsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
@@ -580,51 +612,49 @@ impl<'a> ListApiRegistrationsRequest<'a> {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
+            code if (200..300).contains(&code) => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
-    /// Every item of every page, fetching pages as the stream is read.
+    /// Every item of every page, fetching pages as the stream is read. The stream ends after
+    /// the last page (short, empty, past the total count, or a single item rather than a
+    /// page), when a page repeats, and with an error after pages that make no progress.
     pub fn into_stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<ApiRegistration, Error<::serde_json::Value>>,
-    > + 'a {
-        use ::futures_util::TryStreamExt as _;
-        let first = self.page;
-        ::futures_util::stream::try_unfold(
-                Some((self, first)),
-                |current| async move {
-                    let Some((request, state)) = current else {
-                        return Ok::<_, Error<::serde_json::Value>>(None);
+    ) -> runtime::Pages<'a, ApiRegistration, ::serde_json::Value> {
+        let request = self;
+        let first = request.page;
+        runtime::paginate(
+            first,
+            move |state| {
+                let mut r = request.clone();
+                r.page = state;
+                async move {
+                    let size: Option<u64> = {
+                        let size = r.items_per_page;
+                        u64::try_from(size).ok()
                     };
-                    let page = {
-                        let mut r = request.clone();
-                        r.page = state;
-                        r
-                    }
-                        .send()
-                        .await?
-                        .into_inner();
+                    let page = r.send().await?.into_inner();
+                    let total: Option<u64> = None;
                     let items: Vec<ApiRegistration> = page;
                     let next = {
-                        let short = || {
-                            (items.len() as u64) < (request.items_per_page as u64)
-                        };
-                        if items.is_empty() || short() {
-                            None
-                        } else {
-                            Some((request, state + 1))
-                        }
+                        let asked = size
+                            .zip(u64::try_from(state).ok())
+                            .map(|(size, page)| size.saturating_mul(page));
+                        let last = items.is_empty()
+                            || size.is_some_and(|size| (items.len() as u64) < size)
+                            || total
+                                .zip(asked)
+                                .is_some_and(|(total, asked)| asked >= total);
+                        (!last).then(|| state.saturating_add(1))
                     };
-                    Ok(
-                        Some((
-                            ::futures_util::stream::iter(items.into_iter().map(Ok)),
-                            next,
-                        )),
-                    )
-                },
-            )
-            .try_flatten()
+                    Ok(runtime::PageOf { items, next })
+                }
+            },
+        )
     }
 }
 
@@ -659,10 +689,15 @@ impl<'a> CreateApiRegistrationRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -700,10 +735,15 @@ impl<'a> GetApiRegistrationRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -748,10 +788,15 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -790,10 +835,15 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -828,10 +878,15 @@ impl<'a> ListAllApiRegistrationsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -869,10 +924,15 @@ impl<'a> SearchApiRegistrationsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -910,10 +970,15 @@ impl<'a> GetApiRegistrationOptionsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -955,10 +1020,15 @@ impl<'a> VerifyApiRegistrationRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1038,6 +1108,7 @@ impl<'a> ListJobsAccountAuditsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
@@ -1045,51 +1116,49 @@ impl<'a> ListJobsAccountAuditsRequest<'a> {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
+            code if (200..300).contains(&code) => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
-    /// Every item of every page, fetching pages as the stream is read.
+    /// Every item of every page, fetching pages as the stream is read. The stream ends after
+    /// the last page (short, empty, past the total count, or a single item rather than a
+    /// page), when a page repeats, and with an error after pages that make no progress.
     pub fn into_stream(
         self,
-    ) -> impl ::futures_util::Stream<
-        Item = Result<JobsAccountAudit, Error<::serde_json::Value>>,
-    > + 'a {
-        use ::futures_util::TryStreamExt as _;
-        let first = self.page;
-        ::futures_util::stream::try_unfold(
-                Some((self, first)),
-                |current| async move {
-                    let Some((request, state)) = current else {
-                        return Ok::<_, Error<::serde_json::Value>>(None);
+    ) -> runtime::Pages<'a, JobsAccountAudit, ::serde_json::Value> {
+        let request = self;
+        let first = request.page;
+        runtime::paginate(
+            first,
+            move |state| {
+                let mut r = request.clone();
+                r.page = state;
+                async move {
+                    let size: Option<u64> = {
+                        let size = r.items_per_page;
+                        u64::try_from(size).ok()
                     };
-                    let page = {
-                        let mut r = request.clone();
-                        r.page = state;
-                        r
-                    }
-                        .send()
-                        .await?
-                        .into_inner();
+                    let page = r.send().await?.into_inner();
+                    let total: Option<u64> = None;
                     let items: Vec<JobsAccountAudit> = page;
                     let next = {
-                        let short = || {
-                            (items.len() as u64) < (request.items_per_page as u64)
-                        };
-                        if items.is_empty() || short() {
-                            None
-                        } else {
-                            Some((request, state + 1))
-                        }
+                        let asked = size
+                            .zip(u64::try_from(state).ok())
+                            .map(|(size, page)| size.saturating_mul(page));
+                        let last = items.is_empty()
+                            || size.is_some_and(|size| (items.len() as u64) < size)
+                            || total
+                                .zip(asked)
+                                .is_some_and(|(total, asked)| asked >= total);
+                        (!last).then(|| state.saturating_add(1))
                     };
-                    Ok(
-                        Some((
-                            ::futures_util::stream::iter(items.into_iter().map(Ok)),
-                            next,
-                        )),
-                    )
-                },
-            )
-            .try_flatten()
+                    Ok(runtime::PageOf { items, next })
+                }
+            },
+        )
     }
 }
 
@@ -1126,10 +1195,15 @@ impl<'a> CreateJobsAccountAuditRequest<'a> {
             auth,
             body,
             idempotent: false,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1170,10 +1244,15 @@ impl<'a> GetJobsAccountAuditRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1218,10 +1297,15 @@ impl<'a> UpdateJobsAccountAuditRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }
@@ -1260,10 +1344,15 @@ impl<'a> DeleteJobsAccountAuditRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.into_value(())),
+            code if (200..300).contains(&code) => {
+                let value = ();
+                Ok(raw.into_value(value))
+            }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
     }
@@ -1298,10 +1387,15 @@ impl<'a> GetJobsAccountAuditOptionsRequest<'a> {
             auth,
             body,
             idempotent: true,
+            accept: "application/json",
         };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
+                let value = raw.json()?;
+                Ok(raw.into_value(value))
+            }
+            code if (200..300).contains(&code) => {
                 let value = raw.json()?;
                 Ok(raw.into_value(value))
             }

@@ -180,15 +180,185 @@ where
     <Option<T> as ::serde::Deserialize>::deserialize(deserializer).map(Some)
 }
 
-/// Deserializes an optional field that must not be `null` (used when the crate is built
-/// as a server, which rejects what the spec does not allow).
-#[allow(dead_code)]
-pub fn non_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+// Whether this thread is decoding in strict mode (see `strict`).
+thread_local! {
+    static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `decode` in strict mode: optional fields that are not nullable refuse `null`, as the
+/// spec says they must. The generated server decodes requests so; everywhere else (a client
+/// reading what real servers send) `null` in such a field reads as absent. The mode is a
+/// property of the call, not of the crate's features, so a model decodes the same in every
+/// build. Decoding is synchronous, so the mode covers exactly the values `decode` reads.
+pub fn strict<T>(decode: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            STRICT.with(|strict| strict.set(self.0));
+        }
+    }
+    let _restore = Restore(STRICT.with(|strict| strict.replace(true)));
+    decode()
+}
+
+/// Deserializes an optional field that is not nullable: absent stays `None` (through
+/// `#[serde(default)]`), a value is `Some(value)`, and `null` is `None` too, except in
+/// [`strict`] mode, where it is an error.
+pub fn optional<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: ::serde::Deserializer<'de>,
     T: ::serde::Deserialize<'de>,
 {
-    T::deserialize(deserializer).map(Some)
+    let value = <Option<T> as ::serde::Deserialize>::deserialize(deserializer)?;
+    if value.is_none() && STRICT.with(std::cell::Cell::get) {
+        return Err(<D::Error as ::serde::de::Error>::custom(
+            "invalid type: null, expected a value (leave the member out instead)",
+        ));
+    }
+    Ok(value)
+}
+/// The kind of JSON value a union variant reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonKind {
+    /// Any value (a free-form variant, or one whose shape is not known up front).
+    Any,
+    /// `true` or `false`.
+    Bool,
+    /// A number without a fraction.
+    Integer,
+    /// Any number.
+    Number,
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl JsonKind {
+    fn of(value: &::serde_json::Value) -> &'static str {
+        match value {
+            ::serde_json::Value::Null => "null",
+            ::serde_json::Value::Bool(_) => "a boolean",
+            ::serde_json::Value::Number(_) => "a number",
+            ::serde_json::Value::String(_) => "a string",
+            ::serde_json::Value::Array(_) => "an array",
+            ::serde_json::Value::Object(_) => "an object",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            JsonKind::Any => "any value",
+            JsonKind::Bool => "a boolean",
+            JsonKind::Integer => "an integer",
+            JsonKind::Number => "a number",
+            JsonKind::String => "a string",
+            JsonKind::Array => "an array",
+            JsonKind::Object => "an object",
+        }
+    }
+
+    fn accepts(self, value: &::serde_json::Value) -> bool {
+        match (self, value) {
+            (JsonKind::Any, _) => true,
+            (JsonKind::Bool, ::serde_json::Value::Bool(_)) => true,
+            (JsonKind::Integer, ::serde_json::Value::Number(n)) => n.is_i64() || n.is_u64(),
+            (JsonKind::Number, ::serde_json::Value::Number(_)) => true,
+            (JsonKind::String, ::serde_json::Value::String(_)) => true,
+            (JsonKind::Array, ::serde_json::Value::Array(_)) => true,
+            (JsonKind::Object, ::serde_json::Value::Object(_)) => true,
+            _ => false,
+        }
+    }
+}
+
+/// What one variant of an untagged union reads: the kind of value and, for objects, the
+/// members it knows and those it requires.
+#[derive(Clone, Copy, Debug)]
+pub struct VariantShape {
+    /// The variant's name, for error messages.
+    pub name: &'static str,
+    /// The kind of JSON value it reads.
+    pub kind: JsonKind,
+    /// The members of an object variant (empty when it takes any members, as a map does).
+    pub known: &'static [&'static str],
+    /// The members an object variant cannot do without.
+    pub required: &'static [&'static str],
+}
+
+/// Decodes an untagged union, choosing the variant from the value's shape.
+///
+/// Variants that cannot read this kind of value, or lack a required member, are passed over.
+/// Object variants are tried in the order of how many of the object's members they know
+/// (spec order among equals), and a variant that knows none of them is not tried when another
+/// knows some: an object whose fields are all optional never swallows an object that carries
+/// another variant's members. The first variant that decodes wins; when none does, the error
+/// says why each one failed.
+pub fn decode_union<T>(
+    union: &str,
+    value: &::serde_json::Value,
+    variants: &[VariantShape],
+    decode: impl Fn(usize, &::serde_json::Value) -> Result<T, ::serde_json::Error>,
+) -> Result<T, String> {
+    let mut reasons: Vec<String> = Vec::new();
+    // (index, members known) of every variant worth trying.
+    let mut candidates: Vec<(usize, usize)> = Vec::new();
+    for (index, shape) in variants.iter().enumerate() {
+        if !shape.kind.accepts(value) {
+            reasons.push(format!(
+                "{}: expected {}, found {}",
+                shape.name,
+                shape.kind.name(),
+                JsonKind::of(value)
+            ));
+            continue;
+        }
+        let ::serde_json::Value::Object(members) = value else {
+            candidates.push((index, 0));
+            continue;
+        };
+        if let Some(missing) = shape.required.iter().find(|k| !members.contains_key(**k)) {
+            reasons.push(format!("{}: missing member `{missing}`", shape.name));
+            continue;
+        }
+        let known = members
+            .keys()
+            .filter(|k| shape.known.contains(&k.as_str()))
+            .count();
+        candidates.push((index, known));
+    }
+    let best = candidates
+        .iter()
+        .map(|(_, known)| *known)
+        .max()
+        .unwrap_or(0);
+    if best > 0 {
+        candidates.retain(|(index, known)| {
+            let shape = &variants[*index];
+            let swallows = *known == 0 && !shape.known.is_empty();
+            if swallows {
+                reasons.push(format!(
+                    "{}: knows none of the object's members, which another variant knows",
+                    shape.name
+                ));
+            }
+            !swallows
+        });
+    }
+    // Stable: spec order among variants that know as many members.
+    candidates.sort_by_key(|(_, known)| std::cmp::Reverse(*known));
+    for (index, _) in candidates {
+        match decode(index, value) {
+            Ok(decoded) => return Ok(decoded),
+            Err(e) => reasons.push(format!("{}: {e}", variants[index].name)),
+        }
+    }
+    Err(format!(
+        "the value matches no variant of `{union}` ({})",
+        reasons.join("; ")
+    ))
 }
 
 #[cfg(test)]
@@ -210,7 +380,7 @@ mod tests {
     struct Patch {
         #[serde(default, deserialize_with = "nullable")]
         note: Option<Option<String>>,
-        #[serde(default, deserialize_with = "non_null")]
+        #[serde(default, deserialize_with = "optional")]
         size: Option<u32>,
     }
 
@@ -241,7 +411,7 @@ mod tests {
     }
 
     #[test]
-    fn nullable_and_non_null_fields() {
+    fn nullable_and_optional_fields() {
         let patch = |json: &str| ::serde_json::from_str::<Patch>(json);
         let absent = patch("{}").unwrap();
         assert_eq!((absent.note, absent.size), (None, None));
@@ -249,7 +419,66 @@ mod tests {
         let note = patch(r#"{"note": "x"}"#).unwrap().note;
         assert_eq!(note, Some(Some("x".to_owned())));
         assert_eq!(patch(r#"{"size": 3}"#).unwrap().size, Some(3));
-        assert!(patch(r#"{"size": null}"#).is_err());
+        assert_eq!(patch(r#"{"size": null}"#).unwrap().size, None);
+        let error = strict(|| patch(r#"{"size": null}"#)).unwrap_err();
+        assert!(error.to_string().contains("null"), "{error}");
+        // Strict mode ends with the call, even when the call panics.
+        assert_eq!(patch(r#"{"size": null}"#).unwrap().size, None);
+        let _ = std::panic::catch_unwind(|| strict(|| panic!("decoding failed")));
+        assert_eq!(patch(r#"{"size": null}"#).unwrap().size, None);
+        // Nullable fields keep `null` in strict mode.
+        assert_eq!(
+            strict(|| patch(r#"{"note": null}"#)).unwrap().note,
+            Some(None)
+        );
+    }
+
+    #[test]
+    fn unions_choose_by_shape_and_explain_failures() {
+        const VARIANTS: &[VariantShape] = &[
+            VariantShape {
+                name: "List",
+                kind: JsonKind::Array,
+                known: &[],
+                required: &[],
+            },
+            VariantShape {
+                name: "Page",
+                kind: JsonKind::Object,
+                known: &["total", "data"],
+                required: &["data"],
+            },
+            VariantShape {
+                name: "Item",
+                kind: JsonKind::Object,
+                known: &["id"],
+                required: &[],
+            },
+        ];
+        // Each variant accepts anything but `null` here, so only the shape decides.
+        let decode = |variant: usize, value: &::serde_json::Value| {
+            if value.get("total").is_some_and(::serde_json::Value::is_null) {
+                return Err(<::serde_json::Error as ::serde::de::Error>::custom(
+                    "null total",
+                ));
+            }
+            Ok(variant)
+        };
+        let pick = |json: &str| {
+            let value: ::serde_json::Value = ::serde_json::from_str(json).unwrap();
+            decode_union("Result", &value, VARIANTS, decode)
+        };
+        assert_eq!(pick("[]"), Ok(0));
+        assert_eq!(pick(r#"{"data": [], "total": 1}"#), Ok(1));
+        assert_eq!(pick(r#"{"id": 1}"#), Ok(2));
+        assert_eq!(pick("{}"), Ok(2));
+        let error = pick(r#"{"data": [], "total": null}"#).unwrap_err();
+        assert!(error.contains("Page: null total"), "{error}");
+        assert!(error.contains("Item: knows none"), "{error}");
+        assert!(
+            error.contains("List: expected an array, found an object"),
+            "{error}"
+        );
     }
 
     #[test]

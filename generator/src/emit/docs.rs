@@ -110,15 +110,27 @@ fn escape_prose(line: &str) -> String {
             rest = &rest[url.len()..];
             continue;
         }
+        if !in_code && c == '[' {
+            if let Some((text, url, len)) = markdown_link(rest) {
+                // A link to a web page stays a link: only its text is escaped.
+                out.push('[');
+                out.push_str(&escape_prose(text));
+                out.push_str("](");
+                out.push_str(url);
+                out.push(')');
+                rest = &rest[len..];
+                continue;
+            }
+        }
         if !in_code {
             match c {
                 '<' => out.push_str("&lt;"),
                 '>' => out.push_str("&gt;"),
                 '[' => out.push_str("\\["),
                 ']' => out.push_str("\\]"),
-                '&' if !rest.starts_with("&lt;") && !rest.starts_with("&gt;") => {
-                    out.push_str("&amp;")
-                }
+                // An HTML entity the vendor wrote (`&#58;`, `&quot;`) is already what rustdoc
+                // shows as that character: escaping it again would print the entity itself.
+                '&' if entity_len(rest).is_none() => out.push_str("&amp;"),
                 _ => out.push(c),
             }
         } else {
@@ -127,6 +139,40 @@ fn escape_prose(line: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// The text, the URL and the length of a Markdown link to a web page at the start of `text`
+/// (`[text](https://...)`).
+fn markdown_link(text: &str) -> Option<(&str, &str, usize)> {
+    let close = text.find("](")?;
+    let inner = &text[1..close];
+    if inner.contains(['[', ']']) {
+        return None;
+    }
+    let after = &text[close + 2..];
+    let end = after.find(')')?;
+    let url = &after[..end];
+    let is_web = url.starts_with("https://") || url.starts_with("http://");
+    if !is_web || url.contains(char::is_whitespace) || url.contains(['<', '>', '"', '`']) {
+        return None;
+    }
+    Some((inner, url, close + 2 + end + 1))
+}
+
+/// The length of the HTML character reference at the start of `text` (`&amp;`, `&#58;`,
+/// `&#x3A;`), if there is one.
+fn entity_len(text: &str) -> Option<usize> {
+    let body = text.strip_prefix('&')?;
+    let end = body.find(';')?;
+    let name = &body[..end];
+    let valid = if let Some(hex) = name.strip_prefix("#x").or_else(|| name.strip_prefix("#X")) {
+        !hex.is_empty() && hex.len() <= 6 && hex.chars().all(|c| c.is_ascii_hexdigit())
+    } else if let Some(digits) = name.strip_prefix('#') {
+        !digits.is_empty() && digits.len() <= 7 && digits.chars().all(|c| c.is_ascii_digit())
+    } else {
+        !name.is_empty() && name.len() <= 32 && name.chars().all(|c| c.is_ascii_alphanumeric())
+    };
+    valid.then_some(end + 2)
 }
 
 #[cfg(test)]
@@ -155,5 +201,19 @@ mod tests {
         assert_eq!(sanitize("see https://x.io/a."), "see <https://x.io/a>.");
         assert_eq!(sanitize("`<T>` stays"), "`<T>` stays");
         assert_eq!(sanitize("R&D"), "R&amp;D");
+    }
+
+    #[test]
+    fn entities_and_web_links_are_kept_as_written() {
+        assert_eq!(sanitize("a&#58; b&quot; c&#x3A;"), "a&#58; b&quot; c&#x3A;");
+        assert_eq!(sanitize("R& D; &;"), "R&amp; D; &amp;;");
+        assert_eq!(
+            sanitize("see [the guide](https://x.io/guide) and [x]"),
+            "see [the guide](https://x.io/guide) and \\[x\\]"
+        );
+        assert_eq!(
+            sanitize("[<b>](https://x.io) [a](relative)"),
+            "[&lt;b&gt;](https://x.io) \\[a\\](relative)"
+        );
     }
 }

@@ -1,14 +1,14 @@
 //! `src/models.rs`: one Rust item (plus impls) per named type of the IR.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, raw_doc_attrs};
 use super::types::{ident, needs_validation, rust_type};
 use super::{item_parts, part, Part};
 use crate::ir::{
-    Additional, Api, Constraints, EnumValue, Field, IntValue, Shape, Struct, TypeDef, TypeKind,
-    TypeRef, Union,
+    Additional, Api, Constraints, EnumValue, Field, IntValue, JsonShape, Shape, Struct, TypeDef,
+    TypeKind, TypeRef, Union,
 };
 
 /// The `models` module, in parts: one Rust item (plus impls) per named type, sorted by name.
@@ -43,12 +43,78 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
         TypeKind::Enum(values) => string_enum(t, values, doc),
         TypeKind::IntEnum(values) => int_enum(t, values, doc),
         TypeKind::Union(u) => union_def(api, t, u, doc),
+        TypeKind::Alias(ty, _) if t.secret => secret_def(api, t, ty, doc),
         TypeKind::Alias(ty, _) => {
             let name = ident(&t.name);
             let ty = rust_type(api, ty);
             quote! {
                 #doc
                 pub type #name = #ty;
+            }
+        }
+    }
+}
+
+/// A secret string component: a newtype, the same as the string on the wire, whose `Debug`
+/// shows `<redacted>`.
+///
+/// ```text
+/// #[serde(transparent)]
+/// pub struct ApiKey(pub String);
+/// impl Debug for ApiKey { /* <redacted> */ }
+/// impl Deref for ApiKey { type Target = String; }
+/// impl From<String>, From<&str>, PartialEq<str>, PartialEq<&str> for ApiKey
+/// ```
+fn secret_def(api: &Api, t: &TypeDef, ty: &TypeRef, doc: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let ty = rust_type(api, ty);
+    let tuple = &t.name;
+    quote! {
+        #doc
+        #[derive(Clone, PartialEq, Eq, Hash, Default, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub #ty);
+
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_tuple(#tuple).field(&crate::support::Redacted).finish()
+            }
+        }
+
+        impl ::std::ops::Deref for #name {
+            type Target = #ty;
+            fn deref(&self) -> &#ty {
+                &self.0
+            }
+        }
+
+        impl From<#ty> for #name {
+            fn from(value: #ty) -> Self {
+                #name(value)
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                #name(value.to_owned())
+            }
+        }
+
+        impl PartialEq<str> for #name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for #name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl Validate for #name {
+            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
+                self.0.validate_into(path, errors);
             }
         }
     }
@@ -213,11 +279,11 @@ fn field_def(api: &Api, f: &Field) -> TokenStream {
         (true, false) => rename.map(|r| quote!(#[serde(#r)])),
         // Required but nullable: always sent, `null` when `None`.
         (true, true) => Some(quote!(#[serde(#rename default)])),
-        // Optional, not nullable: `null` is invalid. A server rejects it; a client, reading what
-        // real servers send, lets it pass as absent.
+        // Optional, not nullable: `null` is invalid, yet real servers send it. The model reads it
+        // as absent whatever features are on; the server's extractor decodes in strict mode
+        // (`support::strict`), where it is refused.
         (false, false) => Some(quote! {
-            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
-            #[cfg_attr(feature = "server", serde(deserialize_with = "crate::support::non_null"))]
+            #[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::support::optional")]
         }),
         // Optional and nullable: absent (`None`), `null` (`Some(None)`) and a value stay distinct.
         (false, true) => Some(
@@ -615,13 +681,15 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
         }
     };
     let Some(property) = &u.discriminator else {
+        let deserialize = untagged_deserialize(t, u);
         return quote! {
             #doc
-            #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
             #[serde(untagged)]
             pub enum #name {
                 #(#variants)*
             }
+            #deserialize
             #validate
         };
     };
@@ -668,6 +736,67 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
         }
 
         #validate
+    }
+}
+
+/// `Deserialize` of an untagged union: the variant is chosen from the value's shape by
+/// `support::decode_union` (see there), never by whichever variant happens to decode first.
+///
+/// ```text
+/// impl Deserialize for Pet {
+///     const VARIANTS = [VariantShape { name: "Dog", kind: Object, known: ["bark"], required: [] }, ..];
+///     decode_union("Pet", &value, VARIANTS, |variant, value| match variant {
+///         0 => Deserialize::deserialize(value).map(Self::Dog),
+///         _ => Deserialize::deserialize(value).map(Self::Cat),
+///     })
+/// }
+/// ```
+fn untagged_deserialize(t: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&t.name);
+    let union = &t.name;
+    let shapes = u.variants.iter().map(|v| {
+        let variant = &v.name.rust;
+        let (kind, known, required): (&str, &[String], &[String]) = match &v.shape {
+            JsonShape::Any => ("Any", &[], &[]),
+            JsonShape::Bool => ("Bool", &[], &[]),
+            JsonShape::Integer => ("Integer", &[], &[]),
+            JsonShape::Number => ("Number", &[], &[]),
+            JsonShape::String => ("String", &[], &[]),
+            JsonShape::Array => ("Array", &[], &[]),
+            JsonShape::Object { known, required } => ("Object", known, required),
+        };
+        let kind = format_ident!("{kind}");
+        quote! {
+            crate::support::VariantShape {
+                name: #variant,
+                kind: crate::support::JsonKind::#kind,
+                known: &[#(#known),*],
+                required: &[#(#required),*],
+            },
+        }
+    });
+    let count = u.variants.len();
+    let arms = u.variants.iter().enumerate().map(|(i, v)| {
+        let variant = ident(&v.name.rust);
+        let pattern = if i + 1 == count {
+            quote!(_)
+        } else {
+            let i = Literal::usize_unsuffixed(i);
+            quote!(#i)
+        };
+        quote!(#pattern => ::serde::Deserialize::deserialize(value).map(Self::#variant),)
+    });
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const VARIANTS: &[crate::support::VariantShape] = &[#(#shapes)*];
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                crate::support::decode_union(#union, &value, VARIANTS, |variant, value| match variant {
+                    #(#arms)*
+                })
+                .map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
     }
 }
 

@@ -27,7 +27,7 @@ pub fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::String => quote!(String),
         TypeRef::Date => quote!(::chrono::NaiveDate),
-        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        TypeRef::DateTime => quote!(crate::support::DateTime),
         TypeRef::Uuid => quote!(::uuid::Uuid),
         TypeRef::Base64 => quote!(crate::support::Base64),
         TypeRef::Binary => quote!(Vec<u8>),

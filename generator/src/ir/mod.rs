@@ -96,6 +96,64 @@ impl ServerUrl {
     }
 }
 
+/// What the spec's default server URL (its variables at their defaults) is good for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultServer {
+    /// A real address: used when the user gives none.
+    Usable,
+    /// A stand-in host (`example.com`, a host without a dot such as `the-server`): the client
+    /// uses it, but never sends credentials to it.
+    Placeholder,
+    /// A path without a host (`/api/v1`): the user must give the server.
+    Relative,
+}
+
+impl ServerUrl {
+    /// The URL with every variable at its default.
+    pub fn default_url(&self) -> String {
+        let mut url = self.url.clone();
+        for v in &self.variables {
+            url = url.replace(&format!("{{{}}}", v.name.wire), &v.default);
+        }
+        url
+    }
+
+    /// What the default URL is good for: see [`DefaultServer`].
+    pub fn default_server(&self) -> DefaultServer {
+        let url = self.default_url();
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return DefaultServer::Relative;
+        };
+        if scheme.is_empty() || rest.is_empty() {
+            return DefaultServer::Relative;
+        }
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let host = authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, host)| host)
+            .trim_start_matches('[');
+        let host = match host.split_once(']') {
+            Some((ipv6, _)) => ipv6,
+            None => host.split(':').next().unwrap_or_default(),
+        }
+        .to_ascii_lowercase();
+        let stand_in = host.is_empty()
+            || host.contains(['{', '}'])
+            || (!host.contains('.') && !host.contains(':') && host != "localhost")
+            || ["example.com", "example.org", "example.net"]
+                .iter()
+                .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+            || [".example", ".test", ".invalid", ".localhost"]
+                .iter()
+                .any(|tld| host.ends_with(tld));
+        if stand_in {
+            DefaultServer::Placeholder
+        } else {
+            DefaultServer::Usable
+        }
+    }
+}
+
 /// One `{variable}` of a server URL.
 #[derive(Clone, Debug)]
 pub struct ServerVariable {
@@ -133,6 +191,30 @@ mod tests {
             variables: Vec::new(),
         }
         .base_path()
+    }
+
+    #[test]
+    fn default_servers() {
+        use super::DefaultServer::{Placeholder, Relative, Usable};
+        let kind = |url: &str| {
+            ServerUrl {
+                url: url.into(),
+                description: None,
+                variables: Vec::new(),
+            }
+            .default_server()
+        };
+        assert_eq!(kind("https://api.github.com"), Usable);
+        assert_eq!(kind("http://localhost:3001"), Usable);
+        assert_eq!(kind("http://127.0.0.1:8080/api"), Usable);
+        assert_eq!(kind("http://[::1]:8080/api"), Usable);
+        assert_eq!(kind("https://the-server/BeyondTrust/api"), Placeholder);
+        assert_eq!(kind("https://apono.example.com"), Placeholder);
+        assert_eq!(kind("https://example.org/v1"), Placeholder);
+        assert_eq!(kind("https://{host}/v1"), Placeholder);
+        assert_eq!(kind("https://api.test"), Placeholder);
+        assert_eq!(kind("/api/v1"), Relative);
+        assert_eq!(kind("api/v1"), Relative);
     }
 
     #[test]

@@ -18,6 +18,18 @@ const KEYWORDS: &[&str] = &[
     "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
+/// Names of the items the generated code puts beside an operation's parameters: the request
+/// builder's `client` field and its methods (`body`, `send`, `into_stream`, `into_future`), the
+/// server request's `body` and `credentials`. A parameter with one of these names gets a suffix.
+pub const RESERVED_PARAM_NAMES: &[&str] = &[
+    "body",
+    "client",
+    "credentials",
+    "into_future",
+    "into_stream",
+    "send",
+];
+
 /// Type names that would shadow the prelude, common std types, or items every generated crate
 /// defines itself. A schema with one of these names gets a suffix.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[

@@ -266,6 +266,32 @@ impl Operation {
         }
         (success, errors)
     }
+
+    /// The `Accept` header the client sends: the media types of the declared response bodies,
+    /// in spec order, without repeats; those that are not valid header text are left out.
+    /// Empty when no response has a body.
+    pub fn accept(&self) -> String {
+        let mut media: Vec<&str> = Vec::new();
+        for body in self.responses.iter().filter_map(|r| r.body.as_ref()) {
+            let m = body.media_type.as_str();
+            let valid = !m.is_empty() && m.bytes().all(|b| b.is_ascii_graphic() || b == b' ');
+            if valid && !media.contains(&m) {
+                media.push(m);
+            }
+        }
+        media.join(", ")
+    }
+
+    /// Whether an answer with a 2xx status that the spec does not list is decoded as the first
+    /// declared success: true unless a `2XX` range or a `default` success already covers
+    /// every 2xx. A 2xx is a success, declared or not.
+    pub fn decodes_undeclared_success(&self) -> bool {
+        let (success, _) = self.successes_and_errors();
+        !success.is_empty()
+            && !success
+                .iter()
+                .any(|r| matches!(r.status, Status::Default | Status::Range(2)))
+    }
 }
 
 /// One declared response.
@@ -321,6 +347,11 @@ pub struct SecurityScheme {
     pub kind: SecurityKind,
     /// Description.
     pub doc: Option<String>,
+    /// No operation names it (a spec that declares a scheme and forgets to require it, often
+    /// through a top-level `security: []`). The client still offers its setter, and sends its
+    /// credentials, when configured, with the operations that need none, rather than drop them
+    /// without a word.
+    pub unused: bool,
 }
 
 /// Kinds of security schemes.

@@ -16,7 +16,29 @@ pub struct Stream<'a> {
     /// The integer query parameter holding the page size, when the marker names one: a page
     /// shorter than the size asked for is the last.
     pub size: Option<&'a Param>,
+    /// The page size the stream asks for when the user sets none ([`DEFAULT_PAGE_SIZE`], within
+    /// the parameter's bounds): without one, some servers answer every page with the whole
+    /// collection. `None` when there is no size parameter or it is required.
+    pub default_size: Option<i64>,
+    /// The wire name of the page's total count of items, when the page has one (an integer
+    /// member named `total`, `totalCount`, `TotalCount`, `total_items`...): the stream stops
+    /// once it has asked for that many.
+    pub total: Option<String>,
 }
+
+/// The page size a stream asks for when the user sets none.
+pub const DEFAULT_PAGE_SIZE: i64 = 100;
+
+/// Names of a page's total count of items, compared in lower case without `_` and `-`.
+const TOTAL_NAMES: &[&str] = &[
+    "total",
+    "totalcount",
+    "totalitems",
+    "totalresults",
+    "totalrecords",
+    "totalelements",
+    "totalsize",
+];
 
 /// The items of a page: their type and how to take them out of the page.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,12 +119,56 @@ pub fn stream<'a>(api: &Api, op: &'a Operation) -> Option<Stream<'a>> {
     };
     let param = param?;
     let size = size.and_then(integer);
+    let default_size = size.filter(|p| !p.required).map(|p| {
+        let mut wanted = DEFAULT_PAGE_SIZE;
+        if let Some((max, exclusive)) = p.constraints.maximum {
+            let max = if exclusive { max - 1.0 } else { max };
+            wanted = wanted.min(max.floor().max(1.0) as i64);
+        }
+        if let Some((min, _)) = p.constraints.minimum {
+            wanted = wanted.max(min.ceil() as i64);
+        }
+        wanted
+    });
+    let total = match pagination {
+        Pagination::Page { .. } | Pagination::Offset { .. } => total_key(api, &page.take),
+        Pagination::Cursor { .. } => None,
+    };
     Some(Stream {
         pagination,
         page,
         param,
         size,
+        default_size,
+        total,
     })
+}
+
+/// The total count member of the object that holds a page's items, if it has one.
+fn total_key(api: &Api, take: &Take) -> Option<String> {
+    match take {
+        Take::Array => None,
+        Take::Alias(inner) => total_key(api, inner),
+        Take::Union { variants, .. } => variants.iter().flatten().find_map(|t| total_key(api, t)),
+        Take::Field { ty, .. } => {
+            let TypeKind::Struct(s) = &api.ty(*ty).kind else {
+                return None;
+            };
+            s.fields
+                .iter()
+                .find(|f| {
+                    let name: String = f
+                        .name
+                        .wire
+                        .chars()
+                        .filter(|c| !matches!(c, '_' | '-'))
+                        .collect::<String>()
+                        .to_ascii_lowercase();
+                    is_integer(&f.ty) && TOTAL_NAMES.contains(&name.as_str())
+                })
+                .map(|f| f.name.wire.clone())
+        }
+    }
 }
 
 /// Whether the stream can count with values of `ty` (page numbers, offsets, page sizes).

@@ -29,7 +29,7 @@ pub enum TypeRef {
     String,
     /// `chrono::NaiveDate`
     Date,
-    /// `chrono::DateTime<chrono::Utc>`
+    /// `support::DateTime`: a `chrono` date-time that keeps its offset and reads times without one
     DateTime,
     /// `uuid::Uuid`
     Uuid,
@@ -79,6 +79,9 @@ pub struct TypeDef {
     pub shape: Shape,
     /// The spec's example, if any.
     pub example: Option<Value>,
+    /// A secret (`format: password` or `x-sensitive: true` on a string component): a newtype
+    /// whose `Debug` never shows the value, rather than an alias of `String`.
+    pub secret: bool,
 }
 
 /// Which side of the wire a type is shaped for.
@@ -248,4 +251,32 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Whether it is boxed (the union is part of a cycle of types).
     pub boxed: bool,
+    /// The JSON it reads, from which an untagged union chooses it.
+    pub shape: JsonShape,
+}
+
+/// The JSON a union variant reads. An untagged union tries only the variants whose shape fits
+/// the value, the ones that know most of an object's members first.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum JsonShape {
+    /// Any value: free-form, or a union whose own variants decide.
+    #[default]
+    Any,
+    /// `true` or `false`.
+    Bool,
+    /// A number without a fraction.
+    Integer,
+    /// Any number.
+    Number,
+    /// A string (dates, uuids, enums and base64 included).
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object {
+        /// Wire names of the members it knows; empty when it takes any members (a map).
+        known: Vec<String>,
+        /// Wire names of the members it cannot do without.
+        required: Vec<String>,
+    },
 }

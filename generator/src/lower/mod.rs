@@ -64,10 +64,23 @@ pub fn lower(mut spec: Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
                 l.component_kind(target, &rust, &pointer)
             }
         };
+        // A secret string component (an API key, a password) is a redacting newtype.
+        let secret = matches!(
+            kind,
+            crate::ir::TypeKind::Alias(crate::ir::TypeRef::String, _)
+        ) && schema::is_secret(target);
         l.types[id.0].kind = kind;
+        l.types[id.0].secret = secret;
     }
     let security_schemes = l.security_schemes();
     let (operations, groups) = l.operations(&security_schemes);
+    let mut security_schemes = security_schemes;
+    for (index, scheme) in security_schemes.iter_mut().enumerate() {
+        scheme.unused = !operations
+            .iter()
+            .flat_map(|op| op.security.iter().flatten())
+            .any(|u| u.scheme == index);
+    }
     let mut api = Api {
         crate_name: crate_name.to_string(),
         title: spec.doc.info.title.clone(),
@@ -84,6 +97,7 @@ pub fn lower(mut spec: Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
     };
     shapes::split_request_shapes(&mut api, &mut l.type_names);
     shapes::box_cycles(&mut api);
+    shapes::union_shapes(&mut api);
     api
 }
 

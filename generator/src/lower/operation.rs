@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::Lowerer;
-use crate::ir::names::{field_name, type_name, variant_name, Namespace};
+use crate::ir::names::{field_name, type_name, variant_name, Namespace, RESERVED_PARAM_NAMES};
 use crate::ir::path::{parse_template, template_params};
 use crate::ir::{
     BodyKind, Constraints, Group, Method, Name, Operation, Pagination, Param, ParamLocation,
@@ -83,6 +83,7 @@ impl Lowerer<'_> {
                 variant: variants.claim(&variant_name(name)),
                 kind,
                 doc,
+                unused: false,
             });
         }
         out
@@ -221,7 +222,10 @@ impl Lowerer<'_> {
             }
         }
         let template = template_params(path);
-        let mut names = Namespace::with_reserved(&["body"]);
+        // Parameters become fields and setters beside the items the generated code adds itself:
+        // the request builder's `client` and its methods, the server request's `body` and
+        // `credentials`.
+        let mut names = Namespace::with_reserved(RESERVED_PARAM_NAMES);
         let mut out = Vec::new();
         // Path parameters first, in template order, so the client's arguments read like the URL.
         for wire in &template {

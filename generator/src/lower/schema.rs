@@ -126,6 +126,11 @@ impl Lowerer<'_> {
                     )
                 })
             }
+            // `allOf` beside `type: object` or beside properties of its own: one merged struct.
+            SchemaKind::Any(a) if !a.all_of.is_empty() => {
+                let parts = all_of_parts(a);
+                self.all_of_ref(schema, &parts, context, pointer)
+            }
             SchemaKind::Any(a) if !a.properties.is_empty() => {
                 self.define(schema, context, pointer, |l, name| {
                     with_counts(
@@ -171,9 +176,6 @@ impl Lowerer<'_> {
                 self.union_ref(schema, parts, context, pointer)
             }
             SchemaKind::AllOf { all_of } => self.all_of_ref(schema, all_of, context, pointer),
-            SchemaKind::Any(a) if !a.all_of.is_empty() => {
-                self.all_of_ref(schema, &a.all_of, context, pointer)
-            }
             _ => self.plain(schema, context, pointer),
         }
     }
@@ -246,7 +248,7 @@ impl Lowerer<'_> {
             &format!("{context}Item"),
             &format!("{pointer}/items"),
         );
-        let nullable = self.target(items).is_some_and(|s| s.schema_data.nullable);
+        let nullable = self.target(items).is_some_and(|s| self.accepts_null(s));
         TypeRef::Vec(Box::new(wrap_nullable(item, nullable)))
     }
 
@@ -263,10 +265,7 @@ impl Lowerer<'_> {
                     &format!("{context}Value"),
                     &format!("{pointer}/additionalProperties"),
                 );
-                let nullable = self
-                    .spec
-                    .schema(s)
-                    .is_ok_and(|(s, _)| s.schema_data.nullable);
+                let nullable = self.spec.schema(s).is_ok_and(|(s, _)| self.accepts_null(s));
                 TypeRef::Map(Box::new(wrap_nullable(value, nullable)))
             }
             _ => TypeRef::AnyObject,
@@ -312,6 +311,7 @@ impl Lowerer<'_> {
             kind: TypeKind::Alias(TypeRef::Any, Constraints::default()),
             shape: Shape::Both,
             example: schema.schema_data.example.clone(),
+            secret: false,
         });
         id
     }
@@ -341,6 +341,9 @@ impl Lowerer<'_> {
                 o.min_properties,
                 o.max_properties,
             ),
+            SchemaKind::Any(a) if !a.all_of.is_empty() => {
+                self.all_of_kind(&all_of_parts(a), name, pointer)
+            }
             SchemaKind::Any(a) if !a.properties.is_empty() => with_counts(
                 self.object(
                     &a.properties,
@@ -368,7 +371,15 @@ impl Lowerer<'_> {
                 )
             }
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => {
-                self.union_kind(schema, parts, name, pointer)
+                self.component_union(schema, parts, name, pointer)
+            }
+            SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty() => {
+                let parts = if a.one_of.is_empty() {
+                    &a.any_of
+                } else {
+                    &a.one_of
+                };
+                self.component_union(schema, parts, name, pointer)
             }
             SchemaKind::AllOf { all_of } => self.all_of_kind(all_of, name, pointer),
             _ => {
@@ -475,7 +486,7 @@ impl Lowerer<'_> {
                 },
                 ty,
                 required: is_required,
-                nullable: data.is_some_and(|d| d.nullable),
+                nullable: resolved.is_some_and(|s| self.accepts_null(s)),
                 read_only: data.is_some_and(|d| d.read_only),
                 write_only: data.is_some_and(|d| d.write_only),
                 secret,
@@ -582,6 +593,7 @@ impl Lowerer<'_> {
                 },
                 ty,
                 boxed: false,
+                shape: Default::default(),
             });
         }
         let tagged = discriminator.filter(|_| variants.iter().all(|v| !v.name.wire.is_empty()));
@@ -589,6 +601,40 @@ impl Lowerer<'_> {
             variants,
             discriminator: tagged.map(|d| d.property_name.clone()),
         })
+    }
+
+    /// A component union: `X or null` is `X` (its users see that it accepts null, through
+    /// [`Self::accepts_null`]); two or more alternatives are an enum.
+    fn component_union(
+        &mut self,
+        schema: &Schema,
+        parts: &[ReferenceOr<Schema>],
+        name: &str,
+        pointer: &str,
+    ) -> TypeKind {
+        let non_null: Vec<&ReferenceOr<Schema>> =
+            parts.iter().filter(|p| !self.is_null_schema(p)).collect();
+        match non_null.as_slice() {
+            [] => TypeKind::Alias(TypeRef::Any, Constraints::default()),
+            [only] => TypeKind::Alias(self.schema_ref(only, name, pointer), Constraints::default()),
+            _ => self.union_kind(schema, parts, name, pointer),
+        }
+    }
+
+    /// Whether `null` is a valid value of a schema: `nullable: true`, or a union with a
+    /// `{type: "null"}` (or `{nullable: true}`) alternative, directly or through a component
+    /// that is such a union.
+    pub(crate) fn accepts_null(&self, schema: &Schema) -> bool {
+        if schema.schema_data.nullable {
+            return true;
+        }
+        let parts = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => parts,
+            SchemaKind::Any(a) if !a.one_of.is_empty() => &a.one_of,
+            SchemaKind::Any(a) if !a.any_of.is_empty() => &a.any_of,
+            _ => return false,
+        };
+        parts.iter().any(|p| self.is_null_schema(p))
     }
 
     fn is_null_schema(&self, part: &ReferenceOr<Schema>) -> bool {
@@ -803,6 +849,31 @@ fn target_in<'s>(spec: &'s Spec, schema: &'s ReferenceOr<Box<Schema>>) -> Option
         ReferenceOr::Item(s) => Some(s),
         ReferenceOr::Reference { reference } => spec.schema_by_ref(reference).ok(),
     }
+}
+
+/// The parts of an `allOf` written beside `type: object` or properties of its own: the listed
+/// parts, then the schema's own properties as one more part.
+fn all_of_parts(a: &openapiv3::AnySchema) -> Vec<ReferenceOr<Schema>> {
+    let mut parts = a.all_of.clone();
+    if !a.properties.is_empty() || !a.required.is_empty() || a.additional_properties.is_some() {
+        parts.push(ReferenceOr::Item(Schema {
+            schema_data: Default::default(),
+            schema_kind: SchemaKind::Type(Type::Object(openapiv3::ObjectType {
+                properties: a.properties.clone(),
+                required: a.required.clone(),
+                additional_properties: a.additional_properties.clone(),
+                min_properties: a.min_properties,
+                max_properties: a.max_properties,
+            })),
+        }));
+    }
+    parts
+}
+
+/// Whether a schema is marked secret: `format: password` or `x-sensitive: true`.
+pub(crate) fn is_secret(schema: &Schema) -> bool {
+    is_password(schema)
+        || schema.schema_data.extensions.get("x-sensitive") == Some(&Value::Bool(true))
 }
 
 fn is_password(schema: &Schema) -> bool {

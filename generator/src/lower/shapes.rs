@@ -1,9 +1,10 @@
-//! Whole-API passes over the lowered types: request shapes and boxing.
+//! Whole-API passes over the lowered types: request shapes, boxing and the JSON shapes of
+//! union variants.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::names::Namespace;
-use crate::ir::{Additional, Api, Shape, TypeId, TypeKind, TypeRef};
+use crate::ir::{Additional, Api, JsonShape, Shape, TypeId, TypeKind, TypeRef};
 
 /// Gives every type whose request and response shapes differ a second, request-only type.
 ///
@@ -192,5 +193,68 @@ fn remap(ty: &mut TypeRef, map: &BTreeMap<TypeId, TypeId>) {
         }
         TypeRef::Vec(t) | TypeRef::Map(t) | TypeRef::Nullable(t) => remap(t, map),
         _ => {}
+    }
+}
+
+/// Records the JSON shape of every union variant, once every type (request shapes included)
+/// has its final fields.
+pub fn union_shapes(api: &mut Api) {
+    let mut shapes = Vec::new();
+    for (index, t) in api.types.iter().enumerate() {
+        if let TypeKind::Union(u) = &t.kind {
+            let of: Vec<JsonShape> = u
+                .variants
+                .iter()
+                .map(|v| json_shape(api, &v.ty, 0))
+                .collect();
+            shapes.push((index, of));
+        }
+    }
+    for (index, of) in shapes {
+        if let TypeKind::Union(u) = &mut api.types[index].kind {
+            for (variant, shape) in u.variants.iter_mut().zip(of) {
+                variant.shape = shape;
+            }
+        }
+    }
+}
+
+/// How many aliases are followed before a shape is called `Any`.
+const MAX_ALIAS_DEPTH: usize = 16;
+
+fn json_shape(api: &Api, ty: &TypeRef, depth: usize) -> JsonShape {
+    match ty {
+        TypeRef::Bool => JsonShape::Bool,
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => JsonShape::Integer,
+        TypeRef::F32 | TypeRef::F64 => JsonShape::Number,
+        TypeRef::String
+        | TypeRef::Date
+        | TypeRef::DateTime
+        | TypeRef::Uuid
+        | TypeRef::Base64
+        | TypeRef::Binary => JsonShape::String,
+        TypeRef::Vec(_) => JsonShape::Array,
+        TypeRef::Map(_) | TypeRef::AnyObject => JsonShape::Object {
+            known: Vec::new(),
+            required: Vec::new(),
+        },
+        TypeRef::Any | TypeRef::Nullable(_) => JsonShape::Any,
+        TypeRef::Named(id) => match api.types.get(id.0).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => JsonShape::Object {
+                known: s.fields.iter().map(|f| f.name.wire.clone()).collect(),
+                required: s
+                    .fields
+                    .iter()
+                    .filter(|f| f.required && !f.nullable)
+                    .map(|f| f.name.wire.clone())
+                    .collect(),
+            },
+            Some(TypeKind::Enum(_)) => JsonShape::String,
+            Some(TypeKind::IntEnum(_)) => JsonShape::Integer,
+            Some(TypeKind::Alias(inner, _)) if depth < MAX_ALIAS_DEPTH => {
+                json_shape(api, inner, depth + 1)
+            }
+            _ => JsonShape::Any,
+        },
     }
 }

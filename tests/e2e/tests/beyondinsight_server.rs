@@ -2117,7 +2117,7 @@ impl Api for Echo {
             json!({"id": request.id}),
         );
         Ok(RotateApiRegistrationKeyResponse::Created {
-            body: format!("key-{}-rotated", request.id),
+            body: format!("key-{}-rotated", request.id).into(),
         })
     }
 
@@ -2131,7 +2131,7 @@ impl Api for Echo {
             json!({"id": request.id}),
         );
         Ok(GetApiRegistrationKeyResponse::Ok {
-            body: format!("key-{}", request.id),
+            body: format!("key-{}", request.id).into(),
         })
     }
 

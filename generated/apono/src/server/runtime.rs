@@ -385,9 +385,14 @@ pub async fn read_body(
         })
 }
 
-/// Decodes a JSON body, naming the field where decoding failed.
+/// Decodes a JSON body, naming the field where decoding failed. Strict: `null` in an optional
+/// field that is not nullable is refused (see `support::strict`).
 #[doc(hidden)]
 pub fn json<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    crate::support::strict(|| json_strict(bytes))
+}
+
+fn json_strict<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     if let Ok(value) = ::serde_json::from_slice(bytes) {
         return Ok(value);
     }
@@ -493,17 +498,16 @@ pub async fn multipart<T: ::serde::de::DeserializeOwned>(
                     })?,
             )
         } else if is_file {
-            TextField::Json(
-                ::serde_json::Value::Array(
-                    data.iter().map(|b| ::serde_json::Value::from(*b)).collect(),
-                ),
-            )
+            TextField::Files(vec![data])
         } else {
             TextField::Texts(vec![String::from_utf8_lossy(& data).into_owned()])
         };
         match (fields.iter_mut().find(|(n, _)| *n == name), field) {
             (Some((_, TextField::Texts(values))), TextField::Texts(more)) => {
                 values.extend(more)
+            }
+            (Some((_, TextField::Files(files))), TextField::Files(more)) => {
+                files.extend(more)
             }
             (_, field) => fields.push((name, field)),
         }
@@ -529,8 +533,131 @@ pub fn form<T: ::serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
 pub enum TextField {
     /// One or more text values (several: an array).
     Texts(Vec<String>),
-    /// A value that is already JSON (a JSON part, a file's bytes).
+    /// A value that is already JSON (a JSON part).
     Json(::serde_json::Value),
+    /// The bytes of one or more file parts (several: an array).
+    Files(Vec<::bytes::Bytes>),
+}
+
+/// One member of a form or multipart body as the model's `Deserialize` reads it: a JSON value,
+/// or file bytes, read as a sequence of `u8` without being copied into JSON.
+#[derive(Clone)]
+enum Member {
+    Value(::serde_json::Value),
+    File(::bytes::Bytes),
+    Files(Vec<::bytes::Bytes>),
+}
+
+impl<'de> ::serde::de::IntoDeserializer<'de, ::serde_json::Error> for Member {
+    type Deserializer = Member;
+    fn into_deserializer(self) -> Member {
+        self
+    }
+}
+
+/// Forwards `deserialize_*` methods: JSON values to their own, file bytes to
+/// `deserialize_any`.
+macro_rules! forward_members {
+    ($($method:ident)*) => {
+        $(fn $method < V : ::serde::de::Visitor <'de >> (self, visitor : V) -> Result <
+        V::Value, ::serde_json::Error > { match self { Member::Value(value) => value
+        .$method (visitor), files => files.deserialize_any(visitor), } })*
+    };
+}
+
+impl<'de> ::serde::Deserializer<'de> for Member {
+    type Error = ::serde_json::Error;
+    fn deserialize_any<V: ::serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        use ::serde::de::value::SeqDeserializer;
+        match self {
+            Member::Value(value) => value.deserialize_any(visitor),
+            Member::File(bytes) => {
+                let mut seq = SeqDeserializer::<
+                    _,
+                    ::serde_json::Error,
+                >::new(bytes.into_iter());
+                let value = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                Ok(value)
+            }
+            Member::Files(files) => {
+                let mut seq = SeqDeserializer::<
+                    _,
+                    ::serde_json::Error,
+                >::new(files.into_iter().map(Member::File));
+                let value = visitor.visit_seq(&mut seq)?;
+                seq.end()?;
+                Ok(value)
+            }
+        }
+    }
+    fn deserialize_option<V: ::serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        match self {
+            Member::Value(value) => value.deserialize_option(visitor),
+            files => visitor.visit_some(files),
+        }
+    }
+    fn deserialize_enum<V: ::serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        match self {
+            Member::Value(value) => value.deserialize_enum(name, variants, visitor),
+            files => files.deserialize_any(visitor),
+        }
+    }
+    fn deserialize_newtype_struct<V: ::serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+    fn deserialize_unit_struct<V: ::serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        self.deserialize_unit(visitor)
+    }
+    fn deserialize_tuple<V: ::serde::de::Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        self.deserialize_seq(visitor)
+    }
+    fn deserialize_tuple_struct<V: ::serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        self.deserialize_seq(visitor)
+    }
+    fn deserialize_struct<V: ::serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ::serde_json::Error> {
+        self.deserialize_map(visitor)
+    }
+    forward_members! {
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64
+        deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char deserialize_str
+        deserialize_string deserialize_bytes deserialize_byte_buf deserialize_unit
+        deserialize_seq deserialize_map deserialize_identifier deserialize_ignored_any
+    }
 }
 
 fn guess(text: &str) -> ::serde_json::Value {
@@ -546,12 +673,26 @@ fn guess(text: &str) -> ::serde_json::Value {
 pub fn from_text_fields<T: ::serde::de::DeserializeOwned>(
     fields: Vec<(String, TextField)>,
 ) -> Result<T, ApiError> {
+    crate::support::strict(|| text_fields_strict(fields))
+}
+
+fn text_fields_strict<T: ::serde::de::DeserializeOwned>(
+    fields: Vec<(String, TextField)>,
+) -> Result<T, ApiError> {
     let mut as_text: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     loop {
-        let mut members = ::serde_json::Map::new();
+        let mut members: Vec<(String, Member)> = Vec::with_capacity(fields.len());
         for (name, field) in &fields {
             let value = match field {
                 TextField::Json(v) => v.clone(),
+                TextField::Files(files) => {
+                    let member = match files.as_slice() {
+                        [one] => Member::File(one.clone()),
+                        many => Member::Files(many.to_vec()),
+                    };
+                    members.push((name.clone(), member));
+                    continue;
+                }
                 TextField::Texts(texts) => {
                     let one = |t: &String| {
                         if as_text.contains(name) {
@@ -568,10 +709,10 @@ pub fn from_text_fields<T: ::serde::de::DeserializeOwned>(
                     }
                 }
             };
-            members.insert(name.clone(), value);
+            members.push((name.clone(), Member::Value(value)));
         }
         let result: Result<T, _> = ::serde_path_to_error::deserialize(
-            ::serde_json::Value::Object(members.clone()),
+            ::serde::de::value::MapDeserializer::new(members.clone().into_iter()),
         );
         match result {
             Ok(value) => return Ok(value),
@@ -588,19 +729,21 @@ pub fn from_text_fields<T: ::serde::de::DeserializeOwned>(
                     .as_ref()
                     .filter(|_| message.contains("expected a sequence"))
                 {
-                    if let Some(value) = members.get(name).cloned() {
-                        if !value.is_array() {
-                            let mut fixed = members.clone();
-                            fixed
-                                .insert(
-                                    name.clone(),
-                                    ::serde_json::Value::Array(vec![value]),
-                                );
-                            if let Ok(v) = ::serde_json::from_value(
-                                ::serde_json::Value::Object(fixed),
-                            ) {
-                                return Ok(v);
-                            }
+                    let single = members
+                        .iter()
+                        .position(|(n, m)| {
+                            n == name && matches!(m, Member::Value(v) if ! v.is_array())
+                        });
+                    if let Some(at) = single {
+                        let mut fixed = members.clone();
+                        if let Member::Value(value) = &mut fixed[at].1 {
+                            *value = ::serde_json::Value::Array(vec![value.take()]);
+                        }
+                        let decoded: Result<T, ::serde_json::Error> = ::serde::Deserialize::deserialize(
+                            ::serde::de::value::MapDeserializer::new(fixed.into_iter()),
+                        );
+                        if let Ok(v) = decoded {
+                            return Ok(v);
                         }
                     }
                 }

@@ -32,6 +32,9 @@ pub enum Error<E> {
     InvalidRequest(String),
     /// The token provider failed.
     Credentials(BoxError),
+    /// A stream of pages stopped making progress: the server kept answering with pages that
+    /// hold no item but point to yet another page.
+    Pagination(String),
 }
 
 impl<E> Error<E> {
@@ -63,6 +66,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::Decode(e) => write!(f, "{e}"),
             Error::InvalidRequest(e) => write!(f, "invalid request: {e}"),
             Error::Credentials(e) => write!(f, "cannot get credentials: {e}"),
+            Error::Pagination(e) => write!(f, "pagination stopped: {e}"),
         }
     }
 }
@@ -195,7 +199,35 @@ impl RawResponse {
     #[doc(hidden)]
     pub fn json<T: ::serde::de::DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
         let body: &[u8] = if self.body.is_empty() { b"null" } else { &self.body };
-        ::serde_json::from_slice(body).map_err(|e| self.decode_error(e.to_string()))
+        ::serde_json::from_slice(body)
+            .or_else(|e| {
+                let text = std::str::from_utf8(&self.body)
+                    .ok()
+                    .filter(|_| !self.is_json());
+                text.and_then(|text| {
+                        ::serde_json::from_value(
+                                ::serde_json::Value::String(text.to_owned()),
+                            )
+                            .ok()
+                    })
+                    .ok_or_else(|| self.decode_error(e.to_string()))
+            })
+    }
+    /// Whether the response says its body is JSON (`application/json`, `application/*+json`),
+    /// or says nothing.
+    fn is_json(&self) -> bool {
+        let Some(content_type) = self.headers.get(::reqwest::header::CONTENT_TYPE) else {
+            return true;
+        };
+        let media = content_type
+            .to_str()
+            .unwrap_or("")
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        media == "application/json" || media.ends_with("+json") || media.is_empty()
     }
     #[doc(hidden)]
     pub fn text<E>(&self) -> Result<String, Error<E>> {
@@ -733,6 +765,9 @@ pub struct Call {
     pub auth: Vec<AuthPart>,
     pub body: Body,
     pub idempotent: bool,
+    /// The media types the operation's responses are decoded from, for `Accept` (empty when
+    /// the spec declares none).
+    pub accept: &'static str,
 }
 
 /// The send loop: URL, auth, retries, hooks and a tracing span around it all.
@@ -757,6 +792,11 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
         .map_err(|e| SendError::InvalidRequest(format!("url: {e}")))?;
     let mut headers = settings.headers.clone();
     headers.extend(call.headers);
+    if !call.accept.is_empty() && !headers.contains_key(::reqwest::header::ACCEPT) {
+        if let Ok(accept) = HeaderValue::from_str(call.accept) {
+            headers.insert(::reqwest::header::ACCEPT, accept);
+        }
+    }
     let mut cookies = call.cookies;
     let mut query: Vec<String> = call
         .query
@@ -796,6 +836,8 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
         value.set_sensitive(true);
         headers.insert(::reqwest::header::COOKIE, value);
     }
+    let secret_query = call.auth.iter().any(|part| matches!(part, AuthPart::Query(..)));
+    let hide = |e: ::reqwest::Error| if secret_query { e.without_url() } else { e };
     let retry = settings
         .retry
         .as_ref()
@@ -824,7 +866,7 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
             .body
             .apply(builder)
             .build()
-            .map_err(SendError::Transport)?;
+            .map_err(|e| SendError::Transport(hide(e)))?;
         if let Some(hook) = &settings.hook {
             hook.on_request(&mut request);
         }
@@ -853,6 +895,7 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
                     .bytes()
                     .await
                     .map_err(|e| {
+                        let e = hide(e);
                         if e.is_timeout() {
                             SendError::Timeout(e)
                         } else {
@@ -869,6 +912,7 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
                 });
             }
             Err(e) => {
+                let e = hide(e);
                 if let Some(policy) = can_retry {
                     if e.is_connect() || e.is_timeout() {
                         let wait = policy.backoff(attempt, None);
@@ -899,4 +943,150 @@ pub struct Settings {
     pub timeout: Option<Duration>,
     pub retry: Option<RetryPolicy>,
     pub hook: Option<Arc<dyn Hook>>,
+}
+
+/// What the spec's default server URL is good for (see `Client::builder`).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultServer {
+    Usable,
+    Placeholder,
+    Relative,
+}
+
+/// The base URL a client sends to: the one the user gave, with the spec's base path joined
+/// when it is only an origin (`http://host:8080` → `http://host:8080/api/v3`); else the spec's
+/// default, unless that is a relative path (no host to send to), or a stand-in host while
+/// credentials are configured (they would go to whoever answers for `example.com`).
+#[doc(hidden)]
+pub fn base_url(
+    given: Option<String>,
+    default: &str,
+    kind: DefaultServer,
+    base_path: &str,
+    has_credentials: bool,
+) -> Result<String, String> {
+    let Some(given) = given else {
+        return match kind {
+            DefaultServer::Usable => Ok(default.to_owned()),
+            DefaultServer::Placeholder if !has_credentials => Ok(default.to_owned()),
+            DefaultServer::Placeholder => {
+                Err(
+                    format!(
+                        "the spec's server `{default}` is a placeholder, and credentials are never sent \
+                 to one: give the real server with `ClientBuilder::base_url`"
+                    ),
+                )
+            }
+            DefaultServer::Relative => {
+                Err(
+                    format!(
+                        "the spec's server `{default}` is a path without a host: give the server with \
+                 `ClientBuilder::base_url` (its path `{base_path}` is added to an origin)"
+                    ),
+                )
+            }
+        };
+    };
+    let mut url = ::url::Url::parse(&given)
+        .map_err(|e| format!("base URL `{given}`: {e}"))?;
+    if url.cannot_be_a_base() {
+        return Err(format!("base URL `{given}` cannot have a path"));
+    }
+    if !base_path.is_empty() && matches!(url.path(), "" | "/") && url.query().is_none() {
+        url.set_path(base_path);
+        return Ok(url.as_str().trim_end_matches('/').to_owned());
+    }
+    Ok(given)
+}
+
+/// What one page told a stream: its items, and the state that asks for the next page.
+#[doc(hidden)]
+pub struct PageOf<T, S> {
+    pub items: Vec<T>,
+    /// `None` when this page is the last: it was short, empty, the last by the total count, or
+    /// not a page at all (a single object where the spec also allows a list).
+    pub next: Option<S>,
+}
+
+/// How many pages in a row may hold no item, while pointing to another page, before a stream
+/// ends with [`Error::Pagination`].
+pub const MAX_EMPTY_PAGES: usize = 3;
+
+/// The page size a stream asks for when the user set none: some servers return the whole
+/// collection on every page when no size is given, which would never end.
+pub const DEFAULT_PAGE_SIZE: u32 = 100;
+
+/// Every item of every page, as a stream that can be polled without pinning (`.next()` works
+/// on it directly).
+pub type Pages<'a, T, E> = Pin<
+    Box<dyn ::futures_util::Stream<Item = Result<T, Error<E>>> + Send + 'a>,
+>;
+
+/// Streams the items of the pages `fetch` returns, starting from `first`, and ends for sure:
+/// after a page that says it is the last, after a page that points to itself (the same
+/// cursor), after a page that repeats the items of the one before (a server that ignores the
+/// paging parameters), at the first error, and with [`Error::Pagination`] after
+/// [`MAX_EMPTY_PAGES`] empty pages in a row that still point further.
+#[doc(hidden)]
+pub fn paginate<'a, T, S, E, F, Fut>(first: S, fetch: F) -> Pages<'a, T, E>
+where
+    T: ::serde::Serialize + Send + 'a,
+    S: Clone + PartialEq + Send + 'a,
+    E: Send + 'a,
+    F: FnMut(S) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<PageOf<T, S>, Error<E>>> + Send + 'a,
+{
+    use ::futures_util::StreamExt as _;
+    struct Walk<S, F> {
+        next: Option<S>,
+        fetch: F,
+        previous: Option<Vec<u8>>,
+        empty: usize,
+    }
+    let walk = Walk {
+        next: Some(first),
+        fetch,
+        previous: None,
+        empty: 0,
+    };
+    let pages = ::futures_util::stream::unfold(
+        walk,
+        |mut walk| async move {
+            let state = walk.next.take()?;
+            let page = match (walk.fetch)(state.clone()).await {
+                Ok(page) => page,
+                Err(e) => return Some((vec![Err(e)], walk)),
+            };
+            let fingerprint = ::serde_json::to_vec(&page.items).ok();
+            if !page.items.is_empty() && fingerprint.is_some()
+                && fingerprint == walk.previous
+            {
+                ::tracing::debug!("a page repeated the one before it: the stream ends");
+                return Some((Vec::new(), walk));
+            }
+            walk.previous = fingerprint;
+            walk.empty = if page.items.is_empty() { walk.empty + 1 } else { 0 };
+            walk.next = page.next.filter(|next| *next != state);
+            let mut items: Vec<Result<T, Error<E>>> = page
+                .items
+                .into_iter()
+                .map(Ok)
+                .collect();
+            if walk.empty >= MAX_EMPTY_PAGES && walk.next.take().is_some() {
+                items
+                    .push(
+                        Err(
+                            Error::Pagination(
+                                format!(
+                                    "{MAX_EMPTY_PAGES} pages in a row held no item but pointed to another page"
+                                ),
+                            ),
+                        ),
+                    );
+            }
+            Some((items, walk))
+        },
+    );
+    Box::pin(pages.flat_map(::futures_util::stream::iter))
 }

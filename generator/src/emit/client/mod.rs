@@ -18,7 +18,7 @@ use super::docs::doc_attrs;
 use super::types::ident;
 use super::{item_parts, part, Part};
 use crate::ir::names::Namespace;
-use crate::ir::{Api, Group, ParamLocation, SecurityKind};
+use crate::ir::{Api, DefaultServer, Group, ParamLocation, SecurityKind};
 
 /// The `client` module, in parts: its head (client, credentials, auth), one operation group
 /// per part, then the request builders of the operations.
@@ -92,22 +92,38 @@ fn server_items(api: &Api) -> TokenStream {
     let Some(server) = api.servers.first() else {
         return quote! {
             #[doc = " The spec names no server: pass the base URL to `ClientBuilder::base_url`."]
-            pub const DEFAULT_BASE_URL: &str = "http://localhost";
+            pub const DEFAULT_BASE_URL: &str = "/";
+            const DEFAULT_SERVER: runtime::DefaultServer = runtime::DefaultServer::Relative;
+            const BASE_PATH: &str = "";
         };
     };
-    let mut default_url = server.url.clone();
-    for v in &server.variables {
-        default_url = default_url.replace(&format!("{{{}}}", v.name.wire), &v.default);
-    }
+    let default_url = server.default_url();
+    let base_path = server.base_path();
+    let (kind, note) = match server.default_server() {
+        DefaultServer::Usable => (quote!(Usable), ""),
+        DefaultServer::Placeholder => (
+            quote!(Placeholder),
+            " It is a placeholder: `build()` refuses to send credentials to it.",
+        ),
+        DefaultServer::Relative => (
+            quote!(Relative),
+            " It has no host: give the server with `ClientBuilder::base_url`.",
+        ),
+    };
     let url_doc = format!(
-        " The spec's server URL with its variables at their defaults (`{}`).",
+        " The spec's server URL with its variables at their defaults (`{}`).{note}",
         server.url
     );
+    let constants = quote! {
+        #[doc = #url_doc]
+        pub const DEFAULT_BASE_URL: &str = #default_url;
+        #[doc = " What `DEFAULT_BASE_URL` is good for."]
+        const DEFAULT_SERVER: runtime::DefaultServer = runtime::DefaultServer::#kind;
+        #[doc = " The path of the spec's server, joined to a base URL that is only an origin."]
+        const BASE_PATH: &str = #base_path;
+    };
     if server.variables.is_empty() {
-        return quote! {
-            #[doc = #url_doc]
-            pub const DEFAULT_BASE_URL: &str = #default_url;
-        };
+        return constants;
     }
     let fields = server.variables.iter().map(|v| {
         let name = ident(&v.name.rust);
@@ -138,8 +154,7 @@ fn server_items(api: &Api) -> TokenStream {
     let template = &server.url;
     let struct_doc = format!(" The variables of the server URL `{template}`.");
     quote! {
-        #[doc = #url_doc]
-        pub const DEFAULT_BASE_URL: &str = #default_url;
+        #constants
 
         #[doc = #struct_doc]
         #[derive(Clone, Debug, PartialEq, Eq)]
@@ -187,6 +202,16 @@ fn scheme_setters(api: &Api) -> Vec<String> {
 
 /// `Credentials`: one optional slot per security scheme.
 fn credentials(api: &Api) -> TokenStream {
+    let set: Vec<_> = api
+        .security_schemes
+        .iter()
+        .map(|s| ident(&s.name.rust))
+        .collect();
+    let any = if set.is_empty() {
+        quote!(false)
+    } else {
+        quote!(#(self.#set.is_some())||*)
+    };
     let fields = api.security_schemes.iter().map(|s| {
         let name = ident(&s.name.rust);
         let (ty, what) = match &s.kind {
@@ -222,6 +247,13 @@ fn credentials(api: &Api) -> TokenStream {
         #[derive(Clone, Debug, Default)]
         pub struct Credentials {
             #(#fields)*
+        }
+
+        impl Credentials {
+            #[doc = " Whether any credential is set."]
+            fn any(&self) -> bool {
+                #any
+            }
         }
     }
 }
@@ -288,7 +320,7 @@ fn client_struct(api: &Api) -> TokenStream {
         quote! {
             #[doc = " Uses the spec's server URL with these variables."]
             pub fn server_variables(mut self, variables: ServerVariables) -> Self {
-                self.base_url = variables.url();
+                self.base_url = Some(variables.url());
                 self
             }
         }
@@ -302,9 +334,10 @@ fn client_struct(api: &Api) -> TokenStream {
         #client
         #builder
         impl ClientBuilder {
-            #[doc = " Sends requests to `url` instead of the spec's server."]
+            #[doc = " Sends requests to `url` instead of the spec's server. An origin alone"]
+            #[doc = " (`http://host:8080`) gets the spec's base path."]
             pub fn base_url(mut self, url: impl Into<String>) -> Self {
-                self.base_url = url.into();
+                self.base_url = Some(url.into());
                 self
             }
 
@@ -363,7 +396,7 @@ fn builder_type(user_agent: &str) -> TokenStream {
         #[doc = " Configures a [`Client`]."]
         #[derive(Debug)]
         pub struct ClientBuilder {
-            base_url: String,
+            base_url: Option<String>,
             http: Option<::reqwest::Client>,
             timeout: Option<Duration>,
             connect_timeout: Option<Duration>,
@@ -383,7 +416,7 @@ fn builder_type(user_agent: &str) -> TokenStream {
         impl Default for ClientBuilder {
             fn default() -> Self {
                 ClientBuilder {
-                    base_url: DEFAULT_BASE_URL.to_owned(),
+                    base_url: None,
                     http: None,
                     timeout: Some(Duration::from_secs(30)),
                     connect_timeout: Some(Duration::from_secs(10)),
@@ -455,10 +488,13 @@ fn builder_finish() -> TokenStream {
             self
         }
 
-        #[doc = " Builds the client. Fails when the base URL does not parse or TLS cannot start."]
+        #[doc = " Builds the client. Fails when the base URL does not parse, when no base URL is given"]
+        #[doc = " and the spec's server is a path without a host, or a placeholder while credentials"]
+        #[doc = " are set (they are never sent to one), and when TLS cannot start."]
         pub fn build(self) -> Result<Client, Error<()>> {
-            ::url::Url::parse(&self.base_url)
-                .map_err(|e| Error::InvalidRequest(format!("base URL `{}`: {e}", self.base_url)))?;
+            let has_credentials = self.credentials.any();
+            let base_url = runtime::base_url(self.base_url, DEFAULT_BASE_URL, DEFAULT_SERVER, BASE_PATH, has_credentials)
+                .map_err(Error::InvalidRequest)?;
             let http = match self.http {
                 Some(http) => http,
                 None => {
@@ -476,7 +512,7 @@ fn builder_finish() -> TokenStream {
             Ok(Client {
                 settings: Arc::new(runtime::Settings {
                     http,
-                    base_url: self.base_url,
+                    base_url,
                     headers,
                     timeout: self.timeout,
                     retry: self.retry,
@@ -498,6 +534,12 @@ fn auth(api: &Api) -> TokenStream {
         .iter()
         .map(|s| ident(&s.variant))
         .collect();
+    let unused = api
+        .security_schemes
+        .iter()
+        .zip(&variants)
+        .filter(|(s, _)| s.unused)
+        .map(|(_, v)| v);
     let has_arms = api.security_schemes.iter().zip(&variants).map(|(s, v)| {
         let field = ident(&s.name.rust);
         quote!(Scheme::#v => self.credentials.#field.is_some(),)
@@ -554,12 +596,22 @@ fn auth(api: &Api) -> TokenStream {
                 }
             }
 
-            #[doc = " The credentials to send: the first alternative all of whose schemes are configured"]
-            #[doc = " (an empty alternative means none are needed). When none is, nothing is sent and the"]
-            #[doc = " server decides."]
+            #[doc = " The credentials to send: the first alternative all of whose schemes are configured."]
+            #[doc = " An operation that needs none (no requirement, or only the empty one) sends the"]
+            #[doc = " first configured scheme that no operation of the spec names: a spec that forgets"]
+            #[doc = " its security must not make the client drop credentials without a word. When"]
+            #[doc = " nothing fits, nothing is sent and the server decides."]
             async fn resolve_credentials(&self, alternatives: &[&[Scheme]]) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
+                const UNUSED_SCHEMES: &[&[Scheme]] = &[#(&[Scheme::#unused]),*];
                 let mut parts = Vec::new();
-                let Some(chosen) = alternatives.iter().find(|a| a.iter().all(|s| self.has_credentials(*s))) else {
+                let configured = |a: &&&[Scheme]| !a.is_empty() && a.iter().all(|s| self.has_credentials(*s));
+                let needs_none = alternatives.iter().all(|a| a.is_empty());
+                let chosen = if needs_none {
+                    UNUSED_SCHEMES.iter().find(configured)
+                } else {
+                    alternatives.iter().find(configured)
+                };
+                let Some(chosen) = chosen else {
                     return Ok(parts);
                 };
                 for scheme in chosen.iter() {

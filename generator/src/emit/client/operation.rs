@@ -386,12 +386,15 @@ fn send_fn(
             .map(|u| ident(&api.security_schemes[u.scheme].variant));
         quote!(&[#(Scheme::#schemes),*])
     });
-    let auth = if op.security.is_empty() || api.security_schemes.is_empty() {
+    // Every operation of an API with security schemes asks for credentials, even one whose
+    // spec names no requirement (see `resolve_credentials`).
+    let auth = if api.security_schemes.is_empty() {
         quote!(Vec::new())
     } else {
         quote!(self.client.resolve_credentials(&[#(#alternatives),*]).await?)
     };
     let method = format_ident!("{}", op.method.as_str());
+    let accept = op.accept();
     let op_id = &op.name.wire;
     let idempotent = op.method.is_idempotent();
     let mut arms = Vec::new();
@@ -424,6 +427,31 @@ fn send_fn(
         };
         arms.push((r.status, arm));
     }
+    // A 2xx the spec does not list is a success too: decoded as the first declared success
+    // (a decode failure keeps the status and the raw body), after every declared 2xx.
+    let undeclared_success = o
+        .success
+        .first()
+        .filter(|_| op.decodes_undeclared_success())
+        .map(|first| {
+            let value = decode(first);
+            let value = if o.success_enum {
+                let name = ident(&op.response_type);
+                let v = status_variant(first.status);
+                if first.body.is_some() {
+                    quote!(#name::#v(#value))
+                } else {
+                    quote!({ let () = #value; #name::#v })
+                }
+            } else {
+                value
+            };
+            // A guard rather than a range pattern, which would overlap the declared codes.
+            quote!(code if (200..300).contains(&code) => {
+                let value = #value;
+                Ok(raw.into_value(value))
+            })
+        });
     let error_enum = o.error_types.len() > 1;
     let mut has_default = false;
     for r in &o.errors {
@@ -456,7 +484,12 @@ fn send_fn(
         Status::Range(_) => 1,
         Status::Default => 2,
     });
-    let arms: Vec<TokenStream> = arms.into_iter().map(|(_, a)| a).collect();
+    let mut arms: Vec<TokenStream> = arms.into_iter().map(|(_, a)| a).collect();
+    if let Some(arm) = undeclared_success {
+        // Before a `default` error arm, which would otherwise take it.
+        let at = arms.len() - usize::from(has_default);
+        arms.insert(at, arm);
+    }
     let fallback = (!has_default).then(|| {
         let decoder = if o.error_types.is_empty() {
             quote!(Some(runtime::decode_any))
@@ -496,6 +529,7 @@ fn send_fn(
                 auth,
                 body,
                 idempotent: #idempotent,
+                accept: #accept,
             };
             let raw = runtime::send(&self.client.settings, call).await?;
             match raw.status.as_u16() {
@@ -579,8 +613,13 @@ fn take_items(api: &Api, take: &Take, page: TokenStream) -> TokenStream {
                 };
                 let take = match take {
                     Some(take) => take_items(api, take, inner),
-                    // A variant that is one item: a page of one.
-                    None => quote!(vec![#inner]),
+                    // A variant that is one item is not a page: the stream ends with it.
+                    None => quote!({
+                        return Ok(runtime::PageOf {
+                            items: vec![#inner],
+                            next: None,
+                        });
+                    }),
                 };
                 quote!(#union::#variant(value) => #take,)
             });
@@ -589,7 +628,31 @@ fn take_items(api: &Api, take: &Take, page: TokenStream) -> TokenStream {
     }
 }
 
-/// `into_stream()` for operations marked `x-pagination`, when the item type can be found.
+/// An `Option<u64>` expression for the integer `value` of type `ty` (negative values are
+/// `None`).
+fn to_u64(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::U32 => quote!(Some(u64::from(#value))),
+        TypeRef::U64 => quote!(Some(#value)),
+        _ => quote!(u64::try_from(#value).ok()),
+    }
+}
+
+/// `into_stream()` for operations marked `x-pagination`, when the item type can be found: a
+/// thin shell over `runtime::paginate`, which decides when the stream ends.
+///
+/// ```text
+/// pub fn into_stream(self) -> runtime::Pages<'a, Item, ErrorBody> {
+///     let mut request = self;
+///     if request.limit.is_none() { request.limit = Some(100); }
+///     let first = request.offset.unwrap_or(0);
+///     runtime::paginate(first, move |state| {
+///         let mut r = request.clone();
+///         r.offset = Some(state);
+///         async move { /* send, take the items, work out the next state */ }
+///     })
+/// }
+/// ```
 fn stream_fn(api: &Api, op: &Operation, error: &TokenStream) -> TokenStream {
     let Some(stream) = pagination::stream(api, op) else {
         return TokenStream::new();
@@ -601,101 +664,124 @@ fn stream_fn(api: &Api, op: &Operation, error: &TokenStream) -> TokenStream {
     let current = |p: &Param, default: TokenStream| {
         let field = ident(&p.name.rust);
         if p.required {
-            quote!(self.#field)
+            quote!(request.#field)
         } else {
-            quote!(self.#field.unwrap_or(#default))
+            quote!(request.#field.unwrap_or(#default))
         }
     };
-    let assign = |p: &Param| {
-        let field = ident(&p.name.rust);
-        if p.required {
-            quote!(r.#field = state;)
-        } else {
-            quote!(r.#field = Some(state);)
+    let set_state = {
+        let field = ident(&stream.param.name.rust);
+        match pagination {
+            Pagination::Cursor { .. } => quote!(r.#field = state;),
+            _ if stream.param.required => quote!(r.#field = state;),
+            _ => quote!(r.#field = Some(state);),
         }
     };
-    // A page shorter than the requested size is the last one.
-    let short_page = match stream.size {
+    // The page size asked for, as a `u64`, read before the request is sent.
+    let (default_size, size) = match stream.size {
         Some(size) => {
-            let size_field = ident(&size.name.rust);
-            if size.required {
-                quote!(|| (items.len() as u64) < (request.#size_field as u64))
+            let field = ident(&size.name.rust);
+            let default = stream.default_size.map(|d| {
+                let d = Literal::i64_unsuffixed(d);
+                quote!(if request.#field.is_none() { request.#field = Some(#d); })
+            });
+            let as_u64 = to_u64(&size.ty, quote!(size));
+            let read = if size.required {
+                quote!({ let size = r.#field; #as_u64 })
             } else {
-                quote!(|| request.#size_field.is_some_and(|size| (items.len() as u64) < (size as u64)))
-            }
+                quote!(r.#field.and_then(|size| #as_u64))
+            };
+            (default, read)
         }
-        None => quote!(|| false),
+        None => (None, quote!(None::<u64>)),
     };
-    let (state_init, next_request, next_state) = match pagination {
-        Pagination::Page { .. } => {
-            let page = stream.param;
-            let init = current(page, quote!(1));
-            let set = assign(page);
-            (
-                init,
-                quote!({ let mut r = request.clone(); #set r }),
-                quote!({
-                    let short = #short_page;
-                    if items.is_empty() || short() { None } else { Some((request, state + 1)) }
-                }),
-            )
+    let request_mut = default_size.is_some().then(|| quote!(mut));
+    let size = match pagination {
+        Pagination::Cursor { .. } => None,
+        _ => Some(quote!(let size: Option<u64> = #size;)),
+    };
+    let state_u64 = to_u64(&stream.param.ty, quote!(state));
+    let next_u64 = to_u64(&stream.param.ty, quote!(next));
+    let total = stream.total.as_ref().map(|key| {
+        quote! {
+            let total: Option<u64> = ::serde_json::to_value(&page)
+                .ok()
+                .and_then(|v| v.get(#key).and_then(::serde_json::Value::as_u64));
         }
+    });
+    let no_total = (total.is_none() && !matches!(pagination, Pagination::Cursor { .. }))
+        .then(|| quote!(let total: Option<u64> = None;));
+    let (state_init, next_state) = match pagination {
+        Pagination::Page { .. } => (
+            current(stream.param, quote!(1)),
+            quote! {
+                let asked = size.zip(#state_u64).map(|(size, page)| size.saturating_mul(page));
+                let last = items.is_empty()
+                    || size.is_some_and(|size| (items.len() as u64) < size)
+                    || total.zip(asked).is_some_and(|(total, asked)| asked >= total);
+                (!last).then(|| state.saturating_add(1))
+            },
+        ),
         Pagination::Offset { .. } => {
-            let offset = stream.param;
-            let offset_ty = rust_type(api, &offset.ty);
-            let init = current(offset, quote!(0));
-            let set = assign(offset);
+            let offset_ty = rust_type(api, &stream.param.ty);
             (
-                init,
-                quote!({ let mut r = request.clone(); #set r }),
-                quote!({
-                    let short = #short_page;
+                current(stream.param, quote!(0)),
+                quote! {
                     let step = #offset_ty::try_from(items.len()).unwrap_or(#offset_ty::MAX);
-                    if items.is_empty() || short() { None } else { Some((request, state.saturating_add(step))) }
-                }),
+                    let next = state.saturating_add(step);
+                    let last = items.is_empty()
+                        || size.is_some_and(|size| (items.len() as u64) < size)
+                        || total.zip(#next_u64).is_some_and(|(total, seen)| seen >= total);
+                    (!last).then_some(next)
+                },
             )
         }
-        Pagination::Cursor { .. } => {
+        Pagination::Cursor { next_cursor, .. } => {
             // The cursor parameter is optional (its builder field an `Option`) and the body
             // names the next cursor: `pagination::stream` checked both.
             let cursor_field = ident(&stream.param.name.rust);
-            (
-                quote!(self.#cursor_field.clone()),
-                quote!({ let mut r = request.clone(); r.#cursor_field = state; r }),
-                quote!({ next.filter(|c| !c.is_empty()).map(|c| (request, Some(c))) }),
-            )
-        }
-    };
-    let cursor_capture = match pagination {
-        Pagination::Cursor { next_cursor, .. } => {
             let pointer = format!(
                 "/{}",
                 next_cursor.as_deref().unwrap_or_default().replace('.', "/")
             );
-            quote! {
-                let next: Option<String> = ::serde_json::to_value(&page)
-                    .ok()
-                    .and_then(|v| v.pointer(#pointer).and_then(|c| c.as_str().map(str::to_owned)));
-            }
+            (
+                quote!(request.#cursor_field.clone()),
+                quote! {
+                    let next: Option<String> = ::serde_json::to_value(&page)
+                        .ok()
+                        .and_then(|v| v.pointer(#pointer).and_then(|c| c.as_str().map(str::to_owned)));
+                    next.filter(|c| !c.is_empty()).map(Some)
+                },
+            )
         }
-        Pagination::Page { .. } | Pagination::Offset { .. } => TokenStream::new(),
+    };
+    // The cursor is read from the page before its items are taken out of it.
+    let (before_take, after_take) = match pagination {
+        Pagination::Cursor { .. } => (Some(quote!(let next = { #next_state };)), None),
+        _ => (None, Some(quote!(let next = { #next_state };))),
     };
     quote! {
-        #[doc = " Every item of every page, fetching pages as the stream is read."]
-        pub fn into_stream(self) -> impl ::futures_util::Stream<Item = Result<#item, Error<#error>>> + 'a {
-            use ::futures_util::TryStreamExt as _;
+        #[doc = " Every item of every page, fetching pages as the stream is read. The stream ends after"]
+        #[doc = " the last page (short, empty, past the total count, or a single item rather than a"]
+        #[doc = " page), when a page repeats, and with an error after pages that make no progress."]
+        pub fn into_stream(self) -> runtime::Pages<'a, #item, #error> {
+            let #request_mut request = self;
+            #default_size
             let first = #state_init;
-            ::futures_util::stream::try_unfold(Some((self, first)), |current| async move {
-                let Some((request, state)) = current else {
-                    return Ok::<_, Error<#error>>(None);
-                };
-                let page = #next_request.send().await?.into_inner();
-                #cursor_capture
-                let items: Vec<#item> = #take_items;
-                let next = #next_state;
-                Ok(Some((::futures_util::stream::iter(items.into_iter().map(Ok)), next)))
+            runtime::paginate(first, move |state| {
+                let mut r = request.clone();
+                #set_state
+                async move {
+                    #size
+                    let page = r.send().await?.into_inner();
+                    #total
+                    #no_total
+                    #before_take
+                    let items: Vec<#item> = #take_items;
+                    #after_take
+                    Ok(runtime::PageOf { items, next })
+                }
             })
-            .try_flatten()
         }
     }
 }
