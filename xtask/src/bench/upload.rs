@@ -16,7 +16,10 @@ impl Report {
         let argv = vec![release.join("upload-memory").display().to_string()];
         let s = measure(&argv, release, options.timeout);
         if !s.ok {
-            self.line(format!("upload-memory failed: {}", s.error.unwrap_or_default()));
+            self.line(format!(
+                "upload-memory failed: {}",
+                s.error.unwrap_or_default()
+            ));
             return;
         }
         self.line("BeyondInsight's `deprecatedQueueImportFile` (a JSON part and a file part) through `beyondinsight_api::server::router`, in memory; the peak of allocated bytes above what was allocated before the request, the request included. Source: `bench/src/bin/upload-memory.rs`.");
