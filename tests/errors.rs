@@ -117,13 +117,13 @@ fn invalid_yaml() {
 }
 
 #[test]
-fn openapi_31() {
-    let diags = fail("openapi_31");
+fn openapi_40() {
+    let diags = fail("openapi_40");
     assert_errors(
         &diags,
         &[(
-            "fixtures/errors/openapi_31.yaml:3:1 at #/openapi",
-            "openapi 3.1.0 is not supported",
+            "fixtures/errors/openapi_40.yaml:3:1 at #/openapi",
+            "unsupported openapi version \"4.0.0\": openapi 3.0.x, 3.1.x and 3.2.x documents are read",
         )],
     );
 }
@@ -165,7 +165,7 @@ fn every_error_fixture_has_a_test() {
     let tested = [
         "dangling_ref",
         "invalid_yaml",
-        "openapi_31",
+        "openapi_40",
         "ref_cycle",
         "swagger_20",
         "wrong_type",

@@ -61,6 +61,7 @@ fixture_tests!(
     null_unions,
     nullability,
     one_of,
+    openapi_31,
     path_item_ref,
     read_write,
     recursive,

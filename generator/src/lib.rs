@@ -1,9 +1,9 @@
-//! openapi-forge: OpenAPI 3.0 specs → self-contained Rust crates.
+//! openapi-forge: OpenAPI 3.0, 3.1 and 3.2 specs → self-contained Rust crates.
 //!
 //! The pipeline, one module a stage:
 //!
 //! ```text
-//! files ──load──▶ bundle ──normalize──▶ Spec ──lower──▶ ir::Api ──emit──▶ Output (path → text)
+//! files ──load──▶ bundle ──upgrade──▶ 3.0 bundle ──normalize──▶ Spec ──lower──▶ ir::Api ──emit──▶ Output
 //! ```
 //!
 //! [`generate`] runs all of it and returns the files of one crate in memory; nothing touches
@@ -21,6 +21,7 @@ pub mod load;
 mod lower;
 pub mod normalize;
 pub mod output;
+pub mod upgrade;
 
 use std::path::PathBuf;
 
@@ -43,9 +44,10 @@ pub struct Config {
 /// Loads, checks and lowers the specs into the IR. Warnings are returned alongside.
 pub fn build_api(config: &Config) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
-    let Some(bundle) = load::load(&config.specs, &mut diags) else {
+    let Some(mut bundle) = load::load(&config.specs, &mut diags) else {
         return Err(diags);
     };
+    upgrade::upgrade(&mut bundle, &mut diags);
     let Some(spec) = normalize::normalize(bundle, &mut diags) else {
         return Err(diags);
     };

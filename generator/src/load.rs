@@ -157,15 +157,29 @@ fn check_version(doc: &Value, at: impl Fn(&str) -> Location, diags: &mut Diagnos
         );
         return;
     }
+    // Parts of 3.1 documents the bundle does not carry yet: said, not dropped silently.
+    if doc
+        .get("webhooks")
+        .is_some_and(|w| w.as_object().is_some_and(|m| !m.is_empty()))
+    {
+        diags.warning(
+            at("/webhooks"),
+            "webhooks are not generated yet: their operations are left out (schemas they share with paths are generated)",
+        );
+    }
+    if doc.pointer("/components/pathItems").is_some() {
+        diags.warning(
+            at("/components/pathItems"),
+            "`components/pathItems` are read only where a path refers to them",
+        );
+    }
     match doc.get("openapi") {
-        Some(Value::String(v)) if v.starts_with("3.0") => {}
-        Some(Value::String(v)) if v.starts_with("3.1") => diags.error(
-            at("/openapi"),
-            format!("openapi {v} is not supported: only openapi 3.0.x documents are"),
-        ),
+        Some(Value::String(v)) if crate::upgrade::Version::of(v).is_some() => {}
         Some(v) => diags.error(
             at("/openapi"),
-            format!("unsupported openapi version {v}: only openapi 3.0.x documents are"),
+            format!(
+                "unsupported openapi version {v}: openapi 3.0.x, 3.1.x and 3.2.x documents are read"
+            ),
         ),
         None => diags.error(at(""), "missing the `openapi` version field"),
     }
@@ -709,13 +723,102 @@ fn parse_document(name: &str, text: &str) -> Result<Value, (String, Option<(usiz
         return serde_json::from_str(text)
             .map_err(|e| (format!("invalid json: {e}"), Some((e.line(), e.column()))));
     }
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let at = e.location().map(|l| (l.line(), l.column()));
-        (format!("invalid yaml: {e}"), at)
-    })?;
+    let mut yaml = serde_yaml::from_str::<WideYaml>(text)
+        .map(|w| w.0)
+        .map_err(|e| {
+            let at = e.location().map(|l| (l.line(), l.column()));
+            (format!("invalid yaml: {e}"), at)
+        })?;
     yaml.apply_merge()
         .map_err(|e| (format!("invalid yaml merge key: {e}"), None))?;
     Ok(yaml_to_json(yaml))
+}
+
+/// A YAML value read as `serde_yaml::Value` reads it, except that integers beyond 64 bits
+/// (`minimum: -9223372036854776000` in OpenAI's spec), which `serde_yaml::Value` refuses,
+/// become the nearest float.
+struct WideYaml(serde_yaml::Value);
+
+impl<'de> serde::Deserialize<'de> for WideYaml {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(WideYamlVisitor).map(WideYaml)
+    }
+}
+
+struct WideYamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for WideYamlVisitor {
+    type Value = serde_yaml::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(v.into()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number((v as f64).into()))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number((v as f64).into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(v.into()))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(WideYamlVisitor)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(WideYaml(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_yaml::Value::Sequence(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = serde_yaml::Mapping::new();
+        while let Some((WideYaml(k), WideYaml(v))) = map.next_entry()? {
+            if out.contains_key(&k) {
+                let shown = serde_yaml::to_string(&k).unwrap_or_default();
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate entry with key {}",
+                    shown.trim_end()
+                )));
+            }
+            out.insert(k, v);
+        }
+        Ok(serde_yaml::Value::Mapping(out))
+    }
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        use serde::de::VariantAccess as _;
+        // serde_yaml reads a tagged value (`!tag value`) as an enum variant named by the tag.
+        let (tag, variant): (String, _) = data.variant()?;
+        let WideYaml(value) = variant.newtype_variant()?;
+        Ok(serde_yaml::Value::Tagged(Box::new(
+            serde_yaml::value::TaggedValue {
+                tag: serde_yaml::value::Tag::new(tag),
+                value,
+            },
+        )))
+    }
 }
 
 /// YAML allows keys that JSON does not (`200:` is an integer); OpenAPI means them as strings.
