@@ -129,13 +129,13 @@ fn openapi_40() {
 }
 
 #[test]
-fn swagger_20() {
-    let diags = fail("swagger_20");
+fn swagger_12() {
+    let diags = fail("swagger_12");
     assert_errors(
         &diags,
         &[(
-            "fixtures/errors/swagger_20.yaml:2:1 at #/swagger",
-            "swagger 2.0 documents are not supported",
+            "fixtures/errors/swagger_12.yaml:2:1 at #/swagger",
+            "unsupported swagger version \"1.2\": swagger 2.0 and openapi 3.0.x, 3.1.x and 3.2.x documents are read",
         )],
     );
 }
@@ -167,7 +167,7 @@ fn every_error_fixture_has_a_test() {
         "invalid_yaml",
         "openapi_40",
         "ref_cycle",
-        "swagger_20",
+        "swagger_12",
         "wrong_type",
     ];
     assert_eq!(

@@ -1,4 +1,4 @@
-//! openapi-forge: OpenAPI 3.0, 3.1 and 3.2 specs → self-contained Rust crates.
+//! openapi-forge: Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2 specs → self-contained Rust crates.
 //!
 //! The pipeline, one module a stage:
 //!
@@ -21,6 +21,7 @@ pub mod load;
 mod lower;
 pub mod normalize;
 pub mod output;
+pub mod swagger2;
 pub mod upgrade;
 
 use std::path::PathBuf;

@@ -63,19 +63,47 @@ impl Bundle {
             ),
             None => Location::new(self.sources.first().cloned().unwrap_or_default(), pointer),
         };
+        location.pointer = self.texts.original(&location.file, &location.pointer);
         location.line_col = self.texts.line_col(&location.file, &location.pointer);
         location
     }
 }
 
 /// The text of each file read, and its line index, built the first time a problem in that file
-/// is reported: loading a spec without problems pays nothing for it.
+/// is reported: loading a spec without problems pays nothing for it. For a converted Swagger
+/// 2.0 file, also where its parts moved (see [`crate::swagger2`]).
 #[derive(Debug, Default)]
-struct Texts(BTreeMap<String, (String, OnceLock<PositionIndex>)>);
+struct Texts(
+    BTreeMap<String, (String, OnceLock<PositionIndex>)>,
+    BTreeMap<String, Vec<(String, String)>>,
+);
 
 impl Texts {
     fn insert(&mut self, file: &str, text: String) {
         self.0.insert(file.to_string(), (text, OnceLock::new()));
+    }
+
+    /// Records that parts of `file` moved when it was converted: `(new prefix, old prefix)`.
+    fn moved(&mut self, file: &str, moved: Vec<(String, String)>) {
+        self.1.insert(file.to_string(), moved);
+    }
+
+    /// The pointer as the user wrote it: for a converted 2.0 file, back in its 2.0 place.
+    fn original(&self, file: &str, pointer: &str) -> String {
+        let best = self.1.get(file).and_then(|moved| {
+            moved
+                .iter()
+                .filter(|(new, _)| {
+                    pointer == new
+                        || (pointer.starts_with(new.as_str())
+                            && pointer.as_bytes().get(new.len()) == Some(&b'/'))
+                })
+                .max_by_key(|(new, _)| new.len())
+        });
+        match best {
+            Some((new, old)) => format!("{old}{}", &pointer[new.len()..]),
+            None => pointer.to_string(),
+        }
     }
 
     fn line_col(&self, file: &str, pointer: &str) -> Option<(usize, usize)> {
@@ -150,10 +178,11 @@ fn check_version(doc: &Value, at: impl Fn(&str) -> Location, diags: &mut Diagnos
         diags.error(at(""), "the document is not a mapping");
         return;
     }
-    if doc.get("swagger").is_some() {
+    if let Some(v) = doc.get("swagger") {
+        // A 2.0 document was converted when it was read; any other `swagger` is not read.
         diags.error(
             at("/swagger"),
-            "swagger 2.0 documents are not supported; convert the document to openapi 3.0 first",
+            format!("unsupported swagger version {v}: swagger 2.0 and openapi 3.0.x, 3.1.x and 3.2.x documents are read"),
         );
         return;
     }
@@ -204,6 +233,9 @@ struct Bundler {
     inlined_weight: usize,
     /// Whether going over the budget was reported (once: every later inlining is cut too).
     over_budget: bool,
+    /// Whether a Swagger 2.0 document was read: the files it refers to get their `$ref`s to 2.0
+    /// sections rewritten as they are read.
+    swagger2: bool,
 }
 
 /// How much inlining may copy, whatever the size of the spec (see [`Bundler::inline_budget`]).
@@ -230,6 +262,7 @@ impl Bundler {
     /// made without them and get them only when a problem is reported.
     fn positioned(&self, mut location: Location) -> Location {
         if location.line_col.is_none() {
+            location.pointer = self.texts.original(&location.file, &location.pointer);
             location.line_col = self.texts.line_col(&location.file, &location.pointer);
         }
         location
@@ -254,10 +287,23 @@ impl Bundler {
             }
         };
         match parse_document(name, &text) {
-            Ok(value) => {
+            Ok(mut value) => {
+                self.texts.insert(name, text);
+                if crate::swagger2::is_swagger2(&value) {
+                    // A 2.0 document is converted as it is read: bundling and every later
+                    // stage see the 3.0 form.
+                    self.swagger2 = true;
+                    let converted = crate::swagger2::convert(value);
+                    value = converted.doc;
+                    self.texts.moved(name, converted.moved);
+                    for (pointer, message) in converted.warnings {
+                        diags.warning(self.at(name, pointer), message);
+                    }
+                } else if self.swagger2 {
+                    crate::swagger2::convert_fragment(&mut value);
+                }
                 self.read_weight = self.read_weight.saturating_add(weight(&value));
                 self.files.insert(name.to_string(), value);
-                self.texts.insert(name, text);
                 true
             }
             Err((message, line_col)) => {
