@@ -423,8 +423,7 @@ impl Bundler {
                     return self.follow(&reference, file, &here, RefSite::Any, diags);
                 }
                 for (k, v) in map.iter_mut() {
-                    // Examples are data, not spec: a `$ref` key inside them is not a reference.
-                    if k == "example" {
+                    if is_literal_data(pointer, k, v) {
                         continue;
                     }
                     let len = pointer.len();
@@ -677,6 +676,38 @@ fn weight(value: &Value) -> usize {
         _ => 0,
     }
 }
+
+/// Whether the value under `key` of the object at `pointer` is literal data rather than spec:
+/// an `example`, the `value` of an Example Object, or an `x-` extension. A `$ref` key inside
+/// data is part of the data (GitHub's examples show JSON Schema documents), not a reference.
+/// In a map of names (`properties`, `headers`...) every key is a name, whatever it looks like:
+/// a header named `x-request-id` is spec. A list of `examples` (a schema's, in OpenAPI 3.1) is
+/// data too.
+fn is_literal_data(pointer: &str, key: &str, value: &Value) -> bool {
+    let mut parents = pointer.rsplit('/');
+    let parent = parents.next().unwrap_or_default();
+    let grandparent = parents.next().unwrap_or_default();
+    if NAME_MAPS.contains(&parent) {
+        return false;
+    }
+    key == "example"
+        || key.starts_with("x-")
+        || (key == "value" && grandparent == "examples")
+        || (key == "examples" && value.is_array())
+}
+
+/// The keywords whose value maps names (not keywords) to spec objects.
+const NAME_MAPS: [&str; 9] = [
+    "properties",
+    "headers",
+    "content",
+    "encoding",
+    "callbacks",
+    "links",
+    "examples",
+    "variables",
+    "mapping",
+];
 
 /// Where a `$ref` sits: path items cannot point at components in OpenAPI 3.0, so they are
 /// always inlined.
