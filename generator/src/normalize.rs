@@ -18,6 +18,8 @@ use serde_json::Value;
 use crate::diagnostics::{Diagnostics, Location};
 use crate::load::{escape, Bundle};
 
+mod lenient;
+
 /// A typed, checked OpenAPI document and the map back to its source files.
 #[derive(Debug)]
 pub struct Spec {
@@ -28,8 +30,9 @@ pub struct Spec {
 }
 
 /// Deserializes and checks the bundle. Returns `None` when errors were recorded.
-pub fn normalize(bundle: Bundle, diags: &mut Diagnostics) -> Option<Spec> {
+pub fn normalize(mut bundle: Bundle, diags: &mut Diagnostics) -> Option<Spec> {
     let before = diags.error_count();
+    lenient::accept_technicalities(&mut bundle, diags);
     let root = &bundle.doc;
     let mut parse = Parser {
         bundle: &bundle,
