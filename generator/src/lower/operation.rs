@@ -94,8 +94,11 @@ impl Lowerer<'_> {
         schemes: &[SecurityScheme],
     ) -> (Vec<Operation>, Vec<Group>) {
         let spec = self.spec;
-        // Client methods: the operations of a group, and the group accessors of `Client`.
-        let mut method_names: BTreeMap<usize, Namespace> = BTreeMap::new();
+        // Operation methods, one namespace for all groups: the server trait holds every one,
+        // beside its own `authenticate`.
+        let mut method_names = Namespace::with_reserved(&["client", "authenticate"]);
+        // Each `operationId` and the operation (method, path) that has it first.
+        let mut ids: BTreeMap<String, String> = BTreeMap::new();
         let mut group_names = Namespace::with_reserved(&[
             "new",
             "builder",
@@ -122,11 +125,7 @@ impl Lowerer<'_> {
                     "patch" => Method::Patch,
                     _ => Method::Trace,
                 };
-                let wire = op
-                    .operation_id
-                    .clone()
-                    .filter(|id| !id.trim().is_empty())
-                    .unwrap_or_else(|| derived_operation_id(method, path));
+                let wire = self.operation_id(op, method, path, &pointer, &mut ids);
                 let tag = op
                     .tags
                     .first()
@@ -152,10 +151,7 @@ impl Lowerer<'_> {
                         groups.len() - 1
                     }
                 };
-                let rust = method_names
-                    .entry(group)
-                    .or_insert_with(|| Namespace::with_reserved(&["client"]))
-                    .claim(&field_name(&wire));
+                let rust = method_names.claim(&field_name(&wire));
                 let stem = type_name(&wire);
                 let request_type = self.type_names.claim(&format!("{stem}Request"));
                 let response_type = self.type_names.claim(&format!("{stem}Response"));
@@ -196,6 +192,38 @@ impl Lowerer<'_> {
             }
         }
         (out, groups)
+    }
+
+    /// The operation's id: its `operationId`, or one derived from method and path when it has
+    /// none or when an earlier operation has the same one (ids must be unique: two operations
+    /// with one name would be one method defined twice).
+    fn operation_id(
+        &mut self,
+        op: &openapiv3::Operation,
+        method: Method,
+        path: &str,
+        pointer: &str,
+        ids: &mut BTreeMap<String, String>,
+    ) -> String {
+        let derived = || derived_operation_id(method, path);
+        let Some(id) = op.operation_id.clone().filter(|id| !id.trim().is_empty()) else {
+            return derived();
+        };
+        let this = format!("{} {path}", method.as_str());
+        match ids.get(&id) {
+            None => {
+                ids.insert(id.clone(), this);
+                id
+            }
+            Some(first) => {
+                let derived = derived();
+                self.warning(
+                    &format!("{pointer}/operationId"),
+                    format!("operationId `{id}` of `{this}` is also the id of `{first}` (ids must be unique); this operation is generated as `{derived}`"),
+                );
+                derived
+            }
+        }
     }
 
     fn params(
