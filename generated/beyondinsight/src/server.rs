@@ -3392,6 +3392,7 @@ pub struct DeprecatedQueueImportFileRequest {
 
 /// The responses of `deprecatedQueueImportFile`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum DeprecatedQueueImportFileResponse {
     /// Request successful. Import ID in the response body.
     Ok { body: QueuedImport },

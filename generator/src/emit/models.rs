@@ -4,7 +4,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, raw_doc_attrs};
-use super::types::{ident, needs_validation, rust_type};
+use super::types::{allow_complex_type, ident, needs_validation, rust_type};
 use super::{item_parts, part, Part};
 use crate::ir::{
     Additional, Api, Constraints, EnumValue, Field, IntValue, JsonShape, Shape, Struct, TypeDef,
@@ -271,6 +271,7 @@ fn field_def(api: &Api, f: &Field) -> TokenStream {
         };
     }
     let doc = doc_attrs(Some(&doc));
+    let allow = allow_complex_type(&ty);
     let rename = (f.name.rust != f.name.wire).then(|| {
         let wire = &f.name.wire;
         quote!(rename = #wire,)
@@ -292,6 +293,7 @@ fn field_def(api: &Api, f: &Field) -> TokenStream {
     };
     quote! {
         #doc
+        #allow
         #serde
         pub #name: #ty,
     }
@@ -660,7 +662,8 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
         let variant = ident(&v.name.rust);
         let ty = rust_type(api, &v.ty);
         let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
-        quote!(#variant(#ty),)
+        let allow = allow_complex_type(&ty);
+        quote!(#allow #variant(#ty),)
     });
     let validate_arms = u.variants.iter().map(|v| {
         let variant = ident(&v.name.rust);

@@ -247,7 +247,9 @@ impl Operation {
     }
 
     /// The responses that are successes and those that are errors. When no 2xx is declared,
-    /// `default` is the success (a 2xx answer is the default response).
+    /// `default` is the success (a 2xx answer is the default response); without a `default`
+    /// either (`responses: {}`, or error statuses only), any 2xx is a success without a body
+    /// ([`IMPLIED_SUCCESS`]): a 2xx is never an error.
     pub fn successes_and_errors(&self) -> (Vec<&Response>, Vec<&Response>) {
         let mut success: Vec<&Response> = self
             .responses
@@ -260,8 +262,9 @@ impl Operation {
             .filter(|r| !r.status.is_success())
             .collect();
         if success.is_empty() {
-            if let Some(i) = errors.iter().position(|r| r.status == Status::Default) {
-                success.push(errors.remove(i));
+            match errors.iter().position(|r| r.status == Status::Default) {
+                Some(i) => success.push(errors.remove(i)),
+                None => success.push(&IMPLIED_SUCCESS),
             }
         }
         (success, errors)
@@ -293,6 +296,14 @@ impl Operation {
                 .any(|r| matches!(r.status, Status::Default | Status::Range(2)))
     }
 }
+
+/// The success of an operation that declares none: any 2xx, without a body.
+pub static IMPLIED_SUCCESS: Response = Response {
+    status: Status::Range(2),
+    doc: None,
+    body: None,
+    headers: Vec::new(),
+};
 
 /// One declared response.
 #[derive(Clone, Debug)]

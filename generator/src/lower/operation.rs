@@ -517,6 +517,12 @@ impl Lowerer<'_> {
                 headers,
             });
         }
+        if out.is_empty() {
+            self.warning(
+                &format!("{pointer}/responses"),
+                "the operation declares no response; any 2xx answer is read as a success without a body",
+            );
+        }
         out
     }
 

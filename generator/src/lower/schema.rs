@@ -549,6 +549,8 @@ impl Lowerer<'_> {
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut names = Namespace::default();
         let mut variants = Vec::new();
+        // The index in `parts` of each variant.
+        let mut first_part: Vec<usize> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             if self.is_null_schema(part) {
                 continue;
@@ -575,6 +577,21 @@ impl Lowerer<'_> {
                     .unwrap_or_else(|| c.clone()),
                 _ => String::new(),
             };
+            // The same alternative listed twice (a `$ref` repeated in generated specs) is one
+            // variant: a second could never be chosen.
+            if let Some(first) = variants
+                .iter()
+                .position(|v: &UnionVariant| v.ty == ty && v.name.wire == wire)
+            {
+                self.warning(
+                    &format!("{pointer}/{key}/{i}"),
+                    format!(
+                        "the same alternative as `{key}/{}`; read once",
+                        first_part[first]
+                    ),
+                );
+                continue;
+            }
             let wanted = match &ty {
                 TypeRef::Named(id) => self.types[id.0]
                     .name
@@ -586,6 +603,7 @@ impl Lowerer<'_> {
                     .unwrap_or_else(|| self.types[id.0].name.clone()),
                 other => primitive_variant_name(other).to_string(),
             };
+            first_part.push(i);
             variants.push(UnionVariant {
                 name: Name {
                     rust: names.claim(&wanted),
@@ -741,6 +759,8 @@ impl Lowerer<'_> {
     fn constraints_at(&self, schema: &Schema, depth: usize) -> Constraints {
         let mut c = Constraints::default();
         match &schema.schema_kind {
+            // A lower bound of zero on a length or count bounds nothing: it is left out, rather
+            // than checked by a comparison that cannot fail.
             SchemaKind::Type(Type::String(s)) => {
                 // An enum, a date, a uuid or bytes in Rust: the length and pattern the spec may
                 // give such a string hold for every value of the type (and a `String` method
@@ -752,7 +772,7 @@ impl Lowerer<'_> {
                     )
                     || matches!(&s.format, VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid");
                 if !typed {
-                    c.min_length = s.min_length;
+                    c.min_length = s.min_length.filter(|&min| min > 0);
                     c.max_length = s.max_length;
                     c.pattern = s.pattern.clone().filter(|p| {
                         // Patterns are ECMA regexes; the few Rust's regex cannot take
@@ -776,7 +796,7 @@ impl Lowerer<'_> {
                 c.maximum = n.maximum.map(|m| (m, n.exclusive_maximum));
             }
             SchemaKind::Type(Type::Array(a)) => {
-                c.min_items = a.min_items;
+                c.min_items = a.min_items.filter(|&min| min > 0);
                 c.max_items = a.max_items;
                 // An array whose items are itself (through a `$ref`) would recurse forever.
                 let items = a.items.as_ref().and_then(|i| self.target(i));
@@ -960,7 +980,7 @@ fn default_fits(ty: &TypeRef, value: &Value, lowerer: &Lowerer<'_>) -> bool {
 fn with_counts(kind: TypeKind, min: Option<usize>, max: Option<usize>) -> TypeKind {
     match kind {
         TypeKind::Struct(mut s) => {
-            s.min_properties = min;
+            s.min_properties = min.filter(|&min| min > 0);
             s.max_properties = max;
             TypeKind::Struct(s)
         }

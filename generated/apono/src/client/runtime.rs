@@ -304,6 +304,12 @@ pub fn decode_text(body: &[u8]) -> Result<String, String> {
     String::from_utf8(body.to_vec()).map_err(|e| e.to_string())
 }
 
+/// A binary error body, as it came.
+#[doc(hidden)]
+pub fn decode_bytes(body: &[u8]) -> Result<Vec<u8>, String> {
+    Ok(body.to_vec())
+}
+
 /// A secret (API key, password, token): never shown by `Debug`, sent as a sensitive header.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretString(String);

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use crate::emit::docs::doc_attrs;
 use crate::emit::status::{pattern, status_variant};
-use crate::emit::types::{ident, rust_type};
+use crate::emit::types::{allow_large_variants, ident, rust_type};
 use crate::ir::pagination::{self, Take};
 use crate::ir::path::PathPart;
 use crate::ir::{
@@ -23,6 +23,11 @@ pub fn body_type(api: &Api, response: &Response) -> TokenStream {
             _ => rust_type(api, &b.ty),
         },
     }
+}
+
+/// The type of a response's body as the spec declares it (`None` without a body).
+fn declared_body(response: &Response) -> Option<&TypeRef> {
+    response.body.as_ref().map(|b| &b.ty)
 }
 
 /// How a response body is decoded from a `RawResponse` named `raw`.
@@ -267,9 +272,11 @@ fn operation_types(api: &Api, op: &Operation, o: &Outcome<'_>) -> TokenStream {
                 }
             }
         });
+        let allow = allow_large_variants(api, o.success.iter().map(|r| declared_body(r)));
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
+            #allow
             pub enum #name {
                 #(#variants)*
             }
@@ -284,9 +291,12 @@ fn operation_types(api: &Api, op: &Operation, o: &Outcome<'_>) -> TokenStream {
             let d = doc_attrs(r.doc.as_deref());
             quote!(#d #v(#t),)
         });
+        let bodies = o.errors.iter().filter(|r| r.body.is_some());
+        let allow = allow_large_variants(api, bodies.map(|r| declared_body(r)));
         out.extend(quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
+            #allow
             pub enum #name {
                 #(#variants)*
             }
@@ -464,7 +474,7 @@ fn send_fn(
                 let t = body_type(api, r);
                 let base = match b.kind {
                     BodyKind::Text => quote!(runtime::decode_text),
-                    BodyKind::Binary => quote!((|b: &[u8]| Ok(b.to_vec()))),
+                    BodyKind::Binary => quote!(runtime::decode_bytes),
                     _ => quote!(runtime::decode_json::<#t>),
                 };
                 if error_enum {

@@ -20,7 +20,7 @@ use super::docs::doc_attrs;
 use super::examples::synthesize;
 use super::models::value_checks;
 use super::status::status_variant;
-use super::types::{ident, needs_validation, rust_type};
+use super::types::{allow_large_variants, ident, needs_validation, rust_type};
 use super::{item_parts, part, Part};
 use crate::ir::path::PathPart;
 use crate::ir::{
@@ -367,6 +367,10 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
         .responses
         .is_empty()
         .then(|| quote!(Self::Ok => StatusCode::OK.into_response(),));
+    let allow_large = allow_large_variants(
+        api,
+        op.responses.iter().map(|r| r.body.as_ref().map(|b| &b.ty)),
+    );
     quote! {
         #[doc = #request_doc]
         #[derive(Clone, Debug)]
@@ -380,6 +384,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
 
         #[doc = #response_doc]
         #[derive(Clone, Debug)]
+        #allow_large
         pub enum #response {
             #(#variants)*
             #no_responses
