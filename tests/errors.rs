@@ -158,6 +158,28 @@ fn wrong_type() {
     );
 }
 
+#[test]
+fn keyword_locations() {
+    let diags = fail("keyword_locations");
+    assert_errors(
+        &diags,
+        &[
+            (
+                "fixtures/errors/keyword_locations.yaml:19:13 at #/paths/~1things~1{id}/get/parameters/0/schema/maxLength",
+                "invalid type: string \"ten\", expected usize",
+            ),
+            (
+                "fixtures/errors/keyword_locations.yaml:36:13 at #/components/responses/Things/content/application~1json/schema/items",
+                "invalid type: integer `5`",
+            ),
+            (
+                "fixtures/errors/keyword_locations.yaml:27:7 at #/components/securitySchemes/key/in",
+                "unknown variant `body`",
+            ),
+        ],
+    );
+}
+
 /// An error fixture added without a test here would be checked by nothing.
 #[test]
 fn every_error_fixture_has_a_test() {
@@ -165,6 +187,7 @@ fn every_error_fixture_has_a_test() {
     let tested = [
         "dangling_ref",
         "invalid_yaml",
+        "keyword_locations",
         "openapi_40",
         "ref_cycle",
         "swagger_12",

@@ -19,6 +19,7 @@ use crate::diagnostics::{Diagnostics, Location};
 use crate::load::{escape, Bundle};
 
 mod lenient;
+mod narrow;
 
 /// A typed, checked OpenAPI document and the map back to its source files.
 #[derive(Debug)]
@@ -192,7 +193,14 @@ impl Parser<'_> {
                 };
                 let narrowed = failing
                     .filter(|_| in_schema)
-                    .and_then(|v| narrow_schema(v, &at));
+                    .and_then(|v| narrow_schema(v, &at))
+                    .or_else(|| {
+                        // Elsewhere, any part of the object at fault: the keyword, not the
+                        // object that holds it.
+                        let deeper = narrow::culprit::<T>(value, relative, &inner)?;
+                        let why = narrow::why(value, &deeper);
+                        Some((format!("{pointer}{deeper}"), why))
+                    });
                 let (at, message) = match narrowed {
                     Some((deeper, why)) if inner.contains("untagged enum") => (deeper, why),
                     Some((deeper, _)) => (deeper, inner),
