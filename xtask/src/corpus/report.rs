@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{Findings, Options, Outcome, SampleResult, Tool, DIRECTORY, OCTOKIT};
+use super::{Findings, Options, Outcome, SampleResult, Tool, Verdict, DIRECTORY, OCTOKIT};
 
 /// Rows per failure taxonomy.
 const TOP: usize = 10;
@@ -81,8 +81,8 @@ pub(super) fn render(root: &Path, f: &Findings, options: &Options) -> String {
             );
             taxonomy(&mut s, f, not_generated, &rel);
         }
-        let not_compiled = results.iter().filter_map(|(i, r)| match &r.compiled {
-            Some(Err(e)) => Some((reason_class(e), *i)),
+        let not_compiled = results.iter().filter_map(|(i, r)| match &r.checked {
+            Some(Verdict::Fails(e)) => Some((reason_class(e), *i)),
             _ => None,
         });
         let _ = writeln!(
@@ -91,6 +91,16 @@ pub(super) fn render(root: &Path, f: &Findings, options: &Options) -> String {
             tool.title()
         );
         taxonomy(&mut s, f, not_compiled, &rel);
+        let linted = results.iter().filter_map(|(i, r)| match &r.checked {
+            Some(Verdict::Lints(lint)) => Some((reason_class(lint), *i)),
+            _ => None,
+        });
+        let _ = writeln!(
+            s,
+            "\n## Why {}'s compiling crates were not clippy-clean (sample, first lint of each)\n",
+            tool.title()
+        );
+        taxonomy(&mut s, f, linted, &rel);
     }
     s
 }
@@ -161,29 +171,40 @@ fn side_by_side(s: &mut String, f: &Findings) {
         |r: &BTreeMap<usize, SampleResult>| r.values().filter(|x| x.generated.is_ok()).count();
     let compiled = |r: &BTreeMap<usize, SampleResult>| {
         r.values()
-            .filter(|x| matches!(x.compiled, Some(Ok(()))))
+            .filter(|x| x.checked.as_ref().is_some_and(Verdict::compiles))
+            .count()
+    };
+    let clean = |r: &BTreeMap<usize, SampleResult>| {
+        r.values()
+            .filter(|x| x.checked == Some(Verdict::Clean))
             .count()
     };
     s.push_str(&row("generated a crate", &|r| {
         format!("{} ({})", generated(r), pct(generated(r), n))
     }));
-    s.push_str(&row("`cargo check --all-features` passes", &|r| {
-        format!("{} ({})", compiled(r), pct(compiled(r), n))
-    }));
+    s.push_str(&row(
+        "compiles (`cargo clippy --all-features` builds it)",
+        &|r| format!("{} ({})", compiled(r), pct(compiled(r), n)),
+    ));
+    s.push_str(&row(
+        "clippy-clean (`cargo clippy --all-features -- -D warnings` passes)",
+        &|r| format!("{} ({})", clean(r), pct(clean(r), n)),
+    ));
     s.push_str(&row("compiling, of the crates generated", &|r| {
         pct(compiled(r), generated(r))
     }));
-    s.push_str(&row("GitHub's REST spec", &|r| match r.get(&github) {
-        Some(SampleResult {
-            compiled: Some(Ok(())),
-            ..
-        }) => "generated, compiles".into(),
-        Some(SampleResult {
-            compiled: Some(Err(_)),
-            ..
-        }) => "generated, **does not compile**".into(),
-        _ => "**not generated**".into(),
+    s.push_str(&row("clippy-clean, of the crates compiling", &|r| {
+        pct(clean(r), compiled(r))
     }));
+    s.push_str(&row(
+        "GitHub's REST spec",
+        &|r| match r.get(&github).and_then(|x| x.checked.as_ref()) {
+            Some(Verdict::Clean) => "generated, compiles, clippy-clean".into(),
+            Some(Verdict::Lints(_)) => "generated, compiles, **not clippy-clean**".into(),
+            Some(Verdict::Fails(_)) => "generated, **does not compile**".into(),
+            None => "**not generated**".into(),
+        },
+    ));
     let times: Vec<String> = tools
         .iter()
         .map(|t| {
@@ -195,7 +216,7 @@ fn side_by_side(s: &mut String, f: &Findings) {
         .collect();
     let _ = writeln!(
         s,
-        "| time of all `cargo check`s, crate by crate, summed (dependencies included) | {} |",
+        "| time of all `cargo clippy`s, crate by crate, summed (dependencies included) | {} |",
         times.join(" | ")
     );
 }
