@@ -80,13 +80,7 @@ pub fn convert(mut doc: Value) -> Converted {
     }
     let mut components = Map::new();
     if let Some(Value::Object(mut definitions)) = root.remove("definitions") {
-        for (name, s) in definitions.iter_mut() {
-            schema(
-                s,
-                &format!("/definitions/{}", escape(name)),
-                &mut out.warnings,
-            );
-        }
+        definitions.values_mut().for_each(schema);
         components.insert("schemas".into(), Value::Object(definitions));
         out.moved
             .push(("/components/schemas".into(), "/definitions".into()));
@@ -232,7 +226,7 @@ fn rewrite_ref(reference: &str) -> String {
 }
 
 /// The keywords of a 2.0 schema that differ in 3.0, here and in every nested schema.
-fn schema(value: &mut Value, at: &str, warnings: &mut Vec<(String, String)>) {
+fn schema(value: &mut Value) {
     let Value::Object(map) = value else {
         return;
     };
@@ -247,21 +241,12 @@ fn schema(value: &mut Value, at: &str, warnings: &mut Vec<(String, String)>) {
         map.insert("discriminator".into(), json!({ "propertyName": property }));
     }
     for (key, child) in map.iter_mut() {
-        let child_at = format!("{at}/{}", escape(key));
         match (key.as_str(), child) {
             ("properties", Value::Object(properties)) => {
-                for (name, p) in properties.iter_mut() {
-                    schema(p, &format!("{child_at}/{}", escape(name)), warnings);
-                }
+                properties.values_mut().for_each(schema);
             }
-            ("items" | "additionalProperties", child @ Value::Object(_)) => {
-                schema(child, &child_at, warnings);
-            }
-            ("allOf", Value::Array(parts)) => {
-                for (i, part) in parts.iter_mut().enumerate() {
-                    schema(part, &format!("{child_at}/{i}"), warnings);
-                }
-            }
+            ("items" | "additionalProperties", child @ Value::Object(_)) => schema(child),
+            ("allOf", Value::Array(parts)) => parts.iter_mut().for_each(schema),
             _ => {}
         }
     }
@@ -332,7 +317,7 @@ fn parameter(value: Value, at: &str, warnings: &mut Vec<(String, String)>) -> Va
         map.insert("explode".into(), json!(false));
     }
     let mut s = Value::Object(s);
-    schema(&mut s, &format!("{at}/schema"), warnings);
+    schema(&mut s);
     map.insert("schema".into(), s);
     Value::Object(map)
 }
@@ -353,7 +338,7 @@ fn response(
     }
     let examples = map.remove("examples");
     if let Some(mut s) = map.remove("schema") {
-        schema(&mut s, &format!("{at}/schema"), warnings);
+        schema(&mut s);
         let media = if produces.is_empty() {
             vec!["application/json".to_owned()]
         } else {
@@ -522,10 +507,7 @@ fn operation(
         op.insert("parameters".into(), Value::Array(plain));
     }
     if let Some(b) = body {
-        op.insert(
-            "requestBody".into(),
-            body_request(b, &consumes, at, warnings),
-        );
+        op.insert("requestBody".into(), body_request(b, &consumes));
     } else if !form.is_empty() {
         op.insert(
             "requestBody".into(),
@@ -545,14 +527,9 @@ fn operation(
     Value::Object(op)
 }
 
-fn body_request(
-    body: Value,
-    consumes: &[String],
-    at: &str,
-    warnings: &mut Vec<(String, String)>,
-) -> Value {
+fn body_request(body: Value, consumes: &[String]) -> Value {
     let mut s = body.get("schema").cloned().unwrap_or_else(|| json!({}));
-    schema(&mut s, &format!("{at}/parameters"), warnings);
+    schema(&mut s);
     let media = if consumes.is_empty() {
         vec!["application/json".to_owned()]
     } else {
