@@ -4,6 +4,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 use openapi_forge::diff;
 use xtask::{codegen, workspace_root, Mode, REGENERATE};
 
+mod realworld;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Workspace tasks of openapi-forge")]
 struct Cli {
@@ -92,6 +94,16 @@ enum Command {
         #[arg(long, default_value_t = 20_000)]
         requests: usize,
     },
+    /// Installs real open-source services (Apache Airflow from PyPI, Directus from npm) into
+    /// target/realworld/, starts each on 127.0.0.1, generates a client from the spec it serves
+    /// and runs the driver in tests/realworld/<service>/ against it. Slow; not run in CI.
+    Realworld {
+        /// Services to run (default: all of them: airflow, directus).
+        services: Vec<String>,
+        /// Install again even when the pinned version is installed.
+        #[arg(long)]
+        reinstall: bool,
+    },
 }
 
 /// Output formats of `diff`.
@@ -176,6 +188,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 timeout,
                 no_peers,
                 requests,
+            },
+        ),
+        Command::Realworld {
+            services,
+            reinstall,
+        } => realworld::run(
+            &workspace_root(),
+            &realworld::Options {
+                services,
+                reinstall,
             },
         ),
         Command::Diff {
