@@ -99,6 +99,8 @@ impl Lowerer<'_> {
         let mut method_names = Namespace::with_reserved(&["client", "authenticate"]);
         // Each `operationId` and the operation (method, path) that has it first.
         let mut ids: BTreeMap<String, String> = BTreeMap::new();
+        // Each (method, path with its parameters unnamed) and the path that has it first.
+        let mut routes: BTreeMap<(Method, String), String> = BTreeMap::new();
         let mut group_names = Namespace::with_reserved(&[
             "new",
             "builder",
@@ -126,6 +128,7 @@ impl Lowerer<'_> {
                     _ => Method::Trace,
                 };
                 let wire = self.operation_id(op, method, path, &pointer, &mut ids);
+                self.check_route(method, path, &pointer, &mut routes);
                 let tag = op
                     .tags
                     .first()
@@ -223,6 +226,32 @@ impl Lowerer<'_> {
                 );
                 derived
             }
+        }
+    }
+
+    /// Warns when a server cannot tell the operation from an earlier one: the same method on
+    /// a path that differs only in the names of its parameters (OpenAPI forbids such paths;
+    /// specs converted from Google's discovery documents have them).
+    fn check_route(
+        &mut self,
+        method: Method,
+        path: &str,
+        pointer: &str,
+        routes: &mut BTreeMap<(Method, String), String>,
+    ) {
+        let route = crate::ir::path::axum_route(&parse_template(path));
+        match routes.get(&(method, route.clone())) {
+            None => {
+                routes.insert((method, route), path.to_string());
+            }
+            Some(first) if first != path => {
+                let m = method.as_str();
+                self.warning(
+                    pointer,
+                    format!("`{m} {path}` and `{m} {first}` are one route to a server (their paths differ only in parameter names); the generated server serves `{m} {first}`, the client calls both"),
+                );
+            }
+            Some(_) => {}
         }
     }
 

@@ -31,8 +31,9 @@ use crate::ir::{
 /// router and the mock.
 pub fn parts(api: &Api) -> Vec<Part<'_>> {
     let mut parts = vec![part(|| head(api)), part(|| api_trait(api))];
-    parts.extend(item_parts(&api.operations, move |op| {
-        operation_items(api, op)
+    let served = api.operations.iter().zip(served(api));
+    parts.extend(item_parts(served, move |(op, served)| {
+        operation_items(api, op, *served)
     }));
     parts.push(part(|| router(api)));
     parts.push(part(|| mock(api)));
@@ -291,7 +292,7 @@ fn response_body_type(api: &Api, r: &Response) -> Option<TokenStream> {
 }
 
 /// The request struct, the response enum with `IntoResponse`, and the extractor.
-fn operation_items(api: &Api, op: &Operation) -> TokenStream {
+fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
     let request = ident(&op.request_type);
     let response = ident(&op.response_type);
     let wire = &op.name.wire;
@@ -356,7 +357,8 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     let response_doc =
         format!(" The responses of `{wire}`, one variant per status the spec declares.");
     let request_doc = format!(" The request of `{wire}`, extracted and validated.");
-    let extractor = extractor(api, op);
+    // The extractor serves the router's handler: an operation the router cannot reach has none.
+    let extractor = served.then(|| extractor(api, op));
     let no_responses = op.responses.is_empty().then(|| {
         quote!(
             #[doc = " Any success, without a body (the spec declares no response)."]
@@ -713,16 +715,31 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// Whether the router serves each operation, in the order of `api.operations`. Paths that
+/// differ only in the names of their parameters (`/v2/{logName}`, `/v2/{metricName}`: Google's
+/// converted specs have them) are one route to a server, so of two operations with the same
+/// method on such paths only the first is served (the lower stage warned about the other).
+fn served(api: &Api) -> Vec<bool> {
+    let mut routes = std::collections::BTreeSet::new();
+    api.operations
+        .iter()
+        .map(|op| routes.insert((op.method, crate::ir::path::axum_route(&op.path_parts))))
+        .collect()
+}
+
 /// `router()`: every operation at its path (under the server's base path), state, fallback.
 fn router(api: &Api) -> TokenStream {
     // Routes are grouped by path (see `axum_route` for how captures are named).
+    let served: Vec<&Operation> = api
+        .operations
+        .iter()
+        .zip(served(api))
+        .filter_map(|(op, served)| served.then_some(op))
+        .collect();
     let mut routes: Vec<(String, Vec<&Operation>)> = Vec::new();
-    for op in &api.operations {
+    for op in served.iter().copied() {
         let route = crate::ir::path::axum_route(&op.path_parts);
         match routes.iter_mut().find(|(r, _)| *r == route) {
-            Some((_, ops)) if ops.iter().any(|o| o.method == op.method) => {
-                // Two operations the router cannot tell apart: the first one serves.
-            }
             Some((_, ops)) => ops.push(op),
             None => routes.push((route, vec![op])),
         }
@@ -741,7 +758,7 @@ fn router(api: &Api) -> TokenStream {
         }
         quote!(.route(#route, #chain))
     });
-    let handlers = api.operations.iter().map(|op| {
+    let handlers = served.iter().map(|op| {
         let handler = format_ident!("handle_{}", op.name.rust);
         let extract = format_ident!("extract_{}", op.name.rust);
         let name = ident(&op.name.rust);
