@@ -60,6 +60,37 @@ impl<E> Error<E> {
             _ => None,
         }
     }
+    /// The body as the server sent it, when it answered.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Status(e) => Some(&e.raw),
+            Error::Decode(e) => Some(&e.raw),
+            _ => None,
+        }
+    }
+    /// Whether the server answered 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+    /// Whether the server refused the credentials (401) or the access (403).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(
+            self.status(),
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+        )
+    }
+    /// Whether the server answered with a 4xx status: the request needs to change.
+    pub fn is_client_error(&self) -> bool {
+        matches!(self, Error::Status(e) if e.status.is_client_error())
+    }
+    /// Whether the server answered with a 5xx status: trying again later may work.
+    pub fn is_server_error(&self) -> bool {
+        matches!(self, Error::Status(e) if e.status.is_server_error())
+    }
+    /// Whether no answer came within the configured timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
 }
 
 impl<E: fmt::Debug> fmt::Display for Error<E> {
@@ -501,6 +532,8 @@ pub enum QueryStyle {
     SpaceDelimited,
     PipeDelimited,
     DeepObject,
+    /// The value as JSON text (a parameter described by `content: application/json`).
+    Json,
 }
 
 /// A parameter value as text: strings as they are, other scalars as JSON writes them.
@@ -533,6 +566,9 @@ pub fn append_query<T: ::serde::Serialize>(
     let value = to_value(name, value)?;
     match (&value, style) {
         (::serde_json::Value::Null, _) => {}
+        (value, QueryStyle::Json) => {
+            pairs.push((name.to_owned(), QueryValue::Plain(value.to_string())));
+        }
         (::serde_json::Value::Array(items), QueryStyle::FormExploded) => {
             for item in items {
                 pairs.push((name.to_owned(), plain(item)));
@@ -1335,5 +1371,25 @@ mod tests {
             base_url(None, "https://api.io/v3", Usable, path, true),
             Ok("https://api.io/v3".to_owned())
         );
+    }
+
+    #[test]
+    fn errors_say_what_kind_they_are() {
+        let status = |code: u16| -> Error<()> {
+            RawResponse {
+                status: StatusCode::from_u16(code).unwrap(),
+                headers: HeaderMap::new(),
+                body: ::bytes::Bytes::from_static(b"{}"),
+            }
+            .error(None)
+        };
+        assert!(status(404).is_not_found());
+        assert!(status(404).is_client_error());
+        assert!(!status(404).is_server_error());
+        assert!(status(401).is_unauthorized() && status(403).is_unauthorized());
+        assert!(status(503).is_server_error());
+        assert_eq!(status(500).raw_body(), Some(&b"{}"[..]));
+        let invalid: Error<()> = Error::InvalidRequest("x".into());
+        assert!(!invalid.is_not_found() && !invalid.is_timeout() && invalid.raw_body().is_none());
     }
 }

@@ -566,7 +566,13 @@ impl Bundler {
             // pushing it down to the operations that do not override it.
             for method in METHODS {
                 if let Some(Value::Object(op)) = item.get_mut(method) {
-                    if let Some(security) = &global_security {
+                    // A global `security: []` requires nothing, as no global does: it is not
+                    // pushed down, so that an operation's own `security: []` stays the one
+                    // way to say that an operation needs no credentials on purpose.
+                    let requires = global_security
+                        .as_ref()
+                        .filter(|s| s.as_array().is_none_or(|a| !a.is_empty()));
+                    if let Some(security) = requires {
                         op.entry("security").or_insert_with(|| security.clone());
                     }
                     // Security requirements name schemes of their own document; in the bundle a

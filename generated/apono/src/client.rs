@@ -260,22 +260,22 @@ impl Client {
         }
     }
     /// The credentials to send: the first alternative all of whose schemes are configured.
-    /// An operation that needs none (no requirement, or only the empty one) sends the
-    /// first configured scheme that no operation of the spec names: a spec that forgets
-    /// its security must not make the client drop credentials without a word. When
-    /// nothing fits, nothing is sent and the server decides.
+    /// An operation whose spec names no requirement (and does not say it needs none on
+    /// purpose) sends the first configured scheme, those no operation names first: a spec
+    /// that forgets its security must not make the client drop credentials without a word.
+    /// When nothing fits, nothing is sent and the server decides.
     async fn resolve_credentials(
         &self,
         alternatives: &[&[Scheme]],
     ) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
-        const UNUSED_SCHEMES: &[&[Scheme]] = &[];
+        const FALLBACK: &[&[Scheme]] = &[&[Scheme::BearerAuth]];
         let mut parts = Vec::new();
         let configured = |a: &&&[Scheme]| {
             !a.is_empty() && a.iter().all(|s| self.has_credentials(*s))
         };
         let needs_none = alternatives.iter().all(|a| a.is_empty());
         let chosen = if needs_none {
-            UNUSED_SCHEMES.iter().find(configured)
+            FALLBACK.iter().find(configured)
         } else {
             alternatives.iter().find(configured)
         };

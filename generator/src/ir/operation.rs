@@ -82,6 +82,11 @@ pub struct Operation {
     pub responses: Vec<Response>,
     /// Security requirements: any one of the alternatives suffices; empty means none needed.
     pub security: Vec<Vec<SecurityUse>>,
+    /// The spec says on purpose that this operation needs no credentials: its own
+    /// `security: []` (a login or health endpoint beside a global requirement). Only then
+    /// does the client withhold the credentials it was given; an operation that says nothing
+    /// (many specs require credentials everywhere and declare them in a few places) sends them.
+    pub public: bool,
     /// `x-pagination`, when the operation returns one page of a list.
     pub pagination: Option<Pagination>,
 }
@@ -114,6 +119,9 @@ pub enum ParamStyle {
     DeepObject,
     /// `style: simple` (path and header): `1,2`.
     Simple,
+    /// `content: {application/json: ...}` instead of a schema: the value as JSON text,
+    /// `filter=%7B%22a%22%3A1%7D`.
+    Json,
 }
 
 /// A parameter of an operation.

@@ -169,6 +169,9 @@ impl Lowerer<'_> {
                     None => Vec::new(),
                     Some(reqs) => self.security_uses(reqs, schemes, &pointer),
                 };
+                // The load stage pushes a document's global requirement down to the operations
+                // that do not override it, so an empty list here is the operation's own.
+                let public = op.security.as_ref().is_some_and(Vec::is_empty);
                 let pagination = op
                     .extensions
                     .get("x-pagination")
@@ -190,6 +193,7 @@ impl Lowerer<'_> {
                     body,
                     responses,
                     security,
+                    public,
                     pagination,
                 });
             }
@@ -352,7 +356,10 @@ impl Lowerer<'_> {
             },
         };
         let explode = data.explode;
+        let json_content = matches!(&data.format, ParameterSchemaOrContent::Content(content)
+            if content.keys().next().is_some_and(|m| is_json_media(m)));
         let style = match p {
+            _ if json_content => ParamStyle::Json,
             Parameter::Query { style, .. } => match style {
                 QueryStyle::Form if explode == Some(false) => ParamStyle::Form,
                 QueryStyle::Form => ParamStyle::FormExploded,
@@ -700,4 +707,15 @@ pub(crate) fn body_kind(media: &str) -> BodyKind {
     } else {
         BodyKind::Binary
     }
+}
+
+/// Whether a media type is JSON (`application/json`, `application/problem+json`...).
+fn is_json_media(media: &str) -> bool {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }

@@ -176,6 +176,11 @@ impl Lowerer<'_> {
                 self.union_ref(schema, parts, context, pointer)
             }
             SchemaKind::AllOf { all_of } => self.all_of_ref(schema, all_of, context, pointer),
+            SchemaKind::Any(a) if items_without_type(a) => {
+                self.define(schema, context, pointer, |l, name| {
+                    l.list_or_other(a, name, pointer)
+                })
+            }
             _ => self.plain(schema, context, pointer),
         }
     }
@@ -382,6 +387,7 @@ impl Lowerer<'_> {
                 self.component_union(schema, parts, name, pointer)
             }
             SchemaKind::AllOf { all_of } => self.all_of_kind(all_of, name, pointer),
+            SchemaKind::Any(a) if items_without_type(a) => self.list_or_other(a, name, pointer),
             _ => {
                 let ty = self.plain(schema, name, pointer);
                 TypeKind::Alias(ty, self.constraints(schema))
@@ -639,6 +645,26 @@ impl Lowerer<'_> {
         }
     }
 
+    /// `items` without `type`: JSON Schema applies `items` to arrays only, and any other value
+    /// is valid too (Directus declares `items` where it sends one object). A union of the list
+    /// and any other value reads both, losing nothing.
+    fn list_or_other(&mut self, a: &openapiv3::AnySchema, name: &str, pointer: &str) -> TypeKind {
+        let list = self.array(a.items.as_ref(), name, pointer);
+        let variant = |rust: &str, ty: TypeRef| UnionVariant {
+            name: Name {
+                rust: rust.to_owned(),
+                wire: rust.to_owned(),
+            },
+            ty,
+            boxed: false,
+            shape: Default::default(),
+        };
+        TypeKind::Union(Union {
+            variants: vec![variant("List", list), variant("Other", TypeRef::Any)],
+            discriminator: None,
+        })
+    }
+
     /// Whether `null` is a valid value of a schema: `nullable: true`, or a union with a
     /// `{type: "null"}` (or `{nullable: true}`) alternative, directly or through a component
     /// that is such a union.
@@ -869,6 +895,18 @@ fn target_in<'s>(spec: &'s Spec, schema: &'s ReferenceOr<Box<Schema>>) -> Option
         ReferenceOr::Item(s) => Some(s),
         ReferenceOr::Reference { reference } => spec.schema_by_ref(reference).ok(),
     }
+}
+
+/// Whether a schema has `items` and nothing that says it is an array or anything else.
+fn items_without_type(a: &openapiv3::AnySchema) -> bool {
+    a.typ.is_none()
+        && a.items.is_some()
+        && a.properties.is_empty()
+        && a.all_of.is_empty()
+        && a.any_of.is_empty()
+        && a.one_of.is_empty()
+        && a.additional_properties.is_none()
+        && a.enumeration.is_empty()
 }
 
 /// The parts of an `allOf` written beside `type: object` or properties of its own: the listed

@@ -198,6 +198,21 @@ impl Query {
             Some(raw) => parse_scalar(name, raw).map(Some),
         }
     }
+    /// A parameter sent as JSON text (`content: application/json`).
+    #[doc(hidden)]
+    pub fn json<T: ::serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, ApiError> {
+        match self.values(name).first() {
+            None => Ok(None),
+            Some(raw) => {
+                ::serde_json::from_str(raw)
+                    .map(Some)
+                    .map_err(|e| ApiError::bad_request(name, "json", e.to_string()))
+            }
+        }
+    }
     /// A list parameter: repeated (`explode`) or joined with `separator`.
     #[doc(hidden)]
     pub fn list<T: ::serde::de::DeserializeOwned>(

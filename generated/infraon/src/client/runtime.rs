@@ -53,6 +53,34 @@ impl<E> Error<E> {
             _ => None,
         }
     }
+    /// The body as the server sent it, when it answered.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Status(e) => Some(&e.raw),
+            Error::Decode(e) => Some(&e.raw),
+            _ => None,
+        }
+    }
+    /// Whether the server answered 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+    /// Whether the server refused the credentials (401) or the access (403).
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(self.status(), Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN))
+    }
+    /// Whether the server answered with a 4xx status: the request needs to change.
+    pub fn is_client_error(&self) -> bool {
+        matches!(self, Error::Status(e) if e.status.is_client_error())
+    }
+    /// Whether the server answered with a 5xx status: trying again later may work.
+    pub fn is_server_error(&self) -> bool {
+        matches!(self, Error::Status(e) if e.status.is_server_error())
+    }
+    /// Whether no answer came within the configured timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
 }
 
 impl<E: fmt::Debug> fmt::Display for Error<E> {
@@ -496,6 +524,8 @@ pub enum QueryStyle {
     SpaceDelimited,
     PipeDelimited,
     DeepObject,
+    /// The value as JSON text (a parameter described by `content: application/json`).
+    Json,
 }
 
 /// A parameter value as text: strings as they are, other scalars as JSON writes them.
@@ -528,6 +558,9 @@ pub fn append_query<T: ::serde::Serialize>(
     let value = to_value(name, value)?;
     match (&value, style) {
         (::serde_json::Value::Null, _) => {}
+        (value, QueryStyle::Json) => {
+            pairs.push((name.to_owned(), QueryValue::Plain(value.to_string())));
+        }
         (::serde_json::Value::Array(items), QueryStyle::FormExploded) => {
             for item in items {
                 pairs.push((name.to_owned(), plain(item)));

@@ -534,11 +534,13 @@ fn auth(api: &Api) -> TokenStream {
         .iter()
         .map(|s| ident(&s.variant))
         .collect();
-    let unused = api
-        .security_schemes
-        .iter()
-        .zip(&variants)
+    // Schemes no operation names first: a spec that declares a scheme and requires it nowhere
+    // most likely forgot to require it.
+    let unused = api.security_schemes.iter().zip(&variants);
+    let fallback_order = unused
+        .clone()
         .filter(|(s, _)| s.unused)
+        .chain(unused.filter(|(s, _)| !s.unused))
         .map(|(_, v)| v);
     let has_arms = api.security_schemes.iter().zip(&variants).map(|(s, v)| {
         let field = ident(&s.name.rust);
@@ -597,17 +599,17 @@ fn auth(api: &Api) -> TokenStream {
             }
 
             #[doc = " The credentials to send: the first alternative all of whose schemes are configured."]
-            #[doc = " An operation that needs none (no requirement, or only the empty one) sends the"]
-            #[doc = " first configured scheme that no operation of the spec names: a spec that forgets"]
-            #[doc = " its security must not make the client drop credentials without a word. When"]
-            #[doc = " nothing fits, nothing is sent and the server decides."]
+            #[doc = " An operation whose spec names no requirement (and does not say it needs none on"]
+            #[doc = " purpose) sends the first configured scheme, those no operation names first: a spec"]
+            #[doc = " that forgets its security must not make the client drop credentials without a word."]
+            #[doc = " When nothing fits, nothing is sent and the server decides."]
             async fn resolve_credentials(&self, alternatives: &[&[Scheme]]) -> Result<Vec<runtime::AuthPart>, runtime::SendError> {
-                const UNUSED_SCHEMES: &[&[Scheme]] = &[#(&[Scheme::#unused]),*];
+                const FALLBACK: &[&[Scheme]] = &[#(&[Scheme::#fallback_order]),*];
                 let mut parts = Vec::new();
                 let configured = |a: &&&[Scheme]| !a.is_empty() && a.iter().all(|s| self.has_credentials(*s));
                 let needs_none = alternatives.iter().all(|a| a.is_empty());
                 let chosen = if needs_none {
-                    UNUSED_SCHEMES.iter().find(configured)
+                    FALLBACK.iter().find(configured)
                 } else {
                     alternatives.iter().find(configured)
                 };

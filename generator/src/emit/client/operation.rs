@@ -311,6 +311,7 @@ fn style(p: &Param) -> TokenStream {
         ParamStyle::SpaceDelimited => quote!(runtime::QueryStyle::SpaceDelimited),
         ParamStyle::PipeDelimited => quote!(runtime::QueryStyle::PipeDelimited),
         ParamStyle::DeepObject => quote!(runtime::QueryStyle::DeepObject),
+        ParamStyle::Json => quote!(runtime::QueryStyle::Json),
         ParamStyle::FormExploded | ParamStyle::Simple => quote!(runtime::QueryStyle::FormExploded),
     }
 }
@@ -397,8 +398,9 @@ fn send_fn(
         quote!(&[#(Scheme::#schemes),*])
     });
     // Every operation of an API with security schemes asks for credentials, even one whose
-    // spec names no requirement (see `resolve_credentials`).
-    let auth = if api.security_schemes.is_empty() {
+    // spec names no requirement (see `resolve_credentials`), unless the spec says on purpose
+    // that it needs none.
+    let auth = if api.security_schemes.is_empty() || op.public {
         quote!(Vec::new())
     } else {
         quote!(self.client.resolve_credentials(&[#(#alternatives),*]).await?)

@@ -438,7 +438,7 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
                 let index = path_index(wire);
                 quote!(Some(runtime::path::<#t>(&path, #index, #wire)?))
             }
-            ParamLocation::Query if is_list => {
+            ParamLocation::Query if is_list && p.style != ParamStyle::Json => {
                 let sep = match p.style {
                     ParamStyle::Form => quote!(Some(',')),
                     ParamStyle::SpaceDelimited => quote!(Some(' ')),
@@ -449,6 +449,9 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
             }
             ParamLocation::Query if p.style == ParamStyle::DeepObject => {
                 quote!(query.deep_object::<#t>(#wire)?)
+            }
+            ParamLocation::Query if p.style == ParamStyle::Json => {
+                quote!(query.json::<#t>(#wire)?)
             }
             ParamLocation::Query => quote!(query.scalar::<#t>(#wire)?),
             ParamLocation::Header => {
