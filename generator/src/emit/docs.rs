@@ -25,11 +25,33 @@ fn lines_to_attrs(text: &str) -> TokenStream {
         let line = if line.is_empty() {
             String::new()
         } else {
-            format!(" {line}")
+            format!(" {}", expand_tabs(line))
         };
         quote!(#[doc = #line])
     });
     quote!(#(#lines)*)
+}
+
+/// `line` with each tab replaced by the spaces up to the next multiple of four columns: vendor
+/// text has tabs (GitHub aligns tables with them), which clippy's `tabs_in_doc_comments`
+/// refuses, and the columns keep code blocks aligned as written.
+fn expand_tabs(line: &str) -> std::borrow::Cow<'_, str> {
+    if !line.contains('\t') {
+        return line.into();
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut column = 0;
+    for c in line.chars() {
+        if c == '\t' {
+            let spaces = 4 - column % 4;
+            out.extend(std::iter::repeat_n(' ', spaces));
+            column += spaces;
+        } else {
+            out.push(c);
+            column += 1;
+        }
+    }
+    out.into()
 }
 
 /// Makes vendor Markdown safe for rustdoc.
@@ -177,7 +199,14 @@ fn entity_len(text: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{expand_tabs, sanitize};
+
+    #[test]
+    fn tabs_become_spaces_to_the_next_stop() {
+        assert_eq!(expand_tabs("a\tb"), "a   b");
+        assert_eq!(expand_tabs("\tabcd\tx"), "    abcd    x");
+        assert_eq!(expand_tabs("no tabs"), "no tabs");
+    }
 
     #[test]
     fn code_blocks_become_text() {
