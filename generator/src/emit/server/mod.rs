@@ -593,12 +593,25 @@ fn security_check(api: &Api, op: &Operation) -> TokenStream {
     {
         return quote!(let _ = api;);
     }
+    // Alternatives that differ only in their scopes (Google's specs list one per scope) need
+    // the same credentials: one check each set of schemes, or the second could never be chosen.
+    let mut alternatives: Vec<Vec<usize>> = Vec::new();
+    let mut seen: Vec<Vec<usize>> = Vec::new();
+    for alt in &op.security {
+        let schemes: Vec<usize> = alt.iter().map(|u| u.scheme).collect();
+        let mut set = schemes.clone();
+        set.sort_unstable();
+        if !seen.contains(&set) {
+            seen.push(set);
+            alternatives.push(schemes);
+        }
+    }
     // The first alternative whose credentials are all present wins, and the handler sees only
     // those: a header that serves two schemes (`Authorization`) is read as the one that applies.
-    let branches = op.security.iter().map(|alt| {
+    let branches = alternatives.iter().map(|alt| {
         let fields: Vec<_> = alt
             .iter()
-            .map(|u| ident(&api.security_schemes[u.scheme].name.rust))
+            .map(|&scheme| ident(&api.security_schemes[scheme].name.rust))
             .collect();
         let rest =
             (alt.len() < api.security_schemes.len()).then(|| quote!(..Credentials::default()));
@@ -608,12 +621,11 @@ fn security_check(api: &Api, op: &Operation) -> TokenStream {
             } else
         }
     });
-    let names: Vec<String> = op
-        .security
+    let names: Vec<String> = alternatives
         .iter()
         .map(|alt| {
             alt.iter()
-                .map(|u| api.security_schemes[u.scheme].name.wire.clone())
+                .map(|&scheme| api.security_schemes[scheme].name.wire.clone())
                 .collect::<Vec<_>>()
                 .join(" + ")
         })
