@@ -61,6 +61,8 @@ pub fn sanitize(text: &str) -> String {
     let mut fence: Option<String> = None;
     let mut indented = false;
     let mut previous_blank = true;
+    // The indentation of the text of the list item being written, if any.
+    let mut list_item: Option<usize> = None;
     for raw in text.trim().lines() {
         let trimmed = raw.trim_start();
         if let Some(marker) = &fence {
@@ -101,12 +103,44 @@ pub fn sanitize(text: &str) -> String {
             indented = false;
         }
         previous_blank = trimmed.is_empty();
-        out.push(escape_prose(raw.trim_end()));
+        let line = match (item_indent(raw), list_item) {
+            (Some(indent), _) => {
+                list_item = Some(indent);
+                raw.trim_end().to_string()
+            }
+            // A line that goes on a list item without being indented under it ("lazy
+            // continuation", which clippy refuses) is indented as Markdown reads it.
+            (None, Some(indent)) if !trimmed.is_empty() && raw.len() - trimmed.len() < indent => {
+                format!("{}{}", " ".repeat(indent), trimmed.trim_end())
+            }
+            (None, _) => {
+                if trimmed.is_empty() {
+                    list_item = None;
+                }
+                raw.trim_end().to_string()
+            }
+        };
+        out.push(escape_prose(&line));
     }
     if fence.is_some() || indented {
         out.push("```".into());
     }
     out.join("\n")
+}
+
+/// Where the text of a list item (`- a`, `* a`, `+ a`, `1. a`, `1) a`) starts, when `line` is
+/// one.
+fn item_indent(line: &str) -> Option<usize> {
+    let trimmed = line.trim_start();
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = match trimmed.as_bytes().get(digits) {
+        Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+        Some(b'.' | b')') if digits > 0 => digits + 1,
+        _ => return None,
+    };
+    let after = &trimmed[marker..];
+    let spaces = after.len() - after.trim_start_matches(' ').len();
+    (spaces > 0 && !after.trim().is_empty()).then(|| line.len() - trimmed.len() + marker + spaces)
 }
 
 /// Escapes what rustdoc would read as HTML or links, and marks URLs as links.
@@ -200,6 +234,15 @@ fn entity_len(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::{expand_tabs, sanitize};
+
+    #[test]
+    fn lines_going_on_a_list_item_are_indented_under_it() {
+        assert_eq!(
+            sanitize("Privacy:\n * `closed` - visible.\nDefault: `secret`\n\nNext"),
+            "Privacy:\n * `closed` - visible.\n   Default: `secret`\n\nNext"
+        );
+        assert_eq!(sanitize("1. one\ntwo\n- three"), "1. one\n   two\n- three");
+    }
 
     #[test]
     fn tabs_become_spaces_to_the_next_stop() {
