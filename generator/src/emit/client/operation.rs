@@ -316,6 +316,22 @@ fn style(p: &Param) -> TokenStream {
     }
 }
 
+/// The value of `send()` for a success response: its decoded body, in the operation's
+/// response enum when successes differ in type.
+fn success_value(op: &Operation, o: &Outcome<'_>, r: &Response) -> TokenStream {
+    let value = decode(r);
+    if !o.success_enum {
+        return value;
+    }
+    let name = ident(&op.response_type);
+    let v = status_variant(r.status);
+    if r.body.is_some() {
+        quote!(#name::#v(#value))
+    } else {
+        quote!({ let () = #value; #name::#v })
+    }
+}
+
 /// `send()`: path, query, headers, cookies, body, auth; then the status `match`.
 fn send_fn(
     api: &Api,
@@ -416,18 +432,7 @@ fn send_fn(
         } else {
             pattern(r.status)
         };
-        let value = decode(r);
-        let wrapped = if o.success_enum {
-            let name = ident(&op.response_type);
-            let v = status_variant(r.status);
-            if r.body.is_some() {
-                quote!(#name::#v(#value))
-            } else {
-                quote!({ let () = #value; #name::#v })
-            }
-        } else {
-            value
-        };
+        let wrapped = success_value(op, o, r);
         // The value is decoded from `raw` before `raw` is taken apart.
         let arm = if r.body.is_none() && !o.success_enum {
             quote!(#pat => Ok(raw.into_value(())),)
@@ -446,18 +451,7 @@ fn send_fn(
         .first()
         .filter(|_| op.decodes_undeclared_success())
         .map(|first| {
-            let value = decode(first);
-            let value = if o.success_enum {
-                let name = ident(&op.response_type);
-                let v = status_variant(first.status);
-                if first.body.is_some() {
-                    quote!(#name::#v(#value))
-                } else {
-                    quote!({ let () = #value; #name::#v })
-                }
-            } else {
-                value
-            };
+            let value = success_value(op, o, first);
             // A guard rather than a range pattern, which would overlap the declared codes.
             quote!(code if (200..300).contains(&code) => {
                 let value = #value;
