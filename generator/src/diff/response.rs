@@ -287,9 +287,9 @@ struct ClientResult {
 }
 
 impl ClientResult {
-    /// Mirrors the client emitter: the 2xx responses are successes (`default` when there is
-    /// none); several success types make the operation's response enum, several error body
-    /// types its error enum.
+    /// As the client has it: the 2xx responses are successes (`default` when there is none);
+    /// the operation's [`crate::ir::Outcome`] says whether successes make a response enum and
+    /// error bodies an error enum.
     fn of(api: &Api, op: &Operation) -> ClientResult {
         let body = |r: &Response| match &r.body {
             None => "()".to_string(),
@@ -300,11 +300,8 @@ impl ClientResult {
             },
         };
         let (success, errors) = op.successes_and_errors();
-        let types: Vec<String> = success.iter().map(|r| body(r)).collect();
-        let success = match types.first() {
-            None => "()".to_string(),
-            Some(first) if types.iter().all(|t| t == first) => first.clone(),
-            Some(_) => format!(
+        let success = if op.outcome.success_enum {
+            format!(
                 "{} {{ {} }}",
                 op.response_type,
                 success
@@ -312,28 +309,24 @@ impl ClientResult {
                     .map(|r| r.status.variant_name())
                     .collect::<Vec<_>>()
                     .join(", ")
-            ),
+            )
+        } else {
+            success.first().map_or_else(|| "()".to_string(), |r| body(r))
         };
-        let mut error_types: Vec<String> = Vec::new();
-        for r in errors.iter().filter(|r| r.body.is_some()) {
-            let t = body(r);
-            if !error_types.contains(&t) {
-                error_types.push(t);
-            }
-        }
-        let error = match error_types.len() {
-            0 => "serde_json::Value".to_string(),
-            1 => error_types.remove(0),
-            _ => format!(
+        let with_body = || errors.iter().filter(|r| r.body.is_some());
+        let error = if op.outcome.error_enum() {
+            format!(
                 "{} {{ {} }}",
                 op.error_type,
-                errors
-                    .iter()
-                    .filter(|r| r.body.is_some())
+                with_body()
                     .map(|r| r.status.variant_name())
                     .collect::<Vec<_>>()
                     .join(", ")
-            ),
+            )
+        } else {
+            with_body()
+                .next()
+                .map_or_else(|| "serde_json::Value".to_string(), |r| body(r))
         };
         ClientResult { success, error }
     }

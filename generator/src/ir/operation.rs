@@ -89,6 +89,47 @@ pub struct Operation {
     pub public: bool,
     /// `x-pagination`, when the operation returns one page of a list.
     pub pagination: Option<Pagination>,
+    /// The types a call gives back, decided once in lowering from [`Operation::responses`].
+    pub outcome: Outcome,
+}
+
+/// What a call of an operation gives back, as types: whether its successes need an enum and
+/// which error bodies it has. Decided in lowering by comparing IR types, so that the client,
+/// the diff and anything else that reads it agree.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Outcome {
+    /// The successes (see [`Operation::successes_and_errors`]) differ in the type their bodies
+    /// decode to (a success without a body is `()`): the operation gets a response enum named
+    /// [`Operation::response_type`].
+    pub success_enum: bool,
+    /// The distinct types of the declared error bodies, in spec order. One is the error body
+    /// type itself; several make an error enum named [`Operation::error_type`] (one variant
+    /// per error response with a body); none means error bodies are read as any JSON.
+    pub error_bodies: Vec<TypeRef>,
+}
+
+impl Outcome {
+    /// The outcome of these responses.
+    pub fn of(responses: &[Response]) -> Outcome {
+        let (success, errors) = successes_and_errors(responses);
+        let first = success.first().map(|r| r.value_type());
+        let success_enum = success.iter().any(|r| Some(r.value_type()) != first);
+        let mut error_bodies: Vec<TypeRef> = Vec::new();
+        for ty in errors.iter().filter_map(|r| r.body.as_ref().map(|b| &b.ty)) {
+            if !error_bodies.contains(ty) {
+                error_bodies.push(ty.clone());
+            }
+        }
+        Outcome {
+            success_enum,
+            error_bodies,
+        }
+    }
+
+    /// Whether the error bodies differ in type, so that they make an error enum.
+    pub fn error_enum(&self) -> bool {
+        self.error_bodies.len() > 1
+    }
 }
 
 /// Where a parameter goes.
@@ -259,23 +300,7 @@ impl Operation {
     /// either (`responses: {}`, or error statuses only), any 2xx is a success without a body
     /// ([`IMPLIED_SUCCESS`]): a 2xx is never an error.
     pub fn successes_and_errors(&self) -> (Vec<&Response>, Vec<&Response>) {
-        let mut success: Vec<&Response> = self
-            .responses
-            .iter()
-            .filter(|r| r.status.is_success())
-            .collect();
-        let mut errors: Vec<&Response> = self
-            .responses
-            .iter()
-            .filter(|r| !r.status.is_success())
-            .collect();
-        if success.is_empty() {
-            match errors.iter().position(|r| r.status == Status::Default) {
-                Some(i) => success.push(errors.remove(i)),
-                None => success.push(&IMPLIED_SUCCESS),
-            }
-        }
-        (success, errors)
+        successes_and_errors(&self.responses)
     }
 
     /// The `Accept` header the client sends: the media types of the declared response bodies,
@@ -305,6 +330,25 @@ impl Operation {
     }
 }
 
+/// See [`Operation::successes_and_errors`].
+fn successes_and_errors(responses: &[Response]) -> (Vec<&Response>, Vec<&Response>) {
+    let mut success: Vec<&Response> = responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let mut errors: Vec<&Response> = responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .collect();
+    if success.is_empty() {
+        match errors.iter().position(|r| r.status == Status::Default) {
+            Some(i) => success.push(errors.remove(i)),
+            None => success.push(&IMPLIED_SUCCESS),
+        }
+    }
+    (success, errors)
+}
+
 /// The success of an operation that declares none: any 2xx, without a body.
 pub static IMPLIED_SUCCESS: Response = Response {
     status: Status::Range(2),
@@ -324,6 +368,14 @@ pub struct Response {
     pub body: Option<ResponseBody>,
     /// Declared response headers.
     pub headers: Vec<ResponseHeader>,
+}
+
+impl Response {
+    /// The type its body decodes to, `None` for no body (`()`): what decides whether two
+    /// responses can share one Rust type.
+    pub fn value_type(&self) -> Option<&TypeRef> {
+        self.body.as_ref().map(|b| &b.ty)
+    }
 }
 
 /// The body of a response.

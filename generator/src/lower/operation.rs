@@ -12,7 +12,7 @@ use crate::ir::names::{field_name, type_name, variant_name, Namespace, RESERVED_
 use crate::ir::path::{parse_template, template_params};
 use crate::ir::{
     BodyKind, Constraints, Group, Method, Name, Operation, Pagination, Param, ParamLocation,
-    ParamStyle, RequestBody, Response, ResponseBody, ResponseHeader, SecurityKind, SecurityScheme,
+    Outcome, ParamStyle, RequestBody, Response, ResponseBody, ResponseHeader, SecurityKind, SecurityScheme,
     SecurityUse, Status, TypeRef,
 };
 use crate::load::escape;
@@ -176,6 +176,7 @@ impl Lowerer<'_> {
                     .extensions
                     .get("x-pagination")
                     .and_then(|v| self.pagination(v, &pointer));
+                let outcome = Outcome::of(&responses);
                 out.push(Operation {
                     name: Name { rust, wire },
                     request_type,
@@ -195,6 +196,7 @@ impl Lowerer<'_> {
                     security,
                     public,
                     pagination,
+                    outcome,
                 });
             }
         }

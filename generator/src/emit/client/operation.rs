@@ -42,7 +42,8 @@ fn decode(response: &Response) -> TokenStream {
     }
 }
 
-/// Which responses are successes and which errors, and the types both sides decode to.
+/// Which responses are successes and which errors; the types they decode to are in the
+/// operation's [`crate::ir::Outcome`], decided in lowering.
 pub struct Outcome<'a> {
     /// Responses that are successes.
     pub success: Vec<&'a Response>,
@@ -50,30 +51,21 @@ pub struct Outcome<'a> {
     pub errors: Vec<&'a Response>,
     /// Whether successes differ in type, so the operation gets a response enum.
     pub success_enum: bool,
-    /// Distinct error body types (declared bodies only).
-    pub error_types: Vec<String>,
+    /// Whether error bodies differ in type, so the operation gets an error enum.
+    pub error_enum: bool,
+    /// Whether any error response declares a body.
+    pub error_bodies: bool,
 }
 
 /// Splits an operation's responses into successes and errors.
-pub fn outcome<'a>(api: &Api, op: &'a Operation) -> Outcome<'a> {
+pub fn outcome(op: &Operation) -> Outcome<'_> {
     let (success, errors) = op.successes_and_errors();
-    let types: Vec<String> = success
-        .iter()
-        .map(|r| body_type(api, r).to_string())
-        .collect();
-    let success_enum = types.iter().any(|t| *t != types[0]);
-    let mut error_types: Vec<String> = Vec::new();
-    for r in errors.iter().filter(|r| r.body.is_some()) {
-        let t = body_type(api, r).to_string();
-        if !error_types.contains(&t) {
-            error_types.push(t);
-        }
-    }
     Outcome {
         success,
         errors,
-        success_enum,
-        error_types,
+        success_enum: op.outcome.success_enum,
+        error_enum: op.outcome.error_enum(),
+        error_bodies: !op.outcome.error_bodies.is_empty(),
     }
 }
 
@@ -89,17 +81,14 @@ fn success_type(api: &Api, op: &Operation, o: &Outcome<'_>) -> TokenStream {
 
 /// The error-body type `E` of `Error<E>`.
 fn error_type(api: &Api, op: &Operation, o: &Outcome<'_>) -> TokenStream {
-    match o.error_types.len() {
-        0 => quote!(::serde_json::Value),
-        1 => o
-            .errors
+    if o.error_enum {
+        let name = ident(&op.error_type);
+        quote!(#name)
+    } else {
+        o.errors
             .iter()
             .find(|r| r.body.is_some())
-            .map_or(quote!(::serde_json::Value), |r| body_type(api, r)),
-        _ => {
-            let name = ident(&op.error_type);
-            quote!(#name)
-        }
+            .map_or(quote!(::serde_json::Value), |r| body_type(api, r))
     }
 }
 
@@ -228,7 +217,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let o = outcome(api, op);
+    let o = outcome(op);
     let success = success_type(api, op, &o);
     let error = error_type(api, op, &o);
     let send = send_fn(api, op, &o, &success, &error);
@@ -282,7 +271,7 @@ fn operation_types(api: &Api, op: &Operation, o: &Outcome<'_>) -> TokenStream {
             }
         });
     }
-    if o.error_types.len() > 1 {
+    if o.error_enum {
         let name = ident(&op.error_type);
         let doc = format!(" The error bodies of `{}`, by status.", op.name.wire);
         let variants = o.errors.iter().filter(|r| r.body.is_some()).map(|r| {
@@ -458,13 +447,13 @@ fn send_fn(
                 Ok(raw.into_value(value))
             })
         });
-    let error_enum = o.error_types.len() > 1;
+    let error_enum = o.error_enum;
     let mut has_default = false;
     for r in &o.errors {
         let pat = pattern(r.status);
         has_default |= r.status == Status::Default;
         let decoder = match &r.body {
-            None if o.error_types.is_empty() => quote!(Some(runtime::decode_any)),
+            None if !o.error_bodies => quote!(Some(runtime::decode_any)),
             None => quote!(None),
             Some(b) => {
                 let t = body_type(api, r);
@@ -497,7 +486,7 @@ fn send_fn(
         arms.insert(at, arm);
     }
     let fallback = (!has_default).then(|| {
-        let decoder = if o.error_types.is_empty() {
+        let decoder = if !o.error_bodies {
             quote!(Some(runtime::decode_any))
         } else {
             quote!(None)
