@@ -352,10 +352,10 @@ fn xtask_diff_reports_the_changed_vendor_spec() {
         apono["report"],
         serde_json::to_value(report).expect("serializes")
     );
-    assert!(changes.fails(diff::FailOn::Breaking));
+    assert!(changes.fails(diff::FailOn::AnyBreaking));
     assert!(changes.fails(diff::FailOn::ClientBreaking));
     assert_eq!(
-        changes.failures(diff::FailOn::Breaking),
+        changes.failures(diff::FailOn::ClientBreaking),
         [format!("apono: {}", report.summary_line())]
     );
 }
@@ -390,7 +390,8 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// The command line: JSON on stdout, exit status 3 for `--fail-on`, 2 for a missing `--`.
+/// The command line: JSON on stdout, exit status 3 for `--fail-on`, 2 for more than two files
+/// without `--`.
 #[test]
 fn command_line() {
     let (old, new) = versions("request_fields");
@@ -417,8 +418,93 @@ fn command_line() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(String::from_utf8_lossy(&output.stdout).contains("no changes"));
 
-    let output = run(&["diff", &old, &new]);
+    // Two files need no `--`; more than two do.
+    let output = run(&["diff", "--fail-on", "breaking", &old, &new]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("no changes"));
+    let output = run(&["diff", &old, &new, &new]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("`--`"), "{}", stderr(&output));
+    let output = run(&["diff", &old]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}
+
+/// `--fail-on breaking` means what reviewers and oasdiff mean: an existing client breaks on the
+/// wire. A new operation and a new optional request field break no client, but every server
+/// must handle them: `server-breaking` and `any-breaking` fail on them, `breaking` does not.
+#[test]
+fn fail_on_breaking_is_client_breaking() {
+    let dir = target_dir().join("diff-tests").join("fail_on");
+    std::fs::create_dir_all(&dir).expect("create the scratch directory");
+    let spec = |extra_operation: &str, extra_field: &str| {
+        format!(
+            "openapi: 3.0.3\n\
+             info: {{ title: Pets, version: '1' }}\n\
+             paths:\n\
+             \x20 /pets:\n\
+             \x20   post:\n\
+             \x20     operationId: addPet\n\
+             \x20     requestBody:\n\
+             \x20       required: true\n\
+             \x20       content:\n\
+             \x20         application/json:\n\
+             \x20           schema:\n\
+             \x20             type: object\n\
+             \x20             required: [name]\n\
+             \x20             properties:\n\
+             \x20               name: {{ type: string }}\n\
+             {extra_field}\
+             \x20     responses:\n\
+             \x20       '204': {{ description: added }}\n\
+             {extra_operation}"
+        )
+    };
+    let operation = "  /pets/count:\n    get:\n      operationId: countPets\n      responses:\n        '204': { description: counted }\n";
+    let field = "                tag: { type: string }\n";
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write a spec");
+        path.to_string_lossy().into_owned()
+    };
+    let old = write("old.yaml", spec("", ""));
+    let cases = [
+        (
+            "new operation",
+            write("operation.yaml", spec(operation, "")),
+        ),
+        (
+            "new optional request field",
+            write("field.yaml", spec("", field)),
+        ),
+    ];
+    for (what, new) in &cases {
+        for (fail_on, status) in [
+            ("breaking", 0),
+            ("client-breaking", 0),
+            ("server-breaking", 3),
+            ("any-breaking", 3),
+        ] {
+            let output = run(&["diff", "--fail-on", fail_on, &old, new]);
+            assert_eq!(
+                output.status.code(),
+                Some(status),
+                "{what}, --fail-on {fail_on}:\n{}\n{}",
+                String::from_utf8_lossy(&output.stdout),
+                stderr(&output)
+            );
+        }
+    }
+    // Removing the operation breaks clients, and only makes the server's code stale.
+    let (new, old) = (&old, &cases[0].1);
+    for fail_on in ["breaking", "server-breaking", "any-breaking"] {
+        let output = run(&["diff", "--fail-on", fail_on, old, new]);
+        let expected = if fail_on == "server-breaking" { 0 } else { 3 };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "removed operation, --fail-on {fail_on}"
+        );
+    }
 }
 
 /// The freshly built binary (cargo hands `CARGO_BIN_EXE_*` only to the binary's own package).

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use openapi_forge::diff::{self, DiffError, Markdown};
 use openapi_forge::{Config, Diagnostics};
 
@@ -45,16 +45,18 @@ enum Command {
     /// Reports every change between two versions of an API and whom it breaks: clients,
     /// servers, and the semver bump of the generated crate.
     ///
-    /// The old version's spec files come first, then `--`, then the new version's. Options go
-    /// before the `--`.
+    /// Two spec files: the old version's, then the new version's. When a version is several
+    /// files, the old version's files come first, then `--`, then the new version's (options
+    /// go before the `--`).
     ///
-    /// Example: openapi-forge diff --fail-on breaking old/*.yaml -- specs/apono/*.yaml
+    /// Examples: openapi-forge diff --fail-on breaking old.yaml new.yaml
+    ///           openapi-forge diff old/*.yaml -- specs/apono/*.yaml
     Diff {
-        /// Spec files of the old version.
+        /// Spec files of the old version; without `--`, the old file and then the new one.
         #[arg(required = true, value_name = "OLD_SPEC")]
         old: Vec<PathBuf>,
         /// Spec files of the new version (after `--`).
-        #[arg(last = true, required = true, value_name = "NEW_SPEC")]
+        #[arg(last = true, value_name = "NEW_SPEC")]
         new: Vec<PathBuf>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
@@ -77,12 +79,14 @@ enum Format {
 /// What makes `diff` fail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum FailOn {
-    /// A change that breaks clients or servers on the wire.
+    /// A change that breaks existing clients on the wire (as oasdiff means "breaking").
+    #[value(alias = "client-breaking")]
     Breaking,
-    /// A change that breaks clients on the wire.
-    ClientBreaking,
-    /// A change that breaks servers on the wire.
+    /// A change that breaks existing servers on the wire (a new operation, a new optional
+    /// request field...).
     ServerBreaking,
+    /// A change that breaks clients or servers on the wire.
+    AnyBreaking,
     /// A change that needs a major version of the generated crate.
     Major,
 }
@@ -90,9 +94,9 @@ enum FailOn {
 impl From<FailOn> for diff::FailOn {
     fn from(f: FailOn) -> diff::FailOn {
         match f {
-            FailOn::Breaking => diff::FailOn::Breaking,
-            FailOn::ClientBreaking => diff::FailOn::ClientBreaking,
+            FailOn::Breaking => diff::FailOn::ClientBreaking,
             FailOn::ServerBreaking => diff::FailOn::ServerBreaking,
+            FailOn::AnyBreaking => diff::FailOn::AnyBreaking,
             FailOn::Major => diff::FailOn::Major,
         }
     }
@@ -108,7 +112,25 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    if let Command::Diff { old, new, .. } = &mut cli.command {
+        if new.is_empty() {
+            // `diff old.yaml new.yaml`: without `--`, exactly one file a side.
+            if old.len() != 2 {
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::WrongNumberOfValues,
+                        format!(
+                            "`diff` takes two spec files (old, new), or the old version's files, \
+                             `--`, and the new version's; got {} file(s) and no `--`",
+                            old.len()
+                        ),
+                    )
+                    .exit();
+            }
+            new.extend(old.pop());
+        }
+    }
     let worker = std::thread::Builder::new()
         .name("openapi-forge".into())
         .stack_size(STACK_SIZE)

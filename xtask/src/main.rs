@@ -118,12 +118,15 @@ enum DiffFormat {
 /// What makes `diff` fail (as `openapi-forge diff --fail-on`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum FailOn {
-    /// A change that breaks clients or servers on the wire, or a removed API.
+    /// A change that breaks existing clients on the wire (as oasdiff means "breaking"), or a
+    /// removed API.
+    #[value(alias = "client-breaking")]
     Breaking,
-    /// A change that breaks clients on the wire, or a removed API.
-    ClientBreaking,
-    /// A change that breaks servers on the wire.
+    /// A change that breaks existing servers on the wire (a new operation, a new optional
+    /// request field...).
     ServerBreaking,
+    /// A change that breaks clients or servers on the wire, or a removed API.
+    AnyBreaking,
     /// A change that needs a major version of a generated crate, or a removed API.
     Major,
 }
@@ -131,9 +134,9 @@ enum FailOn {
 impl From<FailOn> for diff::FailOn {
     fn from(f: FailOn) -> diff::FailOn {
         match f {
-            FailOn::Breaking => diff::FailOn::Breaking,
-            FailOn::ClientBreaking => diff::FailOn::ClientBreaking,
+            FailOn::Breaking => diff::FailOn::ClientBreaking,
             FailOn::ServerBreaking => diff::FailOn::ServerBreaking,
+            FailOn::AnyBreaking => diff::FailOn::AnyBreaking,
             FailOn::Major => diff::FailOn::Major,
         }
     }

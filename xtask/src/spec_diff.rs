@@ -78,7 +78,7 @@ impl ApiChanges {
             ApiChange::Added => false,
             ApiChange::Removed => matches!(
                 fail_on,
-                FailOn::Breaking | FailOn::ClientBreaking | FailOn::Major
+                FailOn::ClientBreaking | FailOn::AnyBreaking | FailOn::Major
             ),
             ApiChange::Changed(report) => report.fails(fail_on),
         }

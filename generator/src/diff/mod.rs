@@ -156,9 +156,9 @@ impl Report {
     /// Whether the report has a change of the kind `fail_on` names (what `--fail-on` checks).
     pub fn fails(&self, fail_on: FailOn) -> bool {
         match fail_on {
-            FailOn::Breaking => self.breaks(Who::Anyone),
             FailOn::ClientBreaking => self.breaks(Who::Clients),
             FailOn::ServerBreaking => self.breaks(Who::Servers),
+            FailOn::AnyBreaking => self.breaks(Who::Anyone),
             FailOn::Major => self.summary.semver == Semver::Major,
         }
     }
@@ -191,14 +191,19 @@ pub enum Who {
 }
 
 /// The changes that make a comparison fail, for CI (`--fail-on`).
+///
+/// "Breaking" alone means what reviewers and other diff tools (oasdiff) mean by it: an existing
+/// client stops working on the wire ([`FailOn::ClientBreaking`]). A new operation or a new
+/// optional request field breaks no client but must be handled by every server: that is
+/// [`FailOn::ServerBreaking`], and [`FailOn::AnyBreaking`] is either.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FailOn {
-    /// A change that breaks clients or servers on the wire.
-    Breaking,
-    /// A change that breaks clients on the wire.
+    /// A change that breaks existing clients on the wire (`--fail-on breaking`).
     ClientBreaking,
-    /// A change that breaks servers on the wire.
+    /// A change that breaks existing servers on the wire.
     ServerBreaking,
+    /// A change that breaks clients or servers on the wire.
+    AnyBreaking,
     /// A change that needs a major version of the generated crate.
     Major,
 }
