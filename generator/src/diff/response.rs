@@ -311,7 +311,9 @@ impl ClientResult {
                     .join(", ")
             )
         } else {
-            success.first().map_or_else(|| "()".to_string(), |r| body(r))
+            success
+                .first()
+                .map_or_else(|| "()".to_string(), |r| body(r))
         };
         let with_body = || errors.iter().filter(|r| r.body.is_some());
         let error = if op.outcome.error_enum() {

@@ -332,10 +332,7 @@ impl Operation {
 
 /// See [`Operation::successes_and_errors`].
 fn successes_and_errors(responses: &[Response]) -> (Vec<&Response>, Vec<&Response>) {
-    let mut success: Vec<&Response> = responses
-        .iter()
-        .filter(|r| r.status.is_success())
-        .collect();
+    let mut success: Vec<&Response> = responses.iter().filter(|r| r.status.is_success()).collect();
     let mut errors: Vec<&Response> = responses
         .iter()
         .filter(|r| !r.status.is_success())

@@ -11,9 +11,9 @@ use super::Lowerer;
 use crate::ir::names::{field_name, type_name, variant_name, Namespace, RESERVED_PARAM_NAMES};
 use crate::ir::path::{parse_template, template_params};
 use crate::ir::{
-    BodyKind, Constraints, Group, Method, Name, Operation, Pagination, Param, ParamLocation,
-    Outcome, ParamStyle, RequestBody, Response, ResponseBody, ResponseHeader, SecurityKind, SecurityScheme,
-    SecurityUse, Status, TypeRef,
+    BodyKind, Constraints, Group, Method, Name, Operation, Outcome, Pagination, Param,
+    ParamLocation, ParamStyle, RequestBody, Response, ResponseBody, ResponseHeader, SecurityKind,
+    SecurityScheme, SecurityUse, Status, TypeRef,
 };
 use crate::load::escape;
 
