@@ -173,3 +173,31 @@ fn help_exits_0_and_documents_the_exit_status() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("Exit status"), "{text}");
 }
+
+#[test]
+fn version_prints_the_package_version() {
+    let output = run(&["--version"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        text.trim(),
+        format!("openapi-forge {}", openapi_forge::VERSION),
+        "{text}"
+    );
+}
+
+#[test]
+fn completions_print_a_script_for_the_shell() {
+    let output = run(&["completions", "bash"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let script = String::from_utf8_lossy(&output.stdout);
+    assert!(script.contains("complete -F _openapi__forge"), "{script}");
+    for subcommand in ["generate", "check", "diff", "completions"] {
+        assert!(
+            script.contains(subcommand),
+            "no `{subcommand}` in:\n{script}"
+        );
+    }
+    let output = run(&["completions", "no-such-shell"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}

@@ -29,6 +29,10 @@ use std::path::PathBuf;
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 pub use output::Output;
 
+/// The version of the generator (the `openapi-forge` package), as `openapi-forge --version`
+/// prints it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 /// What to generate.
 #[derive(Clone, Debug)]
 pub struct Config {

@@ -65,6 +65,14 @@ enum Command {
         #[arg(long, value_enum, value_name = "WHAT")]
         fail_on: Option<FailOn>,
     },
+    /// Prints the completion script of a shell.
+    ///
+    /// Example: openapi-forge completions bash > ~/.local/share/bash-completion/completions/openapi-forge
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Output formats of `diff`.
@@ -224,6 +232,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             fail_on,
         } => diff(&old, &new, format, fail_on),
+        Command::Completions { shell } => {
+            // Written to a buffer first: clap_complete panics when it cannot write (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "openapi-forge", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &script)
+                .context("cannot write the completion script")?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
