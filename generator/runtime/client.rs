@@ -380,6 +380,12 @@ impl From<&str> for SecretString {
     }
 }
 
+impl From<&String> for SecretString {
+    fn from(s: &String) -> Self {
+        SecretString(s.clone())
+    }
+}
+
 /// HTTP Basic credentials.
 #[derive(Clone, Debug)]
 pub struct BasicCredentials {

@@ -319,9 +319,9 @@ impl<'a> IntegrationsApi<'a> {
     /// List integrations, optionally filtered. The doc documents the paging parameters `limit` and `page_token` but not the response body, so where a response carries the next page's token is not specified.
     ///
     /// `GET /api/admin/v4/integrations` (operation `listIntegrationsV4`)
-    pub fn list_integrations_v4(&self) -> ListIntegrationsV4Request<'a> {
+    pub fn list_integrations_v4(&self) -> ListIntegrationsV4Request {
         ListIntegrationsV4Request {
-            client: self.client,
+            client: self.client.clone(),
             category: None,
             connector_id: None,
             limit: None,
@@ -339,9 +339,9 @@ impl<'a> IntegrationsApi<'a> {
     pub fn create_integration_v4(
         &self,
         body: IntegrationV4CreateRequest,
-    ) -> CreateIntegrationV4Request<'a> {
+    ) -> CreateIntegrationV4Request {
         CreateIntegrationV4Request {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -350,12 +350,9 @@ impl<'a> IntegrationsApi<'a> {
     /// Get an integration by its ID.
     ///
     /// `GET /api/admin/v4/integrations/{id}` (operation `getIntegrationV4`)
-    pub fn get_integration_v4(
-        &self,
-        id: impl Into<String>,
-    ) -> GetIntegrationV4Request<'a> {
+    pub fn get_integration_v4(&self, id: impl Into<String>) -> GetIntegrationV4Request {
         GetIntegrationV4Request {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -368,9 +365,9 @@ impl<'a> IntegrationsApi<'a> {
         &self,
         id: impl Into<String>,
         body: IntegrationV4UpdateRequest,
-    ) -> UpdateIntegrationV4Request<'a> {
+    ) -> UpdateIntegrationV4Request {
         UpdateIntegrationV4Request {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body,
         }
@@ -383,9 +380,9 @@ impl<'a> IntegrationsApi<'a> {
     pub fn delete_integration_v4(
         &self,
         id: impl Into<String>,
-    ) -> DeleteIntegrationV4Request<'a> {
+    ) -> DeleteIntegrationV4Request {
         DeleteIntegrationV4Request {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -394,9 +391,9 @@ impl<'a> IntegrationsApi<'a> {
     /// List integrations (v2 endpoint).
     ///
     /// `GET /api/v2/integrations` (operation `listIntegrationsV2`)
-    pub fn list_integrations_v2(&self) -> ListIntegrationsV2Request<'a> {
+    pub fn list_integrations_v2(&self) -> ListIntegrationsV2Request {
         ListIntegrationsV2Request {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Create integration (v2)
@@ -407,9 +404,9 @@ impl<'a> IntegrationsApi<'a> {
     pub fn create_integration_v2(
         &self,
         body: IntegrationV2CreateRequest,
-    ) -> CreateIntegrationV2Request<'a> {
+    ) -> CreateIntegrationV2Request {
         CreateIntegrationV2Request {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -418,9 +415,9 @@ impl<'a> IntegrationsApi<'a> {
     /// List the integration configurations of the integrations catalog.
     ///
     /// `GET /api/v2/integrations-catalog` (operation `listIntegrationConfigs`)
-    pub fn list_integration_configs(&self) -> ListIntegrationConfigsRequest<'a> {
+    pub fn list_integration_configs(&self) -> ListIntegrationConfigsRequest {
         ListIntegrationConfigsRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Get integration config
@@ -431,9 +428,9 @@ impl<'a> IntegrationsApi<'a> {
     pub fn get_integration_config(
         &self,
         type_: impl Into<String>,
-    ) -> GetIntegrationConfigRequest<'a> {
+    ) -> GetIntegrationConfigRequest {
         GetIntegrationConfigRequest {
-            client: self.client,
+            client: self.client.clone(),
             type_: type_.into(),
         }
     }
@@ -442,12 +439,9 @@ impl<'a> IntegrationsApi<'a> {
     /// Get an integration by its ID (v2 endpoint).
     ///
     /// `GET /api/v2/integrations/{id}` (operation `getIntegrationV2`)
-    pub fn get_integration_v2(
-        &self,
-        id: impl Into<String>,
-    ) -> GetIntegrationV2Request<'a> {
+    pub fn get_integration_v2(&self, id: impl Into<String>) -> GetIntegrationV2Request {
         GetIntegrationV2Request {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -460,9 +454,9 @@ impl<'a> IntegrationsApi<'a> {
         &self,
         id: impl Into<String>,
         body: IntegrationV2UpdateRequest,
-    ) -> UpdateIntegrationV2Request<'a> {
+    ) -> UpdateIntegrationV2Request {
         UpdateIntegrationV2Request {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body,
         }
@@ -475,9 +469,9 @@ impl<'a> IntegrationsApi<'a> {
     pub fn delete_integration_v2(
         &self,
         id: impl Into<String>,
-    ) -> DeleteIntegrationV2Request<'a> {
+    ) -> DeleteIntegrationV2Request {
         DeleteIntegrationV2Request {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -489,9 +483,9 @@ impl<'a> IntegrationsApi<'a> {
     pub fn refresh_integration_v2(
         &self,
         id: impl Into<String>,
-    ) -> RefreshIntegrationV2Request<'a> {
+    ) -> RefreshIntegrationV2Request {
         RefreshIntegrationV2Request {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -503,9 +497,9 @@ impl<'a> IntegrationsApi<'a> {
     pub fn get_resource_user_tags(
         &self,
         resource_id: impl Into<String>,
-    ) -> GetResourceUserTagsRequest<'a> {
+    ) -> GetResourceUserTagsRequest {
         GetResourceUserTagsRequest {
-            client: self.client,
+            client: self.client.clone(),
             resource_id: resource_id.into(),
         }
     }
@@ -518,9 +512,9 @@ impl<'a> IntegrationsApi<'a> {
         &self,
         resource_id: impl Into<String>,
         body: UndocumentedObject,
-    ) -> UpdateResourceUserTagsRequest<'a> {
+    ) -> UpdateResourceUserTagsRequest {
         UpdateResourceUserTagsRequest {
-            client: self.client,
+            client: self.client.clone(),
             resource_id: resource_id.into(),
             body,
         }
@@ -533,9 +527,9 @@ impl<'a> IntegrationsApi<'a> {
     pub fn get_integration_permissions(
         &self,
         id: impl Into<String>,
-    ) -> GetIntegrationPermissionsRequest<'a> {
+    ) -> GetIntegrationPermissionsRequest {
         GetIntegrationPermissionsRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             resource_type: None,
         }
@@ -548,20 +542,20 @@ impl<'a> IntegrationsApi<'a> {
     pub fn get_integration_resources(
         &self,
         id: impl Into<String>,
-    ) -> GetIntegrationResourcesRequest<'a> {
+    ) -> GetIntegrationResourcesRequest {
         GetIntegrationResourcesRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             resource_type: None,
         }
     }
 }
 
-/// A call of [`IntegrationsApi::list_integrations_v4`]: set optional parameters, then `send()`.
+/// A call of [`IntegrationsApi::list_integrations_v4`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListIntegrationsV4Request<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListIntegrationsV4Request {
+    client: Client,
     category: Option<Vec<String>>,
     connector_id: Option<Vec<String>>,
     limit: Option<i32>,
@@ -571,15 +565,21 @@ pub struct ListIntegrationsV4Request<'a> {
     type_: Option<Vec<String>>,
 }
 
-impl<'a> ListIntegrationsV4Request<'a> {
+impl ListIntegrationsV4Request {
     /// query parameter `category`
-    pub fn category(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.category = Some(value.into());
+    pub fn category(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.category = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// query parameter `connector_id`
-    pub fn connector_id(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.connector_id = Some(value.into());
+    pub fn connector_id(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.connector_id = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// query parameter `limit`
@@ -602,15 +602,15 @@ impl<'a> ListIntegrationsV4Request<'a> {
         self
     }
     /// query parameter `status`
-    pub fn status(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.status = Some(value.into());
+    pub fn status(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.status = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Filter integrations by type. Supports wildcard (*) for partial matches - use * for contains, prefix* for starts with, *suffix for ends with.
     ///
     /// query parameter `type`
-    pub fn type_(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.type_ = Some(value.into());
+    pub fn type_(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.type_ = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sends the request and decodes the response.
@@ -693,15 +693,24 @@ impl<'a> ListIntegrationsV4Request<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::create_integration_v4`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for ListIntegrationsV4Request {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::create_integration_v4`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct CreateIntegrationV4Request<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateIntegrationV4Request {
+    client: Client,
     body: IntegrationV4CreateRequest,
 }
 
-impl<'a> CreateIntegrationV4Request<'a> {
+impl CreateIntegrationV4Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -743,15 +752,24 @@ impl<'a> CreateIntegrationV4Request<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::get_integration_v4`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for CreateIntegrationV4Request {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::get_integration_v4`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetIntegrationV4Request<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetIntegrationV4Request {
+    client: Client,
     id: String,
 }
 
-impl<'a> GetIntegrationV4Request<'a> {
+impl GetIntegrationV4Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -791,16 +809,25 @@ impl<'a> GetIntegrationV4Request<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::update_integration_v4`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetIntegrationV4Request {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::update_integration_v4`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct UpdateIntegrationV4Request<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateIntegrationV4Request {
+    client: Client,
     id: String,
     body: IntegrationV4UpdateRequest,
 }
 
-impl<'a> UpdateIntegrationV4Request<'a> {
+impl UpdateIntegrationV4Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -843,15 +870,24 @@ impl<'a> UpdateIntegrationV4Request<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::delete_integration_v4`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for UpdateIntegrationV4Request {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::delete_integration_v4`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteIntegrationV4Request<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteIntegrationV4Request {
+    client: Client,
     id: String,
 }
 
-impl<'a> DeleteIntegrationV4Request<'a> {
+impl DeleteIntegrationV4Request {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -886,14 +922,23 @@ impl<'a> DeleteIntegrationV4Request<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::list_integrations_v2`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListIntegrationsV2Request<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for DeleteIntegrationV4Request {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> ListIntegrationsV2Request<'a> {
+/// A call of [`IntegrationsApi::list_integrations_v2`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListIntegrationsV2Request {
+    client: Client,
+}
+
+impl ListIntegrationsV2Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -932,15 +977,24 @@ impl<'a> ListIntegrationsV2Request<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::create_integration_v2`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for ListIntegrationsV2Request {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::create_integration_v2`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct CreateIntegrationV2Request<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateIntegrationV2Request {
+    client: Client,
     body: IntegrationV2CreateRequest,
 }
 
-impl<'a> CreateIntegrationV2Request<'a> {
+impl CreateIntegrationV2Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -982,14 +1036,23 @@ impl<'a> CreateIntegrationV2Request<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::list_integration_configs`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListIntegrationConfigsRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for CreateIntegrationV2Request {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> ListIntegrationConfigsRequest<'a> {
+/// A call of [`IntegrationsApi::list_integration_configs`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListIntegrationConfigsRequest {
+    client: Client,
+}
+
+impl ListIntegrationConfigsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1028,15 +1091,24 @@ impl<'a> ListIntegrationConfigsRequest<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::get_integration_config`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for ListIntegrationConfigsRequest {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::get_integration_config`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetIntegrationConfigRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetIntegrationConfigRequest {
+    client: Client,
     type_: String,
 }
 
-impl<'a> GetIntegrationConfigRequest<'a> {
+impl GetIntegrationConfigRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1078,15 +1150,24 @@ impl<'a> GetIntegrationConfigRequest<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::get_integration_v2`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetIntegrationConfigRequest {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::get_integration_v2`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetIntegrationV2Request<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetIntegrationV2Request {
+    client: Client,
     id: String,
 }
 
-impl<'a> GetIntegrationV2Request<'a> {
+impl GetIntegrationV2Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1126,16 +1207,25 @@ impl<'a> GetIntegrationV2Request<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::update_integration_v2`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetIntegrationV2Request {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::update_integration_v2`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct UpdateIntegrationV2Request<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateIntegrationV2Request {
+    client: Client,
     id: String,
     body: IntegrationV2UpdateRequest,
 }
 
-impl<'a> UpdateIntegrationV2Request<'a> {
+impl UpdateIntegrationV2Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1178,15 +1268,24 @@ impl<'a> UpdateIntegrationV2Request<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::delete_integration_v2`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for UpdateIntegrationV2Request {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::delete_integration_v2`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteIntegrationV2Request<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteIntegrationV2Request {
+    client: Client,
     id: String,
 }
 
-impl<'a> DeleteIntegrationV2Request<'a> {
+impl DeleteIntegrationV2Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1226,15 +1325,24 @@ impl<'a> DeleteIntegrationV2Request<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::refresh_integration_v2`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeleteIntegrationV2Request {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::refresh_integration_v2`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct RefreshIntegrationV2Request<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RefreshIntegrationV2Request {
+    client: Client,
     id: String,
 }
 
-impl<'a> RefreshIntegrationV2Request<'a> {
+impl RefreshIntegrationV2Request {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1275,15 +1383,24 @@ impl<'a> RefreshIntegrationV2Request<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::get_resource_user_tags`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for RefreshIntegrationV2Request {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::get_resource_user_tags`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetResourceUserTagsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetResourceUserTagsRequest {
+    client: Client,
     resource_id: String,
 }
 
-impl<'a> GetResourceUserTagsRequest<'a> {
+impl GetResourceUserTagsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1329,16 +1446,25 @@ impl<'a> GetResourceUserTagsRequest<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::update_resource_user_tags`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetResourceUserTagsRequest {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::update_resource_user_tags`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct UpdateResourceUserTagsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateResourceUserTagsRequest {
+    client: Client,
     resource_id: String,
     body: UndocumentedObject,
 }
 
-impl<'a> UpdateResourceUserTagsRequest<'a> {
+impl UpdateResourceUserTagsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1387,16 +1513,25 @@ impl<'a> UpdateResourceUserTagsRequest<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::get_integration_permissions`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for UpdateResourceUserTagsRequest {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::get_integration_permissions`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetIntegrationPermissionsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetIntegrationPermissionsRequest {
+    client: Client,
     id: String,
     resource_type: Option<String>,
 }
 
-impl<'a> GetIntegrationPermissionsRequest<'a> {
+impl GetIntegrationPermissionsRequest {
     /// query parameter `resource-type`
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
@@ -1448,16 +1583,25 @@ impl<'a> GetIntegrationPermissionsRequest<'a> {
     }
 }
 
-/// A call of [`IntegrationsApi::get_integration_resources`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetIntegrationPermissionsRequest {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`IntegrationsApi::get_integration_resources`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetIntegrationResourcesRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetIntegrationResourcesRequest {
+    client: Client,
     id: String,
     resource_type: Option<String>,
 }
 
-impl<'a> GetIntegrationResourcesRequest<'a> {
+impl GetIntegrationResourcesRequest {
     /// query parameter `resource-type`
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
@@ -1506,5 +1650,14 @@ impl<'a> GetIntegrationResourcesRequest<'a> {
             }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
+    }
+}
+
+impl ::std::future::IntoFuture for GetIntegrationResourcesRequest {
+    type Output = Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

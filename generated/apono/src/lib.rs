@@ -24,3 +24,11 @@ pub use support::{Validate, ValidationError, ValidationErrors};
 
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, Credentials, Error, ResponseValue};
+
+pub use serde_json;
+
+#[cfg(feature = "client")]
+pub use reqwest;
+
+#[cfg(feature = "server")]
+pub use axum;

@@ -48,6 +48,26 @@ impl Validate for IntegrationV2CreateRequest {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+impl IntegrationV2CreateRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        name: impl Into<String>,
+        type_: impl Into<String>,
+        metadata: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            type_: type_.into(),
+            provisioner_id: None,
+            metadata: metadata.into(),
+            secret_config: None,
+            connected_resource_types: None,
+            custom_access_details: None,
+        }
+    }
+}
+
 impl ::std::fmt::Debug for IntegrationV2CreateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IntegrationV2CreateRequest")
@@ -105,6 +125,24 @@ pub struct IntegrationV2UpdateRequest {
 impl Validate for IntegrationV2UpdateRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
+}
+
+impl IntegrationV2UpdateRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        name: impl Into<String>,
+        metadata: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            provisioner_id: None,
+            metadata: metadata.into(),
+            secret_config: None,
+            connected_resource_types: None,
+            custom_access_details: None,
+        }
+    }
 }
 
 impl ::std::fmt::Debug for IntegrationV2UpdateRequest {
@@ -194,6 +232,28 @@ impl Validate for IntegrationV4CreateRequest {
     }
 }
 
+impl IntegrationV4CreateRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        name: impl Into<String>,
+        type_: impl Into<String>,
+        integration_config: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            type_: type_.into(),
+            connector_id: None,
+            integration_config: integration_config.into(),
+            secret_store_config: None,
+            connected_resource_types: None,
+            custom_access_details: None,
+            owner: None,
+            owners_mapping: None,
+        }
+    }
+}
+
 impl ::std::fmt::Debug for IntegrationV4CreateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IntegrationV4CreateRequest")
@@ -277,6 +337,26 @@ impl Validate for IntegrationV4UpdateRequest {
                         ),
                     );
             }
+        }
+    }
+}
+
+impl IntegrationV4UpdateRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        name: impl Into<String>,
+        integration_config: impl Into<::serde_json::Map<String, ::serde_json::Value>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            connector_id: None,
+            integration_config: integration_config.into(),
+            secret_store_config: None,
+            connected_resource_types: None,
+            custom_access_details: None,
+            owner: None,
+            owners_mapping: None,
         }
     }
 }

@@ -391,9 +391,9 @@ impl<'a> AccessLevelsApi<'a> {
     /// Required permissions: User Accounts Management (Read).
     ///
     /// `GET /AccessLevels` (operation `listAccessLevels`)
-    pub fn list_access_levels(&self) -> ListAccessLevelsRequest<'a> {
+    pub fn list_access_levels(&self) -> ListAccessLevelsRequest {
         ListAccessLevelsRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Set the access level for a user group Smart Rule
@@ -408,9 +408,9 @@ impl<'a> AccessLevelsApi<'a> {
         user_group_id: impl Into<i32>,
         smart_rule_id: impl Into<i32>,
         body: SmartRuleAccessLevelRequest,
-    ) -> SetUserGroupSmartRuleAccessLevelRequest<'a> {
+    ) -> SetUserGroupSmartRuleAccessLevelRequest {
         SetUserGroupSmartRuleAccessLevelRequest {
-            client: self.client,
+            client: self.client.clone(),
             user_group_id: user_group_id.into(),
             smart_rule_id: smart_rule_id.into(),
             body,
@@ -437,9 +437,9 @@ impl<'a> AddressGroupsApi<'a> {
     pub fn list_organization_address_groups(
         &self,
         org_id: impl Into<::uuid::Uuid>,
-    ) -> ListOrganizationAddressGroupsRequest<'a> {
+    ) -> ListOrganizationAddressGroupsRequest {
         ListOrganizationAddressGroupsRequest {
-            client: self.client,
+            client: self.client.clone(),
             org_id: org_id.into(),
         }
     }
@@ -450,9 +450,9 @@ impl<'a> AddressGroupsApi<'a> {
     /// Required permissions: Asset Management (Read); for the list, the current user must also have access to the organization.
     ///
     /// `GET /AddressGroups` (operation `listAddressGroups`)
-    pub fn list_address_groups(&self) -> ListAddressGroupsRequest<'a> {
+    pub fn list_address_groups(&self) -> ListAddressGroupsRequest {
         ListAddressGroupsRequest {
-            client: self.client,
+            client: self.client.clone(),
             name: None,
         }
     }
@@ -466,9 +466,9 @@ impl<'a> AddressGroupsApi<'a> {
     pub fn create_address_group(
         &self,
         body: AddressGroupInput,
-    ) -> CreateAddressGroupRequest<'a> {
+    ) -> CreateAddressGroupRequest {
         CreateAddressGroupRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -482,9 +482,9 @@ impl<'a> AddressGroupsApi<'a> {
     pub fn list_address_group_addresses(
         &self,
         address_group_id: impl Into<i32>,
-    ) -> ListAddressGroupAddressesRequest<'a> {
+    ) -> ListAddressGroupAddressesRequest {
         ListAddressGroupAddressesRequest {
-            client: self.client,
+            client: self.client.clone(),
             address_group_id: address_group_id.into(),
         }
     }
@@ -499,9 +499,9 @@ impl<'a> AddressGroupsApi<'a> {
         &self,
         address_group_id: impl Into<i32>,
         body: AddressInput,
-    ) -> CreateAddressGroupAddressRequest<'a> {
+    ) -> CreateAddressGroupAddressRequest {
         CreateAddressGroupAddressRequest {
-            client: self.client,
+            client: self.client.clone(),
             address_group_id: address_group_id.into(),
             body,
         }
@@ -516,9 +516,9 @@ impl<'a> AddressGroupsApi<'a> {
     pub fn delete_address_group_addresses(
         &self,
         address_group_id: impl Into<i32>,
-    ) -> DeleteAddressGroupAddressesRequest<'a> {
+    ) -> DeleteAddressGroupAddressesRequest {
         DeleteAddressGroupAddressesRequest {
-            client: self.client,
+            client: self.client.clone(),
             address_group_id: address_group_id.into(),
         }
     }
@@ -532,9 +532,9 @@ impl<'a> AddressGroupsApi<'a> {
     pub fn get_address_group_by_id(
         &self,
         address_group_id: impl Into<i32>,
-    ) -> GetAddressGroupByIdRequest<'a> {
+    ) -> GetAddressGroupByIdRequest {
         GetAddressGroupByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             address_group_id: address_group_id.into(),
         }
     }
@@ -549,9 +549,9 @@ impl<'a> AddressGroupsApi<'a> {
         &self,
         address_group_id: impl Into<i32>,
         body: AddressGroupInput,
-    ) -> UpdateAddressGroupRequest<'a> {
+    ) -> UpdateAddressGroupRequest {
         UpdateAddressGroupRequest {
-            client: self.client,
+            client: self.client.clone(),
             address_group_id: address_group_id.into(),
             body,
         }
@@ -566,9 +566,9 @@ impl<'a> AddressGroupsApi<'a> {
     pub fn delete_address_group(
         &self,
         address_group_id: impl Into<i32>,
-    ) -> DeleteAddressGroupRequest<'a> {
+    ) -> DeleteAddressGroupRequest {
         DeleteAddressGroupRequest {
-            client: self.client,
+            client: self.client.clone(),
             address_group_id: address_group_id.into(),
         }
     }
@@ -579,9 +579,9 @@ impl<'a> AddressGroupsApi<'a> {
     /// Required permissions: Asset Management (Read).
     ///
     /// `GET /Addresses/{id}` (operation `getAddressById`)
-    pub fn get_address_by_id(&self, id: impl Into<i32>) -> GetAddressByIdRequest<'a> {
+    pub fn get_address_by_id(&self, id: impl Into<i32>) -> GetAddressByIdRequest {
         GetAddressByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -596,9 +596,9 @@ impl<'a> AddressGroupsApi<'a> {
         &self,
         id: impl Into<i32>,
         body: AddressInput,
-    ) -> UpdateAddressByIdRequest<'a> {
+    ) -> UpdateAddressByIdRequest {
         UpdateAddressByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body,
         }
@@ -610,12 +610,9 @@ impl<'a> AddressGroupsApi<'a> {
     /// Required permissions: Asset Management (Read/Write).
     ///
     /// `DELETE /Addresses/{id}` (operation `deleteAddressById`)
-    pub fn delete_address_by_id(
-        &self,
-        id: impl Into<i32>,
-    ) -> DeleteAddressByIdRequest<'a> {
+    pub fn delete_address_by_id(&self, id: impl Into<i32>) -> DeleteAddressByIdRequest {
         DeleteAddressByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -637,9 +634,9 @@ impl<'a> ApiRegistrationsApi<'a> {
     /// Required permissions: API Registration Management (Read).
     ///
     /// `GET /ApiRegistrations` (operation `listApiRegistrations`)
-    pub fn list_api_registrations(&self) -> ListApiRegistrationsRequest<'a> {
+    pub fn list_api_registrations(&self) -> ListApiRegistrationsRequest {
         ListApiRegistrationsRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Create an API registration
@@ -652,9 +649,9 @@ impl<'a> ApiRegistrationsApi<'a> {
     pub fn create_api_registration(
         &self,
         body: ApiRegistrationRequestInput,
-    ) -> CreateApiRegistrationRequest<'a> {
+    ) -> CreateApiRegistrationRequest {
         CreateApiRegistrationRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -668,9 +665,9 @@ impl<'a> ApiRegistrationsApi<'a> {
     pub fn get_api_registration_by_id(
         &self,
         id: impl Into<i32>,
-    ) -> GetApiRegistrationByIdRequest<'a> {
+    ) -> GetApiRegistrationByIdRequest {
         GetApiRegistrationByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -685,9 +682,9 @@ impl<'a> ApiRegistrationsApi<'a> {
         &self,
         id: impl Into<i32>,
         body: ApiRegistrationRequestInput,
-    ) -> UpdateApiRegistrationRequest<'a> {
+    ) -> UpdateApiRegistrationRequest {
         UpdateApiRegistrationRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body,
         }
@@ -702,9 +699,9 @@ impl<'a> ApiRegistrationsApi<'a> {
     pub fn delete_api_registration(
         &self,
         id: impl Into<i32>,
-    ) -> DeleteApiRegistrationRequest<'a> {
+    ) -> DeleteApiRegistrationRequest {
         DeleteApiRegistrationRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -718,9 +715,9 @@ impl<'a> ApiRegistrationsApi<'a> {
     pub fn rotate_api_registration_key(
         &self,
         id: impl Into<i32>,
-    ) -> RotateApiRegistrationKeyRequest<'a> {
+    ) -> RotateApiRegistrationKeyRequest {
         RotateApiRegistrationKeyRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -734,9 +731,9 @@ impl<'a> ApiRegistrationsApi<'a> {
     pub fn get_api_registration_key(
         &self,
         id: impl Into<i32>,
-    ) -> GetApiRegistrationKeyRequest<'a> {
+    ) -> GetApiRegistrationKeyRequest {
         GetApiRegistrationKeyRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -761,9 +758,9 @@ impl<'a> AssetAttributesApi<'a> {
     pub fn get_asset_attributes(
         &self,
         asset_id: impl Into<i32>,
-    ) -> GetAssetAttributesRequest<'a> {
+    ) -> GetAssetAttributesRequest {
         GetAssetAttributesRequest {
-            client: self.client,
+            client: self.client.clone(),
             asset_id: asset_id.into(),
         }
     }
@@ -777,9 +774,9 @@ impl<'a> AssetAttributesApi<'a> {
     pub fn delete_asset_attributes(
         &self,
         asset_id: impl Into<i32>,
-    ) -> DeleteAssetAttributesRequest<'a> {
+    ) -> DeleteAssetAttributesRequest {
         DeleteAssetAttributesRequest {
-            client: self.client,
+            client: self.client.clone(),
             asset_id: asset_id.into(),
         }
     }
@@ -794,9 +791,9 @@ impl<'a> AssetAttributesApi<'a> {
         &self,
         asset_id: impl Into<i32>,
         attribute_id: impl Into<i32>,
-    ) -> AssignAssetAttributeRequest<'a> {
+    ) -> AssignAssetAttributeRequest {
         AssignAssetAttributeRequest {
-            client: self.client,
+            client: self.client.clone(),
             asset_id: asset_id.into(),
             attribute_id: attribute_id.into(),
         }
@@ -812,9 +809,9 @@ impl<'a> AssetAttributesApi<'a> {
         &self,
         asset_id: impl Into<i32>,
         attribute_id: impl Into<i32>,
-    ) -> DeleteAssetAttributeRequest<'a> {
+    ) -> DeleteAssetAttributeRequest {
         DeleteAssetAttributeRequest {
-            client: self.client,
+            client: self.client.clone(),
             asset_id: asset_id.into(),
             attribute_id: attribute_id.into(),
         }
@@ -837,9 +834,9 @@ impl<'a> AssetsApi<'a> {
     /// Required permissions: Asset Management (Read).
     ///
     /// `GET /Assets/{id}` (operation `getAssetById`)
-    pub fn get_asset_by_id(&self, id: impl Into<i32>) -> GetAssetByIdRequest<'a> {
+    pub fn get_asset_by_id(&self, id: impl Into<i32>) -> GetAssetByIdRequest {
         GetAssetByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -856,9 +853,9 @@ impl<'a> AssetsApi<'a> {
         &self,
         id: impl Into<i32>,
         body: AssetUpdateRequest,
-    ) -> UpdateAssetByIdRequest<'a> {
+    ) -> UpdateAssetByIdRequest {
         UpdateAssetByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body,
         }
@@ -870,9 +867,9 @@ impl<'a> AssetsApi<'a> {
     /// Required permissions: Asset Management (Read/Write).
     ///
     /// `DELETE /Assets/{id}` (operation `deleteAssetById`)
-    pub fn delete_asset_by_id(&self, id: impl Into<i32>) -> DeleteAssetByIdRequest<'a> {
+    pub fn delete_asset_by_id(&self, id: impl Into<i32>) -> DeleteAssetByIdRequest {
         DeleteAssetByIdRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -886,9 +883,9 @@ impl<'a> AssetsApi<'a> {
     pub fn list_workgroup_assets(
         &self,
         workgroup: impl Into<String>,
-    ) -> ListWorkgroupAssetsRequest<'a> {
+    ) -> ListWorkgroupAssetsRequest {
         ListWorkgroupAssetsRequest {
-            client: self.client,
+            client: self.client.clone(),
             workgroup: workgroup.into(),
             name: None,
             limit: None,
@@ -906,9 +903,9 @@ impl<'a> AssetsApi<'a> {
         &self,
         workgroup: impl Into<String>,
         body: AssetCreateRequest,
-    ) -> CreateWorkgroupAssetRequest<'a> {
+    ) -> CreateWorkgroupAssetRequest {
         CreateWorkgroupAssetRequest {
-            client: self.client,
+            client: self.client.clone(),
             workgroup: workgroup.into(),
             body,
         }
@@ -924,9 +921,9 @@ impl<'a> AssetsApi<'a> {
         &self,
         workgroup: impl Into<String>,
         name: impl Into<String>,
-    ) -> DeleteWorkgroupAssetByNameRequest<'a> {
+    ) -> DeleteWorkgroupAssetByNameRequest {
         DeleteWorkgroupAssetByNameRequest {
-            client: self.client,
+            client: self.client.clone(),
             workgroup: workgroup.into(),
             name: name.into(),
         }
@@ -938,9 +935,9 @@ impl<'a> AssetsApi<'a> {
     /// Required permissions: Asset Management (Read).
     ///
     /// `POST /Assets/Search` (operation `searchAssets`)
-    pub fn search_assets(&self, body: AssetSearchRequest) -> SearchAssetsRequest<'a> {
+    pub fn search_assets(&self, body: AssetSearchRequest) -> SearchAssetsRequest {
         SearchAssetsRequest {
-            client: self.client,
+            client: self.client.clone(),
             limit: None,
             offset: None,
             body,
@@ -964,9 +961,9 @@ impl<'a> AttributeTypesApi<'a> {
     /// Required permissions: Attribute Management (Read).
     ///
     /// `GET /AttributeTypes` (operation `getAttributeTypes`)
-    pub fn get_attribute_types(&self) -> GetAttributeTypesRequest<'a> {
+    pub fn get_attribute_types(&self) -> GetAttributeTypesRequest {
         GetAttributeTypesRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Create an attribute type
@@ -979,9 +976,9 @@ impl<'a> AttributeTypesApi<'a> {
     pub fn create_attribute_type(
         &self,
         body: AttributeTypeCreateRequest,
-    ) -> CreateAttributeTypeRequest<'a> {
+    ) -> CreateAttributeTypeRequest {
         CreateAttributeTypeRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -992,9 +989,9 @@ impl<'a> AttributeTypesApi<'a> {
     /// Required permissions: Attribute Management (Read).
     ///
     /// `GET /AttributeTypes/{id}` (operation `getAttributeType`)
-    pub fn get_attribute_type(&self, id: impl Into<i32>) -> GetAttributeTypeRequest<'a> {
+    pub fn get_attribute_type(&self, id: impl Into<i32>) -> GetAttributeTypeRequest {
         GetAttributeTypeRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -1008,9 +1005,9 @@ impl<'a> AttributeTypesApi<'a> {
     pub fn delete_attribute_type(
         &self,
         id: impl Into<i32>,
-    ) -> DeleteAttributeTypeRequest<'a> {
+    ) -> DeleteAttributeTypeRequest {
         DeleteAttributeTypeRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -1035,9 +1032,9 @@ impl<'a> AttributesApi<'a> {
     pub fn get_attributes_by_attribute_type(
         &self,
         attribute_type_id: impl Into<i32>,
-    ) -> GetAttributesByAttributeTypeRequest<'a> {
+    ) -> GetAttributesByAttributeTypeRequest {
         GetAttributesByAttributeTypeRequest {
-            client: self.client,
+            client: self.client.clone(),
             attribute_type_id: attribute_type_id.into(),
         }
     }
@@ -1052,9 +1049,9 @@ impl<'a> AttributesApi<'a> {
         &self,
         attribute_type_id: impl Into<i32>,
         body: AttributeCreateRequest,
-    ) -> CreateAttributeRequest<'a> {
+    ) -> CreateAttributeRequest {
         CreateAttributeRequest {
-            client: self.client,
+            client: self.client.clone(),
             attribute_type_id: attribute_type_id.into(),
             body,
         }
@@ -1066,9 +1063,9 @@ impl<'a> AttributesApi<'a> {
     /// Required permissions: Attribute Management (Read).
     ///
     /// `GET /Attributes/{id}` (operation `getAttribute`)
-    pub fn get_attribute(&self, id: impl Into<i32>) -> GetAttributeRequest<'a> {
+    pub fn get_attribute(&self, id: impl Into<i32>) -> GetAttributeRequest {
         GetAttributeRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -1079,9 +1076,9 @@ impl<'a> AttributesApi<'a> {
     /// Required permissions: Attribute Management (Read/Write).
     ///
     /// `DELETE /Attributes/{id}` (operation `deleteAttribute`)
-    pub fn delete_attribute(&self, id: impl Into<i32>) -> DeleteAttributeRequest<'a> {
+    pub fn delete_attribute(&self, id: impl Into<i32>) -> DeleteAttributeRequest {
         DeleteAttributeRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -1103,9 +1100,9 @@ impl<'a> DatabasesApi<'a> {
     /// Required permissions: Asset Management (Read).
     ///
     /// `GET /Databases` (operation `getDatabases`)
-    pub fn get_databases(&self) -> GetDatabasesRequest<'a> {
+    pub fn get_databases(&self) -> GetDatabasesRequest {
         GetDatabasesRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Get a database
@@ -1115,9 +1112,9 @@ impl<'a> DatabasesApi<'a> {
     /// Required permissions: Asset Management (Read).
     ///
     /// `GET /Databases/{id}` (operation `getDatabase`)
-    pub fn get_database(&self, id: impl Into<i32>) -> GetDatabaseRequest<'a> {
+    pub fn get_database(&self, id: impl Into<i32>) -> GetDatabaseRequest {
         GetDatabaseRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -1132,9 +1129,9 @@ impl<'a> DatabasesApi<'a> {
         &self,
         id: impl Into<i32>,
         body: DatabaseUpdateRequest,
-    ) -> UpdateDatabaseRequest<'a> {
+    ) -> UpdateDatabaseRequest {
         UpdateDatabaseRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body,
         }
@@ -1146,9 +1143,9 @@ impl<'a> DatabasesApi<'a> {
     /// Required permissions: Asset Management (Read/Write).
     ///
     /// `DELETE /Databases/{id}` (operation `deleteDatabase`)
-    pub fn delete_database(&self, id: impl Into<i32>) -> DeleteDatabaseRequest<'a> {
+    pub fn delete_database(&self, id: impl Into<i32>) -> DeleteDatabaseRequest {
         DeleteDatabaseRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -1159,12 +1156,9 @@ impl<'a> DatabasesApi<'a> {
     /// Required permissions: Asset Management (Read).
     ///
     /// `GET /Assets/{id}/Databases` (operation `getAssetDatabases`)
-    pub fn get_asset_databases(
-        &self,
-        id: impl Into<i32>,
-    ) -> GetAssetDatabasesRequest<'a> {
+    pub fn get_asset_databases(&self, id: impl Into<i32>) -> GetAssetDatabasesRequest {
         GetAssetDatabasesRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -1179,9 +1173,9 @@ impl<'a> DatabasesApi<'a> {
         &self,
         id: impl Into<i32>,
         body: DatabaseCreateRequest,
-    ) -> CreateAssetDatabaseRequest<'a> {
+    ) -> CreateAssetDatabaseRequest {
         CreateAssetDatabaseRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body,
         }
@@ -1211,9 +1205,9 @@ impl<'a> ImportsApi<'a> {
     pub fn deprecated_queue_import_file(
         &self,
         body: DeprecatedQueueImportFileBody,
-    ) -> DeprecatedQueueImportFileRequest<'a> {
+    ) -> DeprecatedQueueImportFileRequest {
         DeprecatedQueueImportFileRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -1226,9 +1220,9 @@ impl<'a> ImportsApi<'a> {
     /// Provide either `FileContents` or `Base64FileContents`.
     ///
     /// `POST /Imports` (operation `queueImport`)
-    pub fn queue_import(&self, body: ImportRequest) -> QueueImportRequest<'a> {
+    pub fn queue_import(&self, body: ImportRequest) -> QueueImportRequest {
         QueueImportRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -1257,9 +1251,9 @@ impl<'a> SmartRulesApi<'a> {
     pub fn deprecated_filter_single_account(
         &self,
         body: FilterSingleAccountRequest,
-    ) -> DeprecatedFilterSingleAccountRequest<'a> {
+    ) -> DeprecatedFilterSingleAccountRequest {
         DeprecatedFilterSingleAccountRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -1271,9 +1265,9 @@ impl<'a> SmartRulesApi<'a> {
     /// referenced by title.
     ///
     /// `GET /SmartRules` (operation `getSmartRules`)
-    pub fn get_smart_rules(&self) -> GetSmartRulesRequest<'a> {
+    pub fn get_smart_rules(&self) -> GetSmartRulesRequest {
         GetSmartRulesRequest {
-            client: self.client,
+            client: self.client.clone(),
             type_: None,
             title: None,
         }
@@ -1285,9 +1279,9 @@ impl<'a> SmartRulesApi<'a> {
     /// Required permissions: read access to the Smart Rule referenced by ID.
     ///
     /// `GET /SmartRules/{id}` (operation `getSmartRule`)
-    pub fn get_smart_rule(&self, id: impl Into<i32>) -> GetSmartRuleRequest<'a> {
+    pub fn get_smart_rule(&self, id: impl Into<i32>) -> GetSmartRuleRequest {
         GetSmartRuleRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -1301,9 +1295,9 @@ impl<'a> SmartRulesApi<'a> {
     pub fn get_user_group_smart_rules(
         &self,
         id: impl Into<i32>,
-    ) -> GetUserGroupSmartRulesRequest<'a> {
+    ) -> GetUserGroupSmartRulesRequest {
         GetUserGroupSmartRulesRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             access_level: None,
         }
@@ -1320,9 +1314,9 @@ impl<'a> SmartRulesApi<'a> {
         &self,
         org_id: impl Into<::uuid::Uuid>,
         title: impl Into<String>,
-    ) -> GetOrganizationSmartRuleByTitleRequest<'a> {
+    ) -> GetOrganizationSmartRuleByTitleRequest {
         GetOrganizationSmartRuleByTitleRequest {
-            client: self.client,
+            client: self.client.clone(),
             org_id: org_id.into(),
             title: title.into(),
         }
@@ -1352,9 +1346,9 @@ impl<'a> UserGroupsApi<'a> {
     pub fn deprecated_get_user_group_by_name(
         &self,
         name: impl Into<String>,
-    ) -> DeprecatedGetUserGroupByNameRequest<'a> {
+    ) -> DeprecatedGetUserGroupByNameRequest {
         DeprecatedGetUserGroupByNameRequest {
-            client: self.client,
+            client: self.client.clone(),
             name: name.into(),
         }
     }
@@ -1372,9 +1366,9 @@ impl<'a> UserGroupsApi<'a> {
     pub fn deprecated_delete_user_group_by_name(
         &self,
         name: impl Into<String>,
-    ) -> DeprecatedDeleteUserGroupByNameRequest<'a> {
+    ) -> DeprecatedDeleteUserGroupByNameRequest {
         DeprecatedDeleteUserGroupByNameRequest {
-            client: self.client,
+            client: self.client.clone(),
             name: name.into(),
         }
     }
@@ -1404,9 +1398,9 @@ impl<'a> WorkgroupsApi<'a> {
     pub fn deprecated_get_workgroup_by_name(
         &self,
         name: impl Into<String>,
-    ) -> DeprecatedGetWorkgroupByNameRequest<'a> {
+    ) -> DeprecatedGetWorkgroupByNameRequest {
         DeprecatedGetWorkgroupByNameRequest {
-            client: self.client,
+            client: self.client.clone(),
             name: name.into(),
         }
     }
@@ -1432,9 +1426,9 @@ impl<'a> EntitlementsApi<'a> {
     /// has `Title` and `SmartRuleType` instead.
     ///
     /// `GET /Entitlements` (operation `getEntitlements`)
-    pub fn get_entitlements(&self) -> GetEntitlementsRequest<'a> {
+    pub fn get_entitlements(&self) -> GetEntitlementsRequest {
         GetEntitlementsRequest {
-            client: self.client,
+            client: self.client.clone(),
             group_i_ds: None,
         }
     }
@@ -1462,9 +1456,9 @@ impl<'a> EpmPoliciesApi<'a> {
         &self,
         id: impl Into<::uuid::Uuid>,
         body: EpmApplicationAddRequest,
-    ) -> AddEpmPolicyApplicationRequest<'a> {
+    ) -> AddEpmPolicyApplicationRequest {
         AddEpmPolicyApplicationRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body,
         }
@@ -1487,9 +1481,9 @@ impl<'a> OperatingSystemsApi<'a> {
     /// Required permissions: Asset Management (Read).
     ///
     /// `GET /OperatingSystems` (operation `getOperatingSystems`)
-    pub fn get_operating_systems(&self) -> GetOperatingSystemsRequest<'a> {
+    pub fn get_operating_systems(&self) -> GetOperatingSystemsRequest {
         GetOperatingSystemsRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
 }
@@ -1512,9 +1506,9 @@ impl<'a> OrganizationsApi<'a> {
     /// have permission to the organization.
     ///
     /// `GET /Organizations` (operation `getOrganizations`)
-    pub fn get_organizations(&self) -> GetOrganizationsRequest<'a> {
+    pub fn get_organizations(&self) -> GetOrganizationsRequest {
         GetOrganizationsRequest {
-            client: self.client,
+            client: self.client.clone(),
             name: None,
         }
     }
@@ -1529,9 +1523,9 @@ impl<'a> OrganizationsApi<'a> {
     pub fn get_organization(
         &self,
         id: impl Into<::uuid::Uuid>,
-    ) -> GetOrganizationRequest<'a> {
+    ) -> GetOrganizationRequest {
         GetOrganizationRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -1553,9 +1547,9 @@ impl<'a> PermissionsApi<'a> {
     /// Required permissions: User Accounts Management (Read).
     ///
     /// `GET /Permissions` (operation `getPermissions`)
-    pub fn get_permissions(&self) -> GetPermissionsRequest<'a> {
+    pub fn get_permissions(&self) -> GetPermissionsRequest {
         GetPermissionsRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
 }
@@ -1582,9 +1576,9 @@ impl<'a> SmartRuleAssetsApi<'a> {
     pub fn get_smart_rule_assets(
         &self,
         id: impl Into<i32>,
-    ) -> GetSmartRuleAssetsRequest<'a> {
+    ) -> GetSmartRuleAssetsRequest {
         GetSmartRuleAssetsRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             limit: None,
             offset: None,
@@ -1611,9 +1605,9 @@ impl<'a> UserGroupPermissionsApi<'a> {
     pub fn get_user_group_permissions(
         &self,
         user_group_id: impl Into<i32>,
-    ) -> GetUserGroupPermissionsRequest<'a> {
+    ) -> GetUserGroupPermissionsRequest {
         GetUserGroupPermissionsRequest {
-            client: self.client,
+            client: self.client.clone(),
             user_group_id: user_group_id.into(),
         }
     }
@@ -1634,9 +1628,9 @@ impl<'a> UserGroupPermissionsApi<'a> {
         &self,
         user_group_id: impl Into<i32>,
         body: Vec<UserGroupPermission>,
-    ) -> SetUserGroupPermissionsRequest<'a> {
+    ) -> SetUserGroupPermissionsRequest {
         SetUserGroupPermissionsRequest {
-            client: self.client,
+            client: self.client.clone(),
             user_group_id: user_group_id.into(),
             body,
         }
@@ -1657,22 +1651,22 @@ impl<'a> UserGroupPermissionsApi<'a> {
     pub fn delete_user_group_permissions(
         &self,
         user_group_id: impl Into<i32>,
-    ) -> DeleteUserGroupPermissionsRequest<'a> {
+    ) -> DeleteUserGroupPermissionsRequest {
         DeleteUserGroupPermissionsRequest {
-            client: self.client,
+            client: self.client.clone(),
             user_group_id: user_group_id.into(),
         }
     }
 }
 
-/// A call of [`AccessLevelsApi::list_access_levels`]: set optional parameters, then `send()`.
+/// A call of [`AccessLevelsApi::list_access_levels`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListAccessLevelsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListAccessLevelsRequest {
+    client: Client,
 }
 
-impl<'a> ListAccessLevelsRequest<'a> {
+impl ListAccessLevelsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1711,17 +1705,26 @@ impl<'a> ListAccessLevelsRequest<'a> {
     }
 }
 
-/// A call of [`AccessLevelsApi::set_user_group_smart_rule_access_level`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for ListAccessLevelsRequest {
+    type Output = Result<ResponseValue<Vec<AccessLevel>>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AccessLevelsApi::set_user_group_smart_rule_access_level`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct SetUserGroupSmartRuleAccessLevelRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SetUserGroupSmartRuleAccessLevelRequest {
+    client: Client,
     user_group_id: i32,
     smart_rule_id: i32,
     body: SmartRuleAccessLevelRequest,
 }
 
-impl<'a> SetUserGroupSmartRuleAccessLevelRequest<'a> {
+impl SetUserGroupSmartRuleAccessLevelRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -1772,15 +1775,24 @@ impl<'a> SetUserGroupSmartRuleAccessLevelRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::list_organization_address_groups`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for SetUserGroupSmartRuleAccessLevelRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::list_organization_address_groups`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListOrganizationAddressGroupsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListOrganizationAddressGroupsRequest {
+    client: Client,
     org_id: ::uuid::Uuid,
 }
 
-impl<'a> ListOrganizationAddressGroupsRequest<'a> {
+impl ListOrganizationAddressGroupsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1823,15 +1835,24 @@ impl<'a> ListOrganizationAddressGroupsRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::list_address_groups`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for ListOrganizationAddressGroupsRequest {
+    type Output = Result<ResponseValue<Vec<AddressGroup>>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::list_address_groups`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListAddressGroupsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListAddressGroupsRequest {
+    client: Client,
     name: Option<String>,
 }
 
-impl<'a> ListAddressGroupsRequest<'a> {
+impl ListAddressGroupsRequest {
     /// Name of the Address Group. When given, the response is that single Address Group.
     ///
     /// query parameter `name`
@@ -1886,15 +1907,27 @@ impl<'a> ListAddressGroupsRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::create_address_group`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for ListAddressGroupsRequest {
+    type Output = Result<
+        ResponseValue<ListAddressGroupsResponseBody>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::create_address_group`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct CreateAddressGroupRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateAddressGroupRequest {
+    client: Client,
     body: AddressGroupInput,
 }
 
-impl<'a> CreateAddressGroupRequest<'a> {
+impl CreateAddressGroupRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1936,15 +1969,24 @@ impl<'a> CreateAddressGroupRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::list_address_group_addresses`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for CreateAddressGroupRequest {
+    type Output = Result<ResponseValue<AddressGroup>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::list_address_group_addresses`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListAddressGroupAddressesRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListAddressGroupAddressesRequest {
+    client: Client,
     address_group_id: i32,
 }
 
-impl<'a> ListAddressGroupAddressesRequest<'a> {
+impl ListAddressGroupAddressesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1990,16 +2032,25 @@ impl<'a> ListAddressGroupAddressesRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::create_address_group_address`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for ListAddressGroupAddressesRequest {
+    type Output = Result<ResponseValue<Vec<Address>>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::create_address_group_address`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct CreateAddressGroupAddressRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateAddressGroupAddressRequest {
+    client: Client,
     address_group_id: i32,
     body: AddressInput,
 }
 
-impl<'a> CreateAddressGroupAddressRequest<'a> {
+impl CreateAddressGroupAddressRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2048,15 +2099,24 @@ impl<'a> CreateAddressGroupAddressRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::delete_address_group_addresses`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for CreateAddressGroupAddressRequest {
+    type Output = Result<ResponseValue<Address>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::delete_address_group_addresses`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteAddressGroupAddressesRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteAddressGroupAddressesRequest {
+    client: Client,
     address_group_id: i32,
 }
 
-impl<'a> DeleteAddressGroupAddressesRequest<'a> {
+impl DeleteAddressGroupAddressesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -2097,15 +2157,24 @@ impl<'a> DeleteAddressGroupAddressesRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::get_address_group_by_id`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeleteAddressGroupAddressesRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::get_address_group_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetAddressGroupByIdRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAddressGroupByIdRequest {
+    client: Client,
     address_group_id: i32,
 }
 
-impl<'a> GetAddressGroupByIdRequest<'a> {
+impl GetAddressGroupByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2150,16 +2219,25 @@ impl<'a> GetAddressGroupByIdRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::update_address_group`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetAddressGroupByIdRequest {
+    type Output = Result<ResponseValue<AddressGroup>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::update_address_group`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct UpdateAddressGroupRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateAddressGroupRequest {
+    client: Client,
     address_group_id: i32,
     body: AddressGroupInput,
 }
 
-impl<'a> UpdateAddressGroupRequest<'a> {
+impl UpdateAddressGroupRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2207,15 +2285,24 @@ impl<'a> UpdateAddressGroupRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::delete_address_group`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for UpdateAddressGroupRequest {
+    type Output = Result<ResponseValue<AddressGroup>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::delete_address_group`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteAddressGroupRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteAddressGroupRequest {
+    client: Client,
     address_group_id: i32,
 }
 
-impl<'a> DeleteAddressGroupRequest<'a> {
+impl DeleteAddressGroupRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -2255,15 +2342,24 @@ impl<'a> DeleteAddressGroupRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::get_address_by_id`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeleteAddressGroupRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::get_address_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetAddressByIdRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAddressByIdRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> GetAddressByIdRequest<'a> {
+impl GetAddressByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2303,16 +2399,25 @@ impl<'a> GetAddressByIdRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::update_address_by_id`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetAddressByIdRequest {
+    type Output = Result<ResponseValue<Address>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::update_address_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct UpdateAddressByIdRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateAddressByIdRequest {
+    client: Client,
     id: i32,
     body: AddressInput,
 }
 
-impl<'a> UpdateAddressByIdRequest<'a> {
+impl UpdateAddressByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2355,15 +2460,24 @@ impl<'a> UpdateAddressByIdRequest<'a> {
     }
 }
 
-/// A call of [`AddressGroupsApi::delete_address_by_id`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for UpdateAddressByIdRequest {
+    type Output = Result<ResponseValue<Address>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AddressGroupsApi::delete_address_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteAddressByIdRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteAddressByIdRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> DeleteAddressByIdRequest<'a> {
+impl DeleteAddressByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -2398,14 +2512,23 @@ impl<'a> DeleteAddressByIdRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationsApi::list_api_registrations`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListApiRegistrationsRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for DeleteAddressByIdRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> ListApiRegistrationsRequest<'a> {
+/// A call of [`ApiRegistrationsApi::list_api_registrations`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListApiRegistrationsRequest {
+    client: Client,
+}
+
+impl ListApiRegistrationsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2444,15 +2567,27 @@ impl<'a> ListApiRegistrationsRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationsApi::create_api_registration`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for ListApiRegistrationsRequest {
+    type Output = Result<
+        ResponseValue<Vec<ApiRegistration>>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ApiRegistrationsApi::create_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct CreateApiRegistrationRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateApiRegistrationRequest {
+    client: Client,
     body: ApiRegistrationRequestInput,
 }
 
-impl<'a> CreateApiRegistrationRequest<'a> {
+impl CreateApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2494,15 +2629,24 @@ impl<'a> CreateApiRegistrationRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationsApi::get_api_registration_by_id`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for CreateApiRegistrationRequest {
+    type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ApiRegistrationsApi::get_api_registration_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetApiRegistrationByIdRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetApiRegistrationByIdRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> GetApiRegistrationByIdRequest<'a> {
+impl GetApiRegistrationByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2542,16 +2686,25 @@ impl<'a> GetApiRegistrationByIdRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationsApi::update_api_registration`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetApiRegistrationByIdRequest {
+    type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ApiRegistrationsApi::update_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct UpdateApiRegistrationRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateApiRegistrationRequest {
+    client: Client,
     id: i32,
     body: ApiRegistrationRequestInput,
 }
 
-impl<'a> UpdateApiRegistrationRequest<'a> {
+impl UpdateApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2594,15 +2747,24 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationsApi::delete_api_registration`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for UpdateApiRegistrationRequest {
+    type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ApiRegistrationsApi::delete_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteApiRegistrationRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteApiRegistrationRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> DeleteApiRegistrationRequest<'a> {
+impl DeleteApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -2637,15 +2799,24 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationsApi::rotate_api_registration_key`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeleteApiRegistrationRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ApiRegistrationsApi::rotate_api_registration_key`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct RotateApiRegistrationKeyRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RotateApiRegistrationKeyRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> RotateApiRegistrationKeyRequest<'a> {
+impl RotateApiRegistrationKeyRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2686,15 +2857,24 @@ impl<'a> RotateApiRegistrationKeyRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationsApi::get_api_registration_key`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for RotateApiRegistrationKeyRequest {
+    type Output = Result<ResponseValue<ApiKey>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ApiRegistrationsApi::get_api_registration_key`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetApiRegistrationKeyRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetApiRegistrationKeyRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> GetApiRegistrationKeyRequest<'a> {
+impl GetApiRegistrationKeyRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2735,15 +2915,24 @@ impl<'a> GetApiRegistrationKeyRequest<'a> {
     }
 }
 
-/// A call of [`AssetAttributesApi::get_asset_attributes`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetApiRegistrationKeyRequest {
+    type Output = Result<ResponseValue<ApiKey>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AssetAttributesApi::get_asset_attributes`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetAssetAttributesRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAssetAttributesRequest {
+    client: Client,
     asset_id: i32,
 }
 
-impl<'a> GetAssetAttributesRequest<'a> {
+impl GetAssetAttributesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2789,15 +2978,24 @@ impl<'a> GetAssetAttributesRequest<'a> {
     }
 }
 
-/// A call of [`AssetAttributesApi::delete_asset_attributes`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetAssetAttributesRequest {
+    type Output = Result<ResponseValue<Vec<Attribute>>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AssetAttributesApi::delete_asset_attributes`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteAssetAttributesRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteAssetAttributesRequest {
+    client: Client,
     asset_id: i32,
 }
 
-impl<'a> DeleteAssetAttributesRequest<'a> {
+impl DeleteAssetAttributesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -2838,16 +3036,25 @@ impl<'a> DeleteAssetAttributesRequest<'a> {
     }
 }
 
-/// A call of [`AssetAttributesApi::assign_asset_attribute`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeleteAssetAttributesRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AssetAttributesApi::assign_asset_attribute`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct AssignAssetAttributeRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AssignAssetAttributeRequest {
+    client: Client,
     asset_id: i32,
     attribute_id: i32,
 }
 
-impl<'a> AssignAssetAttributeRequest<'a> {
+impl AssignAssetAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -2899,16 +3106,25 @@ impl<'a> AssignAssetAttributeRequest<'a> {
     }
 }
 
-/// A call of [`AssetAttributesApi::delete_asset_attribute`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for AssignAssetAttributeRequest {
+    type Output = Result<ResponseValue<Attribute>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AssetAttributesApi::delete_asset_attribute`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteAssetAttributeRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteAssetAttributeRequest {
+    client: Client,
     asset_id: i32,
     attribute_id: i32,
 }
 
-impl<'a> DeleteAssetAttributeRequest<'a> {
+impl DeleteAssetAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -2955,15 +3171,24 @@ impl<'a> DeleteAssetAttributeRequest<'a> {
     }
 }
 
-/// A call of [`AssetsApi::get_asset_by_id`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeleteAssetAttributeRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AssetsApi::get_asset_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetAssetByIdRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAssetByIdRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> GetAssetByIdRequest<'a> {
+impl GetAssetByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<Asset>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -3001,16 +3226,25 @@ impl<'a> GetAssetByIdRequest<'a> {
     }
 }
 
-/// A call of [`AssetsApi::update_asset_by_id`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetAssetByIdRequest {
+    type Output = Result<ResponseValue<Asset>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AssetsApi::update_asset_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct UpdateAssetByIdRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateAssetByIdRequest {
+    client: Client,
     id: i32,
     body: AssetUpdateRequest,
 }
 
-impl<'a> UpdateAssetByIdRequest<'a> {
+impl UpdateAssetByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<Asset>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -3051,15 +3285,24 @@ impl<'a> UpdateAssetByIdRequest<'a> {
     }
 }
 
-/// A call of [`AssetsApi::delete_asset_by_id`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for UpdateAssetByIdRequest {
+    type Output = Result<ResponseValue<Asset>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AssetsApi::delete_asset_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteAssetByIdRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteAssetByIdRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> DeleteAssetByIdRequest<'a> {
+impl DeleteAssetByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -3094,18 +3337,27 @@ impl<'a> DeleteAssetByIdRequest<'a> {
     }
 }
 
-/// A call of [`AssetsApi::list_workgroup_assets`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeleteAssetByIdRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AssetsApi::list_workgroup_assets`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListWorkgroupAssetsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListWorkgroupAssetsRequest {
+    client: Client,
     workgroup: String,
     name: Option<String>,
     limit: Option<i32>,
     offset: Option<i32>,
 }
 
-impl<'a> ListWorkgroupAssetsRequest<'a> {
+impl ListWorkgroupAssetsRequest {
     /// Name of the asset. When given, the response is that single asset (documented with the Workgroup given by name).
     ///
     /// query parameter `name`
@@ -3194,7 +3446,7 @@ impl<'a> ListWorkgroupAssetsRequest<'a> {
     /// Every item of every page, fetching pages as the stream is read. The stream ends after
     /// the last page (short, empty, past the total count, or a single item rather than a
     /// page), when a page repeats, and with an error after pages that make no progress.
-    pub fn into_stream(self) -> runtime::Pages<'a, Asset, ::serde_json::Value> {
+    pub fn into_stream(self) -> runtime::Pages<'static, Asset, ::serde_json::Value> {
         let mut request = self;
         if request.limit.is_none() {
             request.limit = Some(100);
@@ -3242,16 +3494,28 @@ impl<'a> ListWorkgroupAssetsRequest<'a> {
     }
 }
 
-/// A call of [`AssetsApi::create_workgroup_asset`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for ListWorkgroupAssetsRequest {
+    type Output = Result<
+        ResponseValue<ListWorkgroupAssetsResponseBody>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AssetsApi::create_workgroup_asset`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct CreateWorkgroupAssetRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateWorkgroupAssetRequest {
+    client: Client,
     workgroup: String,
     body: AssetCreateRequest,
 }
 
-impl<'a> CreateWorkgroupAssetRequest<'a> {
+impl CreateWorkgroupAssetRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<Asset>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -3298,16 +3562,25 @@ impl<'a> CreateWorkgroupAssetRequest<'a> {
     }
 }
 
-/// A call of [`AssetsApi::delete_workgroup_asset_by_name`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for CreateWorkgroupAssetRequest {
+    type Output = Result<ResponseValue<Asset>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AssetsApi::delete_workgroup_asset_by_name`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteWorkgroupAssetByNameRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteWorkgroupAssetByNameRequest {
+    client: Client,
     workgroup: String,
     name: String,
 }
 
-impl<'a> DeleteWorkgroupAssetByNameRequest<'a> {
+impl DeleteWorkgroupAssetByNameRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -3354,17 +3627,26 @@ impl<'a> DeleteWorkgroupAssetByNameRequest<'a> {
     }
 }
 
-/// A call of [`AssetsApi::search_assets`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeleteWorkgroupAssetByNameRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AssetsApi::search_assets`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct SearchAssetsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SearchAssetsRequest {
+    client: Client,
     limit: Option<i32>,
     offset: Option<i32>,
     body: AssetSearchRequest,
 }
 
-impl<'a> SearchAssetsRequest<'a> {
+impl SearchAssetsRequest {
     /// Number of records to return (default: 100000). When `limit` is given the response is a page object (`TotalCount`, `Data`) instead of a plain array.
     ///
     /// query parameter `limit`
@@ -3433,7 +3715,7 @@ impl<'a> SearchAssetsRequest<'a> {
     /// Every item of every page, fetching pages as the stream is read. The stream ends after
     /// the last page (short, empty, past the total count, or a single item rather than a
     /// page), when a page repeats, and with an error after pages that make no progress.
-    pub fn into_stream(self) -> runtime::Pages<'a, Asset, ::serde_json::Value> {
+    pub fn into_stream(self) -> runtime::Pages<'static, Asset, ::serde_json::Value> {
         let mut request = self;
         if request.limit.is_none() {
             request.limit = Some(100);
@@ -3475,14 +3757,23 @@ impl<'a> SearchAssetsRequest<'a> {
     }
 }
 
-/// A call of [`AttributeTypesApi::get_attribute_types`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetAttributeTypesRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for SearchAssetsRequest {
+    type Output = Result<ResponseValue<AssetList>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> GetAttributeTypesRequest<'a> {
+/// A call of [`AttributeTypesApi::get_attribute_types`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAttributeTypesRequest {
+    client: Client,
+}
+
+impl GetAttributeTypesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3521,15 +3812,24 @@ impl<'a> GetAttributeTypesRequest<'a> {
     }
 }
 
-/// A call of [`AttributeTypesApi::create_attribute_type`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetAttributeTypesRequest {
+    type Output = Result<ResponseValue<Vec<AttributeType>>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AttributeTypesApi::create_attribute_type`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct CreateAttributeTypeRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateAttributeTypeRequest {
+    client: Client,
     body: AttributeTypeCreateRequest,
 }
 
-impl<'a> CreateAttributeTypeRequest<'a> {
+impl CreateAttributeTypeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3571,15 +3871,24 @@ impl<'a> CreateAttributeTypeRequest<'a> {
     }
 }
 
-/// A call of [`AttributeTypesApi::get_attribute_type`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for CreateAttributeTypeRequest {
+    type Output = Result<ResponseValue<AttributeType>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AttributeTypesApi::get_attribute_type`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetAttributeTypeRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAttributeTypeRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> GetAttributeTypeRequest<'a> {
+impl GetAttributeTypeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3619,15 +3928,24 @@ impl<'a> GetAttributeTypeRequest<'a> {
     }
 }
 
-/// A call of [`AttributeTypesApi::delete_attribute_type`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetAttributeTypeRequest {
+    type Output = Result<ResponseValue<AttributeType>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AttributeTypesApi::delete_attribute_type`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteAttributeTypeRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteAttributeTypeRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> DeleteAttributeTypeRequest<'a> {
+impl DeleteAttributeTypeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -3662,15 +3980,24 @@ impl<'a> DeleteAttributeTypeRequest<'a> {
     }
 }
 
-/// A call of [`AttributesApi::get_attributes_by_attribute_type`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeleteAttributeTypeRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AttributesApi::get_attributes_by_attribute_type`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetAttributesByAttributeTypeRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAttributesByAttributeTypeRequest {
+    client: Client,
     attribute_type_id: i32,
 }
 
-impl<'a> GetAttributesByAttributeTypeRequest<'a> {
+impl GetAttributesByAttributeTypeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3716,16 +4043,28 @@ impl<'a> GetAttributesByAttributeTypeRequest<'a> {
     }
 }
 
-/// A call of [`AttributesApi::create_attribute`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetAttributesByAttributeTypeRequest {
+    type Output = Result<
+        ResponseValue<Vec<AttributeDefinition>>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AttributesApi::create_attribute`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct CreateAttributeRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateAttributeRequest {
+    client: Client,
     attribute_type_id: i32,
     body: AttributeCreateRequest,
 }
 
-impl<'a> CreateAttributeRequest<'a> {
+impl CreateAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3774,15 +4113,24 @@ impl<'a> CreateAttributeRequest<'a> {
     }
 }
 
-/// A call of [`AttributesApi::get_attribute`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for CreateAttributeRequest {
+    type Output = Result<ResponseValue<AttributeDefinition>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AttributesApi::get_attribute`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetAttributeRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAttributeRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> GetAttributeRequest<'a> {
+impl GetAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3822,15 +4170,24 @@ impl<'a> GetAttributeRequest<'a> {
     }
 }
 
-/// A call of [`AttributesApi::delete_attribute`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetAttributeRequest {
+    type Output = Result<ResponseValue<AttributeDefinition>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`AttributesApi::delete_attribute`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteAttributeRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteAttributeRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> DeleteAttributeRequest<'a> {
+impl DeleteAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -3865,14 +4222,23 @@ impl<'a> DeleteAttributeRequest<'a> {
     }
 }
 
-/// A call of [`DatabasesApi::get_databases`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetDatabasesRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for DeleteAttributeRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> GetDatabasesRequest<'a> {
+/// A call of [`DatabasesApi::get_databases`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetDatabasesRequest {
+    client: Client,
+}
+
+impl GetDatabasesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3911,15 +4277,24 @@ impl<'a> GetDatabasesRequest<'a> {
     }
 }
 
-/// A call of [`DatabasesApi::get_database`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetDatabasesRequest {
+    type Output = Result<ResponseValue<Vec<Database>>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`DatabasesApi::get_database`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetDatabaseRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetDatabaseRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> GetDatabaseRequest<'a> {
+impl GetDatabaseRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -3959,16 +4334,25 @@ impl<'a> GetDatabaseRequest<'a> {
     }
 }
 
-/// A call of [`DatabasesApi::update_database`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetDatabaseRequest {
+    type Output = Result<ResponseValue<Database>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`DatabasesApi::update_database`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct UpdateDatabaseRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateDatabaseRequest {
+    client: Client,
     id: i32,
     body: DatabaseUpdateRequest,
 }
 
-impl<'a> UpdateDatabaseRequest<'a> {
+impl UpdateDatabaseRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4011,15 +4395,24 @@ impl<'a> UpdateDatabaseRequest<'a> {
     }
 }
 
-/// A call of [`DatabasesApi::delete_database`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for UpdateDatabaseRequest {
+    type Output = Result<ResponseValue<Database>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`DatabasesApi::delete_database`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteDatabaseRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteDatabaseRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> DeleteDatabaseRequest<'a> {
+impl DeleteDatabaseRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -4054,15 +4447,24 @@ impl<'a> DeleteDatabaseRequest<'a> {
     }
 }
 
-/// A call of [`DatabasesApi::get_asset_databases`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeleteDatabaseRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`DatabasesApi::get_asset_databases`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetAssetDatabasesRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAssetDatabasesRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> GetAssetDatabasesRequest<'a> {
+impl GetAssetDatabasesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4103,16 +4505,25 @@ impl<'a> GetAssetDatabasesRequest<'a> {
     }
 }
 
-/// A call of [`DatabasesApi::create_asset_database`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetAssetDatabasesRequest {
+    type Output = Result<ResponseValue<Vec<Database>>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`DatabasesApi::create_asset_database`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct CreateAssetDatabaseRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateAssetDatabaseRequest {
+    client: Client,
     id: i32,
     body: DatabaseCreateRequest,
 }
 
-impl<'a> CreateAssetDatabaseRequest<'a> {
+impl CreateAssetDatabaseRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4156,15 +4567,24 @@ impl<'a> CreateAssetDatabaseRequest<'a> {
     }
 }
 
-/// A call of [`ImportsApi::deprecated_queue_import_file`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for CreateAssetDatabaseRequest {
+    type Output = Result<ResponseValue<Database>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ImportsApi::deprecated_queue_import_file`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeprecatedQueueImportFileRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeprecatedQueueImportFileRequest {
+    client: Client,
     body: DeprecatedQueueImportFileBody,
 }
 
-impl<'a> DeprecatedQueueImportFileRequest<'a> {
+impl DeprecatedQueueImportFileRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4230,15 +4650,24 @@ impl<'a> DeprecatedQueueImportFileRequest<'a> {
     }
 }
 
-/// A call of [`SmartRulesApi::deprecated_filter_single_account`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeprecatedQueueImportFileRequest {
+    type Output = Result<ResponseValue<QueuedImport>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`SmartRulesApi::deprecated_filter_single_account`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeprecatedFilterSingleAccountRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeprecatedFilterSingleAccountRequest {
+    client: Client,
     body: FilterSingleAccountRequest,
 }
 
-impl<'a> DeprecatedFilterSingleAccountRequest<'a> {
+impl DeprecatedFilterSingleAccountRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4280,15 +4709,24 @@ impl<'a> DeprecatedFilterSingleAccountRequest<'a> {
     }
 }
 
-/// A call of [`UserGroupsApi::deprecated_get_user_group_by_name`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeprecatedFilterSingleAccountRequest {
+    type Output = Result<ResponseValue<SmartRule>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`UserGroupsApi::deprecated_get_user_group_by_name`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeprecatedGetUserGroupByNameRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeprecatedGetUserGroupByNameRequest {
+    client: Client,
     name: String,
 }
 
-impl<'a> DeprecatedGetUserGroupByNameRequest<'a> {
+impl DeprecatedGetUserGroupByNameRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4330,15 +4768,24 @@ impl<'a> DeprecatedGetUserGroupByNameRequest<'a> {
     }
 }
 
-/// A call of [`UserGroupsApi::deprecated_delete_user_group_by_name`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeprecatedGetUserGroupByNameRequest {
+    type Output = Result<ResponseValue<DeprecatedUserGroup>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`UserGroupsApi::deprecated_delete_user_group_by_name`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeprecatedDeleteUserGroupByNameRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeprecatedDeleteUserGroupByNameRequest {
+    client: Client,
     name: String,
 }
 
-impl<'a> DeprecatedDeleteUserGroupByNameRequest<'a> {
+impl DeprecatedDeleteUserGroupByNameRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -4375,15 +4822,24 @@ impl<'a> DeprecatedDeleteUserGroupByNameRequest<'a> {
     }
 }
 
-/// A call of [`WorkgroupsApi::deprecated_get_workgroup_by_name`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeprecatedDeleteUserGroupByNameRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`WorkgroupsApi::deprecated_get_workgroup_by_name`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeprecatedGetWorkgroupByNameRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeprecatedGetWorkgroupByNameRequest {
+    client: Client,
     name: String,
 }
 
-impl<'a> DeprecatedGetWorkgroupByNameRequest<'a> {
+impl DeprecatedGetWorkgroupByNameRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4425,20 +4881,32 @@ impl<'a> DeprecatedGetWorkgroupByNameRequest<'a> {
     }
 }
 
-/// A call of [`EntitlementsApi::get_entitlements`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for DeprecatedGetWorkgroupByNameRequest {
+    type Output = Result<ResponseValue<DeprecatedWorkgroup>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`EntitlementsApi::get_entitlements`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetEntitlementsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetEntitlementsRequest {
+    client: Client,
     group_i_ds: Option<Vec<i32>>,
 }
 
-impl<'a> GetEntitlementsRequest<'a> {
+impl GetEntitlementsRequest {
     /// Comma-separated list of group IDs.
     ///
     /// query parameter `groupIDs`
-    pub fn group_i_ds(mut self, value: impl Into<Vec<i32>>) -> Self {
-        self.group_i_ds = Some(value.into());
+    pub fn group_i_ds(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<i32>>,
+    ) -> Self {
+        self.group_i_ds = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sends the request and decodes the response.
@@ -4485,16 +4953,25 @@ impl<'a> GetEntitlementsRequest<'a> {
     }
 }
 
-/// A call of [`EpmPoliciesApi::add_epm_policy_application`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetEntitlementsRequest {
+    type Output = Result<ResponseValue<Vec<Entitlement>>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`EpmPoliciesApi::add_epm_policy_application`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct AddEpmPolicyApplicationRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AddEpmPolicyApplicationRequest {
+    client: Client,
     id: ::uuid::Uuid,
     body: EpmApplicationAddRequest,
 }
 
-impl<'a> AddEpmPolicyApplicationRequest<'a> {
+impl AddEpmPolicyApplicationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4542,15 +5019,27 @@ impl<'a> AddEpmPolicyApplicationRequest<'a> {
     }
 }
 
-/// A call of [`ImportsApi::queue_import`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for AddEpmPolicyApplicationRequest {
+    type Output = Result<
+        ResponseValue<::serde_json::Map<String, ::serde_json::Value>>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ImportsApi::queue_import`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct QueueImportRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct QueueImportRequest {
+    client: Client,
     body: ImportRequest,
 }
 
-impl<'a> QueueImportRequest<'a> {
+impl QueueImportRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4592,14 +5081,23 @@ impl<'a> QueueImportRequest<'a> {
     }
 }
 
-/// A call of [`OperatingSystemsApi::get_operating_systems`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetOperatingSystemsRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for QueueImportRequest {
+    type Output = Result<ResponseValue<QueuedImport>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> GetOperatingSystemsRequest<'a> {
+/// A call of [`OperatingSystemsApi::get_operating_systems`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetOperatingSystemsRequest {
+    client: Client,
+}
+
+impl GetOperatingSystemsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4638,15 +5136,27 @@ impl<'a> GetOperatingSystemsRequest<'a> {
     }
 }
 
-/// A call of [`OrganizationsApi::get_organizations`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetOperatingSystemsRequest {
+    type Output = Result<
+        ResponseValue<Vec<OperatingSystem>>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`OrganizationsApi::get_organizations`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetOrganizationsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetOrganizationsRequest {
+    client: Client,
     name: Option<String>,
 }
 
-impl<'a> GetOrganizationsRequest<'a> {
+impl GetOrganizationsRequest {
     /// Name of the organization.
     ///
     /// query parameter `name`
@@ -4701,15 +5211,27 @@ impl<'a> GetOrganizationsRequest<'a> {
     }
 }
 
-/// A call of [`OrganizationsApi::get_organization`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetOrganizationsRequest {
+    type Output = Result<
+        ResponseValue<GetOrganizationsResponseBody>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`OrganizationsApi::get_organization`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetOrganizationRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetOrganizationRequest {
+    client: Client,
     id: ::uuid::Uuid,
 }
 
-impl<'a> GetOrganizationRequest<'a> {
+impl GetOrganizationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4749,14 +5271,23 @@ impl<'a> GetOrganizationRequest<'a> {
     }
 }
 
-/// A call of [`PermissionsApi::get_permissions`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetPermissionsRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for GetOrganizationRequest {
+    type Output = Result<ResponseValue<Organization>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> GetPermissionsRequest<'a> {
+/// A call of [`PermissionsApi::get_permissions`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetPermissionsRequest {
+    client: Client,
+}
+
+impl GetPermissionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -4795,17 +5326,26 @@ impl<'a> GetPermissionsRequest<'a> {
     }
 }
 
-/// A call of [`SmartRuleAssetsApi::get_smart_rule_assets`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetPermissionsRequest {
+    type Output = Result<ResponseValue<Vec<Permission>>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`SmartRuleAssetsApi::get_smart_rule_assets`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetSmartRuleAssetsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetSmartRuleAssetsRequest {
+    client: Client,
     id: i32,
     limit: Option<i32>,
     offset: Option<i32>,
 }
 
-impl<'a> GetSmartRuleAssetsRequest<'a> {
+impl GetSmartRuleAssetsRequest {
     /// Number of records to return (default: 100000). When `limit` is given the response is a page object (`TotalCount`, `Data`) instead of a plain array.
     ///
     /// query parameter `limit`
@@ -4873,7 +5413,7 @@ impl<'a> GetSmartRuleAssetsRequest<'a> {
     /// Every item of every page, fetching pages as the stream is read. The stream ends after
     /// the last page (short, empty, past the total count, or a single item rather than a
     /// page), when a page repeats, and with an error after pages that make no progress.
-    pub fn into_stream(self) -> runtime::Pages<'a, Asset, ::serde_json::Value> {
+    pub fn into_stream(self) -> runtime::Pages<'static, Asset, ::serde_json::Value> {
         let mut request = self;
         if request.limit.is_none() {
             request.limit = Some(100);
@@ -4915,16 +5455,25 @@ impl<'a> GetSmartRuleAssetsRequest<'a> {
     }
 }
 
-/// A call of [`SmartRulesApi::get_smart_rules`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetSmartRuleAssetsRequest {
+    type Output = Result<ResponseValue<AssetList>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`SmartRulesApi::get_smart_rules`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetSmartRulesRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetSmartRulesRequest {
+    client: Client,
     type_: Option<String>,
     title: Option<String>,
 }
 
-impl<'a> GetSmartRulesRequest<'a> {
+impl GetSmartRulesRequest {
     /// Type of Smart Rules to return (all, managed account, managed system, and asset). Documented for the list variant (without `title`).
     ///
     /// query parameter `type`
@@ -4989,15 +5538,27 @@ impl<'a> GetSmartRulesRequest<'a> {
     }
 }
 
-/// A call of [`SmartRulesApi::get_smart_rule`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetSmartRulesRequest {
+    type Output = Result<
+        ResponseValue<GetSmartRulesResponseBody>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`SmartRulesApi::get_smart_rule`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetSmartRuleRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetSmartRuleRequest {
+    client: Client,
     id: i32,
 }
 
-impl<'a> GetSmartRuleRequest<'a> {
+impl GetSmartRuleRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -5037,21 +5598,33 @@ impl<'a> GetSmartRuleRequest<'a> {
     }
 }
 
-/// A call of [`SmartRulesApi::get_user_group_smart_rules`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetSmartRuleRequest {
+    type Output = Result<ResponseValue<SmartRule>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`SmartRulesApi::get_user_group_smart_rules`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetUserGroupSmartRulesRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetUserGroupSmartRulesRequest {
+    client: Client,
     id: i32,
     access_level: Option<Vec<AccessLevelId>>,
 }
 
-impl<'a> GetUserGroupSmartRulesRequest<'a> {
+impl GetUserGroupSmartRulesRequest {
     /// User group Smart Rule access level: a single value or a comma-delimited list of values (0 None, 1 Read, 3 Read/Write). Default: 1,3.
     ///
     /// query parameter `accessLevel`
-    pub fn access_level(mut self, value: impl Into<Vec<AccessLevelId>>) -> Self {
-        self.access_level = Some(value.into());
+    pub fn access_level(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<AccessLevelId>>,
+    ) -> Self {
+        self.access_level = Some(value.into_iter().map(Into::into).collect());
         self
     }
     /// Sends the request and decodes the response.
@@ -5100,16 +5673,28 @@ impl<'a> GetUserGroupSmartRulesRequest<'a> {
     }
 }
 
-/// A call of [`SmartRulesApi::get_organization_smart_rule_by_title`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetUserGroupSmartRulesRequest {
+    type Output = Result<
+        ResponseValue<Vec<UserGroupSmartRule>>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`SmartRulesApi::get_organization_smart_rule_by_title`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetOrganizationSmartRuleByTitleRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetOrganizationSmartRuleByTitleRequest {
+    client: Client,
     org_id: ::uuid::Uuid,
     title: String,
 }
 
-impl<'a> GetOrganizationSmartRuleByTitleRequest<'a> {
+impl GetOrganizationSmartRuleByTitleRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -5149,15 +5734,24 @@ impl<'a> GetOrganizationSmartRuleByTitleRequest<'a> {
     }
 }
 
-/// A call of [`UserGroupPermissionsApi::get_user_group_permissions`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetOrganizationSmartRuleByTitleRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`UserGroupPermissionsApi::get_user_group_permissions`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetUserGroupPermissionsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetUserGroupPermissionsRequest {
+    client: Client,
     user_group_id: i32,
 }
 
-impl<'a> GetUserGroupPermissionsRequest<'a> {
+impl GetUserGroupPermissionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -5203,16 +5797,28 @@ impl<'a> GetUserGroupPermissionsRequest<'a> {
     }
 }
 
-/// A call of [`UserGroupPermissionsApi::set_user_group_permissions`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetUserGroupPermissionsRequest {
+    type Output = Result<
+        ResponseValue<Vec<UserGroupPermission>>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`UserGroupPermissionsApi::set_user_group_permissions`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct SetUserGroupPermissionsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SetUserGroupPermissionsRequest {
+    client: Client,
     user_group_id: i32,
     body: Vec<UserGroupPermission>,
 }
 
-impl<'a> SetUserGroupPermissionsRequest<'a> {
+impl SetUserGroupPermissionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -5256,15 +5862,24 @@ impl<'a> SetUserGroupPermissionsRequest<'a> {
     }
 }
 
-/// A call of [`UserGroupPermissionsApi::delete_user_group_permissions`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for SetUserGroupPermissionsRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`UserGroupPermissionsApi::delete_user_group_permissions`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteUserGroupPermissionsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteUserGroupPermissionsRequest {
+    client: Client,
     user_group_id: i32,
 }
 
-impl<'a> DeleteUserGroupPermissionsRequest<'a> {
+impl DeleteUserGroupPermissionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -5302,5 +5917,14 @@ impl<'a> DeleteUserGroupPermissionsRequest<'a> {
             }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
+    }
+}
+
+impl ::std::future::IntoFuture for DeleteUserGroupPermissionsRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -24,3 +24,15 @@ pub use support::{Validate, ValidationError, ValidationErrors};
 
 #[cfg(feature = "client")]
 pub use client::{Client, ClientBuilder, Credentials, Error, ResponseValue};
+
+pub use serde_json;
+
+pub use chrono;
+
+pub use uuid;
+
+#[cfg(feature = "client")]
+pub use reqwest;
+
+#[cfg(feature = "server")]
+pub use axum;

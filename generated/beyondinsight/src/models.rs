@@ -498,6 +498,26 @@ impl Validate for ApiAccessPolicyRegistrationRequest {
     }
 }
 
+impl ApiAccessPolicyRegistrationRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        registration_type: impl Into<ApiAccessPolicyRegistrationRequestRegistrationType>,
+    ) -> Self {
+        Self {
+            id: None,
+            name: None,
+            registration_type: registration_type.into(),
+            access_token_duration: None,
+            active: None,
+            visible: None,
+            client_certificate_required: None,
+            ip_authentication_rules: None,
+            x_forwarded_for_authentication_rules: None,
+        }
+    }
+}
+
 /// Request body for an API Access policy registration (doc variant "ApiAccessPolicy").
 /// Request shape of [`ApiAccessPolicyRegistrationRequest`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -576,6 +596,25 @@ impl Validate for ApiAccessPolicyRegistrationRequestInput {
                     &crate::support::join(path, "XForwardedForAuthenticationRules"),
                     errors,
                 );
+        }
+    }
+}
+
+impl ApiAccessPolicyRegistrationRequestInput {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        registration_type: impl Into<ApiAccessPolicyRegistrationRequestRegistrationType>,
+    ) -> Self {
+        Self {
+            name: None,
+            registration_type: registration_type.into(),
+            access_token_duration: None,
+            active: None,
+            visible: None,
+            client_certificate_required: None,
+            ip_authentication_rules: None,
+            x_forwarded_for_authentication_rules: None,
         }
     }
 }
@@ -812,6 +851,29 @@ impl Validate for ApiKeyPolicyRegistrationRequest {
     }
 }
 
+impl ApiKeyPolicyRegistrationRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        registration_type: impl Into<ApiKeyPolicyRegistrationRequestRegistrationType>,
+    ) -> Self {
+        Self {
+            id: None,
+            name: None,
+            registration_type: registration_type.into(),
+            active: None,
+            visible: None,
+            multi_factor_authentication_enforced: None,
+            client_certificate_required: None,
+            user_password_required: None,
+            verify_psrun_signature: None,
+            ip_authentication_rules: None,
+            psrun_rules: None,
+            x_forwarded_for_authentication_rules: None,
+        }
+    }
+}
+
 /// Request body for an API Key policy registration (doc variant "ApiKeyPolicy").
 /// Request shape of [`ApiKeyPolicyRegistrationRequest`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -913,6 +975,28 @@ impl Validate for ApiKeyPolicyRegistrationRequestInput {
                     &crate::support::join(path, "XForwardedForAuthenticationRules"),
                     errors,
                 );
+        }
+    }
+}
+
+impl ApiKeyPolicyRegistrationRequestInput {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        registration_type: impl Into<ApiKeyPolicyRegistrationRequestRegistrationType>,
+    ) -> Self {
+        Self {
+            name: None,
+            registration_type: registration_type.into(),
+            active: None,
+            visible: None,
+            multi_factor_authentication_enforced: None,
+            client_certificate_required: None,
+            user_password_required: None,
+            verify_psrun_signature: None,
+            ip_authentication_rules: None,
+            psrun_rules: None,
+            x_forwarded_for_authentication_rules: None,
         }
     }
 }
@@ -1987,6 +2071,23 @@ impl Validate for AssetCreateRequest {
     }
 }
 
+impl AssetCreateRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(ip_address: impl Into<String>) -> Self {
+        Self {
+            ip_address: ip_address.into(),
+            asset_name: None,
+            dns_name: None,
+            domain_name: None,
+            mac_address: None,
+            asset_type: None,
+            description: None,
+            operating_system: None,
+        }
+    }
+}
+
 /// A list of assets: a plain array when `limit` is not given, an `AssetPage` when it is.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
@@ -2053,6 +2154,20 @@ impl Validate for AssetPage {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         self.data.validate_into(&crate::support::join(path, "Data"), errors);
+    }
+}
+
+impl AssetPage {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        total_count: impl Into<i32>,
+        data: impl IntoIterator<Item = impl Into<Asset>>,
+    ) -> Self {
+        Self {
+            total_count: total_count.into(),
+            data: data.into_iter().map(Into::into).collect(),
+        }
     }
 }
 
@@ -2178,6 +2293,34 @@ impl Validate for AssetUpdateRequest {
                         ),
                     );
             }
+        }
+    }
+}
+
+impl AssetUpdateRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        workgroup_id: impl Into<i32>,
+        asset_name: impl Into<String>,
+        dns_name: impl Into<String>,
+        domain_name: impl Into<String>,
+        ip_address: impl Into<String>,
+        mac_address: impl Into<String>,
+        asset_type: impl Into<String>,
+        operating_system: impl Into<String>,
+    ) -> Self {
+        Self {
+            workgroup_id: workgroup_id.into(),
+            asset_name: asset_name.into(),
+            dns_name: dns_name.into(),
+            domain_name: domain_name.into(),
+            ip_address: ip_address.into(),
+            mac_address: mac_address.into(),
+            asset_type: asset_type.into(),
+            description: None,
+            operating_system: operating_system.into(),
         }
     }
 }
@@ -2624,6 +2767,21 @@ impl Validate for DatabaseCreateRequest {
     }
 }
 
+impl DatabaseCreateRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(platform_id: impl Into<i32>, port: impl Into<i32>) -> Self {
+        Self {
+            platform_id: platform_id.into(),
+            instance_name: None,
+            is_default_instance: None,
+            port: port.into(),
+            version: None,
+            template: None,
+        }
+    }
+}
+
 /// Request body of PUT Databases/{id}. Unlike the create body, the doc marks only PlatformID as required.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DatabaseUpdateRequest {
@@ -2705,6 +2863,21 @@ impl Validate for DatabaseUpdateRequest {
     }
 }
 
+impl DatabaseUpdateRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(platform_id: impl Into<i32>) -> Self {
+        Self {
+            platform_id: platform_id.into(),
+            instance_name: None,
+            is_default_instance: None,
+            port: None,
+            version: None,
+            template: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeprecatedQueueImportFileBody {
@@ -2719,6 +2892,20 @@ impl Validate for DeprecatedQueueImportFileBody {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         self.details.validate_into(&crate::support::join(path, "Details"), errors);
+    }
+}
+
+impl DeprecatedQueueImportFileBody {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        details: impl Into<QueueImportFileDetails>,
+        file: impl Into<Vec<u8>>,
+    ) -> Self {
+        Self {
+            details: details.into(),
+            file: file.into(),
+        }
     }
 }
 
@@ -2985,6 +3172,26 @@ impl Validate for EpmApplicationAddRequest {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+impl EpmApplicationAddRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        group_name: impl Into<String>,
+        name: impl Into<String>,
+        path: impl Into<String>,
+        publisher: impl Into<String>,
+        children_inherit_token: impl Into<bool>,
+    ) -> Self {
+        Self {
+            group_name: group_name.into(),
+            name: name.into(),
+            path: path.into(),
+            publisher: publisher.into(),
+            children_inherit_token: children_inherit_token.into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FilterSingleAccountRequest {
     /// ID of the managed account you want to filter by parent System Name and Account Name.
@@ -3003,6 +3210,17 @@ pub struct FilterSingleAccountRequest {
 impl Validate for FilterSingleAccountRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
+}
+
+impl FilterSingleAccountRequest {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(account_id: impl Into<i32>) -> Self {
+        Self {
+            account_id: account_id.into(),
+            title: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]

@@ -387,9 +387,9 @@ impl<'a> SecurityApi<'a> {
     /// Get an `authentication_token` using username and password, sent with HTTP Basic authentication.
     ///
     /// `GET /v3/security/authenticate` (operation `getAuthenticationToken`)
-    pub fn get_authentication_token(&self) -> GetAuthenticationTokenRequest<'a> {
+    pub fn get_authentication_token(&self) -> GetAuthenticationTokenRequest {
         GetAuthenticationTokenRequest {
-            client: self.client,
+            client: self.client.clone(),
             service_id: None,
         }
     }
@@ -398,9 +398,9 @@ impl<'a> SecurityApi<'a> {
     /// Get an `authentication_token` using a refresh token, sent as the value of the `Authorization` header.
     ///
     /// `GET /v3/security/token/access` (operation `getAccessToken`)
-    pub fn get_access_token(&self) -> GetAccessTokenRequest<'a> {
+    pub fn get_access_token(&self) -> GetAccessTokenRequest {
         GetAccessTokenRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Purge the authentication token and log out
@@ -408,9 +408,9 @@ impl<'a> SecurityApi<'a> {
     /// Purges the authentication token and logs out the user. The user will need to generate a new authentication token for subsequent API calls.
     ///
     /// `DELETE /v3/security/token/access` (operation `revokeAccessToken`)
-    pub fn revoke_access_token(&self) -> RevokeAccessTokenRequest<'a> {
+    pub fn revoke_access_token(&self) -> RevokeAccessTokenRequest {
         RevokeAccessTokenRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Validate an authentication token
@@ -418,9 +418,9 @@ impl<'a> SecurityApi<'a> {
     /// Validate whether the `authentication_token` is active or not.
     ///
     /// `GET /v3/security/token/validate` (operation `validateAccessToken`)
-    pub fn validate_access_token(&self) -> ValidateAccessTokenRequest<'a> {
+    pub fn validate_access_token(&self) -> ValidateAccessTokenRequest {
         ValidateAccessTokenRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Regenerate the refresh token
@@ -428,9 +428,9 @@ impl<'a> SecurityApi<'a> {
     /// Regenerate the refresh token and blacklist the old one.
     ///
     /// `DELETE /v3/security/token/refresh` (operation `regenerateRefreshToken`)
-    pub fn regenerate_refresh_token(&self) -> RegenerateRefreshTokenRequest<'a> {
+    pub fn regenerate_refresh_token(&self) -> RegenerateRefreshTokenRequest {
         RegenerateRefreshTokenRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Authorise a user
@@ -438,12 +438,9 @@ impl<'a> SecurityApi<'a> {
     /// Authorise the user (for an `action` on an entity given by `entityType` and `entityId`).
     ///
     /// `POST /v3/security/authorise/user` (operation `authoriseUser`)
-    pub fn authorise_user(
-        &self,
-        body: AuthorisationRequest,
-    ) -> AuthoriseUserRequest<'a> {
+    pub fn authorise_user(&self, body: AuthorisationRequest) -> AuthoriseUserRequest {
         AuthoriseUserRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -452,9 +449,9 @@ impl<'a> SecurityApi<'a> {
     /// Get the SAML redirect URL that starts single sign-on.
     ///
     /// `GET /v3/security/sso/initialise` (operation `getSamlRedirectUrl`)
-    pub fn get_saml_redirect_url(&self) -> GetSamlRedirectUrlRequest<'a> {
+    pub fn get_saml_redirect_url(&self) -> GetSamlRedirectUrlRequest {
         GetSamlRedirectUrlRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// LDAP authorise users
@@ -465,9 +462,9 @@ impl<'a> SecurityApi<'a> {
     pub fn ldap_authorise_user(
         &self,
         body: LdapUserDataRequest,
-    ) -> LdapAuthoriseUserRequest<'a> {
+    ) -> LdapAuthoriseUserRequest {
         LdapAuthoriseUserRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -476,23 +473,23 @@ impl<'a> SecurityApi<'a> {
     /// Bulk sync (add or update) LDAP users, selected by a login attribute.
     ///
     /// `POST /v3/security/bulk-ldap-sync` (operation `bulkLdapSync`)
-    pub fn bulk_ldap_sync(&self, body: BulkLdapSyncRequest) -> BulkLdapSyncRequest2<'a> {
+    pub fn bulk_ldap_sync(&self, body: BulkLdapSyncRequest) -> BulkLdapSyncRequest2 {
         BulkLdapSyncRequest2 {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
 }
 
-/// A call of [`SecurityApi::get_authentication_token`]: set optional parameters, then `send()`.
+/// A call of [`SecurityApi::get_authentication_token`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetAuthenticationTokenRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAuthenticationTokenRequest {
+    client: Client,
     service_id: Option<f64>,
 }
 
-impl<'a> GetAuthenticationTokenRequest<'a> {
+impl GetAuthenticationTokenRequest {
     /// Used to represent the way the user has logged in to Infoworks.
     ///
     /// query parameter `service_id`
@@ -544,14 +541,26 @@ impl<'a> GetAuthenticationTokenRequest<'a> {
     }
 }
 
-/// A call of [`SecurityApi::get_access_token`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetAccessTokenRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for GetAuthenticationTokenRequest {
+    type Output = Result<
+        ResponseValue<AuthenticationResponse>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> GetAccessTokenRequest<'a> {
+/// A call of [`SecurityApi::get_access_token`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetAccessTokenRequest {
+    client: Client,
+}
+
+impl GetAccessTokenRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -593,14 +602,23 @@ impl<'a> GetAccessTokenRequest<'a> {
     }
 }
 
-/// A call of [`SecurityApi::revoke_access_token`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct RevokeAccessTokenRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for GetAccessTokenRequest {
+    type Output = Result<ResponseValue<AccessTokenResponse>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> RevokeAccessTokenRequest<'a> {
+/// A call of [`SecurityApi::revoke_access_token`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RevokeAccessTokenRequest {
+    client: Client,
+}
+
+impl RevokeAccessTokenRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -639,14 +657,23 @@ impl<'a> RevokeAccessTokenRequest<'a> {
     }
 }
 
-/// A call of [`SecurityApi::validate_access_token`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ValidateAccessTokenRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for RevokeAccessTokenRequest {
+    type Output = Result<ResponseValue<MessageResponse>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> ValidateAccessTokenRequest<'a> {
+/// A call of [`SecurityApi::validate_access_token`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ValidateAccessTokenRequest {
+    client: Client,
+}
+
+impl ValidateAccessTokenRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -685,14 +712,26 @@ impl<'a> ValidateAccessTokenRequest<'a> {
     }
 }
 
-/// A call of [`SecurityApi::regenerate_refresh_token`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct RegenerateRefreshTokenRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for ValidateAccessTokenRequest {
+    type Output = Result<
+        ResponseValue<TokenValidationResponse>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> RegenerateRefreshTokenRequest<'a> {
+/// A call of [`SecurityApi::regenerate_refresh_token`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct RegenerateRefreshTokenRequest {
+    client: Client,
+}
+
+impl RegenerateRefreshTokenRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -731,15 +770,24 @@ impl<'a> RegenerateRefreshTokenRequest<'a> {
     }
 }
 
-/// A call of [`SecurityApi::authorise_user`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for RegenerateRefreshTokenRequest {
+    type Output = Result<ResponseValue<MessageResponse>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`SecurityApi::authorise_user`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct AuthoriseUserRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct AuthoriseUserRequest {
+    client: Client,
     body: AuthorisationRequest,
 }
 
-impl<'a> AuthoriseUserRequest<'a> {
+impl AuthoriseUserRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -781,14 +829,26 @@ impl<'a> AuthoriseUserRequest<'a> {
     }
 }
 
-/// A call of [`SecurityApi::get_saml_redirect_url`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetSamlRedirectUrlRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for AuthoriseUserRequest {
+    type Output = Result<
+        ResponseValue<AuthorisationResponse>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> GetSamlRedirectUrlRequest<'a> {
+/// A call of [`SecurityApi::get_saml_redirect_url`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetSamlRedirectUrlRequest {
+    client: Client,
+}
+
+impl GetSamlRedirectUrlRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -827,15 +887,24 @@ impl<'a> GetSamlRedirectUrlRequest<'a> {
     }
 }
 
-/// A call of [`SecurityApi::ldap_authorise_user`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetSamlRedirectUrlRequest {
+    type Output = Result<ResponseValue<SamlRedirect>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`SecurityApi::ldap_authorise_user`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct LdapAuthoriseUserRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct LdapAuthoriseUserRequest {
+    client: Client,
     body: LdapUserDataRequest,
 }
 
-impl<'a> LdapAuthoriseUserRequest<'a> {
+impl LdapAuthoriseUserRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -877,15 +946,27 @@ impl<'a> LdapAuthoriseUserRequest<'a> {
     }
 }
 
-/// A call of [`SecurityApi::bulk_ldap_sync`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for LdapAuthoriseUserRequest {
+    type Output = Result<
+        ResponseValue<LdapUserDataResponse>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`SecurityApi::bulk_ldap_sync`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct BulkLdapSyncRequest2<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct BulkLdapSyncRequest2 {
+    client: Client,
     body: BulkLdapSyncRequest,
 }
 
-impl<'a> BulkLdapSyncRequest2<'a> {
+impl BulkLdapSyncRequest2 {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -924,5 +1005,17 @@ impl<'a> BulkLdapSyncRequest2<'a> {
             }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
+    }
+}
+
+impl ::std::future::IntoFuture for BulkLdapSyncRequest2 {
+    type Output = Result<
+        ResponseValue<BulkLdapSyncResponse>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

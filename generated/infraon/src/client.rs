@@ -321,9 +321,9 @@ impl<'a> ApiRegistrationApi<'a> {
         &self,
         items_per_page: impl Into<i64>,
         page: impl Into<i64>,
-    ) -> ListApiRegistrationsRequest<'a> {
+    ) -> ListApiRegistrationsRequest {
         ListApiRegistrationsRequest {
-            client: self.client,
+            client: self.client.clone(),
             items_per_page: items_per_page.into(),
             page: page.into(),
             reverse: None,
@@ -338,9 +338,9 @@ impl<'a> ApiRegistrationApi<'a> {
     pub fn create_api_registration(
         &self,
         body: ApiRegistrationCreate,
-    ) -> CreateApiRegistrationRequest<'a> {
+    ) -> CreateApiRegistrationRequest {
         CreateApiRegistrationRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -352,9 +352,9 @@ impl<'a> ApiRegistrationApi<'a> {
     pub fn get_api_registration(
         &self,
         id: impl Into<String>,
-    ) -> GetApiRegistrationRequest<'a> {
+    ) -> GetApiRegistrationRequest {
         GetApiRegistrationRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -367,9 +367,9 @@ impl<'a> ApiRegistrationApi<'a> {
         &self,
         id: impl Into<String>,
         body: ApiRegistrationInput,
-    ) -> UpdateApiRegistrationRequest<'a> {
+    ) -> UpdateApiRegistrationRequest {
         UpdateApiRegistrationRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body,
         }
@@ -382,9 +382,9 @@ impl<'a> ApiRegistrationApi<'a> {
     pub fn delete_api_registration(
         &self,
         id: impl Into<String>,
-    ) -> DeleteApiRegistrationRequest<'a> {
+    ) -> DeleteApiRegistrationRequest {
         DeleteApiRegistrationRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -393,9 +393,9 @@ impl<'a> ApiRegistrationApi<'a> {
     /// API endpoint that allows API's to be viewed or edited. The doc documents the response as a single api_config object (not an array).
     ///
     /// `GET /ux/common/apiregister/profile/allapi-list/` (operation `listAllApiRegistrations`)
-    pub fn list_all_api_registrations(&self) -> ListAllApiRegistrationsRequest<'a> {
+    pub fn list_all_api_registrations(&self) -> ListAllApiRegistrationsRequest {
         ListAllApiRegistrationsRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Search APIs (api_search)
@@ -403,9 +403,9 @@ impl<'a> ApiRegistrationApi<'a> {
     /// API endpoint that allows API's to be viewed or edited. The doc documents no query parameters and a single api_config object as the response.
     ///
     /// `GET /ux/common/apiregister/profile/api_search/` (operation `searchApiRegistrations`)
-    pub fn search_api_registrations(&self) -> SearchApiRegistrationsRequest<'a> {
+    pub fn search_api_registrations(&self) -> SearchApiRegistrationsRequest {
         SearchApiRegistrationsRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Get the options for API registration
@@ -413,9 +413,9 @@ impl<'a> ApiRegistrationApi<'a> {
     /// API endpoint that allows API's to be viewed or edited.
     ///
     /// `GET /ux/common/apiregister/profile/options/` (operation `getApiRegistrationOptions`)
-    pub fn get_api_registration_options(&self) -> GetApiRegistrationOptionsRequest<'a> {
+    pub fn get_api_registration_options(&self) -> GetApiRegistrationOptionsRequest {
         GetApiRegistrationOptionsRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
     /// Verify an API configuration
@@ -426,9 +426,9 @@ impl<'a> ApiRegistrationApi<'a> {
     pub fn verify_api_registration(
         &self,
         body: ApiRegistrationInput,
-    ) -> VerifyApiRegistrationRequest<'a> {
+    ) -> VerifyApiRegistrationRequest {
         VerifyApiRegistrationRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -452,9 +452,9 @@ impl<'a> JobsAccountAuditApi<'a> {
         &self,
         items_per_page: impl Into<i64>,
         page: impl Into<i64>,
-    ) -> ListJobsAccountAuditsRequest<'a> {
+    ) -> ListJobsAccountAuditsRequest {
         ListJobsAccountAuditsRequest {
-            client: self.client,
+            client: self.client.clone(),
             items_per_page: items_per_page.into(),
             page: page.into(),
             reverse: None,
@@ -469,9 +469,9 @@ impl<'a> JobsAccountAuditApi<'a> {
     pub fn create_jobs_account_audit(
         &self,
         body: JobsAccountAuditInput,
-    ) -> CreateJobsAccountAuditRequest<'a> {
+    ) -> CreateJobsAccountAuditRequest {
         CreateJobsAccountAuditRequest {
-            client: self.client,
+            client: self.client.clone(),
             body,
         }
     }
@@ -483,9 +483,9 @@ impl<'a> JobsAccountAuditApi<'a> {
     pub fn get_jobs_account_audit(
         &self,
         id: impl Into<String>,
-    ) -> GetJobsAccountAuditRequest<'a> {
+    ) -> GetJobsAccountAuditRequest {
         GetJobsAccountAuditRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -498,9 +498,9 @@ impl<'a> JobsAccountAuditApi<'a> {
         &self,
         id: impl Into<String>,
         body: JobsAccountAuditInput,
-    ) -> UpdateJobsAccountAuditRequest<'a> {
+    ) -> UpdateJobsAccountAuditRequest {
         UpdateJobsAccountAuditRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
             body,
         }
@@ -513,9 +513,9 @@ impl<'a> JobsAccountAuditApi<'a> {
     pub fn delete_jobs_account_audit(
         &self,
         id: impl Into<String>,
-    ) -> DeleteJobsAccountAuditRequest<'a> {
+    ) -> DeleteJobsAccountAuditRequest {
         DeleteJobsAccountAuditRequest {
-            client: self.client,
+            client: self.client.clone(),
             id: id.into(),
         }
     }
@@ -524,27 +524,25 @@ impl<'a> JobsAccountAuditApi<'a> {
     /// This endpoint is used to get the default options for jobs Account Audit.
     ///
     /// `GET /ux/nccm/jobs-account-audit/options/` (operation `getJobsAccountAuditOptions`)
-    pub fn get_jobs_account_audit_options(
-        &self,
-    ) -> GetJobsAccountAuditOptionsRequest<'a> {
+    pub fn get_jobs_account_audit_options(&self) -> GetJobsAccountAuditOptionsRequest {
         GetJobsAccountAuditOptionsRequest {
-            client: self.client,
+            client: self.client.clone(),
         }
     }
 }
 
-/// A call of [`ApiRegistrationApi::list_api_registrations`]: set optional parameters, then `send()`.
+/// A call of [`ApiRegistrationApi::list_api_registrations`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListApiRegistrationsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListApiRegistrationsRequest {
+    client: Client,
     items_per_page: i64,
     page: i64,
     reverse: Option<bool>,
     sort: Option<String>,
 }
 
-impl<'a> ListApiRegistrationsRequest<'a> {
+impl ListApiRegistrationsRequest {
     /// Sorting Order
     ///
     /// query parameter `reverse`
@@ -624,7 +622,7 @@ impl<'a> ListApiRegistrationsRequest<'a> {
     /// page), when a page repeats, and with an error after pages that make no progress.
     pub fn into_stream(
         self,
-    ) -> runtime::Pages<'a, ApiRegistration, ::serde_json::Value> {
+    ) -> runtime::Pages<'static, ApiRegistration, ::serde_json::Value> {
         let request = self;
         let first = request.page;
         runtime::paginate(
@@ -658,15 +656,27 @@ impl<'a> ListApiRegistrationsRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationApi::create_api_registration`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for ListApiRegistrationsRequest {
+    type Output = Result<
+        ResponseValue<Vec<ApiRegistration>>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ApiRegistrationApi::create_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct CreateApiRegistrationRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateApiRegistrationRequest {
+    client: Client,
     body: ApiRegistrationCreate,
 }
 
-impl<'a> CreateApiRegistrationRequest<'a> {
+impl CreateApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -703,15 +713,24 @@ impl<'a> CreateApiRegistrationRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationApi::get_api_registration`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for CreateApiRegistrationRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ApiRegistrationApi::get_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetApiRegistrationRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetApiRegistrationRequest {
+    client: Client,
     id: String,
 }
 
-impl<'a> GetApiRegistrationRequest<'a> {
+impl GetApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -752,16 +771,25 @@ impl<'a> GetApiRegistrationRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationApi::update_api_registration`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetApiRegistrationRequest {
+    type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ApiRegistrationApi::update_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct UpdateApiRegistrationRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateApiRegistrationRequest {
+    client: Client,
     id: String,
     body: ApiRegistrationInput,
 }
 
-impl<'a> UpdateApiRegistrationRequest<'a> {
+impl UpdateApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -805,15 +833,24 @@ impl<'a> UpdateApiRegistrationRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationApi::delete_api_registration`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for UpdateApiRegistrationRequest {
+    type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ApiRegistrationApi::delete_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteApiRegistrationRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteApiRegistrationRequest {
+    client: Client,
     id: String,
 }
 
-impl<'a> DeleteApiRegistrationRequest<'a> {
+impl DeleteApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -849,14 +886,23 @@ impl<'a> DeleteApiRegistrationRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationApi::list_all_api_registrations`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListAllApiRegistrationsRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for DeleteApiRegistrationRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> ListAllApiRegistrationsRequest<'a> {
+/// A call of [`ApiRegistrationApi::list_all_api_registrations`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListAllApiRegistrationsRequest {
+    client: Client,
+}
+
+impl ListAllApiRegistrationsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -895,14 +941,23 @@ impl<'a> ListAllApiRegistrationsRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationApi::search_api_registrations`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct SearchApiRegistrationsRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for ListAllApiRegistrationsRequest {
+    type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> SearchApiRegistrationsRequest<'a> {
+/// A call of [`ApiRegistrationApi::search_api_registrations`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct SearchApiRegistrationsRequest {
+    client: Client,
+}
+
+impl SearchApiRegistrationsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -941,14 +996,23 @@ impl<'a> SearchApiRegistrationsRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationApi::get_api_registration_options`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetApiRegistrationOptionsRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for SearchApiRegistrationsRequest {
+    type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> GetApiRegistrationOptionsRequest<'a> {
+/// A call of [`ApiRegistrationApi::get_api_registration_options`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetApiRegistrationOptionsRequest {
+    client: Client,
+}
+
+impl GetApiRegistrationOptionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -987,15 +1051,24 @@ impl<'a> GetApiRegistrationOptionsRequest<'a> {
     }
 }
 
-/// A call of [`ApiRegistrationApi::verify_api_registration`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetApiRegistrationOptionsRequest {
+    type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`ApiRegistrationApi::verify_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct VerifyApiRegistrationRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct VerifyApiRegistrationRequest {
+    client: Client,
     body: ApiRegistrationInput,
 }
 
-impl<'a> VerifyApiRegistrationRequest<'a> {
+impl VerifyApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1037,18 +1110,27 @@ impl<'a> VerifyApiRegistrationRequest<'a> {
     }
 }
 
-/// A call of [`JobsAccountAuditApi::list_jobs_account_audits`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for VerifyApiRegistrationRequest {
+    type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`JobsAccountAuditApi::list_jobs_account_audits`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct ListJobsAccountAuditsRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct ListJobsAccountAuditsRequest {
+    client: Client,
     items_per_page: i64,
     page: i64,
     reverse: Option<bool>,
     sort: Option<String>,
 }
 
-impl<'a> ListJobsAccountAuditsRequest<'a> {
+impl ListJobsAccountAuditsRequest {
     /// Sorting Order
     ///
     /// query parameter `reverse`
@@ -1128,7 +1210,7 @@ impl<'a> ListJobsAccountAuditsRequest<'a> {
     /// page), when a page repeats, and with an error after pages that make no progress.
     pub fn into_stream(
         self,
-    ) -> runtime::Pages<'a, JobsAccountAudit, ::serde_json::Value> {
+    ) -> runtime::Pages<'static, JobsAccountAudit, ::serde_json::Value> {
         let request = self;
         let first = request.page;
         runtime::paginate(
@@ -1162,15 +1244,27 @@ impl<'a> ListJobsAccountAuditsRequest<'a> {
     }
 }
 
-/// A call of [`JobsAccountAuditApi::create_jobs_account_audit`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for ListJobsAccountAuditsRequest {
+    type Output = Result<
+        ResponseValue<Vec<JobsAccountAudit>>,
+        Error<::serde_json::Value>,
+    >;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`JobsAccountAuditApi::create_jobs_account_audit`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct CreateJobsAccountAuditRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct CreateJobsAccountAuditRequest {
+    client: Client,
     body: JobsAccountAuditInput,
 }
 
-impl<'a> CreateJobsAccountAuditRequest<'a> {
+impl CreateJobsAccountAuditRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1212,15 +1306,24 @@ impl<'a> CreateJobsAccountAuditRequest<'a> {
     }
 }
 
-/// A call of [`JobsAccountAuditApi::get_jobs_account_audit`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for CreateJobsAccountAuditRequest {
+    type Output = Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`JobsAccountAuditApi::get_jobs_account_audit`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetJobsAccountAuditRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetJobsAccountAuditRequest {
+    client: Client,
     id: String,
 }
 
-impl<'a> GetJobsAccountAuditRequest<'a> {
+impl GetJobsAccountAuditRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1261,16 +1364,25 @@ impl<'a> GetJobsAccountAuditRequest<'a> {
     }
 }
 
-/// A call of [`JobsAccountAuditApi::update_jobs_account_audit`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for GetJobsAccountAuditRequest {
+    type Output = Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`JobsAccountAuditApi::update_jobs_account_audit`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct UpdateJobsAccountAuditRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct UpdateJobsAccountAuditRequest {
+    client: Client,
     id: String,
     body: JobsAccountAuditInput,
 }
 
-impl<'a> UpdateJobsAccountAuditRequest<'a> {
+impl UpdateJobsAccountAuditRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1314,15 +1426,24 @@ impl<'a> UpdateJobsAccountAuditRequest<'a> {
     }
 }
 
-/// A call of [`JobsAccountAuditApi::delete_jobs_account_audit`]: set optional parameters, then `send()`.
+impl ::std::future::IntoFuture for UpdateJobsAccountAuditRequest {
+    type Output = Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// A call of [`JobsAccountAuditApi::delete_jobs_account_audit`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct DeleteJobsAccountAuditRequest<'a> {
-    client: &'a Client,
+#[must_use = "a request does nothing until it is awaited"]
+pub struct DeleteJobsAccountAuditRequest {
+    client: Client,
     id: String,
 }
 
-impl<'a> DeleteJobsAccountAuditRequest<'a> {
+impl DeleteJobsAccountAuditRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
         let mut path = String::new();
@@ -1358,14 +1479,23 @@ impl<'a> DeleteJobsAccountAuditRequest<'a> {
     }
 }
 
-/// A call of [`JobsAccountAuditApi::get_jobs_account_audit_options`]: set optional parameters, then `send()`.
-#[derive(Clone)]
-#[must_use = "a request does nothing until `send()` is awaited"]
-pub struct GetJobsAccountAuditOptionsRequest<'a> {
-    client: &'a Client,
+impl ::std::future::IntoFuture for DeleteJobsAccountAuditRequest {
+    type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
 }
 
-impl<'a> GetJobsAccountAuditOptionsRequest<'a> {
+/// A call of [`JobsAccountAuditApi::get_jobs_account_audit_options`]: set optional parameters, then await it (or its `send()`).
+#[derive(Clone)]
+#[must_use = "a request does nothing until it is awaited"]
+pub struct GetJobsAccountAuditOptionsRequest {
+    client: Client,
+}
+
+impl GetJobsAccountAuditOptionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
@@ -1401,5 +1531,14 @@ impl<'a> GetJobsAccountAuditOptionsRequest<'a> {
             }
             _ => Err(raw.error(Some(runtime::decode_any))),
         }
+    }
+}
+
+impl ::std::future::IntoFuture for GetJobsAccountAuditOptionsRequest {
+    type Output = Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>>;
+    type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+    /// Sends the request: `request.await` is `request.send().await`.
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }

@@ -273,6 +273,59 @@ impl Validate for ApiRegistration {
     }
 }
 
+impl ApiRegistration {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        id: impl Into<String>,
+        authentication_type: impl Into<String>,
+        api_id: impl Into<String>,
+        organization: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            authentication_type: authentication_type.into(),
+            api_id: api_id.into(),
+            api_modified_id: None,
+            name: None,
+            api_url: None,
+            description: None,
+            client_id: None,
+            app_code: None,
+            secret_key: None,
+            user_name: None,
+            api_password: None,
+            is_base64_password: None,
+            auth_key: None,
+            auth_value: None,
+            content_type: None,
+            auth_type: None,
+            add_key_to: None,
+            token_url: None,
+            token_prefix: None,
+            csrf_url: None,
+            token_key: None,
+            token_header_key: None,
+            token_body: None,
+            csrf_key: None,
+            request_type: None,
+            user: None,
+            header_params: None,
+            api_type: None,
+            organization: organization.into(),
+            creation_time: None,
+            last_update_time: None,
+            is_deleted: None,
+            is_active: None,
+            is_base64: None,
+            query_param: None,
+            is_sandbox: None,
+            sandbox_url: None,
+            is_webhook_enabled: None,
+        }
+    }
+}
+
 impl ::std::fmt::Debug for ApiRegistration {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApiRegistration")
@@ -688,6 +741,52 @@ impl Validate for ApiRegistrationInput {
     }
 }
 
+impl ApiRegistrationInput {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(api_id: impl Into<String>, organization: impl Into<String>) -> Self {
+        Self {
+            api_id: api_id.into(),
+            api_modified_id: None,
+            name: None,
+            api_url: None,
+            description: None,
+            client_id: None,
+            app_code: None,
+            secret_key: None,
+            user_name: None,
+            api_password: None,
+            is_base64_password: None,
+            auth_key: None,
+            auth_value: None,
+            content_type: None,
+            auth_type: None,
+            add_key_to: None,
+            token_url: None,
+            token_prefix: None,
+            csrf_url: None,
+            token_key: None,
+            token_header_key: None,
+            token_body: None,
+            csrf_key: None,
+            request_type: None,
+            user: None,
+            header_params: None,
+            api_type: None,
+            organization: organization.into(),
+            creation_time: None,
+            last_update_time: None,
+            is_deleted: None,
+            is_active: None,
+            is_base64: None,
+            query_param: None,
+            is_sandbox: None,
+            sandbox_url: None,
+            is_webhook_enabled: None,
+        }
+    }
+}
+
 impl ::std::fmt::Debug for ApiRegistrationInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApiRegistrationInput")
@@ -1090,6 +1189,46 @@ impl Validate for JobsAccountAudit {
     }
 }
 
+impl JobsAccountAudit {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(
+        id: impl Into<String>,
+        creationtime: impl Into<String>,
+        agent_id: impl Into<String>,
+        connection_status: impl Into<String>,
+        failure_message: impl Into<String>,
+        organization: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            creationtime: creationtime.into(),
+            agent_id: agent_id.into(),
+            connection_status: connection_status.into(),
+            failure_message: failure_message.into(),
+            organization: organization.into(),
+            job_id: None,
+            ci_id: None,
+            job_iteration_id: None,
+            ipaddress: None,
+            device_account: None,
+            dpassword: None,
+            denable_password: None,
+            connection_protocol: None,
+            error: None,
+            task_owner: None,
+            client_ip: None,
+            job_type: None,
+            job_name: None,
+            process_name: None,
+            connection_for: None,
+            last_update_time: None,
+            config_type: None,
+            uofw: None,
+        }
+    }
+}
+
 impl ::std::fmt::Debug for JobsAccountAudit {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("JobsAccountAudit")
@@ -1440,6 +1579,34 @@ impl Validate for JobsAccountAuditInput {
                         ),
                     );
             }
+        }
+    }
+}
+
+impl JobsAccountAuditInput {
+    /// A value with the required fields and no optional one; set those with struct
+    /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
+    pub fn new(organization: impl Into<String>) -> Self {
+        Self {
+            organization: organization.into(),
+            job_id: None,
+            ci_id: None,
+            job_iteration_id: None,
+            ipaddress: None,
+            device_account: None,
+            dpassword: None,
+            denable_password: None,
+            connection_protocol: None,
+            error: None,
+            task_owner: None,
+            client_ip: None,
+            job_type: None,
+            job_name: None,
+            process_name: None,
+            connection_for: None,
+            last_update_time: None,
+            config_type: None,
+            uofw: None,
         }
     }
 }

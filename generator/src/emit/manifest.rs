@@ -41,7 +41,7 @@ fn dependencies(api: &Api) -> (Vec<Dependency>, Vec<String>, Vec<String>) {
         ("futures-util", "{ version = \"0.3\", default-features = false, features = [\"std\"] }", need(false, true, true)),
         ("multer", "\"3\"", need(false, false, true)),
         ("regex", "\"1\"", need(rt.regex, false, false)),
-        ("reqwest", "{ version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"multipart\"] }", need(false, true, false)),
+        ("reqwest", "{ version = \"0.13\", default-features = false, features = [\"multipart\"] }", need(false, true, false)),
         ("serde", "{ version = \"1\", features = [\"derive\"] }", need(true, false, false)),
         ("serde_json", "\"1\"", need(true, false, false)),
         ("serde_path_to_error", "\"0.1\"", need(false, false, true)),

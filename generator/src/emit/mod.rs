@@ -13,6 +13,7 @@
 //! so the output does not depend on how the jobs were shared out.
 
 mod client;
+mod constructors;
 mod docs;
 mod document;
 mod examples;
@@ -185,7 +186,7 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
         let example = format::doctest(&client::example(api)).map_err(|e| e.to_string())?;
         manifest::readme(api, &header, &config.source_label, &example)
     });
-    plan.rust("src/lib.rs", vec![part(lib_rs)]);
+    plan.rust("src/lib.rs", vec![part(|| lib_rs(api))]);
     plan.runtime("src/support.rs", runtime::support(api));
     plan.runtime("src/client/runtime.rs", vec![runtime::CLIENT]);
     plan.runtime("src/server/runtime.rs", vec![runtime::SERVER]);
@@ -198,7 +199,19 @@ pub fn crate_files(api: &Api, config: &Config) -> Result<Output, String> {
 }
 
 /// `src/lib.rs`: crate docs, lints, modules and re-exports.
-fn lib_rs() -> TokenStream {
+fn lib_rs(api: &Api) -> TokenStream {
+    // The crates whose types appear in the crate's public API, re-exported so that users name
+    // them through this crate instead of matching their versions by hand.
+    let chrono = api.runtime.chrono.then(|| {
+        quote!(
+            pub use chrono;
+        )
+    });
+    let uuid = api.runtime.uuid.then(|| {
+        quote!(
+            pub use uuid;
+        )
+    });
     quote! {
         // The crate docs are the README; its client example is a doctest, so it is only
         // included when the client is built.
@@ -224,5 +237,13 @@ fn lib_rs() -> TokenStream {
         pub use support::{Validate, ValidationError, ValidationErrors};
         #[cfg(feature = "client")]
         pub use client::{Client, ClientBuilder, Credentials, Error, ResponseValue};
+
+        pub use serde_json;
+        #chrono
+        #uuid
+        #[cfg(feature = "client")]
+        pub use reqwest;
+        #[cfg(feature = "server")]
+        pub use axum;
     }
 }

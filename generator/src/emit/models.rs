@@ -3,6 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::constructors::constructors;
 use super::docs::{doc_attrs, raw_doc_attrs};
 use super::types::{allow_complex_type, ident, needs_validation, rust_type};
 use super::{item_parts, part, Part};
@@ -180,6 +181,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream) -> TokenStre
     };
     let count_check = property_count_check(s, &extra_name);
     let example = example_doc(t);
+    let constructors = constructors(api, t, s, &extra_name);
     quote! {
         #doc
         #example
@@ -199,6 +201,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream) -> TokenStre
             }
         }
 
+        #constructors
         #debug_impl
     }
 }

@@ -56,6 +56,30 @@ pub fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// The type a setter, a constructor or an operation method takes for a value of type `ty`: anything
+/// `Into` it, and for an array any iterable of items `Into` the item type (`["a"]`,
+/// `vec!["a"]`, `names.iter()`).
+pub fn accepted_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Vec(item) => {
+            let item = rust_type(api, item);
+            quote!(impl IntoIterator<Item = impl Into<#item>>)
+        }
+        _ => {
+            let t = rust_type(api, ty);
+            quote!(impl Into<#t>)
+        }
+    }
+}
+
+/// `value`, taken as [`accepted_type`] of `ty`, converted to `ty`.
+pub fn converted(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Vec(_) => quote!(#value.into_iter().map(Into::into).collect()),
+        _ => quote!(#value.into()),
+    }
+}
+
 /// `#[allow(clippy::type_complexity)]` for an item whose type `ty` clippy calls "very complex".
 ///
 /// A field's type is the spec's shape spelled out: an optional, nullable array of nullable arrays

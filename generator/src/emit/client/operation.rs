@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use crate::emit::docs::doc_attrs;
 use crate::emit::status::{pattern, status_variant};
-use crate::emit::types::{allow_large_variants, ident, rust_type};
+use crate::emit::types::{accepted_type, allow_large_variants, converted, ident, rust_type};
 use crate::ir::pagination::{self, Take};
 use crate::ir::path::PathPart;
 use crate::ir::{
@@ -126,8 +126,8 @@ pub fn method(api: &Api, op: &Operation) -> TokenStream {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let args = required.iter().map(|p| {
         let n = ident(&p.name.rust);
-        let t = rust_type(api, &p.ty);
-        quote!(#n: impl Into<#t>)
+        let t = accepted_type(api, &p.ty);
+        quote!(#n: #t)
     });
     let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
         let t = rust_type(api, &b.ty);
@@ -137,7 +137,8 @@ pub fn method(api: &Api, op: &Operation) -> TokenStream {
     let inits = op.params.iter().map(|p| {
         let n = ident(&p.name.rust);
         if p.required {
-            quote!(#n: #n.into(),)
+            let value = converted(&p.ty, quote!(#n));
+            quote!(#n: #value,)
         } else {
             quote!(#n: None,)
         }
@@ -151,9 +152,9 @@ pub fn method(api: &Api, op: &Operation) -> TokenStream {
     });
     quote! {
         #doc
-        pub fn #name(&self, #(#args),*) -> #builder<'a> {
+        pub fn #name(&self, #(#args),*) -> #builder {
             #builder {
-                client: self.client,
+                client: self.client.clone(),
                 #(#inits)*
                 #body_init
             }
@@ -167,7 +168,7 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
     let method_name = &op.name.rust;
     let group = &api.groups[op.group];
     let doc = format!(
-        " A call of [`{}::{}`]: set optional parameters, then `send()`.",
+        " A call of [`{}::{}`]: set optional parameters, then await it (or its `send()`).",
         group.type_name, method_name
     );
     let fields = op.params.iter().map(|p| {
@@ -189,7 +190,8 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let setters = op.params.iter().filter(|p| !p.required).map(|p| {
         let n = ident(&p.name.rust);
-        let t = rust_type(api, &p.ty);
+        let t = accepted_type(api, &p.ty);
+        let value = converted(&p.ty, quote!(value));
         let mut text = p.doc.clone().unwrap_or_default();
         let place = match p.location {
             ParamLocation::Path => "path",
@@ -201,8 +203,8 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
         let doc = doc_attrs(Some(text.trim()));
         quote! {
             #doc
-            pub fn #n(mut self, value: impl Into<#t>) -> Self {
-                self.#n = Some(value.into());
+            pub fn #n(mut self, value: #t) -> Self {
+                self.#n = Some(#value);
                 self
             }
         }
@@ -226,18 +228,27 @@ pub fn builder(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Clone)]
-        #[must_use = "a request does nothing until `send()` is awaited"]
-        pub struct #builder<'a> {
-            client: &'a Client,
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct #builder {
+            client: Client,
             #(#fields)*
             #body_field
         }
 
-        impl<'a> #builder<'a> {
+        impl #builder {
             #(#setters)*
             #body_setter
             #send
             #stream
+        }
+
+        impl ::std::future::IntoFuture for #builder {
+            type Output = Result<ResponseValue<#success>, Error<#error>>;
+            type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+            #[doc = " Sends the request: `request.await` is `request.send().await`."]
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
         }
 
         #types
@@ -637,7 +648,7 @@ fn to_u64(ty: &TypeRef, value: TokenStream) -> TokenStream {
 /// thin shell over `runtime::paginate`, which decides when the stream ends.
 ///
 /// ```text
-/// pub fn into_stream(self) -> runtime::Pages<'a, Item, ErrorBody> {
+/// pub fn into_stream(self) -> runtime::Pages<'static, Item, ErrorBody> {
 ///     let mut request = self;
 ///     if request.limit.is_none() { request.limit = Some(100); }
 ///     let first = request.offset.unwrap_or(0);
@@ -759,7 +770,7 @@ fn stream_fn(api: &Api, op: &Operation, error: &TokenStream) -> TokenStream {
         #[doc = " Every item of every page, fetching pages as the stream is read. The stream ends after"]
         #[doc = " the last page (short, empty, past the total count, or a single item rather than a"]
         #[doc = " page), when a page repeats, and with an error after pages that make no progress."]
-        pub fn into_stream(self) -> runtime::Pages<'a, #item, #error> {
+        pub fn into_stream(self) -> runtime::Pages<'static, #item, #error> {
             let #request_mut request = self;
             #default_size
             let first = #state_init;
