@@ -8,10 +8,12 @@
 //!
 //! [`generate`] runs all of it and returns the files of one crate in memory; nothing touches
 //! the disk until the caller writes the [`Output`] (see [`output`]), so a spec with errors never
-//! leaves a crate half-written.
+//! leaves a crate half-written. [`build`] runs it from a build script, into `OUT_DIR`, as one
+//! file to `include!`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod build;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
@@ -48,10 +50,20 @@ pub struct Config {
 
 /// Loads, checks and lowers the specs into the IR. Warnings are returned alongside.
 pub fn build_api(config: &Config) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    build_api_reading(config, &mut Vec::new())
+}
+
+/// [`build_api`], also naming in `files_read` every file read (the inputs and the files their
+/// `$ref`s reach), as far as loading got.
+fn build_api_reading(
+    config: &Config,
+    files_read: &mut Vec<String>,
+) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let Some(mut bundle) = load::load(&config.specs, &mut diags) else {
         return Err(diags);
     };
+    files_read.extend(bundle.files().map(str::to_string));
     upgrade::upgrade(&mut bundle, &mut diags);
     let Some(spec) = normalize::normalize(bundle, &mut diags) else {
         return Err(diags);
@@ -65,7 +77,15 @@ pub fn build_api(config: &Config) -> Result<(ir::Api, Diagnostics), Diagnostics>
 
 /// Generates one crate in memory. Warnings are returned alongside the files.
 pub fn generate(config: &Config) -> Result<(Output, Diagnostics), Diagnostics> {
-    let (api, mut diags) = build_api(config)?;
+    generate_reading(config, &mut Vec::new())
+}
+
+/// [`generate`], also naming in `files_read` every file read (see [`build_api_reading`]).
+fn generate_reading(
+    config: &Config,
+    files_read: &mut Vec<String>,
+) -> Result<(Output, Diagnostics), Diagnostics> {
+    let (api, mut diags) = build_api_reading(config, files_read)?;
     match emit::crate_files(&api, config) {
         Ok(files) => Ok((files, diags)),
         Err(e) => {

@@ -45,6 +45,12 @@ pub struct Bundle {
 }
 
 impl Bundle {
+    /// Every file that was read: the inputs and each file reached through a `$ref`, by the
+    /// name diagnostics use for it (relative paths stay relative to the working directory).
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.texts.0.keys().map(String::as_str)
+    }
+
     /// Maps a JSON pointer into the bundle back to the file and pointer the user wrote.
     pub fn locate(&self, pointer: &str) -> Location {
         let best = self
