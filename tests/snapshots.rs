@@ -74,6 +74,7 @@ fixture_tests!(
     scalar_strings,
     secrets,
     server_deviations,
+    streaming,
     string_enums,
     swagger_20,
     union_shapes,

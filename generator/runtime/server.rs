@@ -874,6 +874,94 @@ pub fn basic(headers: &HeaderMap) -> Option<crate::server::BasicAuth> {
     })
 }
 
+/// The events a handler streams (`text/event-stream`), each written as one Server-Sent Event
+/// whose data is the JSON of its value. Any `Stream` of events, or a list of them.
+pub struct EventStream<T>(
+    std::pin::Pin<Box<dyn ::futures_util::Stream<Item = crate::support::Event<T>> + Send>>,
+);
+
+impl<T> EventStream<T> {
+    /// The events `stream` yields, as they come.
+    pub fn new(
+        stream: impl ::futures_util::Stream<Item = crate::support::Event<T>> + Send + 'static,
+    ) -> Self {
+        EventStream(Box::pin(stream))
+    }
+}
+
+impl<T: Send + 'static> EventStream<T> {
+    /// These events, then the end of the stream.
+    pub fn from_events(events: Vec<crate::support::Event<T>>) -> Self {
+        EventStream::new(::futures_util::stream::iter(events))
+    }
+}
+
+impl<T> std::fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EventStream(..)")
+    }
+}
+
+/// A `text/event-stream` response that writes `events` as they come. A value that cannot be
+/// written as JSON becomes a comment naming the error, so that the stream goes on.
+#[doc(hidden)]
+pub fn event_stream_response<T: ::serde::Serialize + 'static>(
+    status: StatusCode,
+    events: EventStream<T>,
+) -> Response {
+    use ::axum::response::sse::{Event, Sse};
+    use ::futures_util::StreamExt as _;
+    let events = events.0.map(|event| {
+        let mut sse = match ::serde_json::to_string(&event.data) {
+            Ok(data) => Event::default().data(data),
+            Err(e) => Event::default().comment(format!("the event cannot be written: {e}")),
+        };
+        if let Some(name) = event.event.filter(|n| !n.contains(['\r', '\n'])) {
+            sse = sse.event(name);
+        }
+        if let Some(id) = event.id.filter(|i| !i.contains(['\r', '\n', '\0'])) {
+            sse = sse.id(id);
+        }
+        if let Some(retry) = event.retry {
+            sse = sse.retry(std::time::Duration::from_millis(retry));
+        }
+        Ok::<_, std::convert::Infallible>(sse)
+    });
+    (status, Sse::new(events)).into_response()
+}
+
+/// The mock's events: the first candidate (JSON text) that decodes, a list being one event per
+/// item and any other value one event.
+#[doc(hidden)]
+pub fn example_events<T: ::serde::de::DeserializeOwned + Send + 'static>(
+    candidates: &[&str],
+) -> Result<EventStream<T>, ApiError> {
+    let mut last = String::new();
+    for candidate in candidates {
+        let value: ::serde_json::Value = match ::serde_json::from_str(candidate) {
+            Ok(value) => value,
+            Err(e) => {
+                last = e.to_string();
+                continue;
+            }
+        };
+        let one = |value| ::serde_json::from_value(value).map(crate::support::Event::new);
+        // A list whose items are no events may be one event whose data is a list.
+        let events = match &value {
+            ::serde_json::Value::Array(items) => items.iter().cloned().map(one).collect(),
+            _ => Err(::serde::de::Error::custom("not a list")),
+        }
+        .or_else(|_: ::serde_json::Error| one(value).map(|event| vec![event]));
+        match events {
+            Ok(events) => return Ok(EventStream::from_events(events)),
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(ApiError::internal(format!(
+        "the mock has no valid example: {last}"
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1149,5 +1237,30 @@ mod tests {
         let error = from_text_fields::<Upload>(missing).unwrap_err();
         assert_eq!(error.field.as_deref(), Some("body.file"));
         assert_eq!(error.rule, "required");
+    }
+
+    #[tokio::test]
+    async fn event_streams_are_written_as_server_sent_events() {
+        let events: EventStream<serde_json::Value> =
+            example_events(&["not json", r#"[{"n": 1}, "two\nlines"]"#]).unwrap();
+        let response = event_stream_response(StatusCode::OK, events);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        let body = read_body(response.into_body(), 1 << 16).await.unwrap();
+        assert_eq!(&body[..], b"data: {\"n\":1}\n\ndata: \"two\\nlines\"\n\n");
+        let named = EventStream::from_events(vec![crate::support::Event::new(1)
+            .with_event("tick")
+            .with_id("9")]);
+        let body = read_body(
+            event_stream_response(StatusCode::OK, named).into_body(),
+            1 << 16,
+        );
+        assert_eq!(&body.await.unwrap()[..], b"data: 1\nevent: tick\nid: 9\n\n");
+        // A list example of a list type is one event.
+        let one: EventStream<Vec<u32>> = example_events(&["[1, 2]"]).unwrap();
+        let body = read_body(
+            event_stream_response(StatusCode::OK, one).into_body(),
+            1 << 16,
+        );
+        assert_eq!(&body.await.unwrap()[..], b"data: [1,2]\n\n");
     }
 }

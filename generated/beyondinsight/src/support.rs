@@ -346,6 +346,43 @@ pub fn decode_union<T>(
     Err(format!("the value matches no variant of `{union}` ({})", reasons.join("; ")))
 }
 
+/// One event of a stream (`text/event-stream`): its data, decoded as the spec declares, with the
+/// name, id and reconnection delay the server gave it. The client's `send_stream()` yields
+/// these; a server streams them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event<T> {
+    /// The event's name (`event:`), when it has one (the default name is `message`).
+    pub event: Option<String>,
+    /// The id of the event (`id:`): the last id the stream gave, as the SSE rules have it.
+    pub id: Option<String>,
+    /// How long a client should wait before reconnecting, in milliseconds (`retry:`).
+    pub retry: Option<u64>,
+    /// The event's data.
+    pub data: T,
+}
+
+impl<T> Event<T> {
+    /// An event that holds `data` only.
+    pub fn new(data: T) -> Self {
+        Event {
+            event: None,
+            id: None,
+            retry: None,
+            data,
+        }
+    }
+    /// The event, named `name`.
+    pub fn with_event(mut self, name: impl Into<String>) -> Self {
+        self.event = Some(name.into());
+        self
+    }
+    /// The event, with the id `id`.
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+}
+
 impl Validate for ::chrono::NaiveDate {
     fn validate_into(&self, _: &str, _: &mut Vec<ValidationError>) {}
 }

@@ -203,6 +203,10 @@ pub enum BodyKind {
     Text,
     /// Anything else: raw bytes.
     Binary,
+    /// `text/event-stream` (Server-Sent Events), in responses only: a stream of events whose
+    /// `data` each decode as the body's type (the type of one event's data, not of the whole
+    /// body: what OpenAPI 3.2 calls the `itemSchema`).
+    EventStream,
 }
 
 /// A request body.
@@ -318,6 +322,13 @@ impl Operation {
         media.join(", ")
     }
 
+    /// The event stream the operation's successes offer: that of the first success response
+    /// with one. The client's `send_stream()` decodes it, whatever 2xx answers.
+    pub fn event_stream(&self) -> Option<&ResponseBody> {
+        let (success, _) = self.successes_and_errors();
+        success.into_iter().find_map(|r| r.stream.as_ref())
+    }
+
     /// Whether an answer with a 2xx status that the spec does not list is decoded as the first
     /// declared success: true unless a `2XX` range or a `default` success already covers
     /// every 2xx. A 2xx is a success, declared or not.
@@ -352,6 +363,7 @@ pub static IMPLIED_SUCCESS: Response = Response {
     doc: None,
     body: None,
     headers: Vec::new(),
+    stream: None,
 };
 
 /// One declared response.
@@ -365,6 +377,11 @@ pub struct Response {
     pub body: Option<ResponseBody>,
     /// Declared response headers.
     pub headers: Vec<ResponseHeader>,
+    /// A stream of events the response offers ([`BodyKind::EventStream`]), instead of a body
+    /// (then `body` is `None`) or beside one (the spec lists both media types for the status,
+    /// as OpenAI's chat completions do: JSON, or events with `stream: true`), so that the
+    /// caller chooses.
+    pub stream: Option<ResponseBody>,
 }
 
 impl Response {
@@ -382,7 +399,7 @@ pub struct ResponseBody {
     pub media_type: String,
     /// How it is decoded.
     pub kind: BodyKind,
-    /// Its type.
+    /// Its type (for an event stream, the type of one event's data).
     pub ty: TypeRef,
     /// The spec's example.
     pub example: Option<Value>,

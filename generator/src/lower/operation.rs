@@ -411,7 +411,11 @@ impl Lowerer<'_> {
             }
         };
         let (media, m) = pick_media(&body.content)?;
-        let kind = body_kind(media);
+        // Events are what a server streams; a request that sends them sends text.
+        let kind = match body_kind(media) {
+            BodyKind::EventStream => BodyKind::Text,
+            kind => kind,
+        };
         let shared = component_of(body_ref, "requestBodies");
         let ty = self.shared_type(shared, |l, name| {
             let context = name.map_or_else(
@@ -496,30 +500,17 @@ impl Lowerer<'_> {
                 Status::Range(n) => format!("{stem}{n}XXBody"),
                 Status::Default => format!("{stem}DefaultBody"),
             };
-            let body = pick_media(&r.content).map(|(media, m)| {
-                let kind = body_kind(media);
-                let ty = self.shared_type(shared.clone(), |l, name| {
-                    let context =
-                        name.map_or_else(|| context.clone(), |n| format!("{}Body", type_name(n)));
-                    l.body_type(
-                        &kind,
-                        m,
-                        &context,
-                        &format!("{at}/content/{}/schema", escape(media)),
-                    )
-                });
-                ResponseBody {
-                    media_type: media.clone(),
-                    kind,
-                    ty,
-                    constraints: self.body_constraints(m),
-                    example: m.example.clone().or_else(|| {
-                        m.examples.values().find_map(|e| match e {
-                            ReferenceOr::Item(e) => e.value.clone(),
-                            ReferenceOr::Reference { .. } => None,
-                        })
-                    }),
-                }
+            // An event stream is kept apart from the body the response is otherwise read as.
+            let (streams, bodies): (indexmap::IndexMap<_, _>, indexmap::IndexMap<_, _>) = r
+                .content
+                .iter()
+                .map(|(media, m)| (media.clone(), m.clone()))
+                .partition(|(media, _)| body_kind(media) == BodyKind::EventStream);
+            let body = pick_media(&bodies).map(|(media, m)| {
+                self.response_body(shared.clone(), &context, media, m, &at, None)
+            });
+            let stream = streams.first().map(|(media, m)| {
+                self.response_body(shared.clone(), &context, media, m, &at, Some("Event"))
             });
             let mut header_names = Namespace::default();
             let mut headers = Vec::new();
@@ -553,6 +544,7 @@ impl Lowerer<'_> {
                 doc: Some(r.description.clone()).filter(|d| !d.trim().is_empty()),
                 body,
                 headers,
+                stream,
             });
         }
         if out.is_empty() {
@@ -562,6 +554,51 @@ impl Lowerer<'_> {
             );
         }
         out
+    }
+
+    /// A response's body as `media` (`m`) gives it; `item` names what one element of a stream
+    /// is, for the type's name (`CreateChatCompletionEvent`) and the key of a shared response.
+    fn response_body(
+        &mut self,
+        shared: Option<String>,
+        context: &str,
+        media: &str,
+        m: &openapiv3::MediaType,
+        at: &str,
+        item: Option<&str>,
+    ) -> ResponseBody {
+        let kind = body_kind(media);
+        // `<Context>Body` for a body, `<Context>Event` for one item of a stream.
+        let suffix = item.unwrap_or("Body");
+        let context = context.strip_suffix("Body").unwrap_or(context);
+        let shared = shared.map(|key| match item {
+            Some(item) => format!("{key}#{item}"),
+            None => key,
+        });
+        let ty = self.shared_type(shared, |l, name| {
+            let context = name.map_or_else(
+                || format!("{context}{suffix}"),
+                |n| format!("{}{suffix}", type_name(n.split('#').next().unwrap_or(n))),
+            );
+            l.body_type(
+                &kind,
+                m,
+                &context,
+                &format!("{at}/content/{}/schema", escape(media)),
+            )
+        });
+        ResponseBody {
+            media_type: media.to_string(),
+            kind,
+            ty,
+            constraints: self.body_constraints(m),
+            example: m.example.clone().or_else(|| {
+                m.examples.values().find_map(|e| match e {
+                    ReferenceOr::Item(e) => e.value.clone(),
+                    ReferenceOr::Reference { .. } => None,
+                })
+            }),
+        }
     }
 
     fn security_uses(
@@ -682,6 +719,7 @@ fn pick_media(
         BodyKind::Multipart => 2,
         BodyKind::Text => 3,
         BodyKind::Binary => 4,
+        BodyKind::EventStream => 5,
     };
     content.iter().min_by_key(|(media, _)| rank(media))
 }
@@ -704,11 +742,18 @@ pub(crate) fn body_kind(media: &str) -> BodyKind {
         BodyKind::Form
     } else if essence == "multipart/form-data" {
         BodyKind::Multipart
+    } else if essence == "text/event-stream" {
+        BodyKind::EventStream
     } else if essence.starts_with("text/") {
         BodyKind::Text
     } else {
         BodyKind::Binary
     }
+}
+
+/// Whether a media type is `text/event-stream`.
+pub(crate) fn is_event_stream(media: &str) -> bool {
+    body_kind(media) == BodyKind::EventStream
 }
 
 /// Whether a media type is JSON (`application/json`, `application/problem+json`...).

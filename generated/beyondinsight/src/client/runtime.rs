@@ -819,18 +819,92 @@ pub struct Call {
 #[doc(hidden)]
 pub async fn send(settings: &Settings, call: Call) -> Result<RawResponse, SendError> {
     use ::tracing::Instrument as _;
-    let span = ::tracing::info_span!(
-        "request", operation = call.operation, method = % call.method, path = % call
-        .path, status = ::tracing::field::Empty,
-    );
-    let result = send_inner(settings, call).instrument(span.clone()).await;
+    let span = call_span(&call);
+    let result = async {
+        open_inner(settings, call, Reading::Whole).await?.read(settings).await
+    }
+        .instrument(span.clone())
+        .await;
     if let Ok(response) = &result {
         span.record("status", response.status.as_u16());
     }
     result
 }
 
-async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, SendError> {
+/// The send loop for a response that is read as it arrives (an event stream): the client's
+/// timeout bounds the wait for the response's head, not the stream, which lasts as long as the
+/// server sends.
+#[doc(hidden)]
+pub async fn open(settings: &Settings, call: Call) -> Result<OpenResponse, SendError> {
+    use ::tracing::Instrument as _;
+    let span = call_span(&call);
+    let result = open_inner(settings, call, Reading::Streamed)
+        .instrument(span.clone())
+        .await;
+    if let Ok(response) = &result {
+        span.record("status", response.status().as_u16());
+    }
+    result
+}
+
+fn call_span(call: &Call) -> ::tracing::Span {
+    ::tracing::info_span!(
+        "request", operation = call.operation, method = % call.method, path = % call
+        .path, status = ::tracing::field::Empty,
+    )
+}
+
+/// How a response's body is read, which decides what the client's timeout bounds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// At once: the timeout bounds the whole exchange.
+    Whole,
+    /// As it arrives: the timeout bounds the wait for the response's head.
+    Streamed,
+}
+
+/// A response whose body is still to be read.
+#[doc(hidden)]
+pub struct OpenResponse {
+    response: ::reqwest::Response,
+    /// The query string carries a credential: errors leave the URL out.
+    secret_query: bool,
+}
+
+impl OpenResponse {
+    #[doc(hidden)]
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+    /// Reads the whole body.
+    #[doc(hidden)]
+    pub async fn read(mut self, settings: &Settings) -> Result<RawResponse, SendError> {
+        let status = self.response.status();
+        let headers = std::mem::take(self.response.headers_mut());
+        let secret_query = self.secret_query;
+        let body = self.response.bytes().await.map_err(|e| read_error(e, secret_query))?;
+        if let Some(hook) = &settings.hook {
+            hook.on_response(status, &headers, &body);
+        }
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+}
+
+/// An error while a body was read, without the URL when the query holds a credential.
+fn read_error(e: ::reqwest::Error, secret_query: bool) -> SendError {
+    let e = if secret_query { e.without_url() } else { e };
+    if e.is_timeout() { SendError::Timeout(e) } else { SendError::Transport(e) }
+}
+
+async fn open_inner(
+    settings: &Settings,
+    call: Call,
+    reading: Reading,
+) -> Result<OpenResponse, SendError> {
     let mut url = ::url::Url::parse(
             &format!("{}{}", settings.base_url.trim_end_matches('/'), call.path),
         )
@@ -904,7 +978,7 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
             .http
             .request(call.method.clone(), this_url)
             .headers(these_headers);
-        if let Some(timeout) = settings.timeout {
+        if let Some(timeout) = settings.timeout.filter(|_| reading == Reading::Whole) {
             builder = builder.timeout(timeout);
         }
         let mut request = call
@@ -916,7 +990,7 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
             hook.on_request(&mut request);
         }
         match settings.http.execute(request).await {
-            Ok(mut response) => {
+            Ok(response) => {
                 let status = response.status();
                 if let Some(policy) = can_retry {
                     if status == StatusCode::TOO_MANY_REQUESTS
@@ -935,25 +1009,9 @@ async fn send_inner(settings: &Settings, call: Call) -> Result<RawResponse, Send
                         continue;
                     }
                 }
-                let headers = std::mem::take(response.headers_mut());
-                let body = response
-                    .bytes()
-                    .await
-                    .map_err(|e| {
-                        let e = hide(e);
-                        if e.is_timeout() {
-                            SendError::Timeout(e)
-                        } else {
-                            SendError::Transport(e)
-                        }
-                    })?;
-                if let Some(hook) = &settings.hook {
-                    hook.on_response(status, &headers, &body);
-                }
-                return Ok(RawResponse {
-                    status,
-                    headers,
-                    body,
+                return Ok(OpenResponse {
+                    response,
+                    secret_query,
                 });
             }
             Err(e) => {
@@ -1134,4 +1192,246 @@ where
         },
     );
     Box::pin(pages.flat_map(::futures_util::stream::iter))
+}
+
+/// The events of a streamed response (`text/event-stream`), decoded as they arrive: a stream
+/// that can be polled without pinning (`.next()` works on it directly). It ends when the server
+/// closes the response or sends the `[DONE]` sentinel (OpenAI's convention). An event whose
+/// data does not decode is an [`Error::Decode`] holding that data as its raw body, and the
+/// stream goes on after it; a broken connection is an [`Error::Transport`] that ends it.
+pub type EventStream<T, E> = Pin<
+    Box<
+        dyn ::futures_util::Stream<
+            Item = Result<crate::support::Event<T>, Error<E>>,
+        > + Send,
+    >,
+>;
+
+impl OpenResponse {
+    /// The body as a stream of events whose data decode as `T`. The hook sees the status and
+    /// headers, with an empty body: the events are not kept.
+    #[doc(hidden)]
+    pub fn events<T, E>(mut self, settings: &Settings) -> EventStream<T, E>
+    where
+        T: ::serde::de::DeserializeOwned + Send + 'static,
+        E: Send + 'static,
+    {
+        let status = self.response.status();
+        let headers = std::mem::take(self.response.headers_mut());
+        if let Some(hook) = &settings.hook {
+            hook.on_response(status, &headers, &[]);
+        }
+        let secret_query = self.secret_query;
+        let chunks = ::futures_util::stream::unfold(
+            Some(self.response),
+            move |response| async move {
+                let mut response = response?;
+                match response.chunk().await {
+                    Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+                    Ok(None) => None,
+                    Err(e) => Some((Err(read_error(e, secret_query)), None)),
+                }
+            },
+        );
+        decode_events(status, headers, chunks)
+    }
+}
+
+/// Decodes the events of a body that arrives as `chunks`, cut anywhere.
+#[doc(hidden)]
+pub fn decode_events<T, E, S>(
+    status: StatusCode,
+    headers: HeaderMap,
+    chunks: S,
+) -> EventStream<T, E>
+where
+    T: ::serde::de::DeserializeOwned + Send + 'static,
+    E: Send + 'static,
+    S: ::futures_util::Stream<Item = Result<::bytes::Bytes, SendError>> + Send + 'static,
+{
+    struct Reader<S> {
+        chunks: Pin<Box<S>>,
+        parser: EventParser,
+        ready: std::collections::VecDeque<RawEvent>,
+        status: StatusCode,
+        headers: HeaderMap,
+        ended: bool,
+    }
+    let reader = Reader {
+        chunks: Box::pin(chunks),
+        parser: EventParser::default(),
+        ready: std::collections::VecDeque::new(),
+        status,
+        headers,
+        ended: false,
+    };
+    let events = ::futures_util::stream::unfold(
+        reader,
+        |mut reader| async move {
+            use ::futures_util::StreamExt as _;
+            loop {
+                if let Some(raw) = reader.ready.pop_front() {
+                    if raw.data.trim() == "[DONE]" {
+                        return None;
+                    }
+                    let event = decode_event::<
+                        T,
+                        E,
+                    >(raw, reader.status, &reader.headers);
+                    return Some((event, reader));
+                }
+                if reader.ended {
+                    return None;
+                }
+                match reader.chunks.next().await {
+                    Some(Ok(chunk)) => reader.ready.extend(reader.parser.feed(&chunk)),
+                    Some(Err(e)) => {
+                        reader.ended = true;
+                        return Some((Err(Error::from(e)), reader));
+                    }
+                    None => reader.ended = true,
+                }
+            }
+        },
+    );
+    Box::pin(events)
+}
+
+/// One event's data decoded as `T`: JSON, or the text itself where `T` is a string and the data
+/// is not JSON.
+fn decode_event<T: ::serde::de::DeserializeOwned, E>(
+    raw: RawEvent,
+    status: StatusCode,
+    headers: &HeaderMap,
+) -> Result<crate::support::Event<T>, Error<E>> {
+    let data = ::serde_json::from_str::<T>(&raw.data)
+        .or_else(|e| {
+            ::serde_json::from_value::<T>(::serde_json::Value::String(raw.data.clone()))
+                .map_err(|_| e)
+        });
+    match data {
+        Ok(data) => {
+            Ok(crate::support::Event {
+                event: raw.event,
+                id: raw.id,
+                retry: raw.retry,
+                data,
+            })
+        }
+        Err(e) => {
+            Err(
+                Error::Decode(
+                    Box::new(DecodeError {
+                        status,
+                        headers: headers.clone(),
+                        message: format!("an event's data does not decode: {e}"),
+                        raw: ::bytes::Bytes::from(raw.data.into_bytes()),
+                    }),
+                ),
+            )
+        }
+    }
+}
+
+/// An event as the stream spells it, before its data is decoded.
+#[doc(hidden)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RawEvent {
+    pub event: Option<String>,
+    pub id: Option<String>,
+    pub retry: Option<u64>,
+    pub data: String,
+}
+
+/// Reads `text/event-stream` as the HTML standard's "interpreting an event stream" says: lines
+/// end with CRLF, LF or CR; a blank line ends an event; `data:` lines are joined with newlines;
+/// lines starting with `:` are comments; the last `id:` given carries over to later events;
+/// an event without data is not dispatched, nor one the stream ends in the middle of. Bytes may
+/// arrive in chunks cut anywhere, within a line or a UTF-8 character.
+#[doc(hidden)]
+#[derive(Debug, Default)]
+pub struct EventParser {
+    /// The bytes of the line not yet ended.
+    line: Vec<u8>,
+    /// The last chunk ended with CR: an LF that starts the next one belongs to it.
+    after_cr: bool,
+    /// The start of the stream has been seen (its byte order mark, if any, skipped).
+    started: bool,
+    event: Option<String>,
+    data: String,
+    has_data: bool,
+    retry: Option<u64>,
+    last_id: String,
+}
+
+impl EventParser {
+    /// The events `chunk` completes.
+    pub fn feed(&mut self, chunk: &[u8]) -> Vec<RawEvent> {
+        let mut events = Vec::new();
+        for &byte in chunk {
+            if std::mem::take(&mut self.after_cr) && byte == b'\n' {
+                continue;
+            }
+            match byte {
+                b'\r' | b'\n' => {
+                    self.after_cr = byte == b'\r';
+                    let line = std::mem::take(&mut self.line);
+                    if let Some(event) = self.line(&line) {
+                        events.push(event);
+                    }
+                }
+                _ => self.line.push(byte),
+            }
+        }
+        events
+    }
+    fn line(&mut self, line: &[u8]) -> Option<RawEvent> {
+        let mut line = String::from_utf8_lossy(line);
+        if !self.started {
+            self.started = true;
+            if let Some(rest) = line.strip_prefix('\u{feff}') {
+                line = rest.to_owned().into();
+            }
+        }
+        if line.is_empty() {
+            return self.dispatch();
+        }
+        if line.starts_with(':') {
+            return None;
+        }
+        let (field, value) = match line.split_once(':') {
+            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
+            None => (line.as_ref(), ""),
+        };
+        match field {
+            "event" => self.event = Some(value.to_owned()),
+            "data" => {
+                if self.has_data {
+                    self.data.push('\n');
+                }
+                self.data.push_str(value);
+                self.has_data = true;
+            }
+            "id" if !value.contains('\0') => self.last_id = value.to_owned(),
+            "retry" if !value.is_empty()
+                && value.bytes().all(|b| b.is_ascii_digit()) => {
+                self.retry = value.parse().ok();
+            }
+            _ => {}
+        }
+        None
+    }
+    fn dispatch(&mut self) -> Option<RawEvent> {
+        let event = self.event.take().filter(|e| !e.is_empty());
+        let retry = self.retry.take();
+        if !std::mem::take(&mut self.has_data) {
+            return None;
+        }
+        Some(RawEvent {
+            event,
+            id: Some(self.last_id.clone()).filter(|id| !id.is_empty()),
+            retry,
+            data: std::mem::take(&mut self.data),
+        })
+    }
 }

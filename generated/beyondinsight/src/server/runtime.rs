@@ -875,3 +875,98 @@ pub fn basic(headers: &HeaderMap) -> Option<crate::server::BasicAuth> {
         password: crate::server::Secret(password.to_owned()),
     })
 }
+
+/// The events a handler streams (`text/event-stream`), each written as one Server-Sent Event
+/// whose data is the JSON of its value. Any `Stream` of events, or a list of them.
+pub struct EventStream<T>(
+    std::pin::Pin<
+        Box<dyn ::futures_util::Stream<Item = crate::support::Event<T>> + Send>,
+    >,
+);
+
+impl<T> EventStream<T> {
+    /// The events `stream` yields, as they come.
+    pub fn new(
+        stream: impl ::futures_util::Stream<
+            Item = crate::support::Event<T>,
+        > + Send + 'static,
+    ) -> Self {
+        EventStream(Box::pin(stream))
+    }
+}
+
+impl<T: Send + 'static> EventStream<T> {
+    /// These events, then the end of the stream.
+    pub fn from_events(events: Vec<crate::support::Event<T>>) -> Self {
+        EventStream::new(::futures_util::stream::iter(events))
+    }
+}
+
+impl<T> std::fmt::Debug for EventStream<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EventStream(..)")
+    }
+}
+
+/// A `text/event-stream` response that writes `events` as they come. A value that cannot be
+/// written as JSON becomes a comment naming the error, so that the stream goes on.
+#[doc(hidden)]
+pub fn event_stream_response<T: ::serde::Serialize + 'static>(
+    status: StatusCode,
+    events: EventStream<T>,
+) -> Response {
+    use ::axum::response::sse::{Event, Sse};
+    use ::futures_util::StreamExt as _;
+    let events = events
+        .0
+        .map(|event| {
+            let mut sse = match ::serde_json::to_string(&event.data) {
+                Ok(data) => Event::default().data(data),
+                Err(e) => {
+                    Event::default().comment(format!("the event cannot be written: {e}"))
+                }
+            };
+            if let Some(name) = event.event.filter(|n| !n.contains(['\r', '\n'])) {
+                sse = sse.event(name);
+            }
+            if let Some(id) = event.id.filter(|i| !i.contains(['\r', '\n', '\0'])) {
+                sse = sse.id(id);
+            }
+            if let Some(retry) = event.retry {
+                sse = sse.retry(std::time::Duration::from_millis(retry));
+            }
+            Ok::<_, std::convert::Infallible>(sse)
+        });
+    (status, Sse::new(events)).into_response()
+}
+
+/// The mock's events: the first candidate (JSON text) that decodes, a list being one event per
+/// item and any other value one event.
+#[doc(hidden)]
+pub fn example_events<T: ::serde::de::DeserializeOwned + Send + 'static>(
+    candidates: &[&str],
+) -> Result<EventStream<T>, ApiError> {
+    let mut last = String::new();
+    for candidate in candidates {
+        let value: ::serde_json::Value = match ::serde_json::from_str(candidate) {
+            Ok(value) => value,
+            Err(e) => {
+                last = e.to_string();
+                continue;
+            }
+        };
+        let one = |value| {
+            ::serde_json::from_value(value).map(crate::support::Event::new)
+        };
+        let events = match &value {
+            ::serde_json::Value::Array(items) => items.iter().cloned().map(one).collect(),
+            _ => Err(::serde::de::Error::custom("not a list")),
+        }
+            .or_else(|_: ::serde_json::Error| one(value).map(|event| vec![event]));
+        match events {
+            Ok(events) => return Ok(EventStream::from_events(events)),
+            Err(e) => last = e.to_string(),
+        }
+    }
+    Err(ApiError::internal(format!("the mock has no valid example: {last}")))
+}

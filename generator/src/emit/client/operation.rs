@@ -396,7 +396,9 @@ fn send_fn(
             let encode = match b.kind {
                 BodyKind::Json => quote!(runtime::Body::json(body)?),
                 BodyKind::Form => quote!(runtime::Body::form(body)?),
-                BodyKind::Text => quote!(runtime::Body::Bytes(#media, body.clone().into_bytes())),
+                BodyKind::Text | BodyKind::EventStream => {
+                    quote!(runtime::Body::Bytes(#media, body.clone().into_bytes()))
+                }
                 BodyKind::Binary => quote!(runtime::Body::Bytes(#media, body.clone())),
                 BodyKind::Multipart => multipart(api, &b.ty),
             };
@@ -458,32 +460,9 @@ fn send_fn(
                 Ok(raw.into_value(value))
             })
         });
-    let error_enum = o.error_enum;
-    let mut has_default = false;
-    for r in &o.errors {
-        let pat = pattern(r.status);
-        has_default |= r.status == Status::Default;
-        let decoder = match &r.body {
-            None if !o.error_bodies => quote!(Some(runtime::decode_any)),
-            None => quote!(None),
-            Some(b) => {
-                let t = body_type(api, r);
-                let base = match b.kind {
-                    BodyKind::Text => quote!(runtime::decode_text),
-                    BodyKind::Binary => quote!(runtime::decode_bytes),
-                    _ => quote!(runtime::decode_json::<#t>),
-                };
-                if error_enum {
-                    let name = ident(&op.error_type);
-                    let v = status_variant(r.status);
-                    quote!(Some(|b: &[u8]| #base(b).map(#name::#v)))
-                } else {
-                    quote!(Some(#base))
-                }
-            }
-        };
-        arms.push((r.status, quote!(#pat => Err(raw.error(#decoder)),)));
-    }
+    let errors = error_arms(api, op, o);
+    let has_default = errors.iter().any(|(s, _)| *s == Status::Default);
+    arms.extend(errors);
     // Exact codes first, then ranges, then the catch-all.
     arms.sort_by_key(|(s, _)| match s {
         Status::Code(_) => 0,
@@ -496,15 +475,11 @@ fn send_fn(
         let at = arms.len() - usize::from(has_default);
         arms.insert(at, arm);
     }
-    let fallback = (!has_default).then(|| {
-        let decoder = if !o.error_bodies {
-            quote!(Some(runtime::decode_any))
-        } else {
-            quote!(None)
-        };
-        quote!(_ => Err(raw.error(#decoder)),)
-    });
-    let doc = " Sends the request and decodes the response.";
+    let fallback = (!has_default).then(|| fallback_arm(o));
+    let doc = match op.event_stream() {
+        None => " Sends the request and decodes the response.",
+        Some(_) => " Sends the request and decodes the response; `send_stream()` asks for its events instead.",
+    };
     let uses = |location: ParamLocation| {
         op.params
             .iter()
@@ -514,9 +489,11 @@ fn send_fn(
     let query_mut = uses(ParamLocation::Query);
     let headers_mut = uses(ParamLocation::Header);
     let cookies_mut = uses(ParamLocation::Cookie);
-    quote! {
-        #[doc = #doc]
-        pub async fn send(self) -> Result<ResponseValue<#success>, Error<#error>> {
+    // The statements that build the `runtime::Call`, asking for `accept`.
+    let request = |accept: &str| {
+        let path_parts = path_parts.clone();
+        let params = params.clone();
+        quote! {
             let mut path = String::new();
             #(#path_parts)*
             let #query_mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
@@ -537,11 +514,129 @@ fn send_fn(
                 idempotent: #idempotent,
                 accept: #accept,
             };
+        }
+    };
+    let send_request = request(&accept);
+    let send_stream = op
+        .event_stream()
+        .map(|stream| send_stream_fn(api, op, o, request(&stream.media_type), error));
+    quote! {
+        #[doc = #doc]
+        pub async fn send(self) -> Result<ResponseValue<#success>, Error<#error>> {
+            #send_request
             let raw = runtime::send(&self.client.settings, call).await?;
             match raw.status.as_u16() {
                 #(#arms)*
                 #fallback
             }
+        }
+        #send_stream
+    }
+}
+
+/// The arms of the status `match` that make errors, as `(status, arm)`.
+fn error_arms(api: &Api, op: &Operation, o: &Outcome<'_>) -> Vec<(Status, TokenStream)> {
+    let mut arms = Vec::new();
+    for r in &o.errors {
+        let pat = pattern(r.status);
+        let decoder = match &r.body {
+            None if !o.error_bodies => quote!(Some(runtime::decode_any)),
+            None => quote!(None),
+            Some(b) => {
+                let t = body_type(api, r);
+                let base = match b.kind {
+                    BodyKind::Text => quote!(runtime::decode_text),
+                    BodyKind::Binary => quote!(runtime::decode_bytes),
+                    _ => quote!(runtime::decode_json::<#t>),
+                };
+                if o.error_enum {
+                    let name = ident(&op.error_type);
+                    let v = status_variant(r.status);
+                    quote!(Some(|b: &[u8]| #base(b).map(#name::#v)))
+                } else {
+                    quote!(Some(#base))
+                }
+            }
+        };
+        arms.push((r.status, quote!(#pat => Err(raw.error(#decoder)),)));
+    }
+    arms
+}
+
+/// The arm for a status the spec does not list, after every other.
+fn fallback_arm(o: &Outcome<'_>) -> TokenStream {
+    let error = undeclared_error(o);
+    quote!(_ => #error,)
+}
+
+/// The error of a status the spec does not list.
+fn undeclared_error(o: &Outcome<'_>) -> TokenStream {
+    let decoder = if !o.error_bodies {
+        quote!(Some(runtime::decode_any))
+    } else {
+        quote!(None)
+    };
+    quote!(Err(raw.error(#decoder)))
+}
+
+/// `send_stream()`, for an operation whose successes offer an event stream: the request with
+/// `Accept` naming the stream's media type, any 2xx read as events as they arrive, errors
+/// decoded as `send()` decodes them.
+///
+/// ```text
+/// pub async fn send_stream(self) -> Result<runtime::EventStream<Item, ErrorBody>, Error<ErrorBody>> {
+///     /* path, query, headers, body, auth: the `runtime::Call` */
+///     let open = runtime::open(&self.client.settings, call).await?;
+///     if open.status().is_success() {
+///         return Ok(open.events(&self.client.settings));
+///     }
+///     let raw = open.read(&self.client.settings).await?;
+///     match raw.status.as_u16() { /* the error arms of `send()` */ }
+/// }
+/// ```
+fn send_stream_fn(
+    api: &Api,
+    op: &Operation,
+    o: &Outcome<'_>,
+    request: TokenStream,
+    error: &TokenStream,
+) -> TokenStream {
+    let Some(stream) = op.event_stream() else {
+        return TokenStream::new();
+    };
+    let item = rust_type(api, &stream.ty);
+    let mut arms = error_arms(api, op, o);
+    let has_default = arms.iter().any(|(s, _)| *s == Status::Default);
+    arms.sort_by_key(|(s, _)| match s {
+        Status::Code(_) => 0,
+        Status::Range(_) => 1,
+        Status::Default => 2,
+    });
+    let arms: Vec<TokenStream> = arms.into_iter().map(|(_, a)| a).collect();
+    let errors = if arms.is_empty() {
+        undeclared_error(o)
+    } else {
+        let fallback = (!has_default).then(|| fallback_arm(o));
+        quote!(match raw.status.as_u16() {
+            #(#arms)*
+            #fallback
+        })
+    };
+    let doc = format!(
+        " Sends the request asking for its event stream (`Accept: {}`) and yields the events\nas they arrive, each event's data decoded; the stream ends with the response or at `[DONE]`.",
+        stream.media_type
+    );
+    let doc = doc_attrs(Some(&doc));
+    quote! {
+        #doc
+        pub async fn send_stream(self) -> Result<runtime::EventStream<#item, #error>, Error<#error>> {
+            #request
+            let open = runtime::open(&self.client.settings, call).await?;
+            if open.status().is_success() {
+                return Ok(open.events(&self.client.settings));
+            }
+            let raw = open.read(&self.client.settings).await?;
+            #errors
         }
     }
 }

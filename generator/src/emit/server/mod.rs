@@ -24,7 +24,8 @@ use super::types::{allow_large_variants, ident, needs_validation, rust_type};
 use super::{item_parts, part, Part};
 use crate::ir::path::PathPart;
 use crate::ir::{
-    Api, BodyKind, Operation, ParamLocation, ParamStyle, Response, SecurityKind, Status, TypeRef,
+    Api, BodyKind, Operation, ParamLocation, ParamStyle, Response, ResponseBody, SecurityKind,
+    Status, TypeRef,
 };
 
 /// The `server` module, in parts: its head, the `Api` trait, the items of each operation, the
@@ -291,6 +292,36 @@ fn response_body_type(api: &Api, r: &Response) -> Option<TokenStream> {
     })
 }
 
+/// How a response enum variant gives a declared response: its body (or none), or its events.
+#[derive(Clone, Copy)]
+enum View<'a> {
+    /// The body, when the response has one.
+    Body,
+    /// The response's event stream.
+    Events(&'a ResponseBody),
+}
+
+impl View<'_> {
+    /// The variant: the status's name (`Ok`), and for events beside a body `OkEvents`.
+    fn variant(self, r: &Response) -> proc_macro2::Ident {
+        let v = status_variant(r.status);
+        match self {
+            View::Events(_) if r.body.is_some() => format_ident!("{v}Events"),
+            _ => v,
+        }
+    }
+}
+
+/// The variants a response makes: one, holding its body or its events; two when it offers
+/// both (the handler chooses).
+fn response_views(r: &Response) -> Vec<View<'_>> {
+    match (&r.body, &r.stream) {
+        (None, Some(stream)) => vec![View::Events(stream)],
+        (Some(_), Some(stream)) => vec![View::Body, View::Events(stream)],
+        (_, None) => vec![View::Body],
+    }
+}
+
 /// The request struct, the response enum with `IntoResponse`, and the extractor.
 fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
     let request = ident(&op.request_type);
@@ -308,51 +339,69 @@ fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
         let t = if b.required { t } else { quote!(Option<#t>) };
         quote!(#[doc = " The request body."] pub body: #t,)
     });
-    let variants = op.responses.iter().map(|r| {
-        let v = status_variant(r.status);
+    let variants = op.responses.iter().flat_map(|r| {
         let doc = doc_attrs(r.doc.as_deref());
-        let body = response_body_type(api, r).map(|t| quote!(body: #t,));
-        let status = (!matches!(r.status, Status::Code(_))).then(|| quote!(status: StatusCode,));
-        let headers = (!r.headers.is_empty()).then(|| quote!(headers: HeaderMap,));
-        if body.is_none() && status.is_none() && headers.is_none() {
-            quote!(#doc #v,)
-        } else {
-            quote!(#doc #v { #status #body #headers },)
-        }
-    });
-    let arms = op.responses.iter().map(|r| {
-        let v = status_variant(r.status);
-        let status_expr = match r.status {
-            Status::Code(c) => {
-                let c = Literal::u16_unsuffixed(c);
-                quote!(runtime::status(#c))
-            }
-            _ => quote!(status),
-        };
-        let bind_status = (!matches!(r.status, Status::Code(_))).then(|| quote!(status,));
-        let bind_body = r.body.is_some().then(|| quote!(body,));
-        let bind_headers = (!r.headers.is_empty()).then(|| quote!(headers,));
-        let pattern = if bind_status.is_none() && bind_body.is_none() && bind_headers.is_none() {
-            quote!(Self::#v)
-        } else {
-            quote!(Self::#v { #bind_status #bind_body #bind_headers })
-        };
-        let write = match &r.body {
-            None => quote!(#status_expr.into_response()),
-            Some(b) => match b.kind {
-                BodyKind::Text | BodyKind::Binary => {
-                    let media = &b.media_type;
-                    quote!((#status_expr, [(::axum::http::header::CONTENT_TYPE, #media)], body).into_response())
+        response_views(r).into_iter().map(move |view| {
+            let v = view.variant(r);
+            let body = match view {
+                View::Body => response_body_type(api, r).map(|t| quote!(body: #t,)),
+                View::Events(stream) => {
+                    let t = rust_type(api, &stream.ty);
+                    Some(quote!(events: runtime::EventStream<#t>,))
                 }
-                _ => quote!(runtime::json_response(#status_expr, &body)),
-            },
-        };
-        let with_headers = if r.headers.is_empty() {
-            write
-        } else {
-            quote!({ let mut response = #write; response.headers_mut().extend(headers); response })
-        };
-        quote!(#pattern => #with_headers,)
+            };
+            let status =
+                (!matches!(r.status, Status::Code(_))).then(|| quote!(status: StatusCode,));
+            let headers = (!r.headers.is_empty()).then(|| quote!(headers: HeaderMap,));
+            if body.is_none() && status.is_none() && headers.is_none() {
+                quote!(#doc #v,)
+            } else {
+                quote!(#doc #v { #status #body #headers },)
+            }
+        })
+    });
+    let arms = op.responses.iter().flat_map(|r| {
+        response_views(r).into_iter().map(move |view| {
+            let v = view.variant(r);
+            let status_expr = match r.status {
+                Status::Code(c) => {
+                    let c = Literal::u16_unsuffixed(c);
+                    quote!(runtime::status(#c))
+                }
+                _ => quote!(status),
+            };
+            let bind_status = (!matches!(r.status, Status::Code(_))).then(|| quote!(status,));
+            let bind_body = match view {
+                View::Body => r.body.is_some().then(|| quote!(body,)),
+                View::Events(_) => Some(quote!(events,)),
+            };
+            let bind_headers = (!r.headers.is_empty()).then(|| quote!(headers,));
+            let pattern =
+                if bind_status.is_none() && bind_body.is_none() && bind_headers.is_none() {
+                    quote!(Self::#v)
+                } else {
+                    quote!(Self::#v { #bind_status #bind_body #bind_headers })
+                };
+            let write = match (view, &r.body) {
+                (View::Events(_), _) => {
+                    quote!(runtime::event_stream_response(#status_expr, events))
+                }
+                (View::Body, None) => quote!(#status_expr.into_response()),
+                (View::Body, Some(b)) => match b.kind {
+                    BodyKind::Text | BodyKind::Binary | BodyKind::EventStream => {
+                        let media = &b.media_type;
+                        quote!((#status_expr, [(::axum::http::header::CONTENT_TYPE, #media)], body).into_response())
+                    }
+                    _ => quote!(runtime::json_response(#status_expr, &body)),
+                },
+            };
+            let with_headers = if r.headers.is_empty() {
+                write
+            } else {
+                quote!({ let mut response = #write; response.headers_mut().extend(headers); response })
+            };
+            quote!(#pattern => #with_headers,)
+        })
     });
     let response_doc =
         format!(" The responses of `{wire}`, one variant per status the spec declares.");
@@ -373,6 +422,12 @@ fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
         api,
         op.responses.iter().map(|r| r.body.as_ref().map(|b| &b.ty)),
     );
+    // A stream of events is read once: a response that may hold one cannot be cloned.
+    let derive = if op.responses.iter().any(|r| r.stream.is_some()) {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Clone, Debug)])
+    };
     quote! {
         #[doc = #request_doc]
         #[derive(Clone, Debug)]
@@ -385,7 +440,7 @@ fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
         }
 
         #[doc = #response_doc]
-        #[derive(Clone, Debug)]
+        #derive
         #allow_large
         pub enum #response {
             #(#variants)*
@@ -488,7 +543,7 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Json if is_object(api, &b.ty) => quote!(runtime::json_object::<#t>(&bytes)?),
             BodyKind::Json => quote!(runtime::json::<#t>(&bytes)?),
             BodyKind::Form => quote!(runtime::form::<#t>(&bytes)?),
-            BodyKind::Text => quote!(runtime::text(&bytes)?),
+            BodyKind::Text | BodyKind::EventStream => quote!(runtime::text(&bytes)?),
             BodyKind::Binary => quote!(bytes.to_vec()),
             BodyKind::Multipart => quote!(runtime::multipart::<#t>(&parts.headers, bytes.clone()).await?),
         };
@@ -662,24 +717,28 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
     let v = status_variant(r.status);
     let status = (!matches!(r.status, Status::Code(_))).then(|| quote!(status: StatusCode::OK,));
     let headers = (!r.headers.is_empty()).then(|| quote!(headers: HeaderMap::new(),));
+    let events = r
+        .stream
+        .as_ref()
+        .filter(|_| r.body.is_none())
+        .map(|stream| {
+            let t = rust_type(api, &stream.ty);
+            let candidates = example_candidates(api, stream);
+            quote!(events: runtime::example_events::<#t>(&[#(#candidates),*])?,)
+        });
     let body = r.body.as_ref().map(|b| {
         let value = match b.kind {
             BodyKind::Text => quote!(String::from("example")),
             BodyKind::Binary => quote!(Vec::new()),
             _ => {
                 let t = rust_type(api, &b.ty);
-                let synthesized = synthesize(api, &b.ty).to_string();
-                let candidates: Vec<String> = b
-                    .example
-                    .iter()
-                    .map(|e| e.to_string())
-                    .chain(std::iter::once(synthesized))
-                    .collect();
+                let candidates = example_candidates(api, b);
                 quote!(Mock::example::<#t>(&[#(#candidates),*])?)
             }
         };
         quote!(body: #value,)
     });
+    let body = body.or(events);
     let construct = if status.is_none() && body.is_none() && headers.is_none() {
         quote!(#response::#v)
     } else {
@@ -728,6 +787,17 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
             Ok(#construct)
         }
     }
+}
+
+/// The JSON texts the mock tries for a body, in order: the spec's example, then one made from
+/// the schema.
+fn example_candidates(api: &Api, b: &ResponseBody) -> Vec<String> {
+    let synthesized = synthesize(api, &b.ty).to_string();
+    b.example
+        .iter()
+        .map(|e| e.to_string())
+        .chain(std::iter::once(synthesized))
+        .collect()
 }
 
 /// Whether the router serves each operation, in the order of `api.operations`. Paths that
