@@ -71,6 +71,7 @@ diff_cases!(
     response_headers,
     responses,
     security_servers,
+    streams,
     swagger_to_openapi,
     types,
 );

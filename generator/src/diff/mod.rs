@@ -321,6 +321,8 @@ pub enum ChangeKind {
     ResponseRemoved,
     ResponseBodyAdded,
     ResponseBodyRemoved,
+    ResponseStreamAdded,
+    ResponseStreamRemoved,
     ResponseHeaderAdded,
     ResponseHeaderRemoved,
     ResponseHeaderRequired,

@@ -152,6 +152,7 @@ impl Walker<'_> {
                 self.constraints(&ob.constraints, &nb.constraints, &site);
             }
         }
+        self.response_stream(q, r, place, names);
         let old_headers: BTreeMap<String, &crate::ir::ResponseHeader> = q
             .headers
             .iter()
@@ -213,6 +214,73 @@ impl Walker<'_> {
                     .semver(Major);
             }
             self.push(d);
+        }
+    }
+
+    /// Compares the event streams of a response declared on both sides: one that appears
+    /// (beside a body, or where the body was: the diff of the body says that), one that goes,
+    /// and the type of one event's data.
+    fn response_stream(&mut self, q: &Response, r: &Response, place: &Place, names: &OpNames) {
+        let subject = format!("response `{}` event stream", status(r.status));
+        let variant = names.server_variant(r.status);
+        match (&q.stream, &r.stream) {
+            (None, None) => {}
+            (None, Some(s)) => {
+                // Beside a body, the events get a variant of their own (`OkEvents`); instead
+                // of one, the status's variant holds them. Either way the response enum, which
+                // may now hold a stream, is no longer `Clone`.
+                let (holder, effect) = match r.body {
+                    Some(_) => (format!("{variant}Events"), Effect::Added),
+                    None => (variant, Effect::Changed),
+                };
+                let mut d = Draft::new(K::ResponseStreamAdded, place, subject)
+                    .detail(describe::wire(self.new, &s.ty))
+                    .item(item(ItemKind::Method, names.send_stream(), Effect::Added))
+                    .item(item(ItemKind::Variant, holder.clone(), effect))
+                    .semver(Major);
+                d.client
+                    .add(Impact::Compatible, "old clients do not ask for the events");
+                d.server.add(
+                    Impact::SourceBreaking,
+                    format!("`{holder}` holds the events; the response enum is no longer `Clone`"),
+                );
+                self.push(d);
+            }
+            (Some(_), None) => {
+                let holder = match q.body {
+                    Some(_) => item(
+                        ItemKind::Variant,
+                        format!("{variant}Events"),
+                        Effect::Removed,
+                    ),
+                    None => item(ItemKind::Variant, variant, Effect::Changed),
+                };
+                let mut d = Draft::new(K::ResponseStreamRemoved, place, subject)
+                    .item(item(ItemKind::Method, names.send_stream(), Effect::Removed))
+                    .item(holder)
+                    .semver(Major);
+                d.client.add(
+                    Impact::Breaking,
+                    "old clients that read the events get none",
+                );
+                d.server.add(
+                    Impact::SourceBreaking,
+                    "servers can no longer answer with events",
+                );
+                self.push(d);
+            }
+            (Some(os), Some(ns)) => {
+                let site = Site {
+                    place: place.clone(),
+                    subject,
+                    items: vec![
+                        item(ItemKind::Variant, variant, Effect::Changed),
+                        item(ItemKind::Method, names.send_stream(), Effect::Changed),
+                    ],
+                    checked_by: None,
+                };
+                self.compare(&os.ty, &ns.ty, &site);
+            }
         }
     }
 

@@ -490,6 +490,10 @@ impl OpNames {
         format!("client::{}::send", self.request)
     }
 
+    pub(super) fn send_stream(&self) -> String {
+        format!("client::{}::send_stream", self.request)
+    }
+
     pub(super) fn trait_method(&self) -> String {
         format!("server::Api::{}", self.method)
     }

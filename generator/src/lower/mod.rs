@@ -8,10 +8,10 @@
 //! 5. fields that close a cycle of structs are boxed.
 
 mod operation;
-
-pub(crate) use operation::is_event_stream;
 mod schema;
 mod shapes;
+
+pub(crate) use operation::is_event_stream;
 
 use std::collections::BTreeMap;
 
