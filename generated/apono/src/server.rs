@@ -16,7 +16,7 @@ use crate::models::*;
 #[allow(unused_imports)]
 use crate::support::{Validate as _, ValidationError};
 
-pub use runtime::ApiError;
+pub use runtime::{ApiError, Context};
 
 /// A credential taken from a request. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -81,12 +81,15 @@ impl Credentials {
 pub trait Api: Send + Sync + 'static {
     /// Checks the credentials of a request whose operation needs some, after their presence
     /// was checked and before anything else is extracted. The default accepts them all;
-    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse.
+    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse. Record who makes
+    /// the request with `context.set_principal(..)`: the handler reads it from the
+    /// request's `context`, with the headers and the extensions middleware added.
     fn authenticate(
         &self,
         credentials: &Credentials,
+        context: &mut Context,
     ) -> impl Future<Output = Result<(), ApiError>> + Send {
-        let _ = credentials;
+        let _ = (credentials, context);
         async { Ok(()) }
     }
     /// List integrations
@@ -264,7 +267,7 @@ pub trait Api: Send + Sync + 'static {
 }
 
 /// The request of `listIntegrationsV4`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListIntegrationsV4Request {
     pub category: Option<Vec<String>>,
@@ -279,6 +282,25 @@ pub struct ListIntegrationsV4Request {
     pub type_: Option<Vec<String>>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListIntegrationsV4Request {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        ListIntegrationsV4Request {
+            category: None,
+            connector_id: None,
+            limit: None,
+            name: None,
+            page_token: None,
+            status: None,
+            type_: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listIntegrationsV4`, one variant per status the spec declares.
@@ -301,10 +323,11 @@ async fn extract_list_integrations_v4<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListIntegrationsV4Request, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -313,7 +336,7 @@ async fn extract_list_integrations_v4<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let param_category: Option<Vec<String>> = query
         .list::<Vec<String>>("category", None)?;
     let param_connector_id: Option<Vec<String>> = query
@@ -324,6 +347,7 @@ async fn extract_list_integrations_v4<A: Api>(
     let param_status: Option<Vec<String>> = query.list::<Vec<String>>("status", None)?;
     let param_type_: Option<Vec<String>> = query.list::<Vec<String>>("type", None)?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListIntegrationsV4Request {
         category: param_category,
         connector_id: param_connector_id,
@@ -333,6 +357,7 @@ async fn extract_list_integrations_v4<A: Api>(
         status: param_status,
         type_: param_type_,
         credentials,
+        context,
     })
 }
 
@@ -344,6 +369,19 @@ pub struct CreateIntegrationV4Request {
     pub body: IntegrationV4CreateRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl CreateIntegrationV4Request {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: IntegrationV4CreateRequest) -> Self {
+        CreateIntegrationV4Request {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `createIntegrationV4`, one variant per status the spec declares.
@@ -366,10 +404,11 @@ async fn extract_create_integration_v4<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateIntegrationV4Request, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -378,7 +417,7 @@ async fn extract_create_integration_v4<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: IntegrationV4CreateRequest = {
         if bytes.is_empty() {
@@ -386,14 +425,16 @@ async fn extract_create_integration_v4<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<IntegrationV4CreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(CreateIntegrationV4Request {
         body,
         credentials,
+        context,
     })
 }
 
@@ -404,6 +445,19 @@ pub struct GetIntegrationV4Request {
     pub id: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetIntegrationV4Request {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>) -> Self {
+        GetIntegrationV4Request {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getIntegrationV4`, one variant per status the spec declares.
@@ -427,9 +481,10 @@ async fn extract_get_integration_v4<A: Api>(
     body_limit: usize,
 ) -> Result<GetIntegrationV4Request, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -438,13 +493,15 @@ async fn extract_get_integration_v4<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetIntegrationV4Request {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -457,6 +514,20 @@ pub struct UpdateIntegrationV4Request {
     pub body: IntegrationV4UpdateRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl UpdateIntegrationV4Request {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>, body: IntegrationV4UpdateRequest) -> Self {
+        UpdateIntegrationV4Request {
+            id: id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `updateIntegrationV4`, one variant per status the spec declares.
@@ -480,9 +551,10 @@ async fn extract_update_integration_v4<A: Api>(
     body_limit: usize,
 ) -> Result<UpdateIntegrationV4Request, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -491,7 +563,7 @@ async fn extract_update_integration_v4<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -501,15 +573,17 @@ async fn extract_update_integration_v4<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<IntegrationV4UpdateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(UpdateIntegrationV4Request {
         id: param_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -520,6 +594,19 @@ pub struct DeleteIntegrationV4Request {
     pub id: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteIntegrationV4Request {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>) -> Self {
+        DeleteIntegrationV4Request {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteIntegrationV4`, one variant per status the spec declares.
@@ -543,9 +630,10 @@ async fn extract_delete_integration_v4<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteIntegrationV4Request, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -554,22 +642,36 @@ async fn extract_delete_integration_v4<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteIntegrationV4Request {
         id: param_id,
         credentials,
+        context,
     })
 }
 
 /// The request of `listIntegrationsV2`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListIntegrationsV2Request {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListIntegrationsV2Request {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        ListIntegrationsV2Request {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listIntegrationsV2`, one variant per status the spec declares.
@@ -592,10 +694,11 @@ async fn extract_list_integrations_v2<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListIntegrationsV2Request, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -604,10 +707,12 @@ async fn extract_list_integrations_v2<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListIntegrationsV2Request {
         credentials,
+        context,
     })
 }
 
@@ -619,6 +724,19 @@ pub struct CreateIntegrationV2Request {
     pub body: IntegrationV2CreateRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl CreateIntegrationV2Request {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: IntegrationV2CreateRequest) -> Self {
+        CreateIntegrationV2Request {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `createIntegrationV2`, one variant per status the spec declares.
@@ -641,10 +759,11 @@ async fn extract_create_integration_v2<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateIntegrationV2Request, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -653,7 +772,7 @@ async fn extract_create_integration_v2<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: IntegrationV2CreateRequest = {
         if bytes.is_empty() {
@@ -661,23 +780,37 @@ async fn extract_create_integration_v2<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<IntegrationV2CreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(CreateIntegrationV2Request {
         body,
         credentials,
+        context,
     })
 }
 
 /// The request of `listIntegrationConfigs`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListIntegrationConfigsRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListIntegrationConfigsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        ListIntegrationConfigsRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listIntegrationConfigs`, one variant per status the spec declares.
@@ -700,10 +833,11 @@ async fn extract_list_integration_configs<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListIntegrationConfigsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -712,10 +846,12 @@ async fn extract_list_integration_configs<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListIntegrationConfigsRequest {
         credentials,
+        context,
     })
 }
 
@@ -726,6 +862,19 @@ pub struct GetIntegrationConfigRequest {
     pub type_: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetIntegrationConfigRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(type_: impl Into<String>) -> Self {
+        GetIntegrationConfigRequest {
+            type_: type_.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getIntegrationConfig`, one variant per status the spec declares.
@@ -749,9 +898,10 @@ async fn extract_get_integration_config<A: Api>(
     body_limit: usize,
 ) -> Result<GetIntegrationConfigRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -760,13 +910,15 @@ async fn extract_get_integration_config<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_type_: String = runtime::path::<String>(&path, 0usize, "type")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetIntegrationConfigRequest {
         type_: param_type_,
         credentials,
+        context,
     })
 }
 
@@ -777,6 +929,19 @@ pub struct GetIntegrationV2Request {
     pub id: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetIntegrationV2Request {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>) -> Self {
+        GetIntegrationV2Request {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getIntegrationV2`, one variant per status the spec declares.
@@ -800,9 +965,10 @@ async fn extract_get_integration_v2<A: Api>(
     body_limit: usize,
 ) -> Result<GetIntegrationV2Request, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -811,13 +977,15 @@ async fn extract_get_integration_v2<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetIntegrationV2Request {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -830,6 +998,20 @@ pub struct UpdateIntegrationV2Request {
     pub body: IntegrationV2UpdateRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl UpdateIntegrationV2Request {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>, body: IntegrationV2UpdateRequest) -> Self {
+        UpdateIntegrationV2Request {
+            id: id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `updateIntegrationV2`, one variant per status the spec declares.
@@ -853,9 +1035,10 @@ async fn extract_update_integration_v2<A: Api>(
     body_limit: usize,
 ) -> Result<UpdateIntegrationV2Request, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -864,7 +1047,7 @@ async fn extract_update_integration_v2<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -874,15 +1057,17 @@ async fn extract_update_integration_v2<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<IntegrationV2UpdateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(UpdateIntegrationV2Request {
         id: param_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -893,6 +1078,19 @@ pub struct DeleteIntegrationV2Request {
     pub id: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteIntegrationV2Request {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>) -> Self {
+        DeleteIntegrationV2Request {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteIntegrationV2`, one variant per status the spec declares.
@@ -916,9 +1114,10 @@ async fn extract_delete_integration_v2<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteIntegrationV2Request, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -927,13 +1126,15 @@ async fn extract_delete_integration_v2<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteIntegrationV2Request {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -944,6 +1145,19 @@ pub struct RefreshIntegrationV2Request {
     pub id: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl RefreshIntegrationV2Request {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>) -> Self {
+        RefreshIntegrationV2Request {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `refreshIntegrationV2`, one variant per status the spec declares.
@@ -967,9 +1181,10 @@ async fn extract_refresh_integration_v2<A: Api>(
     body_limit: usize,
 ) -> Result<RefreshIntegrationV2Request, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -978,13 +1193,15 @@ async fn extract_refresh_integration_v2<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(RefreshIntegrationV2Request {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -995,6 +1212,19 @@ pub struct GetResourceUserTagsRequest {
     pub resource_id: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetResourceUserTagsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(resource_id: impl Into<String>) -> Self {
+        GetResourceUserTagsRequest {
+            resource_id: resource_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getResourceUserTags`, one variant per status the spec declares.
@@ -1018,9 +1248,10 @@ async fn extract_get_resource_user_tags<A: Api>(
     body_limit: usize,
 ) -> Result<GetResourceUserTagsRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -1029,15 +1260,17 @@ async fn extract_get_resource_user_tags<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_resource_id: String = runtime::path::<
         String,
     >(&path, 0usize, "resource_id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetResourceUserTagsRequest {
         resource_id: param_resource_id,
         credentials,
+        context,
     })
 }
 
@@ -1050,6 +1283,20 @@ pub struct UpdateResourceUserTagsRequest {
     pub body: UndocumentedObject,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl UpdateResourceUserTagsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(resource_id: impl Into<String>, body: UndocumentedObject) -> Self {
+        UpdateResourceUserTagsRequest {
+            resource_id: resource_id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `updateResourceUserTags`, one variant per status the spec declares.
@@ -1073,9 +1320,10 @@ async fn extract_update_resource_user_tags<A: Api>(
     body_limit: usize,
 ) -> Result<UpdateResourceUserTagsRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -1084,7 +1332,7 @@ async fn extract_update_resource_user_tags<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_resource_id: String = runtime::path::<
         String,
@@ -1096,15 +1344,17 @@ async fn extract_update_resource_user_tags<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<UndocumentedObject>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(UpdateResourceUserTagsRequest {
         resource_id: param_resource_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -1116,6 +1366,20 @@ pub struct GetIntegrationPermissionsRequest {
     pub resource_type: Option<String>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetIntegrationPermissionsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>) -> Self {
+        GetIntegrationPermissionsRequest {
+            id: id.into(),
+            resource_type: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getIntegrationPermissions`, one variant per status the spec declares.
@@ -1139,9 +1403,10 @@ async fn extract_get_integration_permissions<A: Api>(
     body_limit: usize,
 ) -> Result<GetIntegrationPermissionsRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -1150,15 +1415,17 @@ async fn extract_get_integration_permissions<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let param_resource_type: Option<String> = query.scalar::<String>("resource-type")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetIntegrationPermissionsRequest {
         id: param_id,
         resource_type: param_resource_type,
         credentials,
+        context,
     })
 }
 
@@ -1170,6 +1437,20 @@ pub struct GetIntegrationResourcesRequest {
     pub resource_type: Option<String>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetIntegrationResourcesRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>) -> Self {
+        GetIntegrationResourcesRequest {
+            id: id.into(),
+            resource_type: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getIntegrationResources`, one variant per status the spec declares.
@@ -1193,9 +1474,10 @@ async fn extract_get_integration_resources<A: Api>(
     body_limit: usize,
 ) -> Result<GetIntegrationResourcesRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -1204,15 +1486,17 @@ async fn extract_get_integration_resources<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let param_resource_type: Option<String> = query.scalar::<String>("resource-type")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetIntegrationResourcesRequest {
         id: param_id,
         resource_type: param_resource_type,
         credentials,
+        context,
     })
 }
 
@@ -1901,7 +2185,11 @@ impl Mock {
 }
 
 impl Api for Mock {
-    async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+    async fn authenticate(
+        &self,
+        credentials: &Credentials,
+        _context: &mut Context,
+    ) -> Result<(), ApiError> {
         let Some(secret) = &self.secret else {
             return Ok(());
         };

@@ -16,7 +16,7 @@ use crate::models::*;
 #[allow(unused_imports)]
 use crate::support::{Validate as _, ValidationError};
 
-pub use runtime::ApiError;
+pub use runtime::{ApiError, Context};
 
 /// A credential taken from a request. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -81,12 +81,15 @@ impl Credentials {
 pub trait Api: Send + Sync + 'static {
     /// Checks the credentials of a request whose operation needs some, after their presence
     /// was checked and before anything else is extracted. The default accepts them all;
-    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse.
+    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse. Record who makes
+    /// the request with `context.set_principal(..)`: the handler reads it from the
+    /// request's `context`, with the headers and the extensions middleware added.
     fn authenticate(
         &self,
         credentials: &Credentials,
+        context: &mut Context,
     ) -> impl Future<Output = Result<(), ApiError>> + Send {
-        let _ = credentials;
+        let _ = (credentials, context);
         async { Ok(()) }
     }
     /// List access levels
@@ -782,11 +785,23 @@ pub trait Api: Send + Sync + 'static {
 }
 
 /// The request of `listAccessLevels`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAccessLevelsRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListAccessLevelsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        ListAccessLevelsRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listAccessLevels`, one variant per status the spec declares.
@@ -809,10 +824,11 @@ async fn extract_list_access_levels<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListAccessLevelsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -821,10 +837,12 @@ async fn extract_list_access_levels<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListAccessLevelsRequest {
         credentials,
+        context,
     })
 }
 
@@ -840,6 +858,25 @@ pub struct SetUserGroupSmartRuleAccessLevelRequest {
     pub body: SmartRuleAccessLevelRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl SetUserGroupSmartRuleAccessLevelRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(
+        user_group_id: impl Into<i32>,
+        smart_rule_id: impl Into<i32>,
+        body: SmartRuleAccessLevelRequest,
+    ) -> Self {
+        SetUserGroupSmartRuleAccessLevelRequest {
+            user_group_id: user_group_id.into(),
+            smart_rule_id: smart_rule_id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `setUserGroupSmartRuleAccessLevel`, one variant per status the spec declares.
@@ -863,9 +900,10 @@ async fn extract_set_user_group_smart_rule_access_level<A: Api>(
     body_limit: usize,
 ) -> Result<SetUserGroupSmartRuleAccessLevelRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -874,7 +912,7 @@ async fn extract_set_user_group_smart_rule_access_level<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_user_group_id: i32 = runtime::path::<i32>(&path, 0usize, "userGroupId")?;
     let param_smart_rule_id: i32 = runtime::path::<i32>(&path, 1usize, "smartRuleId")?;
@@ -885,16 +923,18 @@ async fn extract_set_user_group_smart_rule_access_level<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<SmartRuleAccessLevelRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(SetUserGroupSmartRuleAccessLevelRequest {
         user_group_id: param_user_group_id,
         smart_rule_id: param_smart_rule_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -906,6 +946,19 @@ pub struct ListOrganizationAddressGroupsRequest {
     pub org_id: ::uuid::Uuid,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListOrganizationAddressGroupsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(org_id: impl Into<::uuid::Uuid>) -> Self {
+        ListOrganizationAddressGroupsRequest {
+            org_id: org_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listOrganizationAddressGroups`, one variant per status the spec declares.
@@ -929,9 +982,10 @@ async fn extract_list_organization_address_groups<A: Api>(
     body_limit: usize,
 ) -> Result<ListOrganizationAddressGroupsRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -940,26 +994,41 @@ async fn extract_list_organization_address_groups<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_org_id: ::uuid::Uuid = runtime::path::<
         ::uuid::Uuid,
     >(&path, 0usize, "orgID")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListOrganizationAddressGroupsRequest {
         org_id: param_org_id,
         credentials,
+        context,
     })
 }
 
 /// The request of `listAddressGroups`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAddressGroupsRequest {
     /// Name of the Address Group. When given, the response is that single Address Group.
     pub name: Option<String>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListAddressGroupsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        ListAddressGroupsRequest {
+            name: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listAddressGroups`, one variant per status the spec declares.
@@ -982,10 +1051,11 @@ async fn extract_list_address_groups<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListAddressGroupsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -994,12 +1064,14 @@ async fn extract_list_address_groups<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let param_name: Option<String> = query.scalar::<String>("name")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListAddressGroupsRequest {
         name: param_name,
         credentials,
+        context,
     })
 }
 
@@ -1011,6 +1083,19 @@ pub struct CreateAddressGroupRequest {
     pub body: AddressGroupInput,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl CreateAddressGroupRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: AddressGroupInput) -> Self {
+        CreateAddressGroupRequest {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `createAddressGroup`, one variant per status the spec declares.
@@ -1033,10 +1118,11 @@ async fn extract_create_address_group<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAddressGroupRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1045,7 +1131,7 @@ async fn extract_create_address_group<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AddressGroupInput = {
         if bytes.is_empty() {
@@ -1053,14 +1139,16 @@ async fn extract_create_address_group<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<AddressGroupInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(CreateAddressGroupRequest {
         body,
         credentials,
+        context,
     })
 }
 
@@ -1072,6 +1160,19 @@ pub struct ListAddressGroupAddressesRequest {
     pub address_group_id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListAddressGroupAddressesRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(address_group_id: impl Into<i32>) -> Self {
+        ListAddressGroupAddressesRequest {
+            address_group_id: address_group_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listAddressGroupAddresses`, one variant per status the spec declares.
@@ -1095,9 +1196,10 @@ async fn extract_list_address_group_addresses<A: Api>(
     body_limit: usize,
 ) -> Result<ListAddressGroupAddressesRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1106,15 +1208,17 @@ async fn extract_list_address_group_addresses<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_address_group_id: i32 = runtime::path::<
         i32,
     >(&path, 0usize, "addressGroupId")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListAddressGroupAddressesRequest {
         address_group_id: param_address_group_id,
         credentials,
+        context,
     })
 }
 
@@ -1128,6 +1232,20 @@ pub struct CreateAddressGroupAddressRequest {
     pub body: AddressInput,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl CreateAddressGroupAddressRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(address_group_id: impl Into<i32>, body: AddressInput) -> Self {
+        CreateAddressGroupAddressRequest {
+            address_group_id: address_group_id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `createAddressGroupAddress`, one variant per status the spec declares.
@@ -1151,9 +1269,10 @@ async fn extract_create_address_group_address<A: Api>(
     body_limit: usize,
 ) -> Result<CreateAddressGroupAddressRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1162,7 +1281,7 @@ async fn extract_create_address_group_address<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_address_group_id: i32 = runtime::path::<
         i32,
@@ -1174,15 +1293,17 @@ async fn extract_create_address_group_address<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<AddressInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(CreateAddressGroupAddressRequest {
         address_group_id: param_address_group_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -1194,6 +1315,19 @@ pub struct DeleteAddressGroupAddressesRequest {
     pub address_group_id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteAddressGroupAddressesRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(address_group_id: impl Into<i32>) -> Self {
+        DeleteAddressGroupAddressesRequest {
+            address_group_id: address_group_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteAddressGroupAddresses`, one variant per status the spec declares.
@@ -1217,9 +1351,10 @@ async fn extract_delete_address_group_addresses<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteAddressGroupAddressesRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1228,15 +1363,17 @@ async fn extract_delete_address_group_addresses<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_address_group_id: i32 = runtime::path::<
         i32,
     >(&path, 0usize, "addressGroupId")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteAddressGroupAddressesRequest {
         address_group_id: param_address_group_id,
         credentials,
+        context,
     })
 }
 
@@ -1248,6 +1385,19 @@ pub struct GetAddressGroupByIdRequest {
     pub address_group_id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetAddressGroupByIdRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(address_group_id: impl Into<i32>) -> Self {
+        GetAddressGroupByIdRequest {
+            address_group_id: address_group_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getAddressGroupById`, one variant per status the spec declares.
@@ -1271,9 +1421,10 @@ async fn extract_get_address_group_by_id<A: Api>(
     body_limit: usize,
 ) -> Result<GetAddressGroupByIdRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1282,15 +1433,17 @@ async fn extract_get_address_group_by_id<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_address_group_id: i32 = runtime::path::<
         i32,
     >(&path, 0usize, "addressGroupId")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetAddressGroupByIdRequest {
         address_group_id: param_address_group_id,
         credentials,
+        context,
     })
 }
 
@@ -1304,6 +1457,20 @@ pub struct UpdateAddressGroupRequest {
     pub body: AddressGroupInput,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl UpdateAddressGroupRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(address_group_id: impl Into<i32>, body: AddressGroupInput) -> Self {
+        UpdateAddressGroupRequest {
+            address_group_id: address_group_id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `updateAddressGroup`, one variant per status the spec declares.
@@ -1327,9 +1494,10 @@ async fn extract_update_address_group<A: Api>(
     body_limit: usize,
 ) -> Result<UpdateAddressGroupRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1338,7 +1506,7 @@ async fn extract_update_address_group<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_address_group_id: i32 = runtime::path::<
         i32,
@@ -1350,15 +1518,17 @@ async fn extract_update_address_group<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<AddressGroupInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(UpdateAddressGroupRequest {
         address_group_id: param_address_group_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -1370,6 +1540,19 @@ pub struct DeleteAddressGroupRequest {
     pub address_group_id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteAddressGroupRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(address_group_id: impl Into<i32>) -> Self {
+        DeleteAddressGroupRequest {
+            address_group_id: address_group_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteAddressGroup`, one variant per status the spec declares.
@@ -1393,9 +1576,10 @@ async fn extract_delete_address_group<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteAddressGroupRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1404,15 +1588,17 @@ async fn extract_delete_address_group<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_address_group_id: i32 = runtime::path::<
         i32,
     >(&path, 0usize, "addressGroupId")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteAddressGroupRequest {
         address_group_id: param_address_group_id,
         credentials,
+        context,
     })
 }
 
@@ -1424,6 +1610,19 @@ pub struct GetAddressByIdRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetAddressByIdRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        GetAddressByIdRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getAddressById`, one variant per status the spec declares.
@@ -1447,9 +1646,10 @@ async fn extract_get_address_by_id<A: Api>(
     body_limit: usize,
 ) -> Result<GetAddressByIdRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1458,13 +1658,15 @@ async fn extract_get_address_by_id<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetAddressByIdRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -1478,6 +1680,20 @@ pub struct UpdateAddressByIdRequest {
     pub body: AddressInput,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl UpdateAddressByIdRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>, body: AddressInput) -> Self {
+        UpdateAddressByIdRequest {
+            id: id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `updateAddressById`, one variant per status the spec declares.
@@ -1501,9 +1717,10 @@ async fn extract_update_address_by_id<A: Api>(
     body_limit: usize,
 ) -> Result<UpdateAddressByIdRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1512,7 +1729,7 @@ async fn extract_update_address_by_id<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -1522,15 +1739,17 @@ async fn extract_update_address_by_id<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<AddressInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(UpdateAddressByIdRequest {
         id: param_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -1542,6 +1761,19 @@ pub struct DeleteAddressByIdRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteAddressByIdRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        DeleteAddressByIdRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteAddressById`, one variant per status the spec declares.
@@ -1565,9 +1797,10 @@ async fn extract_delete_address_by_id<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteAddressByIdRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1576,22 +1809,36 @@ async fn extract_delete_address_by_id<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteAddressByIdRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
 /// The request of `listApiRegistrations`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListApiRegistrationsRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListApiRegistrationsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        ListApiRegistrationsRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listApiRegistrations`, one variant per status the spec declares.
@@ -1614,10 +1861,11 @@ async fn extract_list_api_registrations<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListApiRegistrationsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1626,10 +1874,12 @@ async fn extract_list_api_registrations<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListApiRegistrationsRequest {
         credentials,
+        context,
     })
 }
 
@@ -1641,6 +1891,19 @@ pub struct CreateApiRegistrationRequest {
     pub body: ApiRegistrationRequestInput,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl CreateApiRegistrationRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: ApiRegistrationRequestInput) -> Self {
+        CreateApiRegistrationRequest {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `createApiRegistration`, one variant per status the spec declares.
@@ -1663,10 +1926,11 @@ async fn extract_create_api_registration<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateApiRegistrationRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1675,7 +1939,7 @@ async fn extract_create_api_registration<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: ApiRegistrationRequestInput = {
         if bytes.is_empty() {
@@ -1683,14 +1947,16 @@ async fn extract_create_api_registration<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json::<ApiRegistrationRequestInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(CreateApiRegistrationRequest {
         body,
         credentials,
+        context,
     })
 }
 
@@ -1702,6 +1968,19 @@ pub struct GetApiRegistrationByIdRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetApiRegistrationByIdRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        GetApiRegistrationByIdRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getApiRegistrationById`, one variant per status the spec declares.
@@ -1725,9 +2004,10 @@ async fn extract_get_api_registration_by_id<A: Api>(
     body_limit: usize,
 ) -> Result<GetApiRegistrationByIdRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1736,13 +2016,15 @@ async fn extract_get_api_registration_by_id<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetApiRegistrationByIdRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -1756,6 +2038,20 @@ pub struct UpdateApiRegistrationRequest {
     pub body: ApiRegistrationRequestInput,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl UpdateApiRegistrationRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>, body: ApiRegistrationRequestInput) -> Self {
+        UpdateApiRegistrationRequest {
+            id: id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `updateApiRegistration`, one variant per status the spec declares.
@@ -1779,9 +2075,10 @@ async fn extract_update_api_registration<A: Api>(
     body_limit: usize,
 ) -> Result<UpdateApiRegistrationRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1790,7 +2087,7 @@ async fn extract_update_api_registration<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -1800,15 +2097,17 @@ async fn extract_update_api_registration<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json::<ApiRegistrationRequestInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(UpdateApiRegistrationRequest {
         id: param_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -1820,6 +2119,19 @@ pub struct DeleteApiRegistrationRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteApiRegistrationRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        DeleteApiRegistrationRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteApiRegistration`, one variant per status the spec declares.
@@ -1843,9 +2155,10 @@ async fn extract_delete_api_registration<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteApiRegistrationRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1854,13 +2167,15 @@ async fn extract_delete_api_registration<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteApiRegistrationRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -1872,6 +2187,19 @@ pub struct RotateApiRegistrationKeyRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl RotateApiRegistrationKeyRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        RotateApiRegistrationKeyRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `rotateApiRegistrationKey`, one variant per status the spec declares.
@@ -1895,9 +2223,10 @@ async fn extract_rotate_api_registration_key<A: Api>(
     body_limit: usize,
 ) -> Result<RotateApiRegistrationKeyRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1906,13 +2235,15 @@ async fn extract_rotate_api_registration_key<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(RotateApiRegistrationKeyRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -1924,6 +2255,19 @@ pub struct GetApiRegistrationKeyRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetApiRegistrationKeyRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        GetApiRegistrationKeyRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getApiRegistrationKey`, one variant per status the spec declares.
@@ -1947,9 +2291,10 @@ async fn extract_get_api_registration_key<A: Api>(
     body_limit: usize,
 ) -> Result<GetApiRegistrationKeyRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -1958,13 +2303,15 @@ async fn extract_get_api_registration_key<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetApiRegistrationKeyRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -1976,6 +2323,19 @@ pub struct GetAssetAttributesRequest {
     pub asset_id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetAssetAttributesRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(asset_id: impl Into<i32>) -> Self {
+        GetAssetAttributesRequest {
+            asset_id: asset_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getAssetAttributes`, one variant per status the spec declares.
@@ -1999,9 +2359,10 @@ async fn extract_get_asset_attributes<A: Api>(
     body_limit: usize,
 ) -> Result<GetAssetAttributesRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2010,13 +2371,15 @@ async fn extract_get_asset_attributes<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_asset_id: i32 = runtime::path::<i32>(&path, 0usize, "assetID")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetAssetAttributesRequest {
         asset_id: param_asset_id,
         credentials,
+        context,
     })
 }
 
@@ -2028,6 +2391,19 @@ pub struct DeleteAssetAttributesRequest {
     pub asset_id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteAssetAttributesRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(asset_id: impl Into<i32>) -> Self {
+        DeleteAssetAttributesRequest {
+            asset_id: asset_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteAssetAttributes`, one variant per status the spec declares.
@@ -2051,9 +2427,10 @@ async fn extract_delete_asset_attributes<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteAssetAttributesRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2062,13 +2439,15 @@ async fn extract_delete_asset_attributes<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_asset_id: i32 = runtime::path::<i32>(&path, 0usize, "assetID")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteAssetAttributesRequest {
         asset_id: param_asset_id,
         credentials,
+        context,
     })
 }
 
@@ -2082,6 +2461,20 @@ pub struct AssignAssetAttributeRequest {
     pub attribute_id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl AssignAssetAttributeRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(asset_id: impl Into<i32>, attribute_id: impl Into<i32>) -> Self {
+        AssignAssetAttributeRequest {
+            asset_id: asset_id.into(),
+            attribute_id: attribute_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `assignAssetAttribute`, one variant per status the spec declares.
@@ -2105,9 +2498,10 @@ async fn extract_assign_asset_attribute<A: Api>(
     body_limit: usize,
 ) -> Result<AssignAssetAttributeRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2116,15 +2510,17 @@ async fn extract_assign_asset_attribute<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_asset_id: i32 = runtime::path::<i32>(&path, 0usize, "assetID")?;
     let param_attribute_id: i32 = runtime::path::<i32>(&path, 1usize, "attributeID")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(AssignAssetAttributeRequest {
         asset_id: param_asset_id,
         attribute_id: param_attribute_id,
         credentials,
+        context,
     })
 }
 
@@ -2138,6 +2534,20 @@ pub struct DeleteAssetAttributeRequest {
     pub attribute_id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteAssetAttributeRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(asset_id: impl Into<i32>, attribute_id: impl Into<i32>) -> Self {
+        DeleteAssetAttributeRequest {
+            asset_id: asset_id.into(),
+            attribute_id: attribute_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteAssetAttribute`, one variant per status the spec declares.
@@ -2161,9 +2571,10 @@ async fn extract_delete_asset_attribute<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteAssetAttributeRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2172,15 +2583,17 @@ async fn extract_delete_asset_attribute<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_asset_id: i32 = runtime::path::<i32>(&path, 0usize, "assetID")?;
     let param_attribute_id: i32 = runtime::path::<i32>(&path, 1usize, "attributeID")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteAssetAttributeRequest {
         asset_id: param_asset_id,
         attribute_id: param_attribute_id,
         credentials,
+        context,
     })
 }
 
@@ -2192,6 +2605,19 @@ pub struct GetAssetByIdRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetAssetByIdRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        GetAssetByIdRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getAssetById`, one variant per status the spec declares.
@@ -2215,9 +2641,10 @@ async fn extract_get_asset_by_id<A: Api>(
     body_limit: usize,
 ) -> Result<GetAssetByIdRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2226,13 +2653,15 @@ async fn extract_get_asset_by_id<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetAssetByIdRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -2246,6 +2675,20 @@ pub struct UpdateAssetByIdRequest {
     pub body: AssetUpdateRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl UpdateAssetByIdRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>, body: AssetUpdateRequest) -> Self {
+        UpdateAssetByIdRequest {
+            id: id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `updateAssetById`, one variant per status the spec declares.
@@ -2269,9 +2712,10 @@ async fn extract_update_asset_by_id<A: Api>(
     body_limit: usize,
 ) -> Result<UpdateAssetByIdRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2280,7 +2724,7 @@ async fn extract_update_asset_by_id<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -2290,15 +2734,17 @@ async fn extract_update_asset_by_id<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<AssetUpdateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(UpdateAssetByIdRequest {
         id: param_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -2310,6 +2756,19 @@ pub struct DeleteAssetByIdRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteAssetByIdRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        DeleteAssetByIdRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteAssetById`, one variant per status the spec declares.
@@ -2333,9 +2792,10 @@ async fn extract_delete_asset_by_id<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteAssetByIdRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2344,13 +2804,15 @@ async fn extract_delete_asset_by_id<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteAssetByIdRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -2368,6 +2830,22 @@ pub struct ListWorkgroupAssetsRequest {
     pub offset: Option<i32>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListWorkgroupAssetsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(workgroup: impl Into<String>) -> Self {
+        ListWorkgroupAssetsRequest {
+            workgroup: workgroup.into(),
+            name: None,
+            limit: None,
+            offset: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listWorkgroupAssets`, one variant per status the spec declares.
@@ -2391,9 +2869,10 @@ async fn extract_list_workgroup_assets<A: Api>(
     body_limit: usize,
 ) -> Result<ListWorkgroupAssetsRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2402,19 +2881,21 @@ async fn extract_list_workgroup_assets<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_workgroup: String = runtime::path::<String>(&path, 0usize, "workgroup")?;
     let param_name: Option<String> = query.scalar::<String>("name")?;
     let param_limit: Option<i32> = query.scalar::<i32>("limit")?;
     let param_offset: Option<i32> = query.scalar::<i32>("offset")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListWorkgroupAssetsRequest {
         workgroup: param_workgroup,
         name: param_name,
         limit: param_limit,
         offset: param_offset,
         credentials,
+        context,
     })
 }
 
@@ -2428,6 +2909,20 @@ pub struct CreateWorkgroupAssetRequest {
     pub body: AssetCreateRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl CreateWorkgroupAssetRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(workgroup: impl Into<String>, body: AssetCreateRequest) -> Self {
+        CreateWorkgroupAssetRequest {
+            workgroup: workgroup.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `createWorkgroupAsset`, one variant per status the spec declares.
@@ -2451,9 +2946,10 @@ async fn extract_create_workgroup_asset<A: Api>(
     body_limit: usize,
 ) -> Result<CreateWorkgroupAssetRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2462,7 +2958,7 @@ async fn extract_create_workgroup_asset<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_workgroup: String = runtime::path::<String>(&path, 0usize, "workgroup")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -2472,15 +2968,17 @@ async fn extract_create_workgroup_asset<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<AssetCreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(CreateWorkgroupAssetRequest {
         workgroup: param_workgroup,
         body,
         credentials,
+        context,
     })
 }
 
@@ -2494,6 +2992,20 @@ pub struct DeleteWorkgroupAssetByNameRequest {
     pub name: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteWorkgroupAssetByNameRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(workgroup: impl Into<String>, name: impl Into<String>) -> Self {
+        DeleteWorkgroupAssetByNameRequest {
+            workgroup: workgroup.into(),
+            name: name.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteWorkgroupAssetByName`, one variant per status the spec declares.
@@ -2517,9 +3029,10 @@ async fn extract_delete_workgroup_asset_by_name<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteWorkgroupAssetByNameRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2528,15 +3041,17 @@ async fn extract_delete_workgroup_asset_by_name<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_workgroup: String = runtime::path::<String>(&path, 0usize, "workgroup")?;
     let param_name: String = runtime::required("name", query.scalar::<String>("name")?)?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteWorkgroupAssetByNameRequest {
         workgroup: param_workgroup,
         name: param_name,
         credentials,
+        context,
     })
 }
 
@@ -2552,6 +3067,21 @@ pub struct SearchAssetsRequest {
     pub body: AssetSearchRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl SearchAssetsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: AssetSearchRequest) -> Self {
+        SearchAssetsRequest {
+            limit: None,
+            offset: None,
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `searchAssets`, one variant per status the spec declares.
@@ -2574,10 +3104,11 @@ async fn extract_search_assets<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<SearchAssetsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2586,7 +3117,7 @@ async fn extract_search_assets<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let param_limit: Option<i32> = query.scalar::<i32>("limit")?;
     let param_offset: Option<i32> = query.scalar::<i32>("offset")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -2596,25 +3127,39 @@ async fn extract_search_assets<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<AssetSearchRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(SearchAssetsRequest {
         limit: param_limit,
         offset: param_offset,
         body,
         credentials,
+        context,
     })
 }
 
 /// The request of `getAttributeTypes`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAttributeTypesRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetAttributeTypesRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetAttributeTypesRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getAttributeTypes`, one variant per status the spec declares.
@@ -2637,10 +3182,11 @@ async fn extract_get_attribute_types<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAttributeTypesRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2649,10 +3195,12 @@ async fn extract_get_attribute_types<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetAttributeTypesRequest {
         credentials,
+        context,
     })
 }
 
@@ -2664,6 +3212,19 @@ pub struct CreateAttributeTypeRequest {
     pub body: AttributeTypeCreateRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl CreateAttributeTypeRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: AttributeTypeCreateRequest) -> Self {
+        CreateAttributeTypeRequest {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `createAttributeType`, one variant per status the spec declares.
@@ -2686,10 +3247,11 @@ async fn extract_create_attribute_type<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateAttributeTypeRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2698,7 +3260,7 @@ async fn extract_create_attribute_type<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AttributeTypeCreateRequest = {
         if bytes.is_empty() {
@@ -2706,14 +3268,16 @@ async fn extract_create_attribute_type<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<AttributeTypeCreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(CreateAttributeTypeRequest {
         body,
         credentials,
+        context,
     })
 }
 
@@ -2725,6 +3289,19 @@ pub struct GetAttributeTypeRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetAttributeTypeRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        GetAttributeTypeRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getAttributeType`, one variant per status the spec declares.
@@ -2748,9 +3325,10 @@ async fn extract_get_attribute_type<A: Api>(
     body_limit: usize,
 ) -> Result<GetAttributeTypeRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2759,13 +3337,15 @@ async fn extract_get_attribute_type<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetAttributeTypeRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -2777,6 +3357,19 @@ pub struct DeleteAttributeTypeRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteAttributeTypeRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        DeleteAttributeTypeRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteAttributeType`, one variant per status the spec declares.
@@ -2800,9 +3393,10 @@ async fn extract_delete_attribute_type<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteAttributeTypeRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2811,13 +3405,15 @@ async fn extract_delete_attribute_type<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteAttributeTypeRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -2829,6 +3425,19 @@ pub struct GetAttributesByAttributeTypeRequest {
     pub attribute_type_id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetAttributesByAttributeTypeRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(attribute_type_id: impl Into<i32>) -> Self {
+        GetAttributesByAttributeTypeRequest {
+            attribute_type_id: attribute_type_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getAttributesByAttributeType`, one variant per status the spec declares.
@@ -2852,9 +3461,10 @@ async fn extract_get_attributes_by_attribute_type<A: Api>(
     body_limit: usize,
 ) -> Result<GetAttributesByAttributeTypeRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2863,15 +3473,17 @@ async fn extract_get_attributes_by_attribute_type<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_attribute_type_id: i32 = runtime::path::<
         i32,
     >(&path, 0usize, "attributeTypeID")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetAttributesByAttributeTypeRequest {
         attribute_type_id: param_attribute_type_id,
         credentials,
+        context,
     })
 }
 
@@ -2885,6 +3497,20 @@ pub struct CreateAttributeRequest {
     pub body: AttributeCreateRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl CreateAttributeRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(attribute_type_id: impl Into<i32>, body: AttributeCreateRequest) -> Self {
+        CreateAttributeRequest {
+            attribute_type_id: attribute_type_id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `createAttribute`, one variant per status the spec declares.
@@ -2908,9 +3534,10 @@ async fn extract_create_attribute<A: Api>(
     body_limit: usize,
 ) -> Result<CreateAttributeRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2919,7 +3546,7 @@ async fn extract_create_attribute<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_attribute_type_id: i32 = runtime::path::<
         i32,
@@ -2931,15 +3558,17 @@ async fn extract_create_attribute<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<AttributeCreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(CreateAttributeRequest {
         attribute_type_id: param_attribute_type_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -2951,6 +3580,19 @@ pub struct GetAttributeRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetAttributeRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        GetAttributeRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getAttribute`, one variant per status the spec declares.
@@ -2974,9 +3616,10 @@ async fn extract_get_attribute<A: Api>(
     body_limit: usize,
 ) -> Result<GetAttributeRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -2985,13 +3628,15 @@ async fn extract_get_attribute<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetAttributeRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -3003,6 +3648,19 @@ pub struct DeleteAttributeRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteAttributeRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        DeleteAttributeRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteAttribute`, one variant per status the spec declares.
@@ -3026,9 +3684,10 @@ async fn extract_delete_attribute<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteAttributeRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3037,22 +3696,36 @@ async fn extract_delete_attribute<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteAttributeRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
 /// The request of `getDatabases`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetDatabasesRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetDatabasesRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetDatabasesRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getDatabases`, one variant per status the spec declares.
@@ -3075,10 +3748,11 @@ async fn extract_get_databases<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetDatabasesRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3087,9 +3761,13 @@ async fn extract_get_databases<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
-    Ok(GetDatabasesRequest { credentials })
+    context.finish(parts);
+    Ok(GetDatabasesRequest {
+        credentials,
+        context,
+    })
 }
 
 /// The request of `getDatabase`, extracted and validated.
@@ -3100,6 +3778,19 @@ pub struct GetDatabaseRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetDatabaseRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        GetDatabaseRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getDatabase`, one variant per status the spec declares.
@@ -3123,9 +3814,10 @@ async fn extract_get_database<A: Api>(
     body_limit: usize,
 ) -> Result<GetDatabaseRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3134,13 +3826,15 @@ async fn extract_get_database<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetDatabaseRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -3154,6 +3848,20 @@ pub struct UpdateDatabaseRequest {
     pub body: DatabaseUpdateRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl UpdateDatabaseRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>, body: DatabaseUpdateRequest) -> Self {
+        UpdateDatabaseRequest {
+            id: id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `updateDatabase`, one variant per status the spec declares.
@@ -3177,9 +3885,10 @@ async fn extract_update_database<A: Api>(
     body_limit: usize,
 ) -> Result<UpdateDatabaseRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3188,7 +3897,7 @@ async fn extract_update_database<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -3198,15 +3907,17 @@ async fn extract_update_database<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<DatabaseUpdateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(UpdateDatabaseRequest {
         id: param_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -3218,6 +3929,19 @@ pub struct DeleteDatabaseRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteDatabaseRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        DeleteDatabaseRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteDatabase`, one variant per status the spec declares.
@@ -3241,9 +3965,10 @@ async fn extract_delete_database<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteDatabaseRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3252,13 +3977,15 @@ async fn extract_delete_database<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteDatabaseRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -3270,6 +3997,19 @@ pub struct GetAssetDatabasesRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetAssetDatabasesRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        GetAssetDatabasesRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getAssetDatabases`, one variant per status the spec declares.
@@ -3293,9 +4033,10 @@ async fn extract_get_asset_databases<A: Api>(
     body_limit: usize,
 ) -> Result<GetAssetDatabasesRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3304,13 +4045,15 @@ async fn extract_get_asset_databases<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetAssetDatabasesRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -3324,6 +4067,20 @@ pub struct CreateAssetDatabaseRequest {
     pub body: DatabaseCreateRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl CreateAssetDatabaseRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>, body: DatabaseCreateRequest) -> Self {
+        CreateAssetDatabaseRequest {
+            id: id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `createAssetDatabase`, one variant per status the spec declares.
@@ -3347,9 +4104,10 @@ async fn extract_create_asset_database<A: Api>(
     body_limit: usize,
 ) -> Result<CreateAssetDatabaseRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3358,7 +4116,7 @@ async fn extract_create_asset_database<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -3368,15 +4126,17 @@ async fn extract_create_asset_database<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<DatabaseCreateRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(CreateAssetDatabaseRequest {
         id: param_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -3388,6 +4148,19 @@ pub struct DeprecatedQueueImportFileRequest {
     pub body: DeprecatedQueueImportFileBody,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeprecatedQueueImportFileRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: DeprecatedQueueImportFileBody) -> Self {
+        DeprecatedQueueImportFileRequest {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deprecatedQueueImportFile`, one variant per status the spec declares.
@@ -3414,10 +4187,11 @@ async fn extract_deprecated_queue_import_file<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedQueueImportFileRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3426,7 +4200,7 @@ async fn extract_deprecated_queue_import_file<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: DeprecatedQueueImportFileBody = {
         if bytes.is_empty() {
@@ -3434,17 +4208,19 @@ async fn extract_deprecated_queue_import_file<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "multipart/form-data")?;
+        runtime::content_type(&context.headers, "multipart/form-data")?;
         let value = runtime::multipart::<
             DeprecatedQueueImportFileBody,
-        >(&parts.headers, bytes.clone())
+        >(&context.headers, bytes.clone())
             .await?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(DeprecatedQueueImportFileRequest {
         body,
         credentials,
+        context,
     })
 }
 
@@ -3456,6 +4232,19 @@ pub struct DeprecatedFilterSingleAccountRequest {
     pub body: FilterSingleAccountRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeprecatedFilterSingleAccountRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: FilterSingleAccountRequest) -> Self {
+        DeprecatedFilterSingleAccountRequest {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deprecatedFilterSingleAccount`, one variant per status the spec declares.
@@ -3478,10 +4267,11 @@ async fn extract_deprecated_filter_single_account<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<DeprecatedFilterSingleAccountRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3490,7 +4280,7 @@ async fn extract_deprecated_filter_single_account<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: FilterSingleAccountRequest = {
         if bytes.is_empty() {
@@ -3498,14 +4288,16 @@ async fn extract_deprecated_filter_single_account<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<FilterSingleAccountRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(DeprecatedFilterSingleAccountRequest {
         body,
         credentials,
+        context,
     })
 }
 
@@ -3517,6 +4309,19 @@ pub struct DeprecatedGetUserGroupByNameRequest {
     pub name: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeprecatedGetUserGroupByNameRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(name: impl Into<String>) -> Self {
+        DeprecatedGetUserGroupByNameRequest {
+            name: name.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deprecatedGetUserGroupByName`, one variant per status the spec declares.
@@ -3540,9 +4345,10 @@ async fn extract_deprecated_get_user_group_by_name<A: Api>(
     body_limit: usize,
 ) -> Result<DeprecatedGetUserGroupByNameRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3551,13 +4357,15 @@ async fn extract_deprecated_get_user_group_by_name<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_name: String = runtime::path::<String>(&path, 0usize, "name")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeprecatedGetUserGroupByNameRequest {
         name: param_name,
         credentials,
+        context,
     })
 }
 
@@ -3569,6 +4377,19 @@ pub struct DeprecatedDeleteUserGroupByNameRequest {
     pub name: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeprecatedDeleteUserGroupByNameRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(name: impl Into<String>) -> Self {
+        DeprecatedDeleteUserGroupByNameRequest {
+            name: name.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deprecatedDeleteUserGroupByName`, one variant per status the spec declares.
@@ -3592,9 +4413,10 @@ async fn extract_deprecated_delete_user_group_by_name<A: Api>(
     body_limit: usize,
 ) -> Result<DeprecatedDeleteUserGroupByNameRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3603,13 +4425,15 @@ async fn extract_deprecated_delete_user_group_by_name<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_name: String = runtime::path::<String>(&path, 0usize, "name")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeprecatedDeleteUserGroupByNameRequest {
         name: param_name,
         credentials,
+        context,
     })
 }
 
@@ -3621,6 +4445,19 @@ pub struct DeprecatedGetWorkgroupByNameRequest {
     pub name: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeprecatedGetWorkgroupByNameRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(name: impl Into<String>) -> Self {
+        DeprecatedGetWorkgroupByNameRequest {
+            name: name.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deprecatedGetWorkgroupByName`, one variant per status the spec declares.
@@ -3644,9 +4481,10 @@ async fn extract_deprecated_get_workgroup_by_name<A: Api>(
     body_limit: usize,
 ) -> Result<DeprecatedGetWorkgroupByNameRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3655,24 +4493,39 @@ async fn extract_deprecated_get_workgroup_by_name<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_name: String = runtime::path::<String>(&path, 0usize, "name")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeprecatedGetWorkgroupByNameRequest {
         name: param_name,
         credentials,
+        context,
     })
 }
 
 /// The request of `getEntitlements`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetEntitlementsRequest {
     /// Comma-separated list of group IDs.
     pub group_i_ds: Option<Vec<i32>>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetEntitlementsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetEntitlementsRequest {
+            group_i_ds: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getEntitlements`, one variant per status the spec declares.
@@ -3695,10 +4548,11 @@ async fn extract_get_entitlements<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetEntitlementsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3707,13 +4561,15 @@ async fn extract_get_entitlements<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let param_group_i_ds: Option<Vec<i32>> = query
         .list::<Vec<i32>>("groupIDs", Some(','))?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetEntitlementsRequest {
         group_i_ds: param_group_i_ds,
         credentials,
+        context,
     })
 }
 
@@ -3727,6 +4583,20 @@ pub struct AddEpmPolicyApplicationRequest {
     pub body: EpmApplicationAddRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl AddEpmPolicyApplicationRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<::uuid::Uuid>, body: EpmApplicationAddRequest) -> Self {
+        AddEpmPolicyApplicationRequest {
+            id: id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `addEpmPolicyApplication`, one variant per status the spec declares.
@@ -3753,9 +4623,10 @@ async fn extract_add_epm_policy_application<A: Api>(
     body_limit: usize,
 ) -> Result<AddEpmPolicyApplicationRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3764,7 +4635,7 @@ async fn extract_add_epm_policy_application<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: ::uuid::Uuid = runtime::path::<::uuid::Uuid>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -3774,15 +4645,17 @@ async fn extract_add_epm_policy_application<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<EpmApplicationAddRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(AddEpmPolicyApplicationRequest {
         id: param_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -3794,6 +4667,19 @@ pub struct QueueImportRequest {
     pub body: ImportRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl QueueImportRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: ImportRequest) -> Self {
+        QueueImportRequest {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `queueImport`, one variant per status the spec declares.
@@ -3816,10 +4702,11 @@ async fn extract_queue_import<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<QueueImportRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3828,7 +4715,7 @@ async fn extract_queue_import<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: ImportRequest = {
         if bytes.is_empty() {
@@ -3836,23 +4723,37 @@ async fn extract_queue_import<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<ImportRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(QueueImportRequest {
         body,
         credentials,
+        context,
     })
 }
 
 /// The request of `getOperatingSystems`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOperatingSystemsRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetOperatingSystemsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetOperatingSystemsRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getOperatingSystems`, one variant per status the spec declares.
@@ -3875,10 +4776,11 @@ async fn extract_get_operating_systems<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetOperatingSystemsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3887,21 +4789,36 @@ async fn extract_get_operating_systems<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetOperatingSystemsRequest {
         credentials,
+        context,
     })
 }
 
 /// The request of `getOrganizations`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetOrganizationsRequest {
     /// Name of the organization.
     pub name: Option<String>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetOrganizationsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetOrganizationsRequest {
+            name: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getOrganizations`, one variant per status the spec declares.
@@ -3924,10 +4841,11 @@ async fn extract_get_organizations<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetOrganizationsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3936,12 +4854,14 @@ async fn extract_get_organizations<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let param_name: Option<String> = query.scalar::<String>("name")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetOrganizationsRequest {
         name: param_name,
         credentials,
+        context,
     })
 }
 
@@ -3953,6 +4873,19 @@ pub struct GetOrganizationRequest {
     pub id: ::uuid::Uuid,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetOrganizationRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
+        GetOrganizationRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getOrganization`, one variant per status the spec declares.
@@ -3976,9 +4909,10 @@ async fn extract_get_organization<A: Api>(
     body_limit: usize,
 ) -> Result<GetOrganizationRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -3987,22 +4921,36 @@ async fn extract_get_organization<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: ::uuid::Uuid = runtime::path::<::uuid::Uuid>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetOrganizationRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
 /// The request of `getPermissions`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetPermissionsRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetPermissionsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetPermissionsRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getPermissions`, one variant per status the spec declares.
@@ -4025,10 +4973,11 @@ async fn extract_get_permissions<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetPermissionsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -4037,10 +4986,12 @@ async fn extract_get_permissions<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetPermissionsRequest {
         credentials,
+        context,
     })
 }
 
@@ -4056,6 +5007,21 @@ pub struct GetSmartRuleAssetsRequest {
     pub offset: Option<i32>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetSmartRuleAssetsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        GetSmartRuleAssetsRequest {
+            id: id.into(),
+            limit: None,
+            offset: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getSmartRuleAssets`, one variant per status the spec declares.
@@ -4079,9 +5045,10 @@ async fn extract_get_smart_rule_assets<A: Api>(
     body_limit: usize,
 ) -> Result<GetSmartRuleAssetsRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -4090,22 +5057,24 @@ async fn extract_get_smart_rule_assets<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let param_limit: Option<i32> = query.scalar::<i32>("limit")?;
     let param_offset: Option<i32> = query.scalar::<i32>("offset")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetSmartRuleAssetsRequest {
         id: param_id,
         limit: param_limit,
         offset: param_offset,
         credentials,
+        context,
     })
 }
 
 /// The request of `getSmartRules`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSmartRulesRequest {
     /// Type of Smart Rules to return (all, managed account, managed system, and asset). Documented for the list variant (without `title`).
@@ -4114,6 +5083,20 @@ pub struct GetSmartRulesRequest {
     pub title: Option<String>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetSmartRulesRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetSmartRulesRequest {
+            type_: None,
+            title: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getSmartRules`, one variant per status the spec declares.
@@ -4136,10 +5119,11 @@ async fn extract_get_smart_rules<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetSmartRulesRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -4148,14 +5132,16 @@ async fn extract_get_smart_rules<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let param_type_: Option<String> = query.scalar::<String>("type")?;
     let param_title: Option<String> = query.scalar::<String>("title")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetSmartRulesRequest {
         type_: param_type_,
         title: param_title,
         credentials,
+        context,
     })
 }
 
@@ -4167,6 +5153,19 @@ pub struct GetSmartRuleRequest {
     pub id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetSmartRuleRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        GetSmartRuleRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getSmartRule`, one variant per status the spec declares.
@@ -4190,9 +5189,10 @@ async fn extract_get_smart_rule<A: Api>(
     body_limit: usize,
 ) -> Result<GetSmartRuleRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -4201,13 +5201,15 @@ async fn extract_get_smart_rule<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetSmartRuleRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -4221,6 +5223,20 @@ pub struct GetUserGroupSmartRulesRequest {
     pub access_level: Option<Vec<AccessLevelId>>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetUserGroupSmartRulesRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<i32>) -> Self {
+        GetUserGroupSmartRulesRequest {
+            id: id.into(),
+            access_level: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getUserGroupSmartRules`, one variant per status the spec declares.
@@ -4244,9 +5260,10 @@ async fn extract_get_user_group_smart_rules<A: Api>(
     body_limit: usize,
 ) -> Result<GetUserGroupSmartRulesRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -4255,7 +5272,7 @@ async fn extract_get_user_group_smart_rules<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let mut errors: Vec<ValidationError> = Vec::new();
     let param_id: i32 = runtime::path::<i32>(&path, 0usize, "id")?;
@@ -4274,10 +5291,12 @@ async fn extract_get_user_group_smart_rules<A: Api>(
         );
     }
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetUserGroupSmartRulesRequest {
         id: param_id,
         access_level: param_access_level,
         credentials,
+        context,
     })
 }
 
@@ -4291,6 +5310,20 @@ pub struct GetOrganizationSmartRuleByTitleRequest {
     pub title: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetOrganizationSmartRuleByTitleRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(org_id: impl Into<::uuid::Uuid>, title: impl Into<String>) -> Self {
+        GetOrganizationSmartRuleByTitleRequest {
+            org_id: org_id.into(),
+            title: title.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getOrganizationSmartRuleByTitle`, one variant per status the spec declares.
@@ -4314,9 +5347,10 @@ async fn extract_get_organization_smart_rule_by_title<A: Api>(
     body_limit: usize,
 ) -> Result<GetOrganizationSmartRuleByTitleRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -4325,7 +5359,7 @@ async fn extract_get_organization_smart_rule_by_title<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_org_id: ::uuid::Uuid = runtime::path::<
         ::uuid::Uuid,
@@ -4335,10 +5369,12 @@ async fn extract_get_organization_smart_rule_by_title<A: Api>(
         query.scalar::<String>("title")?,
     )?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetOrganizationSmartRuleByTitleRequest {
         org_id: param_org_id,
         title: param_title,
         credentials,
+        context,
     })
 }
 
@@ -4350,6 +5386,19 @@ pub struct GetUserGroupPermissionsRequest {
     pub user_group_id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetUserGroupPermissionsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(user_group_id: impl Into<i32>) -> Self {
+        GetUserGroupPermissionsRequest {
+            user_group_id: user_group_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getUserGroupPermissions`, one variant per status the spec declares.
@@ -4373,9 +5422,10 @@ async fn extract_get_user_group_permissions<A: Api>(
     body_limit: usize,
 ) -> Result<GetUserGroupPermissionsRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -4384,13 +5434,15 @@ async fn extract_get_user_group_permissions<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_user_group_id: i32 = runtime::path::<i32>(&path, 0usize, "userGroupId")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetUserGroupPermissionsRequest {
         user_group_id: param_user_group_id,
         credentials,
+        context,
     })
 }
 
@@ -4404,6 +5456,20 @@ pub struct SetUserGroupPermissionsRequest {
     pub body: Vec<UserGroupPermission>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl SetUserGroupPermissionsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(user_group_id: impl Into<i32>, body: Vec<UserGroupPermission>) -> Self {
+        SetUserGroupPermissionsRequest {
+            user_group_id: user_group_id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `setUserGroupPermissions`, one variant per status the spec declares.
@@ -4427,9 +5493,10 @@ async fn extract_set_user_group_permissions<A: Api>(
     body_limit: usize,
 ) -> Result<SetUserGroupPermissionsRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -4438,7 +5505,7 @@ async fn extract_set_user_group_permissions<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_user_group_id: i32 = runtime::path::<i32>(&path, 0usize, "userGroupId")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -4448,15 +5515,17 @@ async fn extract_set_user_group_permissions<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json::<Vec<UserGroupPermission>>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(SetUserGroupPermissionsRequest {
         user_group_id: param_user_group_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -4468,6 +5537,19 @@ pub struct DeleteUserGroupPermissionsRequest {
     pub user_group_id: i32,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteUserGroupPermissionsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(user_group_id: impl Into<i32>) -> Self {
+        DeleteUserGroupPermissionsRequest {
+            user_group_id: user_group_id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteUserGroupPermissions`, one variant per status the spec declares.
@@ -4491,9 +5573,10 @@ async fn extract_delete_user_group_permissions<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteUserGroupPermissionsRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.ps_auth.is_some() {
         Credentials {
@@ -4502,13 +5585,15 @@ async fn extract_delete_user_group_permissions<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: PSAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_user_group_id: i32 = runtime::path::<i32>(&path, 0usize, "userGroupId")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteUserGroupPermissionsRequest {
         user_group_id: param_user_group_id,
         credentials,
+        context,
     })
 }
 
@@ -6813,7 +7898,11 @@ impl Mock {
 }
 
 impl Api for Mock {
-    async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+    async fn authenticate(
+        &self,
+        credentials: &Credentials,
+        _context: &mut Context,
+    ) -> Result<(), ApiError> {
         let Some(secret) = &self.secret else {
             return Ok(());
         };

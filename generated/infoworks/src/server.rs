@@ -16,7 +16,7 @@ use crate::models::*;
 #[allow(unused_imports)]
 use crate::support::{Validate as _, ValidationError};
 
-pub use runtime::ApiError;
+pub use runtime::{ApiError, Context};
 
 /// A credential taken from a request. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -99,12 +99,15 @@ impl Credentials {
 pub trait Api: Send + Sync + 'static {
     /// Checks the credentials of a request whose operation needs some, after their presence
     /// was checked and before anything else is extracted. The default accepts them all;
-    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse.
+    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse. Record who makes
+    /// the request with `context.set_principal(..)`: the handler reads it from the
+    /// request's `context`, with the headers and the extensions middleware added.
     fn authenticate(
         &self,
         credentials: &Credentials,
+        context: &mut Context,
     ) -> impl Future<Output = Result<(), ApiError>> + Send {
-        let _ = credentials;
+        let _ = (credentials, context);
         async { Ok(()) }
     }
     /// Get an authentication token with username and password
@@ -200,13 +203,26 @@ pub trait Api: Send + Sync + 'static {
 }
 
 /// The request of `getAuthenticationToken`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAuthenticationTokenRequest {
     /// Used to represent the way the user has logged in to Infoworks.
     pub service_id: Option<f64>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetAuthenticationTokenRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetAuthenticationTokenRequest {
+            service_id: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getAuthenticationToken`, one variant per status the spec declares.
@@ -229,10 +245,11 @@ async fn extract_get_authentication_token<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAuthenticationTokenRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.basic_auth.is_some() {
         Credentials {
@@ -242,21 +259,35 @@ async fn extract_get_authentication_token<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: basicAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let param_service_id: Option<f64> = query.scalar::<f64>("service_id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetAuthenticationTokenRequest {
         service_id: param_service_id,
         credentials,
+        context,
     })
 }
 
 /// The request of `getAccessToken`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetAccessTokenRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetAccessTokenRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetAccessTokenRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getAccessToken`, one variant per status the spec declares.
@@ -279,10 +310,11 @@ async fn extract_get_access_token<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetAccessTokenRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.refresh_token_auth.is_some() {
         Credentials {
@@ -292,19 +324,33 @@ async fn extract_get_access_token<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: refreshTokenAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetAccessTokenRequest {
         credentials,
+        context,
     })
 }
 
 /// The request of `revokeAccessToken`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RevokeAccessTokenRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl RevokeAccessTokenRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        RevokeAccessTokenRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `revokeAccessToken`, one variant per status the spec declares.
@@ -327,10 +373,11 @@ async fn extract_revoke_access_token<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<RevokeAccessTokenRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -340,19 +387,33 @@ async fn extract_revoke_access_token<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(RevokeAccessTokenRequest {
         credentials,
+        context,
     })
 }
 
 /// The request of `validateAccessToken`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ValidateAccessTokenRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ValidateAccessTokenRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        ValidateAccessTokenRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `validateAccessToken`, one variant per status the spec declares.
@@ -375,10 +436,11 @@ async fn extract_validate_access_token<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ValidateAccessTokenRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -388,19 +450,33 @@ async fn extract_validate_access_token<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ValidateAccessTokenRequest {
         credentials,
+        context,
     })
 }
 
 /// The request of `regenerateRefreshToken`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct RegenerateRefreshTokenRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl RegenerateRefreshTokenRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        RegenerateRefreshTokenRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `regenerateRefreshToken`, one variant per status the spec declares.
@@ -423,10 +499,11 @@ async fn extract_regenerate_refresh_token<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<RegenerateRefreshTokenRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.basic_auth.is_some() {
         Credentials {
@@ -436,10 +513,12 @@ async fn extract_regenerate_refresh_token<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: basicAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(RegenerateRefreshTokenRequest {
         credentials,
+        context,
     })
 }
 
@@ -451,6 +530,19 @@ pub struct AuthoriseUserRequest {
     pub body: AuthorisationRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl AuthoriseUserRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: AuthorisationRequest) -> Self {
+        AuthoriseUserRequest {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `authoriseUser`, one variant per status the spec declares.
@@ -473,10 +565,11 @@ async fn extract_authorise_user<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<AuthoriseUserRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -486,7 +579,7 @@ async fn extract_authorise_user<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: AuthorisationRequest = {
         if bytes.is_empty() {
@@ -494,23 +587,37 @@ async fn extract_authorise_user<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<AuthorisationRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(AuthoriseUserRequest {
         body,
         credentials,
+        context,
     })
 }
 
 /// The request of `getSamlRedirectUrl`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetSamlRedirectUrlRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetSamlRedirectUrlRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetSamlRedirectUrlRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getSamlRedirectUrl`, one variant per status the spec declares.
@@ -533,10 +640,11 @@ async fn extract_get_saml_redirect_url<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetSamlRedirectUrlRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -546,10 +654,12 @@ async fn extract_get_saml_redirect_url<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetSamlRedirectUrlRequest {
         credentials,
+        context,
     })
 }
 
@@ -561,6 +671,19 @@ pub struct LdapAuthoriseUserRequest {
     pub body: LdapUserDataRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl LdapAuthoriseUserRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: LdapUserDataRequest) -> Self {
+        LdapAuthoriseUserRequest {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `ldapAuthoriseUser`, one variant per status the spec declares.
@@ -583,10 +706,11 @@ async fn extract_ldap_authorise_user<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<LdapAuthoriseUserRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.bearer_auth.is_some() {
         Credentials {
@@ -596,7 +720,7 @@ async fn extract_ldap_authorise_user<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: bearerAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: LdapUserDataRequest = {
         if bytes.is_empty() {
@@ -604,14 +728,16 @@ async fn extract_ldap_authorise_user<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<LdapUserDataRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(LdapAuthoriseUserRequest {
         body,
         credentials,
+        context,
     })
 }
 
@@ -623,6 +749,19 @@ pub struct BulkLdapSyncRequest2 {
     pub body: BulkLdapSyncRequest,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl BulkLdapSyncRequest2 {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: BulkLdapSyncRequest) -> Self {
+        BulkLdapSyncRequest2 {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `bulkLdapSync`, one variant per status the spec declares.
@@ -645,10 +784,11 @@ async fn extract_bulk_ldap_sync<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<BulkLdapSyncRequest2, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.basic_auth.is_some() {
         Credentials {
@@ -658,7 +798,7 @@ async fn extract_bulk_ldap_sync<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: basicAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: BulkLdapSyncRequest = {
         if bytes.is_empty() {
@@ -666,14 +806,16 @@ async fn extract_bulk_ldap_sync<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<BulkLdapSyncRequest>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(BulkLdapSyncRequest2 {
         body,
         credentials,
+        context,
     })
 }
 
@@ -1098,7 +1240,11 @@ impl Mock {
 }
 
 impl Api for Mock {
-    async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+    async fn authenticate(
+        &self,
+        credentials: &Credentials,
+        _context: &mut Context,
+    ) -> Result<(), ApiError> {
         let Some(secret) = &self.secret else {
             return Ok(());
         };

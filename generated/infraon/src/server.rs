@@ -16,7 +16,7 @@ use crate::models::*;
 #[allow(unused_imports)]
 use crate::support::{Validate as _, ValidationError};
 
-pub use runtime::ApiError;
+pub use runtime::{ApiError, Context};
 
 /// A credential taken from a request. `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -87,12 +87,15 @@ impl Credentials {
 pub trait Api: Send + Sync + 'static {
     /// Checks the credentials of a request whose operation needs some, after their presence
     /// was checked and before anything else is extracted. The default accepts them all;
-    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse.
+    /// answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse. Record who makes
+    /// the request with `context.set_principal(..)`: the handler reads it from the
+    /// request's `context`, with the headers and the extensions middleware added.
     fn authenticate(
         &self,
         credentials: &Credentials,
+        context: &mut Context,
     ) -> impl Future<Output = Result<(), ApiError>> + Send {
-        let _ = credentials;
+        let _ = (credentials, context);
         async { Ok(()) }
     }
     /// Gets a list of api_config profiles
@@ -265,6 +268,22 @@ pub struct ListApiRegistrationsRequest {
     pub sort: Option<String>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListApiRegistrationsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(items_per_page: impl Into<i64>, page: impl Into<i64>) -> Self {
+        ListApiRegistrationsRequest {
+            items_per_page: items_per_page.into(),
+            page: page.into(),
+            reverse: None,
+            sort: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listApiRegistrations`, one variant per status the spec declares.
@@ -287,10 +306,11 @@ async fn extract_list_api_registrations<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListApiRegistrationsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -299,7 +319,7 @@ async fn extract_list_api_registrations<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let param_items_per_page: i64 = runtime::required(
         "items_per_page",
         query.scalar::<i64>("items_per_page")?,
@@ -308,12 +328,14 @@ async fn extract_list_api_registrations<A: Api>(
     let param_reverse: Option<bool> = query.scalar::<bool>("reverse")?;
     let param_sort: Option<String> = query.scalar::<String>("sort")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListApiRegistrationsRequest {
         items_per_page: param_items_per_page,
         page: param_page,
         reverse: param_reverse,
         sort: param_sort,
         credentials,
+        context,
     })
 }
 
@@ -325,6 +347,19 @@ pub struct CreateApiRegistrationRequest {
     pub body: ApiRegistrationCreate,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl CreateApiRegistrationRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: ApiRegistrationCreate) -> Self {
+        CreateApiRegistrationRequest {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `createApiRegistration`, one variant per status the spec declares.
@@ -347,10 +382,11 @@ async fn extract_create_api_registration<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateApiRegistrationRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -359,7 +395,7 @@ async fn extract_create_api_registration<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: ApiRegistrationCreate = {
         if bytes.is_empty() {
@@ -367,14 +403,16 @@ async fn extract_create_api_registration<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<ApiRegistrationCreate>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(CreateApiRegistrationRequest {
         body,
         credentials,
+        context,
     })
 }
 
@@ -385,6 +423,19 @@ pub struct GetApiRegistrationRequest {
     pub id: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetApiRegistrationRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>) -> Self {
+        GetApiRegistrationRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getApiRegistration`, one variant per status the spec declares.
@@ -408,9 +459,10 @@ async fn extract_get_api_registration<A: Api>(
     body_limit: usize,
 ) -> Result<GetApiRegistrationRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -419,13 +471,15 @@ async fn extract_get_api_registration<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetApiRegistrationRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -438,6 +492,20 @@ pub struct UpdateApiRegistrationRequest {
     pub body: ApiRegistrationInput,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl UpdateApiRegistrationRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>, body: ApiRegistrationInput) -> Self {
+        UpdateApiRegistrationRequest {
+            id: id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `updateApiRegistration`, one variant per status the spec declares.
@@ -461,9 +529,10 @@ async fn extract_update_api_registration<A: Api>(
     body_limit: usize,
 ) -> Result<UpdateApiRegistrationRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -472,7 +541,7 @@ async fn extract_update_api_registration<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -482,15 +551,17 @@ async fn extract_update_api_registration<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<ApiRegistrationInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(UpdateApiRegistrationRequest {
         id: param_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -501,6 +572,19 @@ pub struct DeleteApiRegistrationRequest {
     pub id: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteApiRegistrationRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>) -> Self {
+        DeleteApiRegistrationRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteApiRegistration`, one variant per status the spec declares.
@@ -524,9 +608,10 @@ async fn extract_delete_api_registration<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteApiRegistrationRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -535,22 +620,36 @@ async fn extract_delete_api_registration<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteApiRegistrationRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
 /// The request of `listAllApiRegistrations`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct ListAllApiRegistrationsRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListAllApiRegistrationsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        ListAllApiRegistrationsRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listAllApiRegistrations`, one variant per status the spec declares.
@@ -573,10 +672,11 @@ async fn extract_list_all_api_registrations<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListAllApiRegistrationsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -585,19 +685,33 @@ async fn extract_list_all_api_registrations<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListAllApiRegistrationsRequest {
         credentials,
+        context,
     })
 }
 
 /// The request of `searchApiRegistrations`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct SearchApiRegistrationsRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl SearchApiRegistrationsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        SearchApiRegistrationsRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `searchApiRegistrations`, one variant per status the spec declares.
@@ -620,10 +734,11 @@ async fn extract_search_api_registrations<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<SearchApiRegistrationsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -632,19 +747,33 @@ async fn extract_search_api_registrations<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(SearchApiRegistrationsRequest {
         credentials,
+        context,
     })
 }
 
 /// The request of `getApiRegistrationOptions`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetApiRegistrationOptionsRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetApiRegistrationOptionsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetApiRegistrationOptionsRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getApiRegistrationOptions`, one variant per status the spec declares.
@@ -667,10 +796,11 @@ async fn extract_get_api_registration_options<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetApiRegistrationOptionsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -679,10 +809,12 @@ async fn extract_get_api_registration_options<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetApiRegistrationOptionsRequest {
         credentials,
+        context,
     })
 }
 
@@ -694,6 +826,19 @@ pub struct VerifyApiRegistrationRequest {
     pub body: ApiRegistrationInput,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl VerifyApiRegistrationRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: ApiRegistrationInput) -> Self {
+        VerifyApiRegistrationRequest {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `verifyApiRegistration`, one variant per status the spec declares.
@@ -716,10 +861,11 @@ async fn extract_verify_api_registration<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<VerifyApiRegistrationRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -728,7 +874,7 @@ async fn extract_verify_api_registration<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: ApiRegistrationInput = {
         if bytes.is_empty() {
@@ -736,14 +882,16 @@ async fn extract_verify_api_registration<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<ApiRegistrationInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(VerifyApiRegistrationRequest {
         body,
         credentials,
+        context,
     })
 }
 
@@ -761,6 +909,22 @@ pub struct ListJobsAccountAuditsRequest {
     pub sort: Option<String>,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl ListJobsAccountAuditsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(items_per_page: impl Into<i64>, page: impl Into<i64>) -> Self {
+        ListJobsAccountAuditsRequest {
+            items_per_page: items_per_page.into(),
+            page: page.into(),
+            reverse: None,
+            sort: None,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `listJobsAccountAudits`, one variant per status the spec declares.
@@ -783,10 +947,11 @@ async fn extract_list_jobs_account_audits<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<ListJobsAccountAuditsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -795,7 +960,7 @@ async fn extract_list_jobs_account_audits<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let param_items_per_page: i64 = runtime::required(
         "items_per_page",
         query.scalar::<i64>("items_per_page")?,
@@ -804,12 +969,14 @@ async fn extract_list_jobs_account_audits<A: Api>(
     let param_reverse: Option<bool> = query.scalar::<bool>("reverse")?;
     let param_sort: Option<String> = query.scalar::<String>("sort")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(ListJobsAccountAuditsRequest {
         items_per_page: param_items_per_page,
         page: param_page,
         reverse: param_reverse,
         sort: param_sort,
         credentials,
+        context,
     })
 }
 
@@ -821,6 +988,19 @@ pub struct CreateJobsAccountAuditRequest {
     pub body: JobsAccountAuditInput,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl CreateJobsAccountAuditRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(body: JobsAccountAuditInput) -> Self {
+        CreateJobsAccountAuditRequest {
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `createJobsAccountAudit`, one variant per status the spec declares.
@@ -843,10 +1023,11 @@ async fn extract_create_jobs_account_audit<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<CreateJobsAccountAuditRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -855,7 +1036,7 @@ async fn extract_create_jobs_account_audit<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let bytes = runtime::read_body(body, body_limit).await?;
     let body: JobsAccountAuditInput = {
         if bytes.is_empty() {
@@ -863,14 +1044,16 @@ async fn extract_create_jobs_account_audit<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<JobsAccountAuditInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(CreateJobsAccountAuditRequest {
         body,
         credentials,
+        context,
     })
 }
 
@@ -881,6 +1064,19 @@ pub struct GetJobsAccountAuditRequest {
     pub id: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetJobsAccountAuditRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>) -> Self {
+        GetJobsAccountAuditRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getJobsAccountAudit`, one variant per status the spec declares.
@@ -904,9 +1100,10 @@ async fn extract_get_jobs_account_audit<A: Api>(
     body_limit: usize,
 ) -> Result<GetJobsAccountAuditRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -915,13 +1112,15 @@ async fn extract_get_jobs_account_audit<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetJobsAccountAuditRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
@@ -934,6 +1133,20 @@ pub struct UpdateJobsAccountAuditRequest {
     pub body: JobsAccountAuditInput,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl UpdateJobsAccountAuditRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>, body: JobsAccountAuditInput) -> Self {
+        UpdateJobsAccountAuditRequest {
+            id: id.into(),
+            body,
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `updateJobsAccountAudit`, one variant per status the spec declares.
@@ -957,9 +1170,10 @@ async fn extract_update_jobs_account_audit<A: Api>(
     body_limit: usize,
 ) -> Result<UpdateJobsAccountAuditRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -968,7 +1182,7 @@ async fn extract_update_jobs_account_audit<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let bytes = runtime::read_body(body, body_limit).await?;
@@ -978,15 +1192,17 @@ async fn extract_update_jobs_account_audit<A: Api>(
                 ApiError::bad_request("body", "required", "a request body is required"),
             );
         }
-        runtime::content_type(&parts.headers, "application/json")?;
+        runtime::content_type(&context.headers, "application/json")?;
         let value = runtime::json_object::<JobsAccountAuditInput>(&bytes)?;
         crate::support::Validate::validate(&value)?;
         value
     };
+    context.finish(parts);
     Ok(UpdateJobsAccountAuditRequest {
         id: param_id,
         body,
         credentials,
+        context,
     })
 }
 
@@ -997,6 +1213,19 @@ pub struct DeleteJobsAccountAuditRequest {
     pub id: String,
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl DeleteJobsAccountAuditRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new(id: impl Into<String>) -> Self {
+        DeleteJobsAccountAuditRequest {
+            id: id.into(),
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `deleteJobsAccountAudit`, one variant per status the spec declares.
@@ -1020,9 +1249,10 @@ async fn extract_delete_jobs_account_audit<A: Api>(
     body_limit: usize,
 ) -> Result<DeleteJobsAccountAuditRequest, ApiError> {
     let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -1031,22 +1261,36 @@ async fn extract_delete_jobs_account_audit<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let path = runtime::path_params(&mut parts).await?;
     let param_id: String = runtime::path::<String>(&path, 0usize, "id")?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(DeleteJobsAccountAuditRequest {
         id: param_id,
         credentials,
+        context,
     })
 }
 
 /// The request of `getJobsAccountAuditOptions`, extracted and validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct GetJobsAccountAuditOptionsRequest {
     /// The credentials the request carries.
     pub credentials: Credentials,
+    /// The method, URI, headers and extensions of the request, and its principal.
+    pub context: Context,
+}
+
+impl GetJobsAccountAuditOptionsRequest {
+    /// A request with these parameters, no credentials and an empty context.
+    pub fn new() -> Self {
+        GetJobsAccountAuditOptionsRequest {
+            credentials: Credentials::default(),
+            context: Context::default(),
+        }
+    }
 }
 
 /// The responses of `getJobsAccountAuditOptions`, one variant per status the spec declares.
@@ -1069,10 +1313,11 @@ async fn extract_get_jobs_account_audit_options<A: Api>(
     request: ::axum::extract::Request,
     body_limit: usize,
 ) -> Result<GetJobsAccountAuditOptionsRequest, ApiError> {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
     let query = runtime::Query::parse(parts.uri.query());
-    let cookies = runtime::cookies(&parts.headers);
-    let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+    let cookies = runtime::cookies(&context.headers);
+    let credentials = Credentials::from_request(&context.headers, &query, &cookies);
     let mut found = credentials;
     let credentials = if found.api_key_auth.is_some() {
         Credentials {
@@ -1081,10 +1326,12 @@ async fn extract_get_jobs_account_audit_options<A: Api>(
     } else {
         return Err(ApiError::unauthorized("credentials are required: ApiKeyAuth"));
     };
-    api.authenticate(&credentials).await?;
+    api.authenticate(&credentials, &mut context).await?;
     let _ = (body, body_limit);
+    context.finish(parts);
     Ok(GetJobsAccountAuditOptionsRequest {
         credentials,
+        context,
     })
 }
 
@@ -1746,7 +1993,11 @@ impl Mock {
 }
 
 impl Api for Mock {
-    async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+    async fn authenticate(
+        &self,
+        credentials: &Credentials,
+        _context: &mut Context,
+    ) -> Result<(), ApiError> {
         let Some(secret) = &self.secret else {
             return Ok(());
         };

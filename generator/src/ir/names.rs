@@ -24,6 +24,7 @@ const KEYWORDS: &[&str] = &[
 pub const RESERVED_PARAM_NAMES: &[&str] = &[
     "body",
     "client",
+    "context",
     "credentials",
     "into_future",
     "into_stream",

@@ -1453,7 +1453,11 @@ impl Partial {
 }
 
 impl Api for Partial {
-    async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+    async fn authenticate(
+        &self,
+        credentials: &Credentials,
+        _context: &mut Context,
+    ) -> Result<(), ApiError> {
         let key = credentials
             .ps_auth
             .as_ref()

@@ -54,8 +54,16 @@ async fn a_request_is_a_future() {
     assert_eq!(server.single().path, "/api/admin/v4/integrations/i-1");
     // Spawned the same way.
     server.respond_json(200, json!({ "id": "i-2" }));
-    let spawned = tokio::spawn(client.integrations().get_integration_v4("i-2").into_future());
-    let answer = spawned.await.expect("the task ran").expect("the call succeeded");
+    let spawned = tokio::spawn(
+        client
+            .integrations()
+            .get_integration_v4("i-2")
+            .into_future(),
+    );
+    let answer = spawned
+        .await
+        .expect("the task ran")
+        .expect("the call succeeded");
     assert_eq!(answer.get("id"), Some(&json!("i-2")));
 }
 
@@ -140,4 +148,120 @@ async fn the_crates_of_the_public_api_are_reexported() {
     assert_eq!(when.to_string(), "2026-12-03");
     let value: infoworks_api::serde_json::Value = infoworks_api::serde_json::json!({ "a": 1 });
     assert_eq!(value["a"], 1);
+}
+
+/// An implementation of the Apono server that knows who calls it: `authenticate` turns the
+/// bearer token into a principal, and the handler answers with it, a request header and a value
+/// a middleware layer put on the request.
+#[derive(Clone)]
+struct WhoAmI;
+
+/// The principal `WhoAmI` records.
+#[derive(Clone, Debug, PartialEq)]
+struct User(String);
+
+/// A value a middleware layer adds to every request.
+#[derive(Clone)]
+struct Tenant(&'static str);
+
+impl apono_api::server::Api for WhoAmI {
+    async fn authenticate(
+        &self,
+        credentials: &apono_api::server::Credentials,
+        context: &mut apono_api::server::Context,
+    ) -> Result<(), apono_api::server::ApiError> {
+        let token = credentials.bearer_auth.as_ref().map(|s| s.expose());
+        match token.and_then(|t| t.strip_prefix("user-")) {
+            Some(name) => {
+                context.set_principal(User(name.to_string()));
+                Ok(())
+            }
+            None => Err(apono_api::server::ApiError::unauthorized("unknown token")),
+        }
+    }
+
+    async fn get_integration_v4(
+        &self,
+        request: apono_api::server::GetIntegrationV4Request,
+    ) -> Result<apono_api::server::GetIntegrationV4Response, apono_api::server::ApiError> {
+        let context = &request.context;
+        let user = context.principal::<User>().map(|u| u.0.clone());
+        let tenant = context.extensions.get::<Tenant>().map(|t| t.0);
+        let trace = context
+            .headers
+            .get("x-trace")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = json!({ "id": request.id, "user": user, "tenant": tenant, "trace": trace });
+        let serde_json::Value::Object(body) = body else {
+            unreachable!("an object literal")
+        };
+        Ok(apono_api::server::GetIntegrationV4Response::Ok { body })
+    }
+}
+
+#[tokio::test]
+async fn a_handler_sees_the_principal_the_headers_and_what_middleware_added() {
+    let app = apono_api::server::router(WhoAmI).layer(axum::Extension(Tenant("acme")));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let client = Client::builder()
+        .base_url(&url)
+        .bearer_auth("user-ada")
+        .default_header(
+            apono_api::client::HeaderName::from_static("x-trace"),
+            apono_api::client::HeaderValue::from_static("t-1"),
+        )
+        .build()
+        .expect("client builds");
+    let answer = client
+        .integrations()
+        .get_integration_v4("i-9")
+        .await
+        .expect("the call succeeded");
+    assert_eq!(
+        serde_json::Value::Object(answer.into_inner()),
+        json!({ "id": "i-9", "user": "ada", "tenant": "acme", "trace": "t-1" })
+    );
+
+    let refused = Client::builder()
+        .base_url(&url)
+        .bearer_auth("robot")
+        .build()
+        .expect("client builds")
+        .integrations()
+        .get_integration_v4("i-9")
+        .await
+        .expect_err("an unknown token is refused");
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(401));
+}
+
+#[tokio::test]
+async fn an_implementation_is_tested_without_http() {
+    use apono_api::server::{Api as _, Context, GetIntegrationV4Request, GetIntegrationV4Response};
+    let mut request = GetIntegrationV4Request::new("i-3");
+    let mut headers = apono_api::client::HeaderMap::new();
+    headers.insert(
+        "authorization",
+        apono_api::client::HeaderValue::from_static("Bearer user-grace"),
+    );
+    request.context = Context::with_headers(headers);
+    request.context.set_principal(User("grace".into()));
+    let shown = format!("{request:?}");
+    assert!(shown.contains("authorization"), "{shown}");
+    assert!(
+        !shown.contains("user-grace"),
+        "a credential shows in {shown}"
+    );
+    let GetIntegrationV4Response::Ok { body } = WhoAmI
+        .get_integration_v4(request)
+        .await
+        .expect("the handler answers");
+    assert_eq!(body.get("user"), Some(&json!("grace")));
+    assert_eq!(body.get("id"), Some(&json!("i-3")));
+    assert_eq!(body.get("tenant"), Some(&json!(null)));
 }

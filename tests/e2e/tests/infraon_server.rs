@@ -717,7 +717,7 @@ async fn unknown_paths_and_methods_are_json_errors() {
 /// The typed requests the partial implementation received.
 #[derive(Debug)]
 enum Received {
-    List(ListApiRegistrationsRequest),
+    List(Box<ListApiRegistrationsRequest>),
     Update(Box<UpdateApiRegistrationRequest>),
     CreateAudit(Box<CreateJobsAccountAuditRequest>),
 }
@@ -739,7 +739,7 @@ impl Api for Partial {
         &self,
         request: ListApiRegistrationsRequest,
     ) -> Result<ListApiRegistrationsResponse, ApiError> {
-        self.received.lock().unwrap().push(Received::List(request));
+        self.received.lock().unwrap().push(Received::List(Box::new(request)));
         Ok(ListApiRegistrationsResponse::Ok { body: Vec::new() })
     }
 

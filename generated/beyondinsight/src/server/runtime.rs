@@ -4,6 +4,64 @@ use std::collections::BTreeMap;
 use ::axum::http::{HeaderMap, StatusCode};
 use ::axum::response::{IntoResponse, Response};
 
+/// What a handler knows of its request besides the parameters and the body: the method, the
+/// URI, the headers, the extensions that middleware put on the request, and the principal
+/// that [`Api::authenticate`](crate::server::Api::authenticate) found.
+///
+/// `Debug` shows the method, the path and the header names only: header values and the query
+/// may carry credentials.
+#[derive(Clone, Default)]
+pub struct Context {
+    /// The request method.
+    pub method: ::axum::http::Method,
+    /// The request URI, query included.
+    pub uri: ::axum::http::Uri,
+    /// Every request header, credentials included.
+    pub headers: HeaderMap,
+    /// The request's extensions: what middleware inserted, and the principal.
+    pub extensions: ::axum::http::Extensions,
+}
+
+/// The principal of a request, kept in its extensions apart from any other value of its type.
+#[derive(Clone)]
+struct Principal<T>(T);
+
+impl Context {
+    /// Records who makes the request (a user, a service account...), for the handler to read
+    /// with [`Context::principal`].
+    pub fn set_principal<T: Clone + Send + Sync + 'static>(&mut self, principal: T) {
+        self.extensions.insert(Principal(principal));
+    }
+    /// The principal `authenticate` recorded, if it recorded one of type `T`.
+    pub fn principal<T: Clone + Send + Sync + 'static>(&self) -> Option<&T> {
+        self.extensions.get::<Principal<T>>().map(|p| &p.0)
+    }
+    /// A context with these headers and nothing else (for tests of an implementation).
+    pub fn with_headers(headers: HeaderMap) -> Self {
+        Context {
+            headers,
+            ..Context::default()
+        }
+    }
+    #[doc(hidden)]
+    pub fn finish(&mut self, parts: ::axum::http::request::Parts) {
+        self.method = parts.method;
+        self.uri = parts.uri;
+        let extensions = std::mem::replace(&mut self.extensions, parts.extensions);
+        self.extensions.extend(extensions);
+    }
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("method", &self.method)
+            .field("path", &self.uri.path())
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
 /// A rejection or failure, answered as JSON:
 /// `{"error": {"status": 400, "field": "limit", "rule": "type", "message": "..."}}`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -20,12 +20,14 @@ use super::docs::doc_attrs;
 use super::examples::synthesize;
 use super::models::value_checks;
 use super::status::status_variant;
-use super::types::{allow_large_variants, ident, needs_validation, rust_type};
+use super::types::{
+    accepted_type, allow_large_variants, converted, ident, needs_validation, rust_type,
+};
 use super::{item_parts, part, Part};
 use crate::ir::path::PathPart;
 use crate::ir::{
-    Api, BodyKind, Operation, ParamLocation, ParamStyle, Response, ResponseBody, SecurityKind,
-    Status, TypeRef,
+    Api, BodyKind, Operation, Param, ParamLocation, ParamStyle, Response, ResponseBody,
+    SecurityKind, Status, TypeRef,
 };
 
 /// The `server` module, in parts: its head, the `Api` trait, the items of each operation, the
@@ -60,7 +62,7 @@ fn head(api: &Api) -> TokenStream {
         use crate::models::*;
         #[allow(unused_imports)]
         use crate::support::{Validate as _, ValidationError};
-        pub use runtime::ApiError;
+        pub use runtime::{ApiError, Context};
 
         #[doc = " A credential taken from a request. `Debug` never shows it."]
         #[derive(Clone, PartialEq, Eq)]
@@ -102,9 +104,11 @@ fn api_trait(api: &Api) -> TokenStream {
         pub trait Api: Send + Sync + 'static {
             #[doc = " Checks the credentials of a request whose operation needs some, after their presence"]
             #[doc = " was checked and before anything else is extracted. The default accepts them all;"]
-            #[doc = " answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse."]
-            fn authenticate(&self, credentials: &Credentials) -> impl Future<Output = Result<(), ApiError>> + Send {
-                let _ = credentials;
+            #[doc = " answer `Err(ApiError::unauthorized(..))` (401) or a 403 to refuse. Record who makes"]
+            #[doc = " the request with `context.set_principal(..)`: the handler reads it from the"]
+            #[doc = " request's `context`, with the headers and the extensions middleware added."]
+            fn authenticate(&self, credentials: &Credentials, context: &mut Context) -> impl Future<Output = Result<(), ApiError>> + Send {
+                let _ = (credentials, context);
                 async { Ok(()) }
             }
 
@@ -121,7 +125,7 @@ fn mock(api: &Api) -> TokenStream {
         #mock_type
 
         impl Api for Mock {
-            async fn authenticate(&self, credentials: &Credentials) -> Result<(), ApiError> {
+            async fn authenticate(&self, credentials: &Credentials, _context: &mut Context) -> Result<(), ApiError> {
                 let Some(secret) = &self.secret else {
                     return Ok(());
                 };
@@ -406,6 +410,11 @@ fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
     let response_doc =
         format!(" The responses of `{wire}`, one variant per status the spec declares.");
     let request_doc = format!(" The request of `{wire}`, extracted and validated.");
+    let constructor = request_constructor(api, op);
+    // Without required parameters or body, `new()` takes nothing and `Default` gives the same.
+    let takes_nothing =
+        !op.params.iter().any(|p| p.required) && !op.body.as_ref().is_some_and(|b| b.required);
+    let default = takes_nothing.then(|| quote!(Default,));
     // The extractor serves the router's handler: an operation the router cannot reach has none.
     let extractor = served.then(|| extractor(api, op));
     let no_responses = op.responses.is_empty().then(|| {
@@ -430,14 +439,18 @@ fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
     };
     quote! {
         #[doc = #request_doc]
-        #[derive(Clone, Debug)]
+        #[derive(Clone, Debug, #default)]
         #[non_exhaustive]
         pub struct #request {
             #(#fields)*
             #body_field
             #[doc = " The credentials the request carries."]
             pub credentials: Credentials,
+            #[doc = " The method, URI, headers and extensions of the request, and its principal."]
+            pub context: Context,
         }
+
+        #constructor
 
         #[doc = #response_doc]
         #derive
@@ -457,6 +470,56 @@ fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
         }
 
         #extractor
+    }
+}
+
+/// `new()` of an operation's request type, so that an implementation of `Api` can be called in
+/// a test without HTTP: required parameters and a required body are arguments; optional ones
+/// are `None`, the credentials and the context empty (the fields are public to set them).
+fn request_constructor(api: &Api, op: &Operation) -> TokenStream {
+    let request = ident(&op.request_type);
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let n = ident(&p.name.rust);
+        let t = accepted_type(api, &p.ty);
+        quote!(#n: #t)
+    });
+    let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
+        let t = rust_type(api, &b.ty);
+        quote!(body: #t)
+    });
+    let inits = op.params.iter().map(|p| {
+        let n = ident(&p.name.rust);
+        let value = if p.required {
+            converted(&p.ty, quote!(#n))
+        } else {
+            quote!(None)
+        };
+        quote!(#n: #value,)
+    });
+    let body_init = op.body.as_ref().map(|b| {
+        if b.required {
+            quote!(body,)
+        } else {
+            quote!(body: None,)
+        }
+    });
+    let allow = (required.len() + usize::from(body_arg.is_some()) > 7)
+        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let args = args.chain(body_arg);
+    quote! {
+        impl #request {
+            #[doc = " A request with these parameters, no credentials and an empty context."]
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                #request {
+                    #(#inits)*
+                    #body_init
+                    credentials: Credentials::default(),
+                    context: Context::default(),
+                }
+            }
+        }
     }
 }
 
@@ -511,7 +574,7 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
             ParamLocation::Query => quote!(query.scalar::<#t>(#wire)?),
             ParamLocation::Header => {
                 let lower = wire.to_ascii_lowercase();
-                quote!(runtime::header::<#t>(&parts.headers, #lower)?)
+                quote!(runtime::header::<#t>(&context.headers, #lower)?)
             }
             ParamLocation::Cookie => quote!(runtime::cookie::<#t>(&cookies, #wire)?),
         };
@@ -545,7 +608,7 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Form => quote!(runtime::form::<#t>(&bytes)?),
             BodyKind::Text | BodyKind::EventStream => quote!(runtime::text(&bytes)?),
             BodyKind::Binary => quote!(bytes.to_vec()),
-            BodyKind::Multipart => quote!(runtime::multipart::<#t>(&parts.headers, bytes.clone()).await?),
+            BodyKind::Multipart => quote!(runtime::multipart::<#t>(&context.headers, bytes.clone()).await?),
         };
         let validate = needs_validation(&b.ty).then(|| quote!(crate::support::Validate::validate(&value)?;));
         let decode_and_validate = match &validate {
@@ -558,7 +621,7 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
                     if bytes.is_empty() {
                         return Err(ApiError::bad_request("body", "required", "a request body is required"));
                     }
-                    runtime::content_type(&parts.headers, #media)?;
+                    runtime::content_type(&context.headers, #media)?;
                     #decode_and_validate
                 };
             }
@@ -567,7 +630,7 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
                 let body: Option<#t> = if bytes.is_empty() {
                     None
                 } else {
-                    runtime::content_type(&parts.headers, #media)?;
+                    runtime::content_type(&context.headers, #media)?;
                     let value = #decode;
                     #validate
                     Some(value)
@@ -604,17 +667,13 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
             }
         }
     });
-    let mut_parts = if needs_path {
-        quote!(mut)
-    } else {
-        TokenStream::new()
-    };
     quote! {
         async fn #fn_name<A: Api>(api: &A, request: ::axum::extract::Request, body_limit: usize) -> Result<#request, ApiError> {
-            let (#mut_parts parts, body) = request.into_parts();
+            let (mut parts, body) = request.into_parts();
+            let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
             let query = runtime::Query::parse(parts.uri.query());
-            let cookies = runtime::cookies(&parts.headers);
-            let credentials = Credentials::from_request(&parts.headers, &query, &cookies);
+            let cookies = runtime::cookies(&context.headers);
+            let credentials = Credentials::from_request(&context.headers, &query, &cookies);
             #security
             #path
             #errors_init
@@ -622,7 +681,8 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
             #errors_check
             #read_body
             #body
-            Ok(#request { #(#names,)* #body_name credentials })
+            context.finish(parts);
+            Ok(#request { #(#names,)* #body_name credentials, context })
         }
     }
 }
@@ -691,7 +751,7 @@ fn security_check(api: &Api, op: &Operation) -> TokenStream {
         let credentials = #(#branches)* {
             return Err(ApiError::unauthorized(#message));
         };
-        api.authenticate(&credentials).await?;
+        api.authenticate(&credentials, &mut context).await?;
     }
 }
 
