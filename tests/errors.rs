@@ -189,6 +189,7 @@ fn every_error_fixture_has_a_test() {
         "invalid_yaml",
         "keyword_locations",
         "openapi_40",
+        "overrides",
         "ref_cycle",
         "swagger_12",
         "wrong_type",
@@ -220,4 +221,39 @@ fn diagnostics_keep_relative_paths() {
             );
         }
     }
+}
+
+#[test]
+fn overrides() {
+    let diags = fail("overrides");
+    let at =
+        |line: &str, pointer: &str| format!("fixtures/errors/overrides.yaml:{line} at #{pointer}");
+    let expected = [
+        (
+            at("26:7", "/components/schemas/Pet/x-rust-name"),
+            "must be a Rust identifier",
+        ),
+        (
+            at("36:7", "/components/schemas/Animal/x-rust-name"),
+            "`Animal` is already the name of another type",
+        ),
+        (
+            at("41:7", "/components/schemas/Failure/x-rust-name"),
+            "`Client` is a name the generated code uses itself",
+        ),
+        (
+            at("46:7", "/components/schemas/Money/x-rust-type"),
+            "must be a Rust type",
+        ),
+        (
+            at("49:7", "/components/schemas/Tag/x-rust-derives"),
+            "must be a list of trait paths",
+        ),
+        (
+            at("19:7", "/paths/~1b/get/x-rust-name"),
+            "`fetch` is already the name of another operation's method",
+        ),
+    ];
+    let expected: Vec<(&str, &str)> = expected.iter().map(|(a, m)| (a.as_str(), *m)).collect();
+    assert_errors(&diags, &expected);
 }

@@ -67,6 +67,7 @@ fixture_tests!(
     nullability,
     one_of,
     openapi_31,
+    overrides,
     path_item_ref,
     read_write,
     recursive,

@@ -81,6 +81,10 @@ fn value(api: &Api, ty: &TypeRef, c: &Constraints, depth: usize) -> Value {
             if depth > MAX_DEPTH {
                 return Value::Null;
             }
+            // An existing Rust type (`x-rust-type`): only the spec's example says what it reads.
+            if let (Some(_), Some(example)) = (&t.overrides.external, &t.example) {
+                return example.clone();
+            }
             match &t.kind {
                 TypeKind::Struct(s) => {
                     let mut m = Map::new();

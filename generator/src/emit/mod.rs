@@ -19,6 +19,7 @@ mod document;
 mod examples;
 mod manifest;
 mod models;
+mod overrides;
 mod parallel;
 mod runtime;
 mod server;

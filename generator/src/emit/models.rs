@@ -39,7 +39,10 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
         let note = raw_doc_attrs(&note);
         doc = quote!(#doc #separator #note);
     }
-    match &t.kind {
+    if let Some(path) = &t.overrides.external {
+        return super::overrides::external_def(api, t, path, doc);
+    }
+    let tokens = match &t.kind {
         TypeKind::Struct(s) => struct_def(api, t, s, doc),
         TypeKind::Enum(values) => string_enum(t, values, doc),
         TypeKind::IntEnum(values) => int_enum(t, values, doc),
@@ -53,7 +56,8 @@ fn type_def(api: &Api, t: &TypeDef) -> TokenStream {
                 pub type #name = #ty;
             }
         }
-    }
+    };
+    super::overrides::with_derives(tokens, t)
 }
 
 /// A secret string component: a newtype, the same as the string on the wire, whose `Debug`

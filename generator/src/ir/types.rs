@@ -82,6 +82,19 @@ pub struct TypeDef {
     /// A secret (`format: password` or `x-sensitive: true` on a string component): a newtype
     /// whose `Debug` never shows the value, rather than an alias of `String`.
     pub secret: bool,
+    /// The spec's overrides for it (`x-rust-type`, `x-rust-derives`).
+    pub overrides: TypeOverrides,
+}
+
+/// What a spec's `x-rust-*` extensions on a schema ask of its type (its name, `x-rust-name`,
+/// is already [`TypeDef::name`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TypeOverrides {
+    /// `x-rust-type`: an existing Rust type (a path such as `::rust_decimal::Decimal`) that the
+    /// component stands for; the crate defines `pub type Name = <path>;` instead of a type.
+    pub external: Option<String>,
+    /// `x-rust-derives`: traits derived besides the ones the generator derives (paths).
+    pub derives: Vec<String>,
 }
 
 /// Which side of the wire a type is shaped for.

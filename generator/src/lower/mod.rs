@@ -8,6 +8,7 @@
 //! 5. fields that close a cycle of structs are boxed.
 
 mod operation;
+mod overrides;
 mod schema;
 mod shapes;
 
@@ -43,18 +44,37 @@ pub fn lower(mut spec: Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         .map(|c| &c.schemas)
         .into_iter()
         .flatten();
+    // Names the spec asks for (`x-rust-name`) are claimed before the names made from the
+    // others' wire names, so that they are had as written.
+    let schemas: Vec<_> = schemas
+        .map(|(name, schema)| {
+            let pointer = format!("/components/schemas/{}", escape(name));
+            let wanted = match schema {
+                openapiv3::ReferenceOr::Item(own) => l.type_name_override(own, &pointer),
+                openapiv3::ReferenceOr::Reference { .. } => None,
+            };
+            (name, schema, pointer, wanted)
+        })
+        .collect();
     let mut resolved = Vec::new();
-    for (name, schema) in schemas {
+    for (name, schema, pointer, wanted) in schemas {
         let Ok((target, _)) = spec.schema(schema) else {
             continue;
         };
-        let rust = l.type_names.claim(&type_name(name));
+        let rust = wanted.unwrap_or_else(|| l.type_names.claim(&type_name(name)));
         let id = l.reserve(rust, name.clone(), target);
+        if let openapiv3::ReferenceOr::Item(own) = schema {
+            l.types[id.0].overrides = l.type_overrides(own, &pointer, true);
+        }
         l.component_ids.insert(name.clone(), id);
-        resolved.push((id, name, schema, target));
+        resolved.push((id, schema, target, pointer));
     }
-    for (id, name, schema, target) in resolved {
-        let pointer = format!("/components/schemas/{}", escape(name));
+    for (id, schema, target, pointer) in resolved {
+        if l.types[id.0].overrides.external.is_some() {
+            // An existing Rust type: nothing of the schema is generated.
+            l.derives_on_alias(id, &pointer);
+            continue;
+        }
         let kind = match schema {
             // A component that is only a `$ref` to another one is an alias of it.
             openapiv3::ReferenceOr::Reference { .. } => {
@@ -71,6 +91,9 @@ pub fn lower(mut spec: Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
             kind,
             crate::ir::TypeKind::Alias(crate::ir::TypeRef::String, _)
         ) && schema::is_secret(target);
+        if secret || matches!(kind, crate::ir::TypeKind::Alias(..)) {
+            l.derives_on_alias(id, &pointer);
+        }
         l.types[id.0].kind = kind;
         l.types[id.0].secret = secret;
     }

@@ -154,8 +154,15 @@ impl Lowerer<'_> {
                         groups.len() - 1
                     }
                 };
-                let rust = method_names.claim(&field_name(&wire));
-                let stem = type_name(&wire);
+                // `x-rust-name` renames the method and the types named after it.
+                let (rust, stem) =
+                    match self.method_name_override(&op.extensions, &mut method_names, &pointer) {
+                        Some(name) => {
+                            let stem = type_name(&name);
+                            (name, stem)
+                        }
+                        None => (method_names.claim(&field_name(&wire)), type_name(&wire)),
+                    };
                 let request_type = self.type_names.claim(&format!("{stem}Request"));
                 let response_type = self.type_names.claim(&format!("{stem}Response"));
                 let error_type = self.type_names.claim(&format!("{stem}Error"));

@@ -292,8 +292,12 @@ impl Lowerer<'_> {
             self.warning(pointer, "inline schemas nest too deeply here (a recursive allOf?); the value is left untyped");
             return TypeRef::Any;
         }
-        let name = self.type_names.claim(&type_name(context));
+        let name = match self.type_name_override(schema, pointer) {
+            Some(name) => name,
+            None => self.type_names.claim(&type_name(context)),
+        };
         let id = self.reserve(name.clone(), context.to_string(), schema);
+        self.types[id.0].overrides = self.type_overrides(schema, pointer, false);
         self.inline_depth += 1;
         let kind = build(self, &name);
         self.inline_depth -= 1;
@@ -317,6 +321,7 @@ impl Lowerer<'_> {
             shape: Shape::Both,
             example: schema.schema_data.example.clone(),
             secret: false,
+            overrides: Default::default(),
         });
         id
     }
