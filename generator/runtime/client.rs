@@ -1200,18 +1200,49 @@ impl OpenResponse {
         if let Some(hook) = &settings.hook {
             hook.on_response(status, &headers, &[]);
         }
-        let secret_query = self.secret_query;
-        let chunks =
-            ::futures_util::stream::unfold(Some(self.response), move |response| async move {
-                let mut response = response?;
-                match response.chunk().await {
-                    Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
-                    Ok(None) => None,
-                    Err(e) => Some((Err(read_error(e, secret_query)), None)),
-                }
-            });
-        decode_events(status, headers, chunks)
+        decode_events(status, headers, self.chunks(), Framing::ServerSentEvents)
     }
+
+    /// The body as JSON Lines: one event per line, its data the line decoded as `T`.
+    #[doc(hidden)]
+    pub fn json_lines<T, E>(mut self, settings: &Settings) -> EventStream<T, E>
+    where
+        T: ::serde::de::DeserializeOwned + Send + 'static,
+        E: Send + 'static,
+    {
+        let status = self.response.status();
+        let headers = std::mem::take(self.response.headers_mut());
+        if let Some(hook) = &settings.hook {
+            hook.on_response(status, &headers, &[]);
+        }
+        decode_events(status, headers, self.chunks(), Framing::JsonLines)
+    }
+
+    /// The body's chunks as they arrive; a broken connection ends them with an error.
+    fn chunks(
+        self,
+    ) -> impl ::futures_util::Stream<Item = Result<::bytes::Bytes, SendError>> + Send + 'static
+    {
+        let secret_query = self.secret_query;
+        ::futures_util::stream::unfold(Some(self.response), move |response| async move {
+            let mut response = response?;
+            match response.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
+                Ok(None) => None,
+                Err(e) => Some((Err(read_error(e, secret_query)), None)),
+            }
+        })
+    }
+}
+
+/// How a streamed body is cut into items.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream`.
+    ServerSentEvents,
+    /// JSON Lines: one value a line (blank lines skipped).
+    JsonLines,
 }
 
 /// Decodes the events of a body that arrives as `chunks`, cut anywhere.
@@ -1220,6 +1251,7 @@ pub fn decode_events<T, E, S>(
     status: StatusCode,
     headers: HeaderMap,
     chunks: S,
+    framing: Framing,
 ) -> EventStream<T, E>
 where
     T: ::serde::de::DeserializeOwned + Send + 'static,
@@ -1236,7 +1268,10 @@ where
     }
     let reader = Reader {
         chunks: Box::pin(chunks),
-        parser: EventParser::default(),
+        parser: EventParser {
+            json_lines: framing == Framing::JsonLines,
+            ..EventParser::default()
+        },
         ready: std::collections::VecDeque::new(),
         status,
         headers,
@@ -1261,7 +1296,10 @@ where
                     reader.ended = true;
                     return Some((Err(Error::from(e)), reader));
                 }
-                None => reader.ended = true,
+                None => {
+                    reader.ended = true;
+                    reader.ready.extend(reader.parser.finish());
+                }
             }
         }
     });
@@ -1323,6 +1361,8 @@ pub struct EventParser {
     has_data: bool,
     retry: Option<u64>,
     last_id: String,
+    /// JSON Lines rather than events: every line that is not blank is an item.
+    json_lines: bool,
 }
 
 impl EventParser {
@@ -1347,7 +1387,25 @@ impl EventParser {
         events
     }
 
+    /// The item the end of the stream completes: a last JSON line without its line end. (An
+    /// event the stream ends in the middle of is dropped, as the SSE rules say.)
+    pub fn finish(&mut self) -> Option<RawEvent> {
+        let line = std::mem::take(&mut self.line);
+        if self.json_lines {
+            self.line(&line)
+        } else {
+            None
+        }
+    }
+
     fn line(&mut self, line: &[u8]) -> Option<RawEvent> {
+        if self.json_lines {
+            let line = String::from_utf8_lossy(line);
+            return (!line.trim().is_empty()).then(|| RawEvent {
+                data: line.into_owned(),
+                ..RawEvent::default()
+            });
+        }
         let mut line = String::from_utf8_lossy(line);
         if !self.started {
             self.started = true;
@@ -1736,8 +1794,12 @@ mod tests {
             body.iter()
                 .map(|b| Ok(::bytes::Bytes::copy_from_slice(std::slice::from_ref(b)))),
         );
-        let mut stream: EventStream<u32, ()> =
-            decode_events(StatusCode::OK, HeaderMap::new(), chunks);
+        let mut stream: EventStream<u32, ()> = decode_events(
+            StatusCode::OK,
+            HeaderMap::new(),
+            chunks,
+            Framing::ServerSentEvents,
+        );
         let runtime = ::tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -1776,8 +1838,12 @@ mod tests {
         let chunks = ::futures_util::stream::iter([Ok(::bytes::Bytes::from_static(
             b"data: plain text\n\ndata: \"json text\"\n\n",
         ))]);
-        let stream: EventStream<String, ()> =
-            decode_events(StatusCode::OK, HeaderMap::new(), chunks);
+        let stream: EventStream<String, ()> = decode_events(
+            StatusCode::OK,
+            HeaderMap::new(),
+            chunks,
+            Framing::ServerSentEvents,
+        );
         let runtime = ::tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
@@ -1789,5 +1855,30 @@ mod tests {
                 .await
         });
         assert_eq!(data, ["plain text", "json text"]);
+    }
+
+    #[test]
+    fn json_lines_are_items_whatever_the_chunks() {
+        use ::futures_util::StreamExt as _;
+        let body: &'static [u8] = b"{\"n\":1}\r\n\n  \n{\"n\":\"x\"}\n2";
+        let chunks = ::futures_util::stream::iter(
+            body.iter()
+                .map(|b| Ok(::bytes::Bytes::copy_from_slice(std::slice::from_ref(b)))),
+        );
+        let stream: EventStream<::serde_json::Value, ()> =
+            decode_events(StatusCode::OK, HeaderMap::new(), chunks, Framing::JsonLines);
+        let runtime = ::tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let items: Vec<::serde_json::Value> =
+            runtime.block_on(stream.map(|e| e.unwrap().data).collect());
+        assert_eq!(
+            items,
+            [
+                ::serde_json::json!({"n": 1}),
+                ::serde_json::json!({"n": "x"}),
+                ::serde_json::json!(2)
+            ]
+        );
     }
 }

@@ -991,6 +991,31 @@ pub fn event_stream_response<T: ::serde::Serialize + 'static>(
     (status, Sse::new(events)).into_response()
 }
 
+/// A JSON Lines response (`application/x-ndjson`) that writes the data of `events` as they come,
+/// one JSON value a line (names and ids have no place in it). A value that cannot be written as
+/// JSON is left out.
+#[doc(hidden)]
+pub fn json_lines_response<T: ::serde::Serialize + 'static>(
+    status: StatusCode,
+    media_type: &'static str,
+    events: EventStream<T>,
+) -> Response {
+    use ::futures_util::StreamExt as _;
+    let lines = events.0.filter_map(|event| {
+        let line = ::serde_json::to_vec(&event.data).ok().map(|mut line| {
+            line.push(b'\n');
+            Ok::<_, std::convert::Infallible>(line)
+        });
+        std::future::ready(line)
+    });
+    (
+        status,
+        [(::axum::http::header::CONTENT_TYPE, media_type)],
+        ::axum::body::Body::from_stream(lines),
+    )
+        .into_response()
+}
+
 /// The mock's events: the first candidate (JSON text) that decodes, a list being one event per
 /// item and any other value one event.
 #[doc(hidden)]
@@ -1323,5 +1348,15 @@ mod tests {
             1 << 16,
         );
         assert_eq!(&body.await.unwrap()[..], b"data: [1,2]\n\n");
+    }
+
+    #[tokio::test]
+    async fn json_lines_are_written_one_value_a_line() {
+        let events: EventStream<serde_json::Value> =
+            example_events(&[r#"[{"n": 1}, "two"]"#]).unwrap();
+        let response = json_lines_response(StatusCode::OK, "application/x-ndjson", events);
+        assert_eq!(response.headers()["content-type"], "application/x-ndjson");
+        let body = read_body(response.into_body(), 1 << 16).await.unwrap();
+        assert_eq!(&body[..], b"{\"n\":1}\n\"two\"\n");
     }
 }

@@ -15,7 +15,7 @@
 //! | `$ref` with sibling keywords | `allOf: [{$ref}]` beside the siblings (a description, `nullable`, a default...) |
 //! | `contentEncoding: base64` | `format: byte` |
 //! | `contentMediaType` without an encoding | `format: binary` |
-//! | `itemSchema` of a `text/event-stream` media type (3.2) | `schema`: for an event stream, the schema of one event's data (of other media types: removed, with a warning) |
+//! | `itemSchema` of a `text/event-stream` or JSON Lines media type (3.2) | `schema`: for a stream, the schema of one item (of other media types: removed, with a warning) |
 //! | `prefixItems`, `patternProperties`, `dependentRequired`, `if`/`then`/`else`, `unevaluated*`, `$defs`... | removed, with a warning (the value falls back to what the rest of the schema says) |
 //!
 //! Pointers of warnings are those of the bundle, which [`crate::load::Bundle::locate`] maps back
@@ -159,8 +159,8 @@ fn walk(value: &mut Value, at: &str, warnings: &mut Vec<(String, String)>) {
                     walk(child, &child_at, warnings);
                 }
             }
-            // 3.2's `itemSchema` of an event stream is the schema of one event's data: what
-            // `schema` means for `text/event-stream` here (OpenAI's spec writes it so).
+            // 3.2's `itemSchema` of an event stream (or JSON Lines) is the schema of one event's
+            // data: what `schema` means for those media types here (OpenAI's spec writes it so).
             let events = at
                 .rsplit('/')
                 .next()
@@ -173,7 +173,7 @@ fn walk(value: &mut Value, at: &str, warnings: &mut Vec<(String, String)>) {
             } else if map.remove("itemSchema").is_some() {
                 warnings.push((
                     format!("{at}/itemSchema"),
-                    "`itemSchema` (streamed items) is generated for `text/event-stream` only; the body is read as a whole"
+                    "`itemSchema` (streamed items) is generated for `text/event-stream` and JSON Lines only; the body is read as a whole"
                         .to_owned(),
                 ));
             }

@@ -207,6 +207,16 @@ pub enum BodyKind {
     /// `data` each decode as the body's type (the type of one event's data, not of the whole
     /// body: what OpenAPI 3.2 calls the `itemSchema`).
     EventStream,
+    /// JSON Lines (`application/jsonl`, `application/x-ndjson`), in responses only: a stream
+    /// of JSON values, one a line, each decoding as the body's type (the type of one line).
+    JsonLines,
+}
+
+impl BodyKind {
+    /// Whether a response body of this kind is a stream of items, read as they arrive.
+    pub fn is_stream(&self) -> bool {
+        matches!(self, BodyKind::EventStream | BodyKind::JsonLines)
+    }
 }
 
 /// A request body.
@@ -377,7 +387,8 @@ pub struct Response {
     pub body: Option<ResponseBody>,
     /// Declared response headers.
     pub headers: Vec<ResponseHeader>,
-    /// A stream of events the response offers ([`BodyKind::EventStream`]), instead of a body
+    /// A stream of events the response offers ([`BodyKind::EventStream`] or
+    /// [`BodyKind::JsonLines`]), instead of a body
     /// (then `body` is `None`) or beside one (the spec lists both media types for the status,
     /// as OpenAI's chat completions do: JSON, or events with `stream: true`), so that the
     /// caller chooses.

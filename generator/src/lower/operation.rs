@@ -421,6 +421,7 @@ impl Lowerer<'_> {
         // Events are what a server streams; a request that sends them sends text.
         let kind = match body_kind(media) {
             BodyKind::EventStream => BodyKind::Text,
+            BodyKind::JsonLines => BodyKind::Binary,
             kind => kind,
         };
         let shared = component_of(body_ref, "requestBodies");
@@ -512,7 +513,7 @@ impl Lowerer<'_> {
                 .content
                 .iter()
                 .map(|(media, m)| (media.clone(), m.clone()))
-                .partition(|(media, _)| body_kind(media) == BodyKind::EventStream);
+                .partition(|(media, _)| body_kind(media).is_stream());
             let body = pick_media(&bodies).map(|(media, m)| {
                 self.response_body(shared.clone(), &context, media, m, &at, None)
             });
@@ -726,7 +727,7 @@ fn pick_media(
         BodyKind::Multipart => 2,
         BodyKind::Text => 3,
         BodyKind::Binary => 4,
-        BodyKind::EventStream => 5,
+        BodyKind::EventStream | BodyKind::JsonLines => 5,
     };
     content.iter().min_by_key(|(media, _)| rank(media))
 }
@@ -751,6 +752,15 @@ pub(crate) fn body_kind(media: &str) -> BodyKind {
         BodyKind::Multipart
     } else if essence == "text/event-stream" {
         BodyKind::EventStream
+    } else if [
+        "application/jsonl",
+        "application/x-ndjson",
+        "application/x-jsonlines",
+        "application/jsonlines",
+    ]
+    .contains(&essence.as_str())
+    {
+        BodyKind::JsonLines
     } else if essence.starts_with("text/") {
         BodyKind::Text
     } else {
@@ -758,9 +768,10 @@ pub(crate) fn body_kind(media: &str) -> BodyKind {
     }
 }
 
-/// Whether a media type is `text/event-stream`.
+/// Whether a media type is a stream of items (`text/event-stream`, JSON Lines), whose schema is
+/// that of one item.
 pub(crate) fn is_event_stream(media: &str) -> bool {
-    body_kind(media) == BodyKind::EventStream
+    body_kind(media).is_stream()
 }
 
 /// Whether a media type is JSON (`application/json`, `application/problem+json`...).

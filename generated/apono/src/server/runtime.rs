@@ -998,6 +998,35 @@ pub fn event_stream_response<T: ::serde::Serialize + 'static>(
     (status, Sse::new(events)).into_response()
 }
 
+/// A JSON Lines response (`application/x-ndjson`) that writes the data of `events` as they come,
+/// one JSON value a line (names and ids have no place in it). A value that cannot be written as
+/// JSON is left out.
+#[doc(hidden)]
+pub fn json_lines_response<T: ::serde::Serialize + 'static>(
+    status: StatusCode,
+    media_type: &'static str,
+    events: EventStream<T>,
+) -> Response {
+    use ::futures_util::StreamExt as _;
+    let lines = events
+        .0
+        .filter_map(|event| {
+            let line = ::serde_json::to_vec(&event.data)
+                .ok()
+                .map(|mut line| {
+                    line.push(b'\n');
+                    Ok::<_, std::convert::Infallible>(line)
+                });
+            std::future::ready(line)
+        });
+    (
+        status,
+        [(::axum::http::header::CONTENT_TYPE, media_type)],
+        ::axum::body::Body::from_stream(lines),
+    )
+        .into_response()
+}
+
 /// The mock's events: the first candidate (JSON text) that decodes, a list being one event per
 /// item and any other value one event.
 #[doc(hidden)]

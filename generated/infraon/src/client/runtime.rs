@@ -1221,8 +1221,30 @@ impl OpenResponse {
         if let Some(hook) = &settings.hook {
             hook.on_response(status, &headers, &[]);
         }
+        decode_events(status, headers, self.chunks(), Framing::ServerSentEvents)
+    }
+    /// The body as JSON Lines: one event per line, its data the line decoded as `T`.
+    #[doc(hidden)]
+    pub fn json_lines<T, E>(mut self, settings: &Settings) -> EventStream<T, E>
+    where
+        T: ::serde::de::DeserializeOwned + Send + 'static,
+        E: Send + 'static,
+    {
+        let status = self.response.status();
+        let headers = std::mem::take(self.response.headers_mut());
+        if let Some(hook) = &settings.hook {
+            hook.on_response(status, &headers, &[]);
+        }
+        decode_events(status, headers, self.chunks(), Framing::JsonLines)
+    }
+    /// The body's chunks as they arrive; a broken connection ends them with an error.
+    fn chunks(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = Result<::bytes::Bytes, SendError>,
+    > + Send + 'static {
         let secret_query = self.secret_query;
-        let chunks = ::futures_util::stream::unfold(
+        ::futures_util::stream::unfold(
             Some(self.response),
             move |response| async move {
                 let mut response = response?;
@@ -1232,9 +1254,18 @@ impl OpenResponse {
                     Err(e) => Some((Err(read_error(e, secret_query)), None)),
                 }
             },
-        );
-        decode_events(status, headers, chunks)
+        )
     }
+}
+
+/// How a streamed body is cut into items.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream`.
+    ServerSentEvents,
+    /// JSON Lines: one value a line (blank lines skipped).
+    JsonLines,
 }
 
 /// Decodes the events of a body that arrives as `chunks`, cut anywhere.
@@ -1243,6 +1274,7 @@ pub fn decode_events<T, E, S>(
     status: StatusCode,
     headers: HeaderMap,
     chunks: S,
+    framing: Framing,
 ) -> EventStream<T, E>
 where
     T: ::serde::de::DeserializeOwned + Send + 'static,
@@ -1259,7 +1291,10 @@ where
     }
     let reader = Reader {
         chunks: Box::pin(chunks),
-        parser: EventParser::default(),
+        parser: EventParser {
+            json_lines: framing == Framing::JsonLines,
+            ..EventParser::default()
+        },
         ready: std::collections::VecDeque::new(),
         status,
         headers,
@@ -1289,7 +1324,10 @@ where
                         reader.ended = true;
                         return Some((Err(Error::from(e)), reader));
                     }
-                    None => reader.ended = true,
+                    None => {
+                        reader.ended = true;
+                        reader.ready.extend(reader.parser.finish());
+                    }
                 }
             }
         },
@@ -1362,6 +1400,8 @@ pub struct EventParser {
     has_data: bool,
     retry: Option<u64>,
     last_id: String,
+    /// JSON Lines rather than events: every line that is not blank is an item.
+    json_lines: bool,
 }
 
 impl EventParser {
@@ -1385,7 +1425,21 @@ impl EventParser {
         }
         events
     }
+    /// The item the end of the stream completes: a last JSON line without its line end. (An
+    /// event the stream ends in the middle of is dropped, as the SSE rules say.)
+    pub fn finish(&mut self) -> Option<RawEvent> {
+        let line = std::mem::take(&mut self.line);
+        if self.json_lines { self.line(&line) } else { None }
+    }
     fn line(&mut self, line: &[u8]) -> Option<RawEvent> {
+        if self.json_lines {
+            let line = String::from_utf8_lossy(line);
+            return (!line.trim().is_empty())
+                .then(|| RawEvent {
+                    data: line.into_owned(),
+                    ..RawEvent::default()
+                });
+        }
         let mut line = String::from_utf8_lossy(line);
         if !self.started {
             self.started = true;

@@ -399,7 +399,9 @@ fn send_fn(
                 BodyKind::Text | BodyKind::EventStream => {
                     quote!(runtime::Body::Bytes(#media, body.clone().into_bytes()))
                 }
-                BodyKind::Binary => quote!(runtime::Body::Bytes(#media, body.clone())),
+                BodyKind::Binary | BodyKind::JsonLines => {
+                    quote!(runtime::Body::Bytes(#media, body.clone()))
+                }
                 BodyKind::Multipart => multipart(api, &b.ty),
             };
             if b.required {
@@ -579,9 +581,9 @@ fn undeclared_error(o: &Outcome<'_>) -> TokenStream {
     quote!(Err(raw.error(#decoder)))
 }
 
-/// `send_stream()`, for an operation whose successes offer an event stream: the request with
-/// `Accept` naming the stream's media type, any 2xx read as events as they arrive, errors
-/// decoded as `send()` decodes them.
+/// `send_stream()`, for an operation whose successes offer a stream (Server-Sent Events or JSON
+/// Lines): the request with `Accept` naming the stream's media type, any 2xx read as events as
+/// they arrive (`json_lines` for JSON Lines), errors decoded as `send()` decodes them.
 ///
 /// ```text
 /// pub async fn send_stream(self) -> Result<runtime::EventStream<Item, ErrorBody>, Error<ErrorBody>> {
@@ -605,6 +607,10 @@ fn send_stream_fn(
         return TokenStream::new();
     };
     let item = rust_type(api, &stream.ty);
+    let read = match stream.kind {
+        BodyKind::JsonLines => quote!(json_lines),
+        _ => quote!(events),
+    };
     let mut arms = error_arms(api, op, o);
     let has_default = arms.iter().any(|(s, _)| *s == Status::Default);
     arms.sort_by_key(|(s, _)| match s {
@@ -633,7 +639,7 @@ fn send_stream_fn(
             #request
             let open = runtime::open(&self.client.settings, call).await?;
             if open.status().is_success() {
-                return Ok(open.events(&self.client.settings));
+                return Ok(open.#read(&self.client.settings));
             }
             let raw = open.read(&self.client.settings).await?;
             #errors

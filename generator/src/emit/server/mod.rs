@@ -387,12 +387,16 @@ fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
                     quote!(Self::#v { #bind_status #bind_body #bind_headers })
                 };
             let write = match (view, &r.body) {
+                (View::Events(stream), _) if stream.kind == BodyKind::JsonLines => {
+                    let media = &stream.media_type;
+                    quote!(runtime::json_lines_response(#status_expr, #media, events))
+                }
                 (View::Events(_), _) => {
                     quote!(runtime::event_stream_response(#status_expr, events))
                 }
                 (View::Body, None) => quote!(#status_expr.into_response()),
                 (View::Body, Some(b)) => match b.kind {
-                    BodyKind::Text | BodyKind::Binary | BodyKind::EventStream => {
+                    BodyKind::Text | BodyKind::Binary | BodyKind::EventStream | BodyKind::JsonLines => {
                         let media = &b.media_type;
                         quote!((#status_expr, [(::axum::http::header::CONTENT_TYPE, #media)], body).into_response())
                     }
@@ -607,7 +611,7 @@ fn extractor(api: &Api, op: &Operation) -> TokenStream {
             BodyKind::Json => quote!(runtime::json::<#t>(&bytes)?),
             BodyKind::Form => quote!(runtime::form::<#t>(&bytes)?),
             BodyKind::Text | BodyKind::EventStream => quote!(runtime::text(&bytes)?),
-            BodyKind::Binary => quote!(bytes.to_vec()),
+            BodyKind::Binary | BodyKind::JsonLines => quote!(bytes.to_vec()),
             BodyKind::Multipart => quote!(runtime::multipart::<#t>(&context.headers, bytes.clone()).await?),
         };
         let validate = needs_validation(&b.ty).then(|| quote!(crate::support::Validate::validate(&value)?;));
