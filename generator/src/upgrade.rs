@@ -395,6 +395,35 @@ mod tests {
     }
 
     #[test]
+    fn item_schemas_of_streams_are_their_schema() {
+        let mut content = json!({
+            "text/event-stream": {"itemSchema": {"type": ["integer", "null"]}},
+            "application/x-ndjson": {"itemSchema": {"type": "string"}},
+            "text/event-stream;charset=utf-8": {"schema": {"type": "string"}, "itemSchema": {}},
+            "application/json": {"itemSchema": {"type": "string"}}
+        });
+        let mut warnings = Vec::new();
+        super::walk(&mut content, "/r/content", &mut warnings);
+        assert_eq!(
+            content,
+            json!({
+                "text/event-stream": {"schema": {"type": "integer", "nullable": true}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+                "text/event-stream;charset=utf-8": {"schema": {"type": "string"}},
+                "application/json": {}
+            })
+        );
+        let pointers: Vec<&str> = warnings.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/r/content/text~1event-stream;charset=utf-8/itemSchema",
+                "/r/content/application~1json/itemSchema"
+            ]
+        );
+    }
+
+    #[test]
     fn versions() {
         use super::Version;
         assert_eq!(Version::of("3.0.3"), Some(Version::V30));
