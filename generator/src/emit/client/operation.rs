@@ -332,7 +332,8 @@ fn success_value(op: &Operation, o: &Outcome<'_>, r: &Response) -> TokenStream {
     }
 }
 
-/// `send()`: path, query, headers, cookies, body, auth; then the status `match`.
+/// `send()`, and `send_stream()` when the operation offers a stream: the `runtime::Call` the
+/// request makes, then the status `match`.
 fn send_fn(
     api: &Api,
     op: &Operation,
@@ -340,6 +341,38 @@ fn send_fn(
     success: &TokenStream,
     error: &TokenStream,
 ) -> TokenStream {
+    let (arms, fallback) = status_arms(api, op, o);
+    let doc = match op.event_stream() {
+        None => " Sends the request and decodes the response.",
+        Some(_) => " Sends the request and decodes the response; `send_stream()` asks for its events instead.",
+    };
+    let call = call_statements(api, op, &op.accept());
+    let send_stream = op.event_stream().map(|stream| {
+        send_stream_fn(
+            api,
+            op,
+            o,
+            call_statements(api, op, &stream.media_type),
+            error,
+        )
+    });
+    quote! {
+        #[doc = #doc]
+        pub async fn send(self) -> Result<ResponseValue<#success>, Error<#error>> {
+            #call
+            let raw = runtime::send(&self.client.settings, call).await?;
+            match raw.status.as_u16() {
+                #(#arms)*
+                #fallback
+            }
+        }
+        #send_stream
+    }
+}
+
+/// The statements that build `call`, the `runtime::Call` of the request (path, query, headers,
+/// cookies, body, credentials), asking for `accept`.
+fn call_statements(api: &Api, op: &Operation, accept: &str) -> TokenStream {
     let path_parts = op.path_parts.iter().map(|part| match part {
         PathPart::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
             [c] => quote!(path.push(#c);),
@@ -357,38 +390,11 @@ fn send_fn(
             None => quote!(path.push_str(#wire);),
         },
     });
-    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| {
-        let n = ident(&p.name.rust);
-        let wire = &p.name.wire;
-        match p.location {
-            ParamLocation::Query => {
-                let s = style(p);
-                quote!(runtime::append_query(&mut query, #wire, &self.#n, #s)?;)
-            }
-            ParamLocation::Header => {
-                let value = if p.required { quote!(Some(&self.#n)) } else { quote!(self.#n.as_ref()) };
-                let header = Literal::byte_string(wire.to_ascii_lowercase().as_bytes());
-                quote! {
-                    if let Some(value) = #value {
-                        let name = HeaderName::from_bytes(#header)
-                            .map_err(|_| runtime::SendError::InvalidRequest(format!("`{}` is not a valid header name", #wire)))?;
-                        let value = HeaderValue::from_str(&runtime::simple(#wire, value)?)
-                            .map_err(|_| runtime::SendError::InvalidRequest(format!("header `{}` is not a valid header value", #wire)))?;
-                        headers.insert(name, value);
-                    }
-                }
-            }
-            ParamLocation::Cookie => {
-                let value = if p.required { quote!(Some(&self.#n)) } else { quote!(self.#n.as_ref()) };
-                quote! {
-                    if let Some(value) = #value {
-                        cookies.push((#wire.to_owned(), runtime::simple(#wire, value)?));
-                    }
-                }
-            }
-            ParamLocation::Path => TokenStream::new(),
-        }
-    });
+    let params = op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .map(param_statement);
     let body = match &op.body {
         None => quote!(runtime::Body::Empty),
         Some(b) => {
@@ -426,9 +432,91 @@ fn send_fn(
         quote!(self.client.resolve_credentials(&[#(#alternatives),*]).await?)
     };
     let method = format_ident!("{}", op.method.as_str());
-    let accept = op.accept();
     let op_id = &op.name.wire;
     let idempotent = op.method.is_idempotent();
+    let uses = |location: ParamLocation| {
+        op.params
+            .iter()
+            .any(|p| p.location == location)
+            .then(|| quote!(mut))
+    };
+    let query_mut = uses(ParamLocation::Query);
+    let headers_mut = uses(ParamLocation::Header);
+    let cookies_mut = uses(ParamLocation::Cookie);
+    quote! {
+        let mut path = String::new();
+        #(#path_parts)*
+        let #query_mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
+        let #headers_mut headers = HeaderMap::new();
+        let #cookies_mut cookies: Vec<(String, String)> = Vec::new();
+        #(#params)*
+        let body = #body;
+        let auth = #auth;
+        let call = runtime::Call {
+            operation: #op_id,
+            method: ::reqwest::Method::#method,
+            path,
+            query,
+            headers,
+            cookies,
+            auth,
+            body,
+            idempotent: #idempotent,
+            accept: #accept,
+        };
+    }
+}
+
+/// The statement that puts a query, header or cookie parameter into the request.
+fn param_statement(p: &Param) -> TokenStream {
+    let n = ident(&p.name.rust);
+    let wire = &p.name.wire;
+    match p.location {
+        ParamLocation::Query => {
+            let s = style(p);
+            quote!(runtime::append_query(&mut query, #wire, &self.#n, #s)?;)
+        }
+        ParamLocation::Header => {
+            let value = if p.required {
+                quote!(Some(&self.#n))
+            } else {
+                quote!(self.#n.as_ref())
+            };
+            let header = Literal::byte_string(wire.to_ascii_lowercase().as_bytes());
+            quote! {
+                if let Some(value) = #value {
+                    let name = HeaderName::from_bytes(#header)
+                        .map_err(|_| runtime::SendError::InvalidRequest(format!("`{}` is not a valid header name", #wire)))?;
+                    let value = HeaderValue::from_str(&runtime::simple(#wire, value)?)
+                        .map_err(|_| runtime::SendError::InvalidRequest(format!("header `{}` is not a valid header value", #wire)))?;
+                    headers.insert(name, value);
+                }
+            }
+        }
+        ParamLocation::Cookie => {
+            let value = if p.required {
+                quote!(Some(&self.#n))
+            } else {
+                quote!(self.#n.as_ref())
+            };
+            quote! {
+                if let Some(value) = #value {
+                    cookies.push((#wire.to_owned(), runtime::simple(#wire, value)?));
+                }
+            }
+        }
+        ParamLocation::Path => TokenStream::new(),
+    }
+}
+
+/// The arms of `send()`'s status `match`: exact codes first, then ranges, then the catch-all,
+/// with a 2xx the spec does not list before a `default` error; and the arm for any other status
+/// when no `default` takes it.
+fn status_arms(
+    api: &Api,
+    op: &Operation,
+    o: &Outcome<'_>,
+) -> (Vec<TokenStream>, Option<TokenStream>) {
     let mut arms = Vec::new();
     for r in &o.success {
         let pat = if r.status == Status::Default {
@@ -478,62 +566,7 @@ fn send_fn(
         arms.insert(at, arm);
     }
     let fallback = (!has_default).then(|| fallback_arm(o));
-    let doc = match op.event_stream() {
-        None => " Sends the request and decodes the response.",
-        Some(_) => " Sends the request and decodes the response; `send_stream()` asks for its events instead.",
-    };
-    let uses = |location: ParamLocation| {
-        op.params
-            .iter()
-            .any(|p| p.location == location)
-            .then(|| quote!(mut))
-    };
-    let query_mut = uses(ParamLocation::Query);
-    let headers_mut = uses(ParamLocation::Header);
-    let cookies_mut = uses(ParamLocation::Cookie);
-    // The statements that build the `runtime::Call`, asking for `accept`.
-    let request = |accept: &str| {
-        let path_parts = path_parts.clone();
-        let params = params.clone();
-        quote! {
-            let mut path = String::new();
-            #(#path_parts)*
-            let #query_mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-            let #headers_mut headers = HeaderMap::new();
-            let #cookies_mut cookies: Vec<(String, String)> = Vec::new();
-            #(#params)*
-            let body = #body;
-            let auth = #auth;
-            let call = runtime::Call {
-                operation: #op_id,
-                method: ::reqwest::Method::#method,
-                path,
-                query,
-                headers,
-                cookies,
-                auth,
-                body,
-                idempotent: #idempotent,
-                accept: #accept,
-            };
-        }
-    };
-    let send_request = request(&accept);
-    let send_stream = op
-        .event_stream()
-        .map(|stream| send_stream_fn(api, op, o, request(&stream.media_type), error));
-    quote! {
-        #[doc = #doc]
-        pub async fn send(self) -> Result<ResponseValue<#success>, Error<#error>> {
-            #send_request
-            let raw = runtime::send(&self.client.settings, call).await?;
-            match raw.status.as_u16() {
-                #(#arms)*
-                #fallback
-            }
-        }
-        #send_stream
-    }
+    (arms, fallback)
 }
 
 /// The arms of the status `match` that make errors, as `(status, arm)`.
