@@ -1,5 +1,6 @@
 // The client runtime: the part of the client that is the same for every API. Errors, response
-// values, credentials, retries, hooks, parameter encoding and the send loop.
+// values, credentials, retries, hooks, parameter encoding, the send loop, pagination and the
+// reading of streamed bodies (Server-Sent Events, JSON Lines).
 //
 // Copied into `src/client/runtime.rs` of every generated crate (compiled with its `client`
 // feature) by `generator/src/emit/runtime.rs`; it is copied rather than being a library so that a

@@ -1,6 +1,6 @@
 // The server runtime: the part of the server that is the same for every API. Request parsing that
 // never panics and never answers 500 on bad input: every rejection is a JSON `ApiError` naming
-// the field and the rule.
+// the field and the rule. And the writing of streamed responses (Server-Sent Events, JSON Lines).
 //
 // Copied into `src/server/runtime.rs` of every generated crate (compiled with its `server`
 // feature) by `generator/src/emit/runtime.rs`. It uses `crate::server::{Secret, BasicAuth,

@@ -46,10 +46,10 @@
 use crate::ir::Api;
 
 /// `src/client/runtime.rs`: errors, response values, credentials, retries, hooks, parameter
-/// encoding and the send loop.
+/// encoding, the send loop, pagination and streamed bodies (event streams, JSON Lines).
 pub(crate) const CLIENT: &str = include_str!("../../runtime/client.rs");
 
-/// `src/server/runtime.rs`: request parsing and rejections.
+/// `src/server/runtime.rs`: request parsing and rejections, streamed responses.
 pub(crate) const SERVER: &str = include_str!("../../runtime/server.rs");
 
 /// The start of `src/support.rs`, in every crate: `Validate`, `ValidationError(s)` and serde
