@@ -201,3 +201,37 @@ fn completions_print_a_script_for_the_shell() {
     let output = run(&["completions", "no-such-shell"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 }
+
+/// `cargo install --path generator` (what the README tells users) installs a working binary.
+/// Built in debug into this target directory, so that it reuses what the tests built.
+#[test]
+fn cargo_install_from_the_path_installs_the_binary() {
+    let root = scratch("install");
+    let output = Command::new(env!("CARGO"))
+        .args(["install", "--quiet", "--offline", "--locked", "--debug"])
+        .arg("--path")
+        .arg(workspace_root().join("generator"))
+        .arg("--root")
+        .arg(&root)
+        .arg("--target-dir")
+        .arg(target_dir())
+        .current_dir(workspace_root())
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo install failed:\n{}",
+        indent(&String::from_utf8_lossy(&output.stderr))
+    );
+    let installed = root
+        .join("bin")
+        .join(format!("openapi-forge{}", std::env::consts::EXE_SUFFIX));
+    let output = Command::new(&installed)
+        .arg("--version")
+        .output()
+        .expect("the installed binary runs");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout).trim(),
+        format!("openapi-forge {}", openapi_forge::VERSION)
+    );
+}
