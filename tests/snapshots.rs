@@ -68,6 +68,7 @@ fixture_tests!(
     one_of,
     openapi_31,
     overrides,
+    param_types,
     path_item_ref,
     read_write,
     recursive,

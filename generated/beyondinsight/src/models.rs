@@ -1631,6 +1631,18 @@ impl Validate for ApiRegistrationRequest {
     }
 }
 
+impl From<ApiKeyPolicyRegistrationRequest> for ApiRegistrationRequest {
+    fn from(value: ApiKeyPolicyRegistrationRequest) -> Self {
+        Self::ApiKeyPolicyRegistrationRequest(value)
+    }
+}
+
+impl From<ApiAccessPolicyRegistrationRequest> for ApiRegistrationRequest {
+    fn from(value: ApiAccessPolicyRegistrationRequest) -> Self {
+        Self::ApiAccessPolicyRegistrationRequest(value)
+    }
+}
+
 /// Request body of POST and PUT ApiRegistrations; it differs by `RegistrationType`.
 /// Request shape of [`ApiRegistrationRequest`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, PartialEq)]
@@ -1711,6 +1723,18 @@ impl Validate for ApiRegistrationRequestInput {
                 value.validate_into(path, errors)
             }
         }
+    }
+}
+
+impl From<ApiKeyPolicyRegistrationRequestInput> for ApiRegistrationRequestInput {
+    fn from(value: ApiKeyPolicyRegistrationRequestInput) -> Self {
+        Self::ApiKeyPolicyRegistrationRequest(value)
+    }
+}
+
+impl From<ApiAccessPolicyRegistrationRequestInput> for ApiRegistrationRequestInput {
+    fn from(value: ApiAccessPolicyRegistrationRequestInput) -> Self {
+        Self::ApiAccessPolicyRegistrationRequest(value)
     }
 }
 
@@ -2137,6 +2161,18 @@ impl Validate for AssetList {
             Self::Array(value) => value.validate_into(path, errors),
             Self::AssetPage(value) => value.validate_into(path, errors),
         }
+    }
+}
+
+impl From<Vec<Asset>> for AssetList {
+    fn from(value: Vec<Asset>) -> Self {
+        Self::Array(value)
+    }
+}
+
+impl From<AssetPage> for AssetList {
+    fn from(value: AssetPage) -> Self {
+        Self::AssetPage(value)
     }
 }
 
@@ -3274,6 +3310,18 @@ impl Validate for GetOrganizationsResponseBody {
     }
 }
 
+impl From<Vec<Organization>> for GetOrganizationsResponseBody {
+    fn from(value: Vec<Organization>) -> Self {
+        Self::Array(value)
+    }
+}
+
+impl From<Organization> for GetOrganizationsResponseBody {
+    fn from(value: Organization) -> Self {
+        Self::Organization(value)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum GetSmartRulesResponseBody {
@@ -3332,6 +3380,18 @@ impl Validate for GetSmartRulesResponseBody {
             Self::Array(value) => value.validate_into(path, errors),
             Self::SmartRule(value) => value.validate_into(path, errors),
         }
+    }
+}
+
+impl From<Vec<SmartRule>> for GetSmartRulesResponseBody {
+    fn from(value: Vec<SmartRule>) -> Self {
+        Self::Array(value)
+    }
+}
+
+impl From<SmartRule> for GetSmartRulesResponseBody {
+    fn from(value: SmartRule) -> Self {
+        Self::SmartRule(value)
     }
 }
 
@@ -3607,6 +3667,18 @@ impl Validate for ListAddressGroupsResponseBody {
     }
 }
 
+impl From<Vec<AddressGroup>> for ListAddressGroupsResponseBody {
+    fn from(value: Vec<AddressGroup>) -> Self {
+        Self::Array(value)
+    }
+}
+
+impl From<AddressGroup> for ListAddressGroupsResponseBody {
+    fn from(value: AddressGroup) -> Self {
+        Self::AddressGroup(value)
+    }
+}
+
 /// Request shape of [`ListAddressGroupsResponseBody`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
@@ -3656,6 +3728,18 @@ impl Validate for ListAddressGroupsResponseBodyInput {
             Self::Array(value) => value.validate_into(path, errors),
             Self::AddressGroup(value) => value.validate_into(path, errors),
         }
+    }
+}
+
+impl From<Vec<AddressGroupInput>> for ListAddressGroupsResponseBodyInput {
+    fn from(value: Vec<AddressGroupInput>) -> Self {
+        Self::Array(value)
+    }
+}
+
+impl From<AddressGroupInput> for ListAddressGroupsResponseBodyInput {
+    fn from(value: AddressGroupInput) -> Self {
+        Self::AddressGroup(value)
     }
 }
 
@@ -3729,6 +3813,24 @@ impl Validate for ListWorkgroupAssetsResponseBody {
             Self::AssetPage(value) => value.validate_into(path, errors),
             Self::Asset(value) => value.validate_into(path, errors),
         }
+    }
+}
+
+impl From<Vec<Asset>> for ListWorkgroupAssetsResponseBody {
+    fn from(value: Vec<Asset>) -> Self {
+        Self::Array(value)
+    }
+}
+
+impl From<AssetPage> for ListWorkgroupAssetsResponseBody {
+    fn from(value: AssetPage) -> Self {
+        Self::AssetPage(value)
+    }
+}
+
+impl From<Asset> for ListWorkgroupAssetsResponseBody {
+    fn from(value: Asset) -> Self {
+        Self::Asset(value)
     }
 }
 

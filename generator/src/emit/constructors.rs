@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{accepted_type, converted, ident, rust_type};
-use crate::ir::{Additional, Api, Field, Struct, TypeDef};
+use crate::ir::{Additional, Api, Field, Struct, TypeDef, TypeRef, Union};
 
 /// The `impl` block of `new()` of struct `t`, with `extra_name` the field of undeclared members.
 pub fn constructors(api: &Api, t: &TypeDef, s: &Struct, extra_name: &str) -> TokenStream {
@@ -45,7 +45,7 @@ fn new_fn(api: &Api, s: &Struct, extra_name: &str) -> Option<TokenStream> {
         let value = match (f.required, f.nullable, f.boxed) {
             (false, _, _) => quote!(None),
             (true, true, true) => quote!(#n.map(Box::new)),
-            (true, true, false) => quote!(#n),
+            (true, true, false) => return quote!(#n,),
             (true, false, true) => {
                 let value = converted(&f.ty, quote!(#n));
                 quote!(Box::new(#value))
@@ -71,4 +71,47 @@ fn new_fn(api: &Api, s: &Struct, extra_name: &str) -> Option<TokenStream> {
             }
         }
     })
+}
+
+/// `From` each variant's type for union `t`, so that a parameter or field of the union
+/// takes the value itself (`get_thing(uuid)`, `get_thing("name")`): one impl per variant whose
+/// type no other variant holds, and `From<&str>` when a `String` variant is among them.
+pub fn union_conversions(api: &Api, t: &TypeDef, u: &Union) -> TokenStream {
+    let name = ident(&t.name);
+    let mut out = TokenStream::new();
+    for v in &u.variants {
+        let shared = u.variants.iter().filter(|w| w.ty == v.ty).count() > 1;
+        // The union holding itself would repeat core's `From<T> for T`.
+        let itself = matches!(&v.ty, TypeRef::Named(id) if api.ty(*id).name == t.name);
+        // A catch-all variant (`Other(Value)`) takes a value only when no other variant reads
+        // it: `From<Value>` would put any value there.
+        let catch_all = matches!(v.ty, TypeRef::Any | TypeRef::AnyObject);
+        if shared || itself || catch_all {
+            continue;
+        }
+        let variant = ident(&v.name.rust);
+        let ty = rust_type(api, &v.ty);
+        let value = if v.boxed {
+            quote!(Box::new(value))
+        } else {
+            quote!(value)
+        };
+        out.extend(quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(#value)
+                }
+            }
+        });
+        if v.ty == TypeRef::String {
+            out.extend(quote! {
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        Self::#variant(#value.to_owned())
+                    }
+                }
+            });
+        }
+    }
+    out
 }

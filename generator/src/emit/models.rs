@@ -3,7 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::constructors::constructors;
+use super::constructors::{constructors, union_conversions};
 use super::docs::{doc_attrs, raw_doc_attrs};
 use super::types::{allow_complex_type, ident, needs_validation, rust_type};
 use super::{item_parts, part, Part};
@@ -692,6 +692,7 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
     };
     let Some(property) = &u.discriminator else {
         let deserialize = untagged_deserialize(t, u);
+        let conversions = union_conversions(api, t, u);
         return quote! {
             #doc
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
@@ -701,10 +702,12 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
             }
             #deserialize
             #validate
+            #conversions
         };
     };
     let idents: Vec<_> = u.variants.iter().map(|v| ident(&v.name.rust)).collect();
     let tags: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
+    let conversions = union_conversions(api, t, u);
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq)]
@@ -746,6 +749,7 @@ fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream
         }
 
         #validate
+        #conversions
     }
 }
 

@@ -36,6 +36,8 @@ pub fn lower(mut spec: Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         runtime: Runtime::default(),
         shared_types: BTreeMap::new(),
         inline_depth: 0,
+        shared_param_schemas: BTreeMap::new(),
+        param_types: BTreeMap::new(),
     };
     let schemas = spec
         .doc
@@ -138,6 +140,11 @@ pub(crate) struct Lowerer<'a> {
     pub(crate) shared_types: BTreeMap<String, crate::ir::TypeRef>,
     /// How many inline type definitions are being built, one inside the other.
     pub(crate) inline_depth: usize,
+    /// Inline parameter schemas that several parameters write alike (by their JSON), with the
+    /// name of the one type they share: the parameter's name.
+    pub(crate) shared_param_schemas: BTreeMap<String, String>,
+    /// The types lowered for those schemas, by their JSON.
+    pub(crate) param_types: BTreeMap<String, crate::ir::TypeRef>,
 }
 
 impl Lowerer<'_> {

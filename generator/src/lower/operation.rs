@@ -1,7 +1,8 @@
 //! Lowering of operations, parameters, bodies, responses and security schemes.
 
 use openapiv3::{
-    APIKeyLocation, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, StatusCode,
+    APIKeyLocation, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema,
+    SchemaKind, StatusCode, Type,
 };
 use std::collections::BTreeMap;
 
@@ -16,6 +17,7 @@ use crate::ir::{
     SecurityScheme, SecurityUse, Status, TypeRef,
 };
 use crate::load::escape;
+use crate::normalize::Spec;
 
 impl Lowerer<'_> {
     pub(crate) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
@@ -94,6 +96,7 @@ impl Lowerer<'_> {
         schemes: &[SecurityScheme],
     ) -> (Vec<Operation>, Vec<Group>) {
         let spec = self.spec;
+        self.shared_param_schemas = shared_param_schemas(spec);
         // Operation methods, one namespace for all groups: the server trait holds every one,
         // beside its own `authenticate`.
         let mut method_names = Namespace::with_reserved(&["client", "authenticate"]);
@@ -346,7 +349,7 @@ impl Lowerer<'_> {
         let context = format!("{stem}{}", type_name(&data.name));
         let (ty, schema) = match &data.format {
             ParameterSchemaOrContent::Schema(s) => {
-                let ty = self.schema_ref(s, &context, &format!("{at}/schema"));
+                let ty = self.param_schema(s, &context, &format!("{at}/schema"));
                 (ty, self.spec.schema(s).ok().map(|(s, _)| s.clone()))
             }
             ParameterSchemaOrContent::Content(content) => match content.iter().next() {
@@ -400,6 +403,25 @@ impl Lowerer<'_> {
             example: data.example.clone(),
             secret,
         }
+    }
+
+    /// The type of a parameter's schema: the one type of an inline schema that other parameters
+    /// write alike (a `direction` or `sort` enum repeated on every list operation), else a type
+    /// named after the operation and the parameter.
+    fn param_schema(&mut self, s: &ReferenceOr<Schema>, context: &str, at: &str) -> TypeRef {
+        let ReferenceOr::Item(schema) = s else {
+            return self.schema_ref(s, context, at);
+        };
+        let key = serde_json::to_string(schema).unwrap_or_default();
+        if let Some(ty) = self.param_types.get(&key) {
+            return ty.clone();
+        }
+        let Some(name) = self.shared_param_schemas.get(&key).cloned() else {
+            return self.schema_ref(s, context, at);
+        };
+        let ty = self.schema_ref(s, &name, at);
+        self.param_types.insert(key, ty.clone());
+        ty
     }
 
     fn request_body(
@@ -783,4 +805,56 @@ fn is_json_media(media: &str) -> bool {
         .trim()
         .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Whether lowering an inline schema defines a named type (an enum, a struct or a union) rather
+/// than naming a Rust type that exists.
+fn defines_type(schema: &Schema) -> bool {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
+        SchemaKind::Type(Type::Integer(i)) => i.enumeration.iter().any(Option::is_some),
+        SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+        SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => true,
+        SchemaKind::Any(a) => {
+            !a.properties.is_empty()
+                || !a.one_of.is_empty()
+                || !a.any_of.is_empty()
+                || !a.all_of.is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// The inline parameter schemas that define a type and that two parameters or more write
+/// alike (compared as JSON), each with the name of the first parameter that has it: lowered once,
+/// as one type, instead of once per operation.
+fn shared_param_schemas(spec: &Spec) -> BTreeMap<String, String> {
+    let mut seen: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for (_, item) in spec.doc.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (_, op) in item.iter() {
+            for p in item.parameters.iter().chain(&op.parameters) {
+                let Ok(p) = spec.parameter(p) else {
+                    continue;
+                };
+                let data = p.parameter_data_ref();
+                let ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) = &data.format
+                else {
+                    continue;
+                };
+                if !defines_type(schema) {
+                    continue;
+                }
+                let key = serde_json::to_string(schema).unwrap_or_default();
+                let entry = seen.entry(key).or_insert((0, data.name.clone()));
+                entry.0 += 1;
+            }
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, (count, _))| *count > 1)
+        .map(|(key, (_, name))| (key, name))
+        .collect()
 }

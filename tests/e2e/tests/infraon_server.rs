@@ -739,7 +739,10 @@ impl Api for Partial {
         &self,
         request: ListApiRegistrationsRequest,
     ) -> Result<ListApiRegistrationsResponse, ApiError> {
-        self.received.lock().unwrap().push(Received::List(Box::new(request)));
+        self.received
+            .lock()
+            .unwrap()
+            .push(Received::List(Box::new(request)));
         Ok(ListApiRegistrationsResponse::Ok { body: Vec::new() })
     }
 

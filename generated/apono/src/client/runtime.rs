@@ -17,7 +17,11 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Everything that can go wrong with a call. `E` is the operation's error-body type.
+///
+/// Non-exhaustive: a later version may tell apart more kinds of failure, so a `match` ends with
+/// a catch-all arm; the helpers (`status()`, `is_not_found()`, `body()`...) read every kind.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Error<E> {
     /// The request could not be sent or the response not received (connection, TLS, protocol).
     Transport(::reqwest::Error),
