@@ -112,6 +112,7 @@ fn check_prints_every_diagnostic_to_stderr_and_exits_1() {
         crate_name: "check".into(),
         source_label: String::new(),
         regenerate_command: String::new(),
+        selection: Default::default(),
     }) {
         Ok(_) => panic!("{spec} should not build"),
         Err(diags) => diags,
@@ -233,5 +234,157 @@ fn cargo_install_from_the_path_installs_the_binary() {
     assert_eq!(
         String::from_utf8_lossy(&output.stdout).trim(),
         format!("openapi-forge {}", openapi_forge::VERSION)
+    );
+}
+
+/// The spec of the selection tests: tags `pets`, `stores`, `admin` and an untagged operation.
+const SELECT_SPEC: &str = "cli/select.yaml";
+
+/// The names of the items `pub struct`, `pub enum` or `pub type` declares in `file`.
+fn declared(file: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(file)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+    text.lines()
+        .filter_map(|line| {
+            let rest = ["pub struct ", "pub enum ", "pub type "]
+                .iter()
+                .find_map(|kw| line.strip_prefix(kw))?;
+            let end = rest
+                .find(|c: char| !c.is_alphanumeric() && c != '_')
+                .unwrap_or(rest.len());
+            Some(rest[..end].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn include_tags_keeps_their_operations_and_the_schemas_they_reach() {
+    let out = scratch("select-pets");
+    let output = run(&[
+        "generate",
+        SELECT_SPEC,
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--include-tags",
+        "pets",
+    ]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("kept 2 of 4 operations (tags: pets), 8 of 12 schemas\n"),
+        "{text}"
+    );
+    let client = std::fs::read_to_string(out.join("src/client.rs")).expect("client.rs");
+    for kept in ["fn list_pets(", "fn create_pet("] {
+        assert!(client.contains(kept), "`{kept}` is missing:\n{client}");
+    }
+    for dropped in ["fn get_store(", "fn get_health(", "StoresApi"] {
+        assert!(!client.contains(dropped), "`{dropped}` was generated");
+    }
+    let models = declared(&out.join("src/models.rs"));
+    // Pet and the schemas it reaches (Owner, Kind, Cat; Dog only through the discriminator's
+    // mapping), the body's NewPet, the parameter's PageSize, the response's Problem.
+    for kept in [
+        "Pet", "Owner", "Kind", "Cat", "Dog", "NewPet", "PageSize", "Problem",
+    ] {
+        assert!(
+            models.contains(&kept.to_string()),
+            "{kept} is missing: {models:?}"
+        );
+    }
+    // Only the operations left out reach Store, Address and BuildId; nothing reaches Orphan.
+    for dropped in ["Store", "Address", "BuildId", "Orphan"] {
+        assert!(
+            !models.contains(&dropped.to_string()),
+            "{dropped} was kept: {models:?}"
+        );
+    }
+}
+
+#[test]
+fn operations_and_exclude_tags_select_by_id_method_and_path() {
+    let out = scratch("select-ops");
+    let output = run(&[
+        "generate",
+        SELECT_SPEC,
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--operations",
+        "getStore,createPet",
+        "--operations",
+        "get /health",
+        "--exclude-tags",
+        "admin",
+    ]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains(
+            "kept 2 of 4 operations (operations: getStore, createPet, get /health; \
+             excluding tags: admin), 4 of 12 schemas\n"
+        ),
+        "{text}"
+    );
+    let client = std::fs::read_to_string(out.join("src/client.rs")).expect("client.rs");
+    assert!(client.contains("fn get_store("), "{client}");
+    assert!(!client.contains("fn create_pet("), "an excluded tag wins");
+    assert!(
+        !client.contains("fn list_pets("),
+        "listPets was not selected"
+    );
+    let mut models = declared(&out.join("src/models.rs"));
+    models.sort();
+    assert_eq!(models, ["Address", "BuildId", "Problem", "Store"]);
+}
+
+#[test]
+fn a_selector_that_matches_nothing_is_an_error_and_nothing_is_written() {
+    let out = scratch("select-nothing");
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--include-tags", "pets,nope"],
+            "error: cli/select.yaml: --include-tags `nope`: no operation has this tag; \
+             the tags are: admin, default, pets, stores\n",
+        ),
+        (
+            &["--exclude-tags", "nope"],
+            "error: cli/select.yaml: --exclude-tags `nope`: no operation has this tag; \
+             the tags are: admin, default, pets, stores\n",
+        ),
+        (
+            &["--operations", "listPets,DELETE /pets"],
+            "error: cli/select.yaml: --operations `DELETE /pets`: no operation has this \
+             operationId or method and path\n",
+        ),
+        (
+            &["--include-tags", "admin", "--exclude-tags", "pets"],
+            "error: cli/select.yaml: the selection keeps no operation\n",
+        ),
+    ];
+    for (flags, expected) in cases {
+        let mut args = vec![
+            "generate",
+            SELECT_SPEC,
+            "--out",
+            out.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(flags);
+        let output = run(&args);
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{flags:?}: {text}");
+        assert_eq!(text, format!("{expected}1 error(s)\n"), "{flags:?}");
+        assert!(!out.exists(), "{flags:?} wrote {}", out.display());
+    }
+}
+
+#[test]
+fn check_takes_the_selection_too() {
+    let output = run(&["check", SELECT_SPEC, "--exclude-tags", "admin"]);
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert_eq!(
+        text,
+        "kept 3 of 4 operations (excluding tags: admin), 10 of 12 schemas\n\
+         ok: 3 operations, 10 types\n"
     );
 }

@@ -259,6 +259,7 @@ fn reports_are_deterministic() {
                 crate_name: api.name.clone(),
                 source_label: String::new(),
                 regenerate_command: String::new(),
+                selection: Default::default(),
             };
             match openapi_forge::build_api(&config) {
                 Ok((api, _)) => api,

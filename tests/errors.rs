@@ -18,6 +18,7 @@ fn fail(name: &str) -> Diagnostics {
         crate_name: name.to_string(),
         source_label: format!("tests/fixtures/errors/{name}.yaml"),
         regenerate_command: forge_tests::REGENERATE.to_string(),
+        selection: Default::default(),
     };
     let diags = match openapi_forge::generate(&config) {
         Ok((output, _)) => panic!(
@@ -209,6 +210,7 @@ fn diagnostics_keep_relative_paths() {
             crate_name: name.clone(),
             source_label: String::new(),
             regenerate_command: String::new(),
+            selection: Default::default(),
         }) {
             Ok(_) => panic!("`{name}` should fail"),
             Err(diags) => diags,

@@ -2199,6 +2199,7 @@ fn config(dir: &Path, roots: &[String]) -> Config {
         crate_name: "fuzz-api".into(),
         source_label: "fuzz".into(),
         regenerate_command: "cargo test -p forge-tests --test fuzz".into(),
+        selection: Default::default(),
     }
 }
 

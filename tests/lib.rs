@@ -82,6 +82,7 @@ impl Fixture {
             crate_name: self.name.clone(),
             source_label: format!("tests/{}", slash_path(&self.spec)),
             regenerate_command: REGENERATE.to_string(),
+            selection: Default::default(),
         }
     }
 

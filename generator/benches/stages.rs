@@ -41,6 +41,7 @@ fn config() -> Config {
         crate_name: "bench-api".into(),
         source_label: "bench".into(),
         regenerate_command: "cargo bench".into(),
+        selection: Default::default(),
     }
 }
 

@@ -49,7 +49,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::{Config, Diagnostics, Output};
+use crate::{Config, Diagnostics, Output, Report, Selection, Summary};
 
 /// Which parts of the API's code to generate; the models and the validation support are
 /// always there.
@@ -85,6 +85,7 @@ pub struct Builder {
     module: Option<String>,
     parts: Parts,
     out_dir: Option<PathBuf>,
+    selection: Selection,
 }
 
 impl Builder {
@@ -98,6 +99,7 @@ impl Builder {
             module: None,
             parts: Parts::default(),
             out_dir: None,
+            selection: Selection::default(),
         }
     }
 
@@ -118,6 +120,24 @@ impl Builder {
     /// Which parts to generate (default: [`Parts::Client`], the models and the client).
     pub fn parts(mut self, parts: Parts) -> Builder {
         self.parts = parts;
+        self
+    }
+
+    /// Generates only the operations `selection` keeps, and the types they use (default:
+    /// every operation). A rule that matches no operation is an error.
+    ///
+    /// ```no_run
+    /// openapi_forge::build::Builder::new("specs/github.json")
+    ///     .select(openapi_forge::Selection {
+    ///         include_tags: vec!["repos".into()],
+    ///         operations: vec!["GET /user".into()],
+    ///         ..Default::default()
+    ///     })
+    ///     .generate()
+    ///     .unwrap();
+    /// ```
+    pub fn select(mut self, selection: Selection) -> Builder {
+        self.selection = selection;
         self
     }
 
@@ -168,9 +188,14 @@ impl Builder {
             crate_name: module.replace('_', "-"),
             source_label: label.clone(),
             regenerate_command: "cargo build".into(),
+            selection: self.selection.clone(),
         };
-        let mut read = Vec::new();
-        let result = crate::generate_reading(&config, &mut read);
+        let mut report = Report::default();
+        let result = crate::generate_reporting(&config, &mut report);
+        let Report {
+            files_read: read,
+            selected,
+        } = report;
         watched.extend(read.iter().map(PathBuf::from));
         for path in &watched {
             println!("cargo:rerun-if-changed={}", path.display());
@@ -228,6 +253,7 @@ impl Builder {
             files_read: read.into_iter().map(PathBuf::from).collect(),
             dependencies,
             warnings,
+            selected,
         })
     }
 }
@@ -243,6 +269,8 @@ pub struct Generated {
     pub dependencies: Vec<Dependency>,
     /// The spec's warnings (a warning does not stop generation).
     pub warnings: Diagnostics,
+    /// What [`Builder::select`] kept, when it was given rules.
+    pub selected: Option<Summary>,
 }
 
 /// A crate the generated code uses.

@@ -6,6 +6,9 @@
 //! files ──load──▶ bundle ──upgrade──▶ 3.0 bundle ──normalize──▶ Spec ──lower──▶ ir::Api ──emit──▶ Output
 //! ```
 //!
+//! When [`Config::selection`] names operations, [`select`] removes the others from the 3.0
+//! bundle, with the components only they used, before normalize.
+//!
 //! [`generate`] runs all of it and returns the files of one crate in memory; nothing touches
 //! the disk until the caller writes the [`Output`] (see [`output`]), so a spec with errors never
 //! leaves a crate half-written. [`build`] runs it from a build script, into `OUT_DIR`, as one
@@ -23,6 +26,7 @@ pub mod load;
 mod lower;
 pub mod normalize;
 pub mod output;
+pub mod select;
 pub mod swagger2;
 pub mod upgrade;
 
@@ -30,6 +34,7 @@ use std::path::PathBuf;
 
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 pub use output::Output;
+pub use select::{Selection, Summary};
 
 /// The version of the generator (the `openapi-forge` package), as `openapi-forge --version`
 /// prints it.
@@ -46,25 +51,42 @@ pub struct Config {
     pub source_label: String,
     /// The command the generated-file header tells readers to run.
     pub regenerate_command: String,
+    /// The operations to generate (by default all); the components only the others use are
+    /// left out too. See [`select`].
+    pub selection: Selection,
+}
+
+/// What a run read and kept, beside its result.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// Every file read: the inputs and the files their `$ref`s reach, as far as loading got.
+    pub files_read: Vec<String>,
+    /// What [`Config::selection`] kept, when it is not everything.
+    pub selected: Option<Summary>,
 }
 
 /// Loads, checks and lowers the specs into the IR. Warnings are returned alongside.
 pub fn build_api(config: &Config) -> Result<(ir::Api, Diagnostics), Diagnostics> {
-    build_api_reading(config, &mut Vec::new())
+    build_api_reporting(config, &mut Report::default())
 }
 
-/// [`build_api`], also naming in `files_read` every file read (the inputs and the files their
-/// `$ref`s reach), as far as loading got.
-fn build_api_reading(
+/// [`build_api`], also recording in `report` the files read and what the selection kept.
+pub fn build_api_reporting(
     config: &Config,
-    files_read: &mut Vec<String>,
+    report: &mut Report,
 ) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let Some(mut bundle) = load::load(&config.specs, &mut diags) else {
         return Err(diags);
     };
-    files_read.extend(bundle.files().map(str::to_string));
+    report.files_read.extend(bundle.files().map(str::to_string));
     upgrade::upgrade(&mut bundle, &mut diags);
+    if !config.selection.is_all() {
+        match select::select(&mut bundle, &config.selection, &mut diags) {
+            Some(summary) => report.selected = Some(summary),
+            None => return Err(diags),
+        }
+    }
     let Some(spec) = normalize::normalize(bundle, &mut diags) else {
         return Err(diags);
     };
@@ -77,15 +99,15 @@ fn build_api_reading(
 
 /// Generates one crate in memory. Warnings are returned alongside the files.
 pub fn generate(config: &Config) -> Result<(Output, Diagnostics), Diagnostics> {
-    generate_reading(config, &mut Vec::new())
+    generate_reporting(config, &mut Report::default())
 }
 
-/// [`generate`], also naming in `files_read` every file read (see [`build_api_reading`]).
-fn generate_reading(
+/// [`generate`], also recording in `report` the files read and what the selection kept.
+pub fn generate_reporting(
     config: &Config,
-    files_read: &mut Vec<String>,
+    report: &mut Report,
 ) -> Result<(Output, Diagnostics), Diagnostics> {
-    let (api, mut diags) = build_api_reading(config, files_read)?;
+    let (api, mut diags) = build_api_reporting(config, report)?;
     match emit::crate_files(&api, config) {
         Ok(files) => Ok((files, diags)),
         Err(e) => {

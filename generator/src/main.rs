@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use openapi_forge::diff::{self, DiffError, Markdown};
-use openapi_forge::{Config, Diagnostics};
+use openapi_forge::{Config, Diagnostics, Report, Selection};
 
 /// Generates self-contained Rust crates (typed models, reqwest client, axum server) from
 /// OpenAPI 3.0 specs.
@@ -35,12 +35,16 @@ enum Command {
         /// Package name of the crate (default: the name of the output directory).
         #[arg(long, value_name = "NAME")]
         crate_name: Option<String>,
+        #[command(flatten)]
+        select: Select,
     },
     /// Checks spec files and prints every problem found, without writing anything.
     Check {
         /// Spec files (YAML or JSON, OpenAPI 3.0.x).
         #[arg(required = true, value_name = "SPEC")]
         specs: Vec<PathBuf>,
+        #[command(flatten)]
+        select: Select,
     },
     /// Reports every change between two versions of an API and whom it breaks: clients,
     /// servers, and the semver bump of the generated crate.
@@ -73,6 +77,42 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// Which operations to generate (by default all). Each option takes a comma-separated list
+/// and can be repeated. An operation is kept when one of its tags is included or `--operations`
+/// names it (or when neither option is given), and none of its tags is excluded; operations
+/// without tags have the tag `default`. The schemas and other components only the operations
+/// left out use are left out too. A value that matches no operation is an error.
+#[derive(Args)]
+#[command(next_help_heading = "Operation selection")]
+struct Select {
+    /// Keep the operations with any of these tags.
+    ///
+    /// An operation is kept when one of its tags is included or `--operations` names it (or
+    /// when neither option is given), and none of its tags is excluded; an operation without
+    /// tags has the tag `default`. The schemas and other components only the operations left
+    /// out use are left out too. Each option takes a comma-separated list and can be repeated;
+    /// a value that matches no operation is an error.
+    #[arg(long, value_name = "TAG,...", value_delimiter = ',')]
+    include_tags: Vec<String>,
+    /// Leave out the operations with any of these tags (even when included otherwise).
+    #[arg(long, value_name = "TAG,...", value_delimiter = ',')]
+    exclude_tags: Vec<String>,
+    /// Keep these operations, each an operationId or a method and path as the spec writes it
+    /// ("GET /repos/{owner}/{repo}").
+    #[arg(long, value_name = "OPERATION,...", value_delimiter = ',')]
+    operations: Vec<String>,
+}
+
+impl From<Select> for Selection {
+    fn from(s: Select) -> Selection {
+        Selection {
+            include_tags: s.include_tags,
+            exclude_tags: s.exclude_tags,
+            operations: s.operations,
+        }
+    }
 }
 
 /// Output formats of `diff`.
@@ -164,6 +204,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             specs,
             out,
             crate_name,
+            select,
         } => {
             let crate_name = match crate_name {
                 Some(n) => n,
@@ -187,10 +228,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 crate_name,
                 source_label,
                 regenerate_command: "openapi-forge generate".into(),
+                selection: select.into(),
             };
-            match openapi_forge::generate(&config) {
+            let mut run = Report::default();
+            match openapi_forge::generate_reporting(&config, &mut run) {
                 Ok((output, warnings)) => {
                     report(&warnings);
+                    if let Some(summary) = &run.selected {
+                        eprintln!("{summary}");
+                    }
                     output
                         .write(&out)
                         .with_context(|| format!("cannot write to {}", out.display()))?;
@@ -203,16 +249,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Command::Check { specs } => {
+        Command::Check { specs, select } => {
             let config = Config {
                 specs,
                 crate_name: "check".into(),
                 source_label: String::new(),
                 regenerate_command: String::new(),
+                selection: select.into(),
             };
-            match openapi_forge::build_api(&config) {
+            let mut run = Report::default();
+            match openapi_forge::build_api_reporting(&config, &mut run) {
                 Ok((api, warnings)) => {
                     report(&warnings);
+                    if let Some(summary) = &run.selected {
+                        eprintln!("{summary}");
+                    }
                     eprintln!(
                         "ok: {} operations, {} types",
                         api.operations.len(),

@@ -73,6 +73,7 @@ pub fn generate(root: &Path, api: &ApiSpec) -> anyhow::Result<Output> {
         crate_name: format!("{}-api", api.name),
         source_label: format!("specs/{}/*.yaml", api.name),
         regenerate_command: REGENERATE.into(),
+        selection: Default::default(),
     };
     match openapi_forge::generate(&config) {
         Ok((output, warnings)) => {

@@ -110,6 +110,7 @@ pub fn diff_specs(old: &[PathBuf], new: &[PathBuf]) -> Result<Report, DiffError>
         crate_name: "diff".into(),
         source_label: String::new(),
         regenerate_command: String::new(),
+        selection: Default::default(),
     };
     let (old, _) = crate::build_api(&config(old)).map_err(DiffError::Old)?;
     let (new, _) = crate::build_api(&config(new)).map_err(DiffError::New)?;

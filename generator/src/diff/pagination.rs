@@ -206,6 +206,7 @@ mod tests {
                 crate_name: "streams".into(),
                 source_label: String::new(),
                 regenerate_command: String::new(),
+                selection: Default::default(),
             };
             let (Ok((api, _)), Ok((output, _))) =
                 (crate::build_api(&config), crate::generate(&config))

@@ -415,6 +415,7 @@ fn generate_one(i: usize, spec: &Path, write: bool, out: &Path) -> Outcome {
         crate_name: name.clone(),
         source_label: spec.display().to_string(),
         regenerate_command: "cargo xtask corpus".into(),
+        selection: Default::default(),
     };
     let generated = std::panic::catch_unwind(AssertUnwindSafe(|| openapi_forge::generate(&config)));
     match generated {
