@@ -20,11 +20,13 @@ use forge_tests::{fixtures, indent, target_dir, workspace_root};
 const FEATURES: &[&str] = &["--all-features"];
 
 /// Every other set of features a user may pick, each linted on its own: models only, the
-/// server alone and the client alone (the default). Features are additive, so these and
-/// [`FEATURES`] cover what a dependent crate can enable.
+/// server alone, the client and the server without any tag feature (no operation at all in a
+/// crate with several tags), and the default. With each tag alone (see
+/// [`tag_features`]), these and [`FEATURES`] cover what a dependent crate can enable.
 const OTHER_FEATURE_SETS: &[&[&str]] = &[
     &["--no-default-features"],
     &["--no-default-features", "--features", "server"],
+    &["--no-default-features", "--features", "client,server"],
     &[],
 ];
 
@@ -97,6 +99,30 @@ fn generated_crates_compile_lint_clean_and_pass_their_behaviour_tests() {
         ];
         cargo(&root, &fixture_target, &lint.concat());
     }
+    // Each tag feature alone, client and server, in the crates with several tags.
+    for fixture in &fixtures {
+        let manifest = std::fs::read_to_string(root.join(&fixture.name).join("Cargo.toml"))
+            .expect("a generated manifest");
+        for tag in tag_features(&manifest) {
+            let features = format!("client,server,{tag}");
+            cargo(
+                &root,
+                &fixture_target,
+                &[
+                    "clippy",
+                    "--package",
+                    &fixture.name,
+                    "--lib",
+                    "--no-default-features",
+                    "--features",
+                    &features,
+                    "--",
+                    "-D",
+                    "warnings",
+                ],
+            );
+        }
+    }
     let packages: Vec<&str> = MODEL_ONLY_BEHAVIOUR
         .iter()
         .flat_map(|name| ["--package", name])
@@ -150,6 +176,21 @@ fn generated_crates_compile_lint_clean_and_pass_their_behaviour_tests() {
         "descriptions in tests/fixtures/docs.yaml became doctests:\n{}",
         doctests.join("\n")
     );
+}
+
+/// The tag features a generated manifest defines: the members of its `all-tags` feature.
+fn tag_features(manifest: &str) -> Vec<String> {
+    manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("all-tags = ["))
+        .map(|list| {
+            list.trim_end_matches(']')
+                .split(',')
+                .map(|t| t.trim().trim_matches('"').to_string())
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A behaviour test whose fixture was renamed or removed would silently stop running.

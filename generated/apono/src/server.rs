@@ -1538,55 +1538,65 @@ pub fn router<A: Api>(api: A) -> ::axum::Router {
 /// [`router`] with settings.
 pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> ::axum::Router {
     let state = Arc::new(State { api, config });
-    let routes = ::axum::Router::new()
+    let routes = ::axum::Router::new();
+    let routes = routes
         .route(
             "/api/admin/v4/integrations",
             ::axum::routing::get(handle_list_integrations_v4::<A>)
                 .post(handle_create_integration_v4::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/api/admin/v4/integrations/{p0}",
             ::axum::routing::get(handle_get_integration_v4::<A>)
                 .put(handle_update_integration_v4::<A>)
                 .delete(handle_delete_integration_v4::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/api/v2/integrations",
             ::axum::routing::get(handle_list_integrations_v2::<A>)
                 .post(handle_create_integration_v2::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/api/v2/integrations-catalog",
             ::axum::routing::get(handle_list_integration_configs::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/api/v2/integrations-catalog/{p0}",
             ::axum::routing::get(handle_get_integration_config::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/api/v2/integrations/{p0}",
             ::axum::routing::get(handle_get_integration_v2::<A>)
                 .put(handle_update_integration_v2::<A>)
                 .delete(handle_delete_integration_v2::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/api/v2/integrations/{p0}/refresh",
             ::axum::routing::post(handle_refresh_integration_v2::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/api/v3/integrations/resources/{p0}/user-tags",
             ::axum::routing::get(handle_get_resource_user_tags::<A>)
                 .put(handle_update_resource_user_tags::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/api/v3/integrations/{p0}/permissions",
             ::axum::routing::get(handle_get_integration_permissions::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/api/v3/integrations/{p0}/resources",
             ::axum::routing::get(handle_get_integration_resources::<A>),
-        )
-        .with_state(state);
+        );
+    let routes = routes.with_state(state);
     routes.fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }
 

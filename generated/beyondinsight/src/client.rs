@@ -97,82 +97,101 @@ impl Client {
         &self.settings.base_url
     }
     /// Operations of the `Access Levels` module.
+    #[cfg(feature = "access-levels")]
     pub fn access_levels(&self) -> AccessLevelsApi<'_> {
         AccessLevelsApi { client: self }
     }
     /// Operations of the `Address Groups` module.
+    #[cfg(feature = "address-groups")]
     pub fn address_groups(&self) -> AddressGroupsApi<'_> {
         AddressGroupsApi { client: self }
     }
     /// Operations of the `API Registrations` module.
+    #[cfg(feature = "api-registrations")]
     pub fn api_registrations(&self) -> ApiRegistrationsApi<'_> {
         ApiRegistrationsApi {
             client: self,
         }
     }
     /// Operations of the `Asset Attributes` module.
+    #[cfg(feature = "asset-attributes")]
     pub fn asset_attributes(&self) -> AssetAttributesApi<'_> {
         AssetAttributesApi { client: self }
     }
     /// Operations of the `Assets` module.
+    #[cfg(feature = "assets")]
     pub fn assets(&self) -> AssetsApi<'_> {
         AssetsApi { client: self }
     }
     /// Operations of the `Attribute Types` module.
+    #[cfg(feature = "attribute-types")]
     pub fn attribute_types(&self) -> AttributeTypesApi<'_> {
         AttributeTypesApi { client: self }
     }
     /// Operations of the `Attributes` module.
+    #[cfg(feature = "attributes")]
     pub fn attributes(&self) -> AttributesApi<'_> {
         AttributesApi { client: self }
     }
     /// Operations of the `Databases` module.
+    #[cfg(feature = "databases")]
     pub fn databases(&self) -> DatabasesApi<'_> {
         DatabasesApi { client: self }
     }
     /// Operations of the `Imports` module.
+    #[cfg(feature = "imports")]
     pub fn imports(&self) -> ImportsApi<'_> {
         ImportsApi { client: self }
     }
     /// Operations of the `Smart Rules` module.
+    #[cfg(feature = "smart-rules")]
     pub fn smart_rules(&self) -> SmartRulesApi<'_> {
         SmartRulesApi { client: self }
     }
     /// Operations of the `User Groups` module.
+    #[cfg(feature = "user-groups")]
     pub fn user_groups(&self) -> UserGroupsApi<'_> {
         UserGroupsApi { client: self }
     }
     /// Operations of the `Workgroups` module.
+    #[cfg(feature = "workgroups")]
     pub fn workgroups(&self) -> WorkgroupsApi<'_> {
         WorkgroupsApi { client: self }
     }
     /// Operations of the `Entitlements` module.
+    #[cfg(feature = "entitlements")]
     pub fn entitlements(&self) -> EntitlementsApi<'_> {
         EntitlementsApi { client: self }
     }
     /// Operations of the `EPM Policies` module.
+    #[cfg(feature = "epm-policies")]
     pub fn epm_policies(&self) -> EpmPoliciesApi<'_> {
         EpmPoliciesApi { client: self }
     }
     /// Operations of the `Operating Systems` module.
+    #[cfg(feature = "operating-systems")]
     pub fn operating_systems(&self) -> OperatingSystemsApi<'_> {
         OperatingSystemsApi {
             client: self,
         }
     }
     /// Operations of the `Organizations` module.
+    #[cfg(feature = "organizations")]
     pub fn organizations(&self) -> OrganizationsApi<'_> {
         OrganizationsApi { client: self }
     }
     /// Operations of the `Permissions` module.
+    #[cfg(feature = "permissions")]
     pub fn permissions(&self) -> PermissionsApi<'_> {
         PermissionsApi { client: self }
     }
     /// Operations of the `Smart Rule Assets` module.
+    #[cfg(feature = "smart-rule-assets")]
     pub fn smart_rule_assets(&self) -> SmartRuleAssetsApi<'_> {
         SmartRuleAssetsApi { client: self }
     }
     /// Operations of the `User Group Permissions` module.
+    #[cfg(feature = "user-group-permissions")]
     pub fn user_group_permissions(&self) -> UserGroupPermissionsApi<'_> {
         UserGroupPermissionsApi {
             client: self,
@@ -318,11 +337,13 @@ impl ClientBuilder {
 /// The security schemes of the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(clippy::enum_variant_names)]
+#[allow(dead_code)]
 enum Scheme {
     /// `PSAuth`
     PsAuth,
 }
 
+#[allow(dead_code)]
 impl Client {
     fn has_credentials(&self, scheme: Scheme) -> bool {
         match scheme {
@@ -375,6 +396,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "access-levels")]
 /// Operations of the `Access Levels` module.
 ///
 /// Access levels for permissions, i.e. None, Read, Read/Write.
@@ -383,6 +405,7 @@ pub struct AccessLevelsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "access-levels")]
 impl<'a> AccessLevelsApi<'a> {
     /// List access levels
     ///
@@ -418,6 +441,7 @@ impl<'a> AccessLevelsApi<'a> {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// Operations of the `Address Groups` module.
 ///
 /// Address groups (Address Books) and their addresses.
@@ -426,6 +450,7 @@ pub struct AddressGroupsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "address-groups")]
 impl<'a> AddressGroupsApi<'a> {
     /// List the address groups of an organization
     ///
@@ -618,6 +643,7 @@ impl<'a> AddressGroupsApi<'a> {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// Operations of the `API Registrations` module.
 ///
 /// API registrations and their API keys.
@@ -626,6 +652,7 @@ pub struct ApiRegistrationsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "api-registrations")]
 impl<'a> ApiRegistrationsApi<'a> {
     /// List API registrations
     ///
@@ -739,6 +766,7 @@ impl<'a> ApiRegistrationsApi<'a> {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 /// Operations of the `Asset Attributes` module.
 ///
 /// Attributes assigned to assets.
@@ -747,6 +775,7 @@ pub struct AssetAttributesApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "asset-attributes")]
 impl<'a> AssetAttributesApi<'a> {
     /// List attributes of an asset
     ///
@@ -818,6 +847,7 @@ impl<'a> AssetAttributesApi<'a> {
     }
 }
 
+#[cfg(feature = "assets")]
 /// Operations of the `Assets` module.
 ///
 /// Assets, by ID, by Workgroup, and by search criteria.
@@ -826,6 +856,7 @@ pub struct AssetsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "assets")]
 impl<'a> AssetsApi<'a> {
     /// Get an asset by ID
     ///
@@ -945,6 +976,7 @@ impl<'a> AssetsApi<'a> {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 /// Operations of the `Attribute Types` module.
 ///
 /// Attribute types (categories of attribute definitions).
@@ -953,6 +985,7 @@ pub struct AttributeTypesApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "attribute-types")]
 impl<'a> AttributeTypesApi<'a> {
     /// List attribute types
     ///
@@ -1013,6 +1046,7 @@ impl<'a> AttributeTypesApi<'a> {
     }
 }
 
+#[cfg(feature = "attributes")]
 /// Operations of the `Attributes` module.
 ///
 /// Attribute definitions, grouped by attribute type.
@@ -1021,6 +1055,7 @@ pub struct AttributesApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "attributes")]
 impl<'a> AttributesApi<'a> {
     /// List attribute definitions by attribute type
     ///
@@ -1084,6 +1119,7 @@ impl<'a> AttributesApi<'a> {
     }
 }
 
+#[cfg(feature = "databases")]
 /// Operations of the `Databases` module.
 ///
 /// Database instances on assets.
@@ -1092,6 +1128,7 @@ pub struct DatabasesApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "databases")]
 impl<'a> DatabasesApi<'a> {
     /// List databases
     ///
@@ -1182,6 +1219,7 @@ impl<'a> DatabasesApi<'a> {
     }
 }
 
+#[cfg(feature = "imports")]
 /// Operations of the `Imports` module.
 ///
 /// Third-party asset imports.
@@ -1190,6 +1228,7 @@ pub struct ImportsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "imports")]
 impl<'a> ImportsApi<'a> {
     /// Queue a Password Safe XML import (multipart)
     ///
@@ -1228,6 +1267,7 @@ impl<'a> ImportsApi<'a> {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// Operations of the `Smart Rules` module.
 ///
 /// Smart Rules.
@@ -1236,6 +1276,7 @@ pub struct SmartRulesApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "smart-rules")]
 impl<'a> SmartRulesApi<'a> {
     /// Create a Smart Rule filtering a single managed account
     ///
@@ -1323,6 +1364,7 @@ impl<'a> SmartRulesApi<'a> {
     }
 }
 
+#[cfg(feature = "user-groups")]
 /// Operations of the `User Groups` module.
 ///
 /// Deprecated User Groups endpoints.
@@ -1331,6 +1373,7 @@ pub struct UserGroupsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "user-groups")]
 impl<'a> UserGroupsApi<'a> {
     /// Get a user group by name
     ///
@@ -1374,6 +1417,7 @@ impl<'a> UserGroupsApi<'a> {
     }
 }
 
+#[cfg(feature = "workgroups")]
 /// Operations of the `Workgroups` module.
 ///
 /// Deprecated Workgroups endpoints.
@@ -1382,6 +1426,7 @@ pub struct WorkgroupsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "workgroups")]
 impl<'a> WorkgroupsApi<'a> {
     /// Get a Workgroup by name
     ///
@@ -1406,6 +1451,7 @@ impl<'a> WorkgroupsApi<'a> {
     }
 }
 
+#[cfg(feature = "entitlements")]
 /// Operations of the `Entitlements` module.
 ///
 /// User entitlements.
@@ -1414,6 +1460,7 @@ pub struct EntitlementsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "entitlements")]
 impl<'a> EntitlementsApi<'a> {
     /// List user entitlements
     ///
@@ -1434,6 +1481,7 @@ impl<'a> EntitlementsApi<'a> {
     }
 }
 
+#[cfg(feature = "epm-policies")]
 /// Operations of the `EPM Policies` module.
 ///
 /// Endpoint Privilege Management (EPM) policies.
@@ -1442,6 +1490,7 @@ pub struct EpmPoliciesApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "epm-policies")]
 impl<'a> EpmPoliciesApi<'a> {
     /// Add an application to an EPM policy
     ///
@@ -1465,6 +1514,7 @@ impl<'a> EpmPoliciesApi<'a> {
     }
 }
 
+#[cfg(feature = "operating-systems")]
 /// Operations of the `Operating Systems` module.
 ///
 /// Operating systems known to BeyondInsight.
@@ -1473,6 +1523,7 @@ pub struct OperatingSystemsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "operating-systems")]
 impl<'a> OperatingSystemsApi<'a> {
     /// List operating systems
     ///
@@ -1488,6 +1539,7 @@ impl<'a> OperatingSystemsApi<'a> {
     }
 }
 
+#[cfg(feature = "organizations")]
 /// Operations of the `Organizations` module.
 ///
 /// Organizations (tenants).
@@ -1496,6 +1548,7 @@ pub struct OrganizationsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "organizations")]
 impl<'a> OrganizationsApi<'a> {
     /// List organizations, or get an organization by name
     ///
@@ -1531,6 +1584,7 @@ impl<'a> OrganizationsApi<'a> {
     }
 }
 
+#[cfg(feature = "permissions")]
 /// Operations of the `Permissions` module.
 ///
 /// Permissions, i.e. Asset Management, User Accounts Management, Scan Management, etc.
@@ -1539,6 +1593,7 @@ pub struct PermissionsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "permissions")]
 impl<'a> PermissionsApi<'a> {
     /// List permissions
     ///
@@ -1554,6 +1609,7 @@ impl<'a> PermissionsApi<'a> {
     }
 }
 
+#[cfg(feature = "smart-rule-assets")]
 /// Operations of the `Smart Rule Assets` module.
 ///
 /// Assets selected by a Smart Rule.
@@ -1562,6 +1618,7 @@ pub struct SmartRuleAssetsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "smart-rule-assets")]
 impl<'a> SmartRuleAssetsApi<'a> {
     /// List assets by Smart Rule ID
     ///
@@ -1586,6 +1643,7 @@ impl<'a> SmartRuleAssetsApi<'a> {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 /// Operations of the `User Group Permissions` module.
 ///
 /// Permissions granted to user groups.
@@ -1594,6 +1652,7 @@ pub struct UserGroupPermissionsApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl<'a> UserGroupPermissionsApi<'a> {
     /// List permissions of a user group
     ///
@@ -1659,6 +1718,7 @@ impl<'a> UserGroupPermissionsApi<'a> {
     }
 }
 
+#[cfg(feature = "access-levels")]
 /// A call of [`AccessLevelsApi::list_access_levels`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1666,6 +1726,7 @@ pub struct ListAccessLevelsRequest {
     client: Client,
 }
 
+#[cfg(feature = "access-levels")]
 impl ListAccessLevelsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1705,6 +1766,7 @@ impl ListAccessLevelsRequest {
     }
 }
 
+#[cfg(feature = "access-levels")]
 impl ::std::future::IntoFuture for ListAccessLevelsRequest {
     type Output = Result<ResponseValue<Vec<AccessLevel>>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -1714,6 +1776,7 @@ impl ::std::future::IntoFuture for ListAccessLevelsRequest {
     }
 }
 
+#[cfg(feature = "access-levels")]
 /// A call of [`AccessLevelsApi::set_user_group_smart_rule_access_level`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1724,6 +1787,7 @@ pub struct SetUserGroupSmartRuleAccessLevelRequest {
     body: SmartRuleAccessLevelRequest,
 }
 
+#[cfg(feature = "access-levels")]
 impl SetUserGroupSmartRuleAccessLevelRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -1775,6 +1839,7 @@ impl SetUserGroupSmartRuleAccessLevelRequest {
     }
 }
 
+#[cfg(feature = "access-levels")]
 impl ::std::future::IntoFuture for SetUserGroupSmartRuleAccessLevelRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -1784,6 +1849,7 @@ impl ::std::future::IntoFuture for SetUserGroupSmartRuleAccessLevelRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::list_organization_address_groups`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1792,6 +1858,7 @@ pub struct ListOrganizationAddressGroupsRequest {
     org_id: ::uuid::Uuid,
 }
 
+#[cfg(feature = "address-groups")]
 impl ListOrganizationAddressGroupsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1835,6 +1902,7 @@ impl ListOrganizationAddressGroupsRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for ListOrganizationAddressGroupsRequest {
     type Output = Result<ResponseValue<Vec<AddressGroup>>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -1844,6 +1912,7 @@ impl ::std::future::IntoFuture for ListOrganizationAddressGroupsRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::list_address_groups`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1852,6 +1921,7 @@ pub struct ListAddressGroupsRequest {
     name: Option<String>,
 }
 
+#[cfg(feature = "address-groups")]
 impl ListAddressGroupsRequest {
     /// Name of the Address Group. When given, the response is that single Address Group.
     ///
@@ -1907,6 +1977,7 @@ impl ListAddressGroupsRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for ListAddressGroupsRequest {
     type Output = Result<
         ResponseValue<ListAddressGroupsResponseBody>,
@@ -1919,6 +1990,7 @@ impl ::std::future::IntoFuture for ListAddressGroupsRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::create_address_group`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1927,6 +1999,7 @@ pub struct CreateAddressGroupRequest {
     body: AddressGroupInput,
 }
 
+#[cfg(feature = "address-groups")]
 impl CreateAddressGroupRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1969,6 +2042,7 @@ impl CreateAddressGroupRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for CreateAddressGroupRequest {
     type Output = Result<ResponseValue<AddressGroup>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -1978,6 +2052,7 @@ impl ::std::future::IntoFuture for CreateAddressGroupRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::list_address_group_addresses`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1986,6 +2061,7 @@ pub struct ListAddressGroupAddressesRequest {
     address_group_id: i32,
 }
 
+#[cfg(feature = "address-groups")]
 impl ListAddressGroupAddressesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2032,6 +2108,7 @@ impl ListAddressGroupAddressesRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for ListAddressGroupAddressesRequest {
     type Output = Result<ResponseValue<Vec<Address>>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2041,6 +2118,7 @@ impl ::std::future::IntoFuture for ListAddressGroupAddressesRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::create_address_group_address`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2050,6 +2128,7 @@ pub struct CreateAddressGroupAddressRequest {
     body: AddressInput,
 }
 
+#[cfg(feature = "address-groups")]
 impl CreateAddressGroupAddressRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2099,6 +2178,7 @@ impl CreateAddressGroupAddressRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for CreateAddressGroupAddressRequest {
     type Output = Result<ResponseValue<Address>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2108,6 +2188,7 @@ impl ::std::future::IntoFuture for CreateAddressGroupAddressRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::delete_address_group_addresses`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2116,6 +2197,7 @@ pub struct DeleteAddressGroupAddressesRequest {
     address_group_id: i32,
 }
 
+#[cfg(feature = "address-groups")]
 impl DeleteAddressGroupAddressesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -2157,6 +2239,7 @@ impl DeleteAddressGroupAddressesRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for DeleteAddressGroupAddressesRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2166,6 +2249,7 @@ impl ::std::future::IntoFuture for DeleteAddressGroupAddressesRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::get_address_group_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2174,6 +2258,7 @@ pub struct GetAddressGroupByIdRequest {
     address_group_id: i32,
 }
 
+#[cfg(feature = "address-groups")]
 impl GetAddressGroupByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2219,6 +2304,7 @@ impl GetAddressGroupByIdRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for GetAddressGroupByIdRequest {
     type Output = Result<ResponseValue<AddressGroup>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2228,6 +2314,7 @@ impl ::std::future::IntoFuture for GetAddressGroupByIdRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::update_address_group`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2237,6 +2324,7 @@ pub struct UpdateAddressGroupRequest {
     body: AddressGroupInput,
 }
 
+#[cfg(feature = "address-groups")]
 impl UpdateAddressGroupRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2285,6 +2373,7 @@ impl UpdateAddressGroupRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for UpdateAddressGroupRequest {
     type Output = Result<ResponseValue<AddressGroup>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2294,6 +2383,7 @@ impl ::std::future::IntoFuture for UpdateAddressGroupRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::delete_address_group`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2302,6 +2392,7 @@ pub struct DeleteAddressGroupRequest {
     address_group_id: i32,
 }
 
+#[cfg(feature = "address-groups")]
 impl DeleteAddressGroupRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -2342,6 +2433,7 @@ impl DeleteAddressGroupRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for DeleteAddressGroupRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2351,6 +2443,7 @@ impl ::std::future::IntoFuture for DeleteAddressGroupRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::get_address_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2359,6 +2452,7 @@ pub struct GetAddressByIdRequest {
     id: i32,
 }
 
+#[cfg(feature = "address-groups")]
 impl GetAddressByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2399,6 +2493,7 @@ impl GetAddressByIdRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for GetAddressByIdRequest {
     type Output = Result<ResponseValue<Address>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2408,6 +2503,7 @@ impl ::std::future::IntoFuture for GetAddressByIdRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::update_address_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2417,6 +2513,7 @@ pub struct UpdateAddressByIdRequest {
     body: AddressInput,
 }
 
+#[cfg(feature = "address-groups")]
 impl UpdateAddressByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2460,6 +2557,7 @@ impl UpdateAddressByIdRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for UpdateAddressByIdRequest {
     type Output = Result<ResponseValue<Address>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2469,6 +2567,7 @@ impl ::std::future::IntoFuture for UpdateAddressByIdRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// A call of [`AddressGroupsApi::delete_address_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2477,6 +2576,7 @@ pub struct DeleteAddressByIdRequest {
     id: i32,
 }
 
+#[cfg(feature = "address-groups")]
 impl DeleteAddressByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -2512,6 +2612,7 @@ impl DeleteAddressByIdRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::future::IntoFuture for DeleteAddressByIdRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2521,6 +2622,7 @@ impl ::std::future::IntoFuture for DeleteAddressByIdRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// A call of [`ApiRegistrationsApi::list_api_registrations`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2528,6 +2630,7 @@ pub struct ListApiRegistrationsRequest {
     client: Client,
 }
 
+#[cfg(feature = "api-registrations")]
 impl ListApiRegistrationsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2567,6 +2670,7 @@ impl ListApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl ::std::future::IntoFuture for ListApiRegistrationsRequest {
     type Output = Result<
         ResponseValue<Vec<ApiRegistration>>,
@@ -2579,6 +2683,7 @@ impl ::std::future::IntoFuture for ListApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// A call of [`ApiRegistrationsApi::create_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2587,6 +2692,7 @@ pub struct CreateApiRegistrationRequest {
     body: ApiRegistrationRequestInput,
 }
 
+#[cfg(feature = "api-registrations")]
 impl CreateApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2629,6 +2735,7 @@ impl CreateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl ::std::future::IntoFuture for CreateApiRegistrationRequest {
     type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2638,6 +2745,7 @@ impl ::std::future::IntoFuture for CreateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// A call of [`ApiRegistrationsApi::get_api_registration_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2646,6 +2754,7 @@ pub struct GetApiRegistrationByIdRequest {
     id: i32,
 }
 
+#[cfg(feature = "api-registrations")]
 impl GetApiRegistrationByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2686,6 +2795,7 @@ impl GetApiRegistrationByIdRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl ::std::future::IntoFuture for GetApiRegistrationByIdRequest {
     type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2695,6 +2805,7 @@ impl ::std::future::IntoFuture for GetApiRegistrationByIdRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// A call of [`ApiRegistrationsApi::update_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2704,6 +2815,7 @@ pub struct UpdateApiRegistrationRequest {
     body: ApiRegistrationRequestInput,
 }
 
+#[cfg(feature = "api-registrations")]
 impl UpdateApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2747,6 +2859,7 @@ impl UpdateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl ::std::future::IntoFuture for UpdateApiRegistrationRequest {
     type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2756,6 +2869,7 @@ impl ::std::future::IntoFuture for UpdateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// A call of [`ApiRegistrationsApi::delete_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2764,6 +2878,7 @@ pub struct DeleteApiRegistrationRequest {
     id: i32,
 }
 
+#[cfg(feature = "api-registrations")]
 impl DeleteApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -2799,6 +2914,7 @@ impl DeleteApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl ::std::future::IntoFuture for DeleteApiRegistrationRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2808,6 +2924,7 @@ impl ::std::future::IntoFuture for DeleteApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// A call of [`ApiRegistrationsApi::rotate_api_registration_key`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2816,6 +2933,7 @@ pub struct RotateApiRegistrationKeyRequest {
     id: i32,
 }
 
+#[cfg(feature = "api-registrations")]
 impl RotateApiRegistrationKeyRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2857,6 +2975,7 @@ impl RotateApiRegistrationKeyRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl ::std::future::IntoFuture for RotateApiRegistrationKeyRequest {
     type Output = Result<ResponseValue<ApiKey>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2866,6 +2985,7 @@ impl ::std::future::IntoFuture for RotateApiRegistrationKeyRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// A call of [`ApiRegistrationsApi::get_api_registration_key`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2874,6 +2994,7 @@ pub struct GetApiRegistrationKeyRequest {
     id: i32,
 }
 
+#[cfg(feature = "api-registrations")]
 impl GetApiRegistrationKeyRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2915,6 +3036,7 @@ impl GetApiRegistrationKeyRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl ::std::future::IntoFuture for GetApiRegistrationKeyRequest {
     type Output = Result<ResponseValue<ApiKey>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2924,6 +3046,7 @@ impl ::std::future::IntoFuture for GetApiRegistrationKeyRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 /// A call of [`AssetAttributesApi::get_asset_attributes`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2932,6 +3055,7 @@ pub struct GetAssetAttributesRequest {
     asset_id: i32,
 }
 
+#[cfg(feature = "asset-attributes")]
 impl GetAssetAttributesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -2978,6 +3102,7 @@ impl GetAssetAttributesRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 impl ::std::future::IntoFuture for GetAssetAttributesRequest {
     type Output = Result<ResponseValue<Vec<Attribute>>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -2987,6 +3112,7 @@ impl ::std::future::IntoFuture for GetAssetAttributesRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 /// A call of [`AssetAttributesApi::delete_asset_attributes`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -2995,6 +3121,7 @@ pub struct DeleteAssetAttributesRequest {
     asset_id: i32,
 }
 
+#[cfg(feature = "asset-attributes")]
 impl DeleteAssetAttributesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -3036,6 +3163,7 @@ impl DeleteAssetAttributesRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 impl ::std::future::IntoFuture for DeleteAssetAttributesRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3045,6 +3173,7 @@ impl ::std::future::IntoFuture for DeleteAssetAttributesRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 /// A call of [`AssetAttributesApi::assign_asset_attribute`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3054,6 +3183,7 @@ pub struct AssignAssetAttributeRequest {
     attribute_id: i32,
 }
 
+#[cfg(feature = "asset-attributes")]
 impl AssignAssetAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -3106,6 +3236,7 @@ impl AssignAssetAttributeRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 impl ::std::future::IntoFuture for AssignAssetAttributeRequest {
     type Output = Result<ResponseValue<Attribute>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3115,6 +3246,7 @@ impl ::std::future::IntoFuture for AssignAssetAttributeRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 /// A call of [`AssetAttributesApi::delete_asset_attribute`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3124,6 +3256,7 @@ pub struct DeleteAssetAttributeRequest {
     attribute_id: i32,
 }
 
+#[cfg(feature = "asset-attributes")]
 impl DeleteAssetAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -3171,6 +3304,7 @@ impl DeleteAssetAttributeRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 impl ::std::future::IntoFuture for DeleteAssetAttributeRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3180,6 +3314,7 @@ impl ::std::future::IntoFuture for DeleteAssetAttributeRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// A call of [`AssetsApi::get_asset_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3188,6 +3323,7 @@ pub struct GetAssetByIdRequest {
     id: i32,
 }
 
+#[cfg(feature = "assets")]
 impl GetAssetByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<Asset>, Error<::serde_json::Value>> {
@@ -3226,6 +3362,7 @@ impl GetAssetByIdRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 impl ::std::future::IntoFuture for GetAssetByIdRequest {
     type Output = Result<ResponseValue<Asset>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3235,6 +3372,7 @@ impl ::std::future::IntoFuture for GetAssetByIdRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// A call of [`AssetsApi::update_asset_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3244,6 +3382,7 @@ pub struct UpdateAssetByIdRequest {
     body: AssetUpdateRequest,
 }
 
+#[cfg(feature = "assets")]
 impl UpdateAssetByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<Asset>, Error<::serde_json::Value>> {
@@ -3285,6 +3424,7 @@ impl UpdateAssetByIdRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 impl ::std::future::IntoFuture for UpdateAssetByIdRequest {
     type Output = Result<ResponseValue<Asset>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3294,6 +3434,7 @@ impl ::std::future::IntoFuture for UpdateAssetByIdRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// A call of [`AssetsApi::delete_asset_by_id`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3302,6 +3443,7 @@ pub struct DeleteAssetByIdRequest {
     id: i32,
 }
 
+#[cfg(feature = "assets")]
 impl DeleteAssetByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -3337,6 +3479,7 @@ impl DeleteAssetByIdRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 impl ::std::future::IntoFuture for DeleteAssetByIdRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3346,6 +3489,7 @@ impl ::std::future::IntoFuture for DeleteAssetByIdRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// A call of [`AssetsApi::list_workgroup_assets`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3357,6 +3501,7 @@ pub struct ListWorkgroupAssetsRequest {
     offset: Option<i32>,
 }
 
+#[cfg(feature = "assets")]
 impl ListWorkgroupAssetsRequest {
     /// Name of the asset. When given, the response is that single asset (documented with the Workgroup given by name).
     ///
@@ -3494,6 +3639,7 @@ impl ListWorkgroupAssetsRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 impl ::std::future::IntoFuture for ListWorkgroupAssetsRequest {
     type Output = Result<
         ResponseValue<ListWorkgroupAssetsResponseBody>,
@@ -3506,6 +3652,7 @@ impl ::std::future::IntoFuture for ListWorkgroupAssetsRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// A call of [`AssetsApi::create_workgroup_asset`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3515,6 +3662,7 @@ pub struct CreateWorkgroupAssetRequest {
     body: AssetCreateRequest,
 }
 
+#[cfg(feature = "assets")]
 impl CreateWorkgroupAssetRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<Asset>, Error<::serde_json::Value>> {
@@ -3562,6 +3710,7 @@ impl CreateWorkgroupAssetRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 impl ::std::future::IntoFuture for CreateWorkgroupAssetRequest {
     type Output = Result<ResponseValue<Asset>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3571,6 +3720,7 @@ impl ::std::future::IntoFuture for CreateWorkgroupAssetRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// A call of [`AssetsApi::delete_workgroup_asset_by_name`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3580,6 +3730,7 @@ pub struct DeleteWorkgroupAssetByNameRequest {
     name: String,
 }
 
+#[cfg(feature = "assets")]
 impl DeleteWorkgroupAssetByNameRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -3627,6 +3778,7 @@ impl DeleteWorkgroupAssetByNameRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 impl ::std::future::IntoFuture for DeleteWorkgroupAssetByNameRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3636,6 +3788,7 @@ impl ::std::future::IntoFuture for DeleteWorkgroupAssetByNameRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// A call of [`AssetsApi::search_assets`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3646,6 +3799,7 @@ pub struct SearchAssetsRequest {
     body: AssetSearchRequest,
 }
 
+#[cfg(feature = "assets")]
 impl SearchAssetsRequest {
     /// Number of records to return (default: 100000). When `limit` is given the response is a page object (`TotalCount`, `Data`) instead of a plain array.
     ///
@@ -3757,6 +3911,7 @@ impl SearchAssetsRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 impl ::std::future::IntoFuture for SearchAssetsRequest {
     type Output = Result<ResponseValue<AssetList>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3766,6 +3921,7 @@ impl ::std::future::IntoFuture for SearchAssetsRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 /// A call of [`AttributeTypesApi::get_attribute_types`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3773,6 +3929,7 @@ pub struct GetAttributeTypesRequest {
     client: Client,
 }
 
+#[cfg(feature = "attribute-types")]
 impl GetAttributeTypesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -3812,6 +3969,7 @@ impl GetAttributeTypesRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 impl ::std::future::IntoFuture for GetAttributeTypesRequest {
     type Output = Result<ResponseValue<Vec<AttributeType>>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3821,6 +3979,7 @@ impl ::std::future::IntoFuture for GetAttributeTypesRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 /// A call of [`AttributeTypesApi::create_attribute_type`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3829,6 +3988,7 @@ pub struct CreateAttributeTypeRequest {
     body: AttributeTypeCreateRequest,
 }
 
+#[cfg(feature = "attribute-types")]
 impl CreateAttributeTypeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -3871,6 +4031,7 @@ impl CreateAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 impl ::std::future::IntoFuture for CreateAttributeTypeRequest {
     type Output = Result<ResponseValue<AttributeType>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3880,6 +4041,7 @@ impl ::std::future::IntoFuture for CreateAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 /// A call of [`AttributeTypesApi::get_attribute_type`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3888,6 +4050,7 @@ pub struct GetAttributeTypeRequest {
     id: i32,
 }
 
+#[cfg(feature = "attribute-types")]
 impl GetAttributeTypeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -3928,6 +4091,7 @@ impl GetAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 impl ::std::future::IntoFuture for GetAttributeTypeRequest {
     type Output = Result<ResponseValue<AttributeType>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3937,6 +4101,7 @@ impl ::std::future::IntoFuture for GetAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 /// A call of [`AttributeTypesApi::delete_attribute_type`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3945,6 +4110,7 @@ pub struct DeleteAttributeTypeRequest {
     id: i32,
 }
 
+#[cfg(feature = "attribute-types")]
 impl DeleteAttributeTypeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -3980,6 +4146,7 @@ impl DeleteAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 impl ::std::future::IntoFuture for DeleteAttributeTypeRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -3989,6 +4156,7 @@ impl ::std::future::IntoFuture for DeleteAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 /// A call of [`AttributesApi::get_attributes_by_attribute_type`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -3997,6 +4165,7 @@ pub struct GetAttributesByAttributeTypeRequest {
     attribute_type_id: i32,
 }
 
+#[cfg(feature = "attributes")]
 impl GetAttributesByAttributeTypeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4043,6 +4212,7 @@ impl GetAttributesByAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 impl ::std::future::IntoFuture for GetAttributesByAttributeTypeRequest {
     type Output = Result<
         ResponseValue<Vec<AttributeDefinition>>,
@@ -4055,6 +4225,7 @@ impl ::std::future::IntoFuture for GetAttributesByAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 /// A call of [`AttributesApi::create_attribute`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4064,6 +4235,7 @@ pub struct CreateAttributeRequest {
     body: AttributeCreateRequest,
 }
 
+#[cfg(feature = "attributes")]
 impl CreateAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4113,6 +4285,7 @@ impl CreateAttributeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 impl ::std::future::IntoFuture for CreateAttributeRequest {
     type Output = Result<ResponseValue<AttributeDefinition>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4122,6 +4295,7 @@ impl ::std::future::IntoFuture for CreateAttributeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 /// A call of [`AttributesApi::get_attribute`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4130,6 +4304,7 @@ pub struct GetAttributeRequest {
     id: i32,
 }
 
+#[cfg(feature = "attributes")]
 impl GetAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4170,6 +4345,7 @@ impl GetAttributeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 impl ::std::future::IntoFuture for GetAttributeRequest {
     type Output = Result<ResponseValue<AttributeDefinition>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4179,6 +4355,7 @@ impl ::std::future::IntoFuture for GetAttributeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 /// A call of [`AttributesApi::delete_attribute`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4187,6 +4364,7 @@ pub struct DeleteAttributeRequest {
     id: i32,
 }
 
+#[cfg(feature = "attributes")]
 impl DeleteAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -4222,6 +4400,7 @@ impl DeleteAttributeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 impl ::std::future::IntoFuture for DeleteAttributeRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4231,6 +4410,7 @@ impl ::std::future::IntoFuture for DeleteAttributeRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// A call of [`DatabasesApi::get_databases`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4238,6 +4418,7 @@ pub struct GetDatabasesRequest {
     client: Client,
 }
 
+#[cfg(feature = "databases")]
 impl GetDatabasesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4277,6 +4458,7 @@ impl GetDatabasesRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 impl ::std::future::IntoFuture for GetDatabasesRequest {
     type Output = Result<ResponseValue<Vec<Database>>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4286,6 +4468,7 @@ impl ::std::future::IntoFuture for GetDatabasesRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// A call of [`DatabasesApi::get_database`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4294,6 +4477,7 @@ pub struct GetDatabaseRequest {
     id: i32,
 }
 
+#[cfg(feature = "databases")]
 impl GetDatabaseRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4334,6 +4518,7 @@ impl GetDatabaseRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 impl ::std::future::IntoFuture for GetDatabaseRequest {
     type Output = Result<ResponseValue<Database>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4343,6 +4528,7 @@ impl ::std::future::IntoFuture for GetDatabaseRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// A call of [`DatabasesApi::update_database`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4352,6 +4538,7 @@ pub struct UpdateDatabaseRequest {
     body: DatabaseUpdateRequest,
 }
 
+#[cfg(feature = "databases")]
 impl UpdateDatabaseRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4395,6 +4582,7 @@ impl UpdateDatabaseRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 impl ::std::future::IntoFuture for UpdateDatabaseRequest {
     type Output = Result<ResponseValue<Database>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4404,6 +4592,7 @@ impl ::std::future::IntoFuture for UpdateDatabaseRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// A call of [`DatabasesApi::delete_database`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4412,6 +4601,7 @@ pub struct DeleteDatabaseRequest {
     id: i32,
 }
 
+#[cfg(feature = "databases")]
 impl DeleteDatabaseRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -4447,6 +4637,7 @@ impl DeleteDatabaseRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 impl ::std::future::IntoFuture for DeleteDatabaseRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4456,6 +4647,7 @@ impl ::std::future::IntoFuture for DeleteDatabaseRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// A call of [`DatabasesApi::get_asset_databases`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4464,6 +4656,7 @@ pub struct GetAssetDatabasesRequest {
     id: i32,
 }
 
+#[cfg(feature = "databases")]
 impl GetAssetDatabasesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4505,6 +4698,7 @@ impl GetAssetDatabasesRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 impl ::std::future::IntoFuture for GetAssetDatabasesRequest {
     type Output = Result<ResponseValue<Vec<Database>>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4514,6 +4708,7 @@ impl ::std::future::IntoFuture for GetAssetDatabasesRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// A call of [`DatabasesApi::create_asset_database`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4523,6 +4718,7 @@ pub struct CreateAssetDatabaseRequest {
     body: DatabaseCreateRequest,
 }
 
+#[cfg(feature = "databases")]
 impl CreateAssetDatabaseRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4567,6 +4763,7 @@ impl CreateAssetDatabaseRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 impl ::std::future::IntoFuture for CreateAssetDatabaseRequest {
     type Output = Result<ResponseValue<Database>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4576,6 +4773,7 @@ impl ::std::future::IntoFuture for CreateAssetDatabaseRequest {
     }
 }
 
+#[cfg(feature = "imports")]
 /// A call of [`ImportsApi::deprecated_queue_import_file`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4584,6 +4782,7 @@ pub struct DeprecatedQueueImportFileRequest {
     body: DeprecatedQueueImportFileBody,
 }
 
+#[cfg(feature = "imports")]
 impl DeprecatedQueueImportFileRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4650,6 +4849,7 @@ impl DeprecatedQueueImportFileRequest {
     }
 }
 
+#[cfg(feature = "imports")]
 impl ::std::future::IntoFuture for DeprecatedQueueImportFileRequest {
     type Output = Result<ResponseValue<QueuedImport>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4659,6 +4859,7 @@ impl ::std::future::IntoFuture for DeprecatedQueueImportFileRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// A call of [`SmartRulesApi::deprecated_filter_single_account`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4667,6 +4868,7 @@ pub struct DeprecatedFilterSingleAccountRequest {
     body: FilterSingleAccountRequest,
 }
 
+#[cfg(feature = "smart-rules")]
 impl DeprecatedFilterSingleAccountRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4709,6 +4911,7 @@ impl DeprecatedFilterSingleAccountRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 impl ::std::future::IntoFuture for DeprecatedFilterSingleAccountRequest {
     type Output = Result<ResponseValue<SmartRule>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4718,6 +4921,7 @@ impl ::std::future::IntoFuture for DeprecatedFilterSingleAccountRequest {
     }
 }
 
+#[cfg(feature = "user-groups")]
 /// A call of [`UserGroupsApi::deprecated_get_user_group_by_name`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4726,6 +4930,7 @@ pub struct DeprecatedGetUserGroupByNameRequest {
     name: String,
 }
 
+#[cfg(feature = "user-groups")]
 impl DeprecatedGetUserGroupByNameRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4768,6 +4973,7 @@ impl DeprecatedGetUserGroupByNameRequest {
     }
 }
 
+#[cfg(feature = "user-groups")]
 impl ::std::future::IntoFuture for DeprecatedGetUserGroupByNameRequest {
     type Output = Result<ResponseValue<DeprecatedUserGroup>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4777,6 +4983,7 @@ impl ::std::future::IntoFuture for DeprecatedGetUserGroupByNameRequest {
     }
 }
 
+#[cfg(feature = "user-groups")]
 /// A call of [`UserGroupsApi::deprecated_delete_user_group_by_name`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4785,6 +4992,7 @@ pub struct DeprecatedDeleteUserGroupByNameRequest {
     name: String,
 }
 
+#[cfg(feature = "user-groups")]
 impl DeprecatedDeleteUserGroupByNameRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -4822,6 +5030,7 @@ impl DeprecatedDeleteUserGroupByNameRequest {
     }
 }
 
+#[cfg(feature = "user-groups")]
 impl ::std::future::IntoFuture for DeprecatedDeleteUserGroupByNameRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4831,6 +5040,7 @@ impl ::std::future::IntoFuture for DeprecatedDeleteUserGroupByNameRequest {
     }
 }
 
+#[cfg(feature = "workgroups")]
 /// A call of [`WorkgroupsApi::deprecated_get_workgroup_by_name`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4839,6 +5049,7 @@ pub struct DeprecatedGetWorkgroupByNameRequest {
     name: String,
 }
 
+#[cfg(feature = "workgroups")]
 impl DeprecatedGetWorkgroupByNameRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -4881,6 +5092,7 @@ impl DeprecatedGetWorkgroupByNameRequest {
     }
 }
 
+#[cfg(feature = "workgroups")]
 impl ::std::future::IntoFuture for DeprecatedGetWorkgroupByNameRequest {
     type Output = Result<ResponseValue<DeprecatedWorkgroup>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4890,6 +5102,7 @@ impl ::std::future::IntoFuture for DeprecatedGetWorkgroupByNameRequest {
     }
 }
 
+#[cfg(feature = "entitlements")]
 /// A call of [`EntitlementsApi::get_entitlements`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4898,6 +5111,7 @@ pub struct GetEntitlementsRequest {
     group_i_ds: Option<Vec<i32>>,
 }
 
+#[cfg(feature = "entitlements")]
 impl GetEntitlementsRequest {
     /// Comma-separated list of group IDs.
     ///
@@ -4953,6 +5167,7 @@ impl GetEntitlementsRequest {
     }
 }
 
+#[cfg(feature = "entitlements")]
 impl ::std::future::IntoFuture for GetEntitlementsRequest {
     type Output = Result<ResponseValue<Vec<Entitlement>>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -4962,6 +5177,7 @@ impl ::std::future::IntoFuture for GetEntitlementsRequest {
     }
 }
 
+#[cfg(feature = "epm-policies")]
 /// A call of [`EpmPoliciesApi::add_epm_policy_application`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -4971,6 +5187,7 @@ pub struct AddEpmPolicyApplicationRequest {
     body: EpmApplicationAddRequest,
 }
 
+#[cfg(feature = "epm-policies")]
 impl AddEpmPolicyApplicationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -5019,6 +5236,7 @@ impl AddEpmPolicyApplicationRequest {
     }
 }
 
+#[cfg(feature = "epm-policies")]
 impl ::std::future::IntoFuture for AddEpmPolicyApplicationRequest {
     type Output = Result<
         ResponseValue<::serde_json::Map<String, ::serde_json::Value>>,
@@ -5031,6 +5249,7 @@ impl ::std::future::IntoFuture for AddEpmPolicyApplicationRequest {
     }
 }
 
+#[cfg(feature = "imports")]
 /// A call of [`ImportsApi::queue_import`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5039,6 +5258,7 @@ pub struct QueueImportRequest {
     body: ImportRequest,
 }
 
+#[cfg(feature = "imports")]
 impl QueueImportRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -5081,6 +5301,7 @@ impl QueueImportRequest {
     }
 }
 
+#[cfg(feature = "imports")]
 impl ::std::future::IntoFuture for QueueImportRequest {
     type Output = Result<ResponseValue<QueuedImport>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -5090,6 +5311,7 @@ impl ::std::future::IntoFuture for QueueImportRequest {
     }
 }
 
+#[cfg(feature = "operating-systems")]
 /// A call of [`OperatingSystemsApi::get_operating_systems`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5097,6 +5319,7 @@ pub struct GetOperatingSystemsRequest {
     client: Client,
 }
 
+#[cfg(feature = "operating-systems")]
 impl GetOperatingSystemsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -5136,6 +5359,7 @@ impl GetOperatingSystemsRequest {
     }
 }
 
+#[cfg(feature = "operating-systems")]
 impl ::std::future::IntoFuture for GetOperatingSystemsRequest {
     type Output = Result<
         ResponseValue<Vec<OperatingSystem>>,
@@ -5148,6 +5372,7 @@ impl ::std::future::IntoFuture for GetOperatingSystemsRequest {
     }
 }
 
+#[cfg(feature = "organizations")]
 /// A call of [`OrganizationsApi::get_organizations`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5156,6 +5381,7 @@ pub struct GetOrganizationsRequest {
     name: Option<String>,
 }
 
+#[cfg(feature = "organizations")]
 impl GetOrganizationsRequest {
     /// Name of the organization.
     ///
@@ -5211,6 +5437,7 @@ impl GetOrganizationsRequest {
     }
 }
 
+#[cfg(feature = "organizations")]
 impl ::std::future::IntoFuture for GetOrganizationsRequest {
     type Output = Result<
         ResponseValue<GetOrganizationsResponseBody>,
@@ -5223,6 +5450,7 @@ impl ::std::future::IntoFuture for GetOrganizationsRequest {
     }
 }
 
+#[cfg(feature = "organizations")]
 /// A call of [`OrganizationsApi::get_organization`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5231,6 +5459,7 @@ pub struct GetOrganizationRequest {
     id: ::uuid::Uuid,
 }
 
+#[cfg(feature = "organizations")]
 impl GetOrganizationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -5271,6 +5500,7 @@ impl GetOrganizationRequest {
     }
 }
 
+#[cfg(feature = "organizations")]
 impl ::std::future::IntoFuture for GetOrganizationRequest {
     type Output = Result<ResponseValue<Organization>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -5280,6 +5510,7 @@ impl ::std::future::IntoFuture for GetOrganizationRequest {
     }
 }
 
+#[cfg(feature = "permissions")]
 /// A call of [`PermissionsApi::get_permissions`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5287,6 +5518,7 @@ pub struct GetPermissionsRequest {
     client: Client,
 }
 
+#[cfg(feature = "permissions")]
 impl GetPermissionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -5326,6 +5558,7 @@ impl GetPermissionsRequest {
     }
 }
 
+#[cfg(feature = "permissions")]
 impl ::std::future::IntoFuture for GetPermissionsRequest {
     type Output = Result<ResponseValue<Vec<Permission>>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -5335,6 +5568,7 @@ impl ::std::future::IntoFuture for GetPermissionsRequest {
     }
 }
 
+#[cfg(feature = "smart-rule-assets")]
 /// A call of [`SmartRuleAssetsApi::get_smart_rule_assets`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5345,6 +5579,7 @@ pub struct GetSmartRuleAssetsRequest {
     offset: Option<i32>,
 }
 
+#[cfg(feature = "smart-rule-assets")]
 impl GetSmartRuleAssetsRequest {
     /// Number of records to return (default: 100000). When `limit` is given the response is a page object (`TotalCount`, `Data`) instead of a plain array.
     ///
@@ -5455,6 +5690,7 @@ impl GetSmartRuleAssetsRequest {
     }
 }
 
+#[cfg(feature = "smart-rule-assets")]
 impl ::std::future::IntoFuture for GetSmartRuleAssetsRequest {
     type Output = Result<ResponseValue<AssetList>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -5464,6 +5700,7 @@ impl ::std::future::IntoFuture for GetSmartRuleAssetsRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// A call of [`SmartRulesApi::get_smart_rules`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5473,6 +5710,7 @@ pub struct GetSmartRulesRequest {
     title: Option<String>,
 }
 
+#[cfg(feature = "smart-rules")]
 impl GetSmartRulesRequest {
     /// Type of Smart Rules to return (all, managed account, managed system, and asset). Documented for the list variant (without `title`).
     ///
@@ -5538,6 +5776,7 @@ impl GetSmartRulesRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 impl ::std::future::IntoFuture for GetSmartRulesRequest {
     type Output = Result<
         ResponseValue<GetSmartRulesResponseBody>,
@@ -5550,6 +5789,7 @@ impl ::std::future::IntoFuture for GetSmartRulesRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// A call of [`SmartRulesApi::get_smart_rule`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5558,6 +5798,7 @@ pub struct GetSmartRuleRequest {
     id: i32,
 }
 
+#[cfg(feature = "smart-rules")]
 impl GetSmartRuleRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -5598,6 +5839,7 @@ impl GetSmartRuleRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 impl ::std::future::IntoFuture for GetSmartRuleRequest {
     type Output = Result<ResponseValue<SmartRule>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -5607,6 +5849,7 @@ impl ::std::future::IntoFuture for GetSmartRuleRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// A call of [`SmartRulesApi::get_user_group_smart_rules`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5616,6 +5859,7 @@ pub struct GetUserGroupSmartRulesRequest {
     access_level: Option<Vec<AccessLevelId>>,
 }
 
+#[cfg(feature = "smart-rules")]
 impl GetUserGroupSmartRulesRequest {
     /// User group Smart Rule access level: a single value or a comma-delimited list of values (0 None, 1 Read, 3 Read/Write). Default: 1,3.
     ///
@@ -5673,6 +5917,7 @@ impl GetUserGroupSmartRulesRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 impl ::std::future::IntoFuture for GetUserGroupSmartRulesRequest {
     type Output = Result<
         ResponseValue<Vec<UserGroupSmartRule>>,
@@ -5685,6 +5930,7 @@ impl ::std::future::IntoFuture for GetUserGroupSmartRulesRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// A call of [`SmartRulesApi::get_organization_smart_rule_by_title`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5694,6 +5940,7 @@ pub struct GetOrganizationSmartRuleByTitleRequest {
     title: String,
 }
 
+#[cfg(feature = "smart-rules")]
 impl GetOrganizationSmartRuleByTitleRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -5734,6 +5981,7 @@ impl GetOrganizationSmartRuleByTitleRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 impl ::std::future::IntoFuture for GetOrganizationSmartRuleByTitleRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -5743,6 +5991,7 @@ impl ::std::future::IntoFuture for GetOrganizationSmartRuleByTitleRequest {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 /// A call of [`UserGroupPermissionsApi::get_user_group_permissions`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5751,6 +6000,7 @@ pub struct GetUserGroupPermissionsRequest {
     user_group_id: i32,
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl GetUserGroupPermissionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -5797,6 +6047,7 @@ impl GetUserGroupPermissionsRequest {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl ::std::future::IntoFuture for GetUserGroupPermissionsRequest {
     type Output = Result<
         ResponseValue<Vec<UserGroupPermission>>,
@@ -5809,6 +6060,7 @@ impl ::std::future::IntoFuture for GetUserGroupPermissionsRequest {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 /// A call of [`UserGroupPermissionsApi::set_user_group_permissions`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5818,6 +6070,7 @@ pub struct SetUserGroupPermissionsRequest {
     body: Vec<UserGroupPermission>,
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl SetUserGroupPermissionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -5862,6 +6115,7 @@ impl SetUserGroupPermissionsRequest {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl ::std::future::IntoFuture for SetUserGroupPermissionsRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -5871,6 +6125,7 @@ impl ::std::future::IntoFuture for SetUserGroupPermissionsRequest {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 /// A call of [`UserGroupPermissionsApi::delete_user_group_permissions`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -5879,6 +6134,7 @@ pub struct DeleteUserGroupPermissionsRequest {
     user_group_id: i32,
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl DeleteUserGroupPermissionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -5920,6 +6176,7 @@ impl DeleteUserGroupPermissionsRequest {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl ::std::future::IntoFuture for DeleteUserGroupPermissionsRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;

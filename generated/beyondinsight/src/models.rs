@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::support::{Validate, ValidationError};
 
+#[cfg(feature = "access-levels")]
 /// An access level for permissions.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessLevel {
@@ -24,6 +25,7 @@ pub struct AccessLevel {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "access-levels")]
 impl Validate for AccessLevel {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -33,6 +35,13 @@ impl Validate for AccessLevel {
     }
 }
 
+#[cfg(
+    any(
+        feature = "access-levels",
+        feature = "smart-rules",
+        feature = "user-group-permissions"
+    )
+)]
 /// Access level (0 None, 1 Read, 3 Read/Write).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AccessLevelId {
@@ -52,6 +61,13 @@ pub enum AccessLevelId {
     Unknown(i64),
 }
 
+#[cfg(
+    any(
+        feature = "access-levels",
+        feature = "smart-rules",
+        feature = "user-group-permissions"
+    )
+)]
 impl AccessLevelId {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [i64] = &[0, 1, 3];
@@ -66,6 +82,13 @@ impl AccessLevelId {
     }
 }
 
+#[cfg(
+    any(
+        feature = "access-levels",
+        feature = "smart-rules",
+        feature = "user-group-permissions"
+    )
+)]
 impl From<i64> for AccessLevelId {
     fn from(value: i64) -> Self {
         match value {
@@ -77,12 +100,26 @@ impl From<i64> for AccessLevelId {
     }
 }
 
+#[cfg(
+    any(
+        feature = "access-levels",
+        feature = "smart-rules",
+        feature = "user-group-permissions"
+    )
+)]
 impl ::std::fmt::Display for AccessLevelId {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(
+    any(
+        feature = "access-levels",
+        feature = "smart-rules",
+        feature = "user-group-permissions"
+    )
+)]
 impl ::serde::Serialize for AccessLevelId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -92,6 +129,13 @@ impl ::serde::Serialize for AccessLevelId {
     }
 }
 
+#[cfg(
+    any(
+        feature = "access-levels",
+        feature = "smart-rules",
+        feature = "user-group-permissions"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for AccessLevelId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -100,6 +144,13 @@ impl<'de> ::serde::Deserialize<'de> for AccessLevelId {
     }
 }
 
+#[cfg(
+    any(
+        feature = "access-levels",
+        feature = "smart-rules",
+        feature = "user-group-permissions"
+    )
+)]
 impl Validate for AccessLevelId {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
@@ -115,6 +166,7 @@ impl Validate for AccessLevelId {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// An address of an address group. Requests (create, update) send `Type`, `Value` and `Omit`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Address {
@@ -167,6 +219,7 @@ pub struct Address {
     pub last_updated_date: Option<crate::support::DateTime>,
 }
 
+#[cfg(feature = "address-groups")]
 impl Validate for Address {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -189,6 +242,7 @@ impl Validate for Address {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// An address group (Address Book). Requests (create, update) send only `Name`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AddressGroup {
@@ -218,6 +272,7 @@ pub struct AddressGroup {
     pub organization_id: Option<Option<::uuid::Uuid>>,
 }
 
+#[cfg(feature = "address-groups")]
 impl Validate for AddressGroup {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -270,6 +325,7 @@ impl Validate for AddressGroupInput {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// An address of an address group. Requests (create, update) send `Type`, `Value` and `Omit`.
 /// Request shape of [`Address`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -299,6 +355,7 @@ pub struct AddressInput {
     pub value: Option<String>,
 }
 
+#[cfg(feature = "address-groups")]
 impl Validate for AddressInput {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -321,6 +378,7 @@ impl Validate for AddressInput {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The Address type: 1 Single IP Address, 2 IP Address Range, 3 CIDR Notation, 4 Named Host.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AddressType {
@@ -344,6 +402,7 @@ pub enum AddressType {
     Unknown(i64),
 }
 
+#[cfg(feature = "address-groups")]
 impl AddressType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [i64] = &[1, 2, 3, 4];
@@ -359,6 +418,7 @@ impl AddressType {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl From<i64> for AddressType {
     fn from(value: i64) -> Self {
         match value {
@@ -371,12 +431,14 @@ impl From<i64> for AddressType {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::std::fmt::Display for AddressType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         ::std::fmt::Display::fmt(&self.value(), f)
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl ::serde::Serialize for AddressType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -386,6 +448,7 @@ impl ::serde::Serialize for AddressType {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl<'de> ::serde::Deserialize<'de> for AddressType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -394,6 +457,7 @@ impl<'de> ::serde::Deserialize<'de> for AddressType {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl Validate for AddressType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
@@ -518,6 +582,7 @@ impl ApiAccessPolicyRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// Request body for an API Access policy registration (doc variant "ApiAccessPolicy").
 /// Request shape of [`ApiAccessPolicyRegistrationRequest`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -578,6 +643,7 @@ pub struct ApiAccessPolicyRegistrationRequestInput {
     >,
 }
 
+#[cfg(feature = "api-registrations")]
 impl Validate for ApiAccessPolicyRegistrationRequestInput {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -600,6 +666,7 @@ impl Validate for ApiAccessPolicyRegistrationRequestInput {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl ApiAccessPolicyRegistrationRequestInput {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -691,17 +758,20 @@ impl Validate for ApiAccessPolicyRegistrationRequestRegistrationType {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// The API key of an API Key policy API registration (a secret).
 #[derive(Clone, PartialEq, Eq, Hash, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(transparent)]
 pub struct ApiKey(pub String);
 
+#[cfg(feature = "api-registrations")]
 impl ::std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_tuple("ApiKey").field(&crate::support::Redacted).finish()
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl ::std::ops::Deref for ApiKey {
     type Target = String;
     fn deref(&self) -> &String {
@@ -709,30 +779,35 @@ impl ::std::ops::Deref for ApiKey {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl From<String> for ApiKey {
     fn from(value: String) -> Self {
         ApiKey(value)
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl From<&str> for ApiKey {
     fn from(value: &str) -> Self {
         ApiKey(value.to_owned())
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl PartialEq<str> for ApiKey {
     fn eq(&self, other: &str) -> bool {
         self.0 == other
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl PartialEq<&str> for ApiKey {
     fn eq(&self, other: &&str) -> bool {
         self.0 == *other
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl Validate for ApiKey {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         self.0.validate_into(path, errors);
@@ -874,6 +949,7 @@ impl ApiKeyPolicyRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// Request body for an API Key policy registration (doc variant "ApiKeyPolicy").
 /// Request shape of [`ApiKeyPolicyRegistrationRequest`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -954,6 +1030,7 @@ pub struct ApiKeyPolicyRegistrationRequestInput {
     >,
 }
 
+#[cfg(feature = "api-registrations")]
 impl Validate for ApiKeyPolicyRegistrationRequestInput {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -979,6 +1056,7 @@ impl Validate for ApiKeyPolicyRegistrationRequestInput {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl ApiKeyPolicyRegistrationRequestInput {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -1072,6 +1150,7 @@ impl Validate for ApiKeyPolicyRegistrationRequestRegistrationType {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// An API registration as returned by the API. `AccessTokenDuration` is documented only in the POST and PUT responses.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistration {
@@ -1171,6 +1250,7 @@ pub struct ApiRegistration {
     >,
 }
 
+#[cfg(feature = "api-registrations")]
 impl Validate for ApiRegistration {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -1643,6 +1723,7 @@ impl From<ApiAccessPolicyRegistrationRequest> for ApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// Request body of POST and PUT ApiRegistrations; it differs by `RegistrationType`.
 /// Request shape of [`ApiRegistrationRequest`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, Debug, PartialEq)]
@@ -1651,6 +1732,7 @@ pub enum ApiRegistrationRequestInput {
     ApiAccessPolicyRegistrationRequest(ApiAccessPolicyRegistrationRequestInput),
 }
 
+#[cfg(feature = "api-registrations")]
 impl ::serde::Serialize for ApiRegistrationRequestInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1674,6 +1756,7 @@ impl ::serde::Serialize for ApiRegistrationRequestInput {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl<'de> ::serde::Deserialize<'de> for ApiRegistrationRequestInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1712,6 +1795,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiRegistrationRequestInput {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl Validate for ApiRegistrationRequestInput {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -1726,12 +1810,14 @@ impl Validate for ApiRegistrationRequestInput {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl From<ApiKeyPolicyRegistrationRequestInput> for ApiRegistrationRequestInput {
     fn from(value: ApiKeyPolicyRegistrationRequestInput) -> Self {
         Self::ApiKeyPolicyRegistrationRequest(value)
     }
 }
 
+#[cfg(feature = "api-registrations")]
 impl From<ApiAccessPolicyRegistrationRequestInput> for ApiRegistrationRequestInput {
     fn from(value: ApiAccessPolicyRegistrationRequestInput) -> Self {
         Self::ApiAccessPolicyRegistrationRequest(value)
@@ -1814,6 +1900,7 @@ impl Validate for ApiRegistrationType {
     }
 }
 
+#[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 /// An asset, as returned by the Assets endpoints and by `GET SmartRules/{id}/Assets`. `Description` is documented only in the response of `GET Assets/{id}`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Asset {
@@ -1915,11 +2002,13 @@ pub struct Asset {
     pub last_update_date: Option<crate::support::DateTime>,
 }
 
+#[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 impl Validate for Asset {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "assets")]
 /// Request body of POST Workgroups/{workgroup}/Assets.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AssetCreateRequest {
@@ -1984,6 +2073,7 @@ pub struct AssetCreateRequest {
     pub operating_system: Option<String>,
 }
 
+#[cfg(feature = "assets")]
 impl Validate for AssetCreateRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -2095,6 +2185,7 @@ impl Validate for AssetCreateRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 impl AssetCreateRequest {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -2112,6 +2203,7 @@ impl AssetCreateRequest {
     }
 }
 
+#[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 /// A list of assets: a plain array when `limit` is not given, an `AssetPage` when it is.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
@@ -2120,6 +2212,7 @@ pub enum AssetList {
     AssetPage(AssetPage),
 }
 
+#[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 impl<'de> ::serde::Deserialize<'de> for AssetList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2154,6 +2247,7 @@ impl<'de> ::serde::Deserialize<'de> for AssetList {
     }
 }
 
+#[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 impl Validate for AssetList {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -2164,18 +2258,21 @@ impl Validate for AssetList {
     }
 }
 
+#[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 impl From<Vec<Asset>> for AssetList {
     fn from(value: Vec<Asset>) -> Self {
         Self::Array(value)
     }
 }
 
+#[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 impl From<AssetPage> for AssetList {
     fn from(value: AssetPage) -> Self {
         Self::AssetPage(value)
     }
 }
 
+#[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 /// One page of assets, returned instead of a plain array when `limit` is given.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AssetPage {
@@ -2186,6 +2283,7 @@ pub struct AssetPage {
     pub data: Vec<Asset>,
 }
 
+#[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 impl Validate for AssetPage {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -2193,6 +2291,7 @@ impl Validate for AssetPage {
     }
 }
 
+#[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 impl AssetPage {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -2207,6 +2306,7 @@ impl AssetPage {
     }
 }
 
+#[cfg(feature = "assets")]
 /// Search criteria. At least one property should be provided; any property not provided is ignored. All search criteria are case insensitive and are an exact match (equality), except for `IPAddress`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AssetSearchRequest {
@@ -2255,6 +2355,7 @@ pub struct AssetSearchRequest {
     pub asset_type: Option<String>,
 }
 
+#[cfg(feature = "assets")]
 impl Validate for AssetSearchRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -2277,6 +2378,7 @@ impl Validate for AssetSearchRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// Request body of PUT Assets/{id}. Send the full current state of the asset with the new values.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AssetUpdateRequest {
@@ -2314,6 +2416,7 @@ pub struct AssetUpdateRequest {
     pub operating_system: String,
 }
 
+#[cfg(feature = "assets")]
 impl Validate for AssetUpdateRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -2333,6 +2436,7 @@ impl Validate for AssetUpdateRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 impl AssetUpdateRequest {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -2361,6 +2465,7 @@ impl AssetUpdateRequest {
     }
 }
 
+#[cfg(any(feature = "asset-attributes", feature = "attributes"))]
 /// An attribute definition (as assigned to assets, and as a child attribute).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Attribute {
@@ -2426,11 +2531,13 @@ pub struct Attribute {
     pub is_read_only: Option<bool>,
 }
 
+#[cfg(any(feature = "asset-attributes", feature = "attributes"))]
 impl Validate for Attribute {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "attributes")]
 /// Request body of POST AttributeTypes/{attributeTypeID}/Attributes.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttributeCreateRequest {
@@ -2473,6 +2580,7 @@ pub struct AttributeCreateRequest {
     pub value_int: Option<Option<i32>>,
 }
 
+#[cfg(feature = "attributes")]
 impl Validate for AttributeCreateRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -2518,6 +2626,7 @@ impl Validate for AttributeCreateRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 /// An attribute definition together with its child attributes.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttributeDefinition {
@@ -2591,6 +2700,7 @@ pub struct AttributeDefinition {
     pub child_attributes: Option<Vec<Attribute>>,
 }
 
+#[cfg(feature = "attributes")]
 impl Validate for AttributeDefinition {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -2600,6 +2710,7 @@ impl Validate for AttributeDefinition {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttributeType {
     #[serde(
@@ -2625,11 +2736,13 @@ pub struct AttributeType {
     pub is_read_only: Option<bool>,
 }
 
+#[cfg(feature = "attribute-types")]
 impl Validate for AttributeType {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "attribute-types")]
 /// Request body of POST AttributeTypes.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttributeTypeCreateRequest {
@@ -2642,6 +2755,7 @@ pub struct AttributeTypeCreateRequest {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "attribute-types")]
 impl Validate for AttributeTypeCreateRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -2661,6 +2775,7 @@ impl Validate for AttributeTypeCreateRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Database {
     #[serde(
@@ -2722,11 +2837,13 @@ pub struct Database {
     pub template: Option<String>,
 }
 
+#[cfg(feature = "databases")]
 impl Validate for Database {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "databases")]
 /// Request body of POST Assets/{id}/Databases.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DatabaseCreateRequest {
@@ -2771,6 +2888,7 @@ pub struct DatabaseCreateRequest {
     pub template: Option<String>,
 }
 
+#[cfg(feature = "databases")]
 impl Validate for DatabaseCreateRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -2803,6 +2921,7 @@ impl Validate for DatabaseCreateRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 impl DatabaseCreateRequest {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -2818,6 +2937,7 @@ impl DatabaseCreateRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// Request body of PUT Databases/{id}. Unlike the create body, the doc marks only PlatformID as required.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DatabaseUpdateRequest {
@@ -2867,6 +2987,7 @@ pub struct DatabaseUpdateRequest {
     pub template: Option<String>,
 }
 
+#[cfg(feature = "databases")]
 impl Validate for DatabaseUpdateRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -2899,6 +3020,7 @@ impl Validate for DatabaseUpdateRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 impl DatabaseUpdateRequest {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -2914,6 +3036,7 @@ impl DatabaseUpdateRequest {
     }
 }
 
+#[cfg(feature = "imports")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeprecatedQueueImportFileBody {
@@ -2924,6 +3047,7 @@ pub struct DeprecatedQueueImportFileBody {
     pub file: Vec<u8>,
 }
 
+#[cfg(feature = "imports")]
 impl Validate for DeprecatedQueueImportFileBody {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -2931,6 +3055,7 @@ impl Validate for DeprecatedQueueImportFileBody {
     }
 }
 
+#[cfg(feature = "imports")]
 impl DeprecatedQueueImportFileBody {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -2945,6 +3070,7 @@ impl DeprecatedQueueImportFileBody {
     }
 }
 
+#[cfg(feature = "user-groups")]
 /// A user group, as returned by the deprecated GET UserGroups/{name}.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeprecatedUserGroup {
@@ -2999,11 +3125,13 @@ pub struct DeprecatedUserGroup {
     pub is_active: Option<bool>,
 }
 
+#[cfg(feature = "user-groups")]
 impl Validate for DeprecatedUserGroup {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "workgroups")]
 /// A Workgroup, as returned by the deprecated GET Workgroups/{name}.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DeprecatedWorkgroup {
@@ -3030,11 +3158,13 @@ pub struct DeprecatedWorkgroup {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "workgroups")]
 impl Validate for DeprecatedWorkgroup {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "entitlements")]
 /// A user entitlement. Union of the two documented bodies: `DistinguishedName` appears only without `groupIDs`; `Title` and `SmartRuleType` only with `groupIDs`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Entitlement {
@@ -3183,11 +3313,13 @@ pub struct Entitlement {
     pub access_policy_name: Option<String>,
 }
 
+#[cfg(feature = "entitlements")]
 impl Validate for Entitlement {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "epm-policies")]
 /// Application to add to the policy. All fields are required.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EpmApplicationAddRequest {
@@ -3203,11 +3335,13 @@ pub struct EpmApplicationAddRequest {
     pub children_inherit_token: bool,
 }
 
+#[cfg(feature = "epm-policies")]
 impl Validate for EpmApplicationAddRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "epm-policies")]
 impl EpmApplicationAddRequest {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -3228,6 +3362,7 @@ impl EpmApplicationAddRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FilterSingleAccountRequest {
     /// ID of the managed account you want to filter by parent System Name and Account Name.
@@ -3243,11 +3378,13 @@ pub struct FilterSingleAccountRequest {
     pub title: Option<String>,
 }
 
+#[cfg(feature = "smart-rules")]
 impl Validate for FilterSingleAccountRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "smart-rules")]
 impl FilterSingleAccountRequest {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -3259,6 +3396,7 @@ impl FilterSingleAccountRequest {
     }
 }
 
+#[cfg(feature = "organizations")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum GetOrganizationsResponseBody {
@@ -3266,6 +3404,7 @@ pub enum GetOrganizationsResponseBody {
     Organization(Organization),
 }
 
+#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for GetOrganizationsResponseBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3300,6 +3439,7 @@ impl<'de> ::serde::Deserialize<'de> for GetOrganizationsResponseBody {
     }
 }
 
+#[cfg(feature = "organizations")]
 impl Validate for GetOrganizationsResponseBody {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -3310,18 +3450,21 @@ impl Validate for GetOrganizationsResponseBody {
     }
 }
 
+#[cfg(feature = "organizations")]
 impl From<Vec<Organization>> for GetOrganizationsResponseBody {
     fn from(value: Vec<Organization>) -> Self {
         Self::Array(value)
     }
 }
 
+#[cfg(feature = "organizations")]
 impl From<Organization> for GetOrganizationsResponseBody {
     fn from(value: Organization) -> Self {
         Self::Organization(value)
     }
 }
 
+#[cfg(feature = "smart-rules")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum GetSmartRulesResponseBody {
@@ -3329,6 +3472,7 @@ pub enum GetSmartRulesResponseBody {
     SmartRule(SmartRule),
 }
 
+#[cfg(feature = "smart-rules")]
 impl<'de> ::serde::Deserialize<'de> for GetSmartRulesResponseBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3373,6 +3517,7 @@ impl<'de> ::serde::Deserialize<'de> for GetSmartRulesResponseBody {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 impl Validate for GetSmartRulesResponseBody {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -3383,18 +3528,21 @@ impl Validate for GetSmartRulesResponseBody {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 impl From<Vec<SmartRule>> for GetSmartRulesResponseBody {
     fn from(value: Vec<SmartRule>) -> Self {
         Self::Array(value)
     }
 }
 
+#[cfg(feature = "smart-rules")]
 impl From<SmartRule> for GetSmartRulesResponseBody {
     fn from(value: SmartRule) -> Self {
         Self::SmartRule(value)
     }
 }
 
+#[cfg(feature = "imports")]
 /// Request body of POST Imports. One of `FileContents` or `Base64FileContents` is required (not expressed as a schema constraint).
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ImportRequest {
@@ -3449,6 +3597,7 @@ pub struct ImportRequest {
     pub base64_file_contents: Option<crate::support::Base64>,
 }
 
+#[cfg(feature = "imports")]
 impl Validate for ImportRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -3484,6 +3633,7 @@ impl Validate for ImportRequest {
     }
 }
 
+#[cfg(feature = "imports")]
 /// Type of import being queued (case-sensitive).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ImportType {
@@ -3527,6 +3677,7 @@ pub enum ImportType {
     Unknown(String),
 }
 
+#[cfg(feature = "imports")]
 impl ImportType {
     /// Every value the spec lists, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3557,6 +3708,7 @@ impl ImportType {
     }
 }
 
+#[cfg(feature = "imports")]
 impl From<&str> for ImportType {
     fn from(value: &str) -> Self {
         match value {
@@ -3574,12 +3726,14 @@ impl From<&str> for ImportType {
     }
 }
 
+#[cfg(feature = "imports")]
 impl ::std::fmt::Display for ImportType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "imports")]
 impl ::serde::Serialize for ImportType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3589,6 +3743,7 @@ impl ::serde::Serialize for ImportType {
     }
 }
 
+#[cfg(feature = "imports")]
 impl<'de> ::serde::Deserialize<'de> for ImportType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3601,6 +3756,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportType {
     }
 }
 
+#[cfg(feature = "imports")]
 impl Validate for ImportType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
@@ -3616,6 +3772,7 @@ impl Validate for ImportType {
     }
 }
 
+#[cfg(feature = "address-groups")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ListAddressGroupsResponseBody {
@@ -3623,6 +3780,7 @@ pub enum ListAddressGroupsResponseBody {
     AddressGroup(AddressGroup),
 }
 
+#[cfg(feature = "address-groups")]
 impl<'de> ::serde::Deserialize<'de> for ListAddressGroupsResponseBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3657,6 +3815,7 @@ impl<'de> ::serde::Deserialize<'de> for ListAddressGroupsResponseBody {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl Validate for ListAddressGroupsResponseBody {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -3667,12 +3826,14 @@ impl Validate for ListAddressGroupsResponseBody {
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl From<Vec<AddressGroup>> for ListAddressGroupsResponseBody {
     fn from(value: Vec<AddressGroup>) -> Self {
         Self::Array(value)
     }
 }
 
+#[cfg(feature = "address-groups")]
 impl From<AddressGroup> for ListAddressGroupsResponseBody {
     fn from(value: AddressGroup) -> Self {
         Self::AddressGroup(value)
@@ -3743,6 +3904,7 @@ impl From<AddressGroupInput> for ListAddressGroupsResponseBodyInput {
     }
 }
 
+#[cfg(feature = "assets")]
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ListWorkgroupAssetsResponseBody {
@@ -3751,6 +3913,7 @@ pub enum ListWorkgroupAssetsResponseBody {
     Asset(Asset),
 }
 
+#[cfg(feature = "assets")]
 impl<'de> ::serde::Deserialize<'de> for ListWorkgroupAssetsResponseBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3805,6 +3968,7 @@ impl<'de> ::serde::Deserialize<'de> for ListWorkgroupAssetsResponseBody {
     }
 }
 
+#[cfg(feature = "assets")]
 impl Validate for ListWorkgroupAssetsResponseBody {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -3816,24 +3980,28 @@ impl Validate for ListWorkgroupAssetsResponseBody {
     }
 }
 
+#[cfg(feature = "assets")]
 impl From<Vec<Asset>> for ListWorkgroupAssetsResponseBody {
     fn from(value: Vec<Asset>) -> Self {
         Self::Array(value)
     }
 }
 
+#[cfg(feature = "assets")]
 impl From<AssetPage> for ListWorkgroupAssetsResponseBody {
     fn from(value: AssetPage) -> Self {
         Self::AssetPage(value)
     }
 }
 
+#[cfg(feature = "assets")]
 impl From<Asset> for ListWorkgroupAssetsResponseBody {
     fn from(value: Asset) -> Self {
         Self::Asset(value)
     }
 }
 
+#[cfg(feature = "operating-systems")]
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OperatingSystem {
     #[serde(
@@ -3852,11 +4020,13 @@ pub struct OperatingSystem {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "operating-systems")]
 impl Validate for OperatingSystem {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "organizations")]
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Organization {
     #[serde(
@@ -3882,11 +4052,13 @@ pub struct Organization {
     pub is_active: Option<bool>,
 }
 
+#[cfg(feature = "organizations")]
 impl Validate for Organization {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "permissions")]
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Permission {
     #[serde(
@@ -3905,11 +4077,13 @@ pub struct Permission {
     pub name: Option<String>,
 }
 
+#[cfg(feature = "permissions")]
 impl Validate for Permission {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "imports")]
 /// The application/json part of the multipart body.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QueueImportFileDetails {
@@ -3931,11 +4105,13 @@ pub struct QueueImportFileDetails {
     pub file_name: Option<String>,
 }
 
+#[cfg(feature = "imports")]
 impl Validate for QueueImportFileDetails {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "imports")]
 /// A queued import.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct QueuedImport {
@@ -3949,11 +4125,13 @@ pub struct QueuedImport {
     pub import_id: Option<i32>,
 }
 
+#[cfg(feature = "imports")]
 impl Validate for QueuedImport {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "smart-rules")]
 /// A Smart Rule.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SmartRule {
@@ -4024,11 +4202,13 @@ pub struct SmartRule {
     pub rule_type: Option<String>,
 }
 
+#[cfg(feature = "smart-rules")]
 impl Validate for SmartRule {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "access-levels")]
 /// Access level to set for a user group Smart Rule.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SmartRuleAccessLevelRequest {
@@ -4041,6 +4221,7 @@ pub struct SmartRuleAccessLevelRequest {
     pub access_level_id: Option<AccessLevelId>,
 }
 
+#[cfg(feature = "access-levels")]
 impl Validate for SmartRuleAccessLevelRequest {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -4050,6 +4231,7 @@ impl Validate for SmartRuleAccessLevelRequest {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 /// A permission and the access level the user group has to it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserGroupPermission {
@@ -4070,6 +4252,7 @@ pub struct UserGroupPermission {
     pub access_level_id: Option<AccessLevelId>,
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl Validate for UserGroupPermission {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -4079,6 +4262,7 @@ impl Validate for UserGroupPermission {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// A Smart Rule together with the user group's access level to it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UserGroupSmartRule {
@@ -4156,6 +4340,7 @@ pub struct UserGroupSmartRule {
     pub access_level_id: Option<AccessLevelId>,
 }
 
+#[cfg(feature = "smart-rules")]
 impl Validate for UserGroupSmartRule {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {

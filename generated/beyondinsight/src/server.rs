@@ -92,6 +92,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = (credentials, context);
         async { Ok(()) }
     }
+    #[cfg(feature = "access-levels")]
     /// List access levels
     ///
     /// `GET /AccessLevels` (operation `listAccessLevels`)
@@ -102,6 +103,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("listAccessLevels")) }
     }
+    #[cfg(feature = "access-levels")]
     /// Set the access level for a user group Smart Rule
     ///
     /// `POST /UserGroups/{userGroupId}/SmartRules/{smartRuleId}/AccessLevels` (operation `setUserGroupSmartRuleAccessLevel`)
@@ -114,6 +116,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("setUserGroupSmartRuleAccessLevel")) }
     }
+    #[cfg(feature = "address-groups")]
     /// List the address groups of an organization
     ///
     /// `GET /Organizations/{orgID}/AddressGroups` (operation `listOrganizationAddressGroups`)
@@ -126,6 +129,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("listOrganizationAddressGroups")) }
     }
+    #[cfg(feature = "address-groups")]
     /// List the address groups, or get one by name
     ///
     /// `GET /AddressGroups` (operation `listAddressGroups`)
@@ -136,6 +140,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("listAddressGroups")) }
     }
+    #[cfg(feature = "address-groups")]
     /// Create an address group
     ///
     /// `POST /AddressGroups` (operation `createAddressGroup`)
@@ -146,6 +151,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("createAddressGroup")) }
     }
+    #[cfg(feature = "address-groups")]
     /// List the addresses of an address group
     ///
     /// `GET /AddressGroups/{addressGroupId}/Addresses` (operation `listAddressGroupAddresses`)
@@ -158,6 +164,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("listAddressGroupAddresses")) }
     }
+    #[cfg(feature = "address-groups")]
     /// Create an address in an address group
     ///
     /// `POST /AddressGroups/{addressGroupId}/Addresses` (operation `createAddressGroupAddress`)
@@ -170,6 +177,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("createAddressGroupAddress")) }
     }
+    #[cfg(feature = "address-groups")]
     /// Delete all addresses of an address group
     ///
     /// `DELETE /AddressGroups/{addressGroupId}/Addresses` (operation `deleteAddressGroupAddresses`)
@@ -182,6 +190,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteAddressGroupAddresses")) }
     }
+    #[cfg(feature = "address-groups")]
     /// Get an address group by ID
     ///
     /// `GET /AddressGroups/{addressGroupId}` (operation `getAddressGroupById`)
@@ -192,6 +201,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getAddressGroupById")) }
     }
+    #[cfg(feature = "address-groups")]
     /// Update an address group
     ///
     /// `PUT /AddressGroups/{addressGroupId}` (operation `updateAddressGroup`)
@@ -202,6 +212,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("updateAddressGroup")) }
     }
+    #[cfg(feature = "address-groups")]
     /// Delete an address group
     ///
     /// `DELETE /AddressGroups/{addressGroupId}` (operation `deleteAddressGroup`)
@@ -212,6 +223,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteAddressGroup")) }
     }
+    #[cfg(feature = "address-groups")]
     /// Get an address by ID
     ///
     /// `GET /Addresses/{id}` (operation `getAddressById`)
@@ -222,6 +234,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getAddressById")) }
     }
+    #[cfg(feature = "address-groups")]
     /// Update an address
     ///
     /// `PUT /Addresses/{id}` (operation `updateAddressById`)
@@ -232,6 +245,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("updateAddressById")) }
     }
+    #[cfg(feature = "address-groups")]
     /// Delete an address
     ///
     /// `DELETE /Addresses/{id}` (operation `deleteAddressById`)
@@ -242,6 +256,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteAddressById")) }
     }
+    #[cfg(feature = "api-registrations")]
     /// List API registrations
     ///
     /// `GET /ApiRegistrations` (operation `listApiRegistrations`)
@@ -252,6 +267,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("listApiRegistrations")) }
     }
+    #[cfg(feature = "api-registrations")]
     /// Create an API registration
     ///
     /// `POST /ApiRegistrations` (operation `createApiRegistration`)
@@ -262,6 +278,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("createApiRegistration")) }
     }
+    #[cfg(feature = "api-registrations")]
     /// Get an API registration by ID
     ///
     /// `GET /ApiRegistrations/{id}` (operation `getApiRegistrationById`)
@@ -272,6 +289,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getApiRegistrationById")) }
     }
+    #[cfg(feature = "api-registrations")]
     /// Update an API registration
     ///
     /// `PUT /ApiRegistrations/{id}` (operation `updateApiRegistration`)
@@ -282,6 +300,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("updateApiRegistration")) }
     }
+    #[cfg(feature = "api-registrations")]
     /// Delete an API registration
     ///
     /// `DELETE /ApiRegistrations/{id}` (operation `deleteApiRegistration`)
@@ -292,6 +311,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteApiRegistration")) }
     }
+    #[cfg(feature = "api-registrations")]
     /// Rotate the API key of an API registration
     ///
     /// `POST /ApiRegistrations/{id}/Rotate` (operation `rotateApiRegistrationKey`)
@@ -304,6 +324,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("rotateApiRegistrationKey")) }
     }
+    #[cfg(feature = "api-registrations")]
     /// Get the API key of an API registration
     ///
     /// `GET /ApiRegistrations/{id}/Key` (operation `getApiRegistrationKey`)
@@ -314,6 +335,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getApiRegistrationKey")) }
     }
+    #[cfg(feature = "asset-attributes")]
     /// List attributes of an asset
     ///
     /// `GET /Assets/{assetID}/Attributes` (operation `getAssetAttributes`)
@@ -324,6 +346,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getAssetAttributes")) }
     }
+    #[cfg(feature = "asset-attributes")]
     /// Delete all attributes of an asset
     ///
     /// `DELETE /Assets/{assetID}/Attributes` (operation `deleteAssetAttributes`)
@@ -334,6 +357,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteAssetAttributes")) }
     }
+    #[cfg(feature = "asset-attributes")]
     /// Assign an attribute to an asset
     ///
     /// `POST /Assets/{assetID}/Attributes/{attributeID}` (operation `assignAssetAttribute`)
@@ -344,6 +368,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("assignAssetAttribute")) }
     }
+    #[cfg(feature = "asset-attributes")]
     /// Delete an attribute from an asset
     ///
     /// `DELETE /Assets/{assetID}/Attributes/{attributeID}` (operation `deleteAssetAttribute`)
@@ -354,6 +379,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteAssetAttribute")) }
     }
+    #[cfg(feature = "assets")]
     /// Get an asset by ID
     ///
     /// `GET /Assets/{id}` (operation `getAssetById`)
@@ -364,6 +390,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getAssetById")) }
     }
+    #[cfg(feature = "assets")]
     /// Update an asset
     ///
     /// `PUT /Assets/{id}` (operation `updateAssetById`)
@@ -374,6 +401,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("updateAssetById")) }
     }
+    #[cfg(feature = "assets")]
     /// Delete an asset
     ///
     /// `DELETE /Assets/{id}` (operation `deleteAssetById`)
@@ -384,6 +412,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteAssetById")) }
     }
+    #[cfg(feature = "assets")]
     /// List the assets of a Workgroup, or get one by name
     ///
     /// `GET /Workgroups/{workgroup}/Assets` (operation `listWorkgroupAssets`)
@@ -394,6 +423,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("listWorkgroupAssets")) }
     }
+    #[cfg(feature = "assets")]
     /// Create an asset in a Workgroup
     ///
     /// `POST /Workgroups/{workgroup}/Assets` (operation `createWorkgroupAsset`)
@@ -404,6 +434,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("createWorkgroupAsset")) }
     }
+    #[cfg(feature = "assets")]
     /// Delete an asset by Workgroup name and asset name
     ///
     /// `DELETE /Workgroups/{workgroup}/Assets` (operation `deleteWorkgroupAssetByName`)
@@ -416,6 +447,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteWorkgroupAssetByName")) }
     }
+    #[cfg(feature = "assets")]
     /// Search assets
     ///
     /// `POST /Assets/Search` (operation `searchAssets`)
@@ -426,6 +458,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("searchAssets")) }
     }
+    #[cfg(feature = "attribute-types")]
     /// List attribute types
     ///
     /// `GET /AttributeTypes` (operation `getAttributeTypes`)
@@ -436,6 +469,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getAttributeTypes")) }
     }
+    #[cfg(feature = "attribute-types")]
     /// Create an attribute type
     ///
     /// `POST /AttributeTypes` (operation `createAttributeType`)
@@ -446,6 +480,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("createAttributeType")) }
     }
+    #[cfg(feature = "attribute-types")]
     /// Get an attribute type
     ///
     /// `GET /AttributeTypes/{id}` (operation `getAttributeType`)
@@ -456,6 +491,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getAttributeType")) }
     }
+    #[cfg(feature = "attribute-types")]
     /// Delete an attribute type
     ///
     /// `DELETE /AttributeTypes/{id}` (operation `deleteAttributeType`)
@@ -466,6 +502,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteAttributeType")) }
     }
+    #[cfg(feature = "attributes")]
     /// List attribute definitions by attribute type
     ///
     /// `GET /AttributeTypes/{attributeTypeID}/Attributes` (operation `getAttributesByAttributeType`)
@@ -478,6 +515,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getAttributesByAttributeType")) }
     }
+    #[cfg(feature = "attributes")]
     /// Create an attribute definition
     ///
     /// `POST /AttributeTypes/{attributeTypeID}/Attributes` (operation `createAttribute`)
@@ -488,6 +526,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("createAttribute")) }
     }
+    #[cfg(feature = "attributes")]
     /// Get an attribute definition
     ///
     /// `GET /Attributes/{id}` (operation `getAttribute`)
@@ -498,6 +537,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getAttribute")) }
     }
+    #[cfg(feature = "attributes")]
     /// Delete an attribute definition
     ///
     /// `DELETE /Attributes/{id}` (operation `deleteAttribute`)
@@ -508,6 +548,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteAttribute")) }
     }
+    #[cfg(feature = "databases")]
     /// List databases
     ///
     /// `GET /Databases` (operation `getDatabases`)
@@ -518,6 +559,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getDatabases")) }
     }
+    #[cfg(feature = "databases")]
     /// Get a database
     ///
     /// `GET /Databases/{id}` (operation `getDatabase`)
@@ -528,6 +570,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getDatabase")) }
     }
+    #[cfg(feature = "databases")]
     /// Update a database
     ///
     /// `PUT /Databases/{id}` (operation `updateDatabase`)
@@ -538,6 +581,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("updateDatabase")) }
     }
+    #[cfg(feature = "databases")]
     /// Delete a database
     ///
     /// `DELETE /Databases/{id}` (operation `deleteDatabase`)
@@ -548,6 +592,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteDatabase")) }
     }
+    #[cfg(feature = "databases")]
     /// List databases of an asset
     ///
     /// `GET /Assets/{id}/Databases` (operation `getAssetDatabases`)
@@ -558,6 +603,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getAssetDatabases")) }
     }
+    #[cfg(feature = "databases")]
     /// Create a database on an asset
     ///
     /// `POST /Assets/{id}/Databases` (operation `createAssetDatabase`)
@@ -568,6 +614,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("createAssetDatabase")) }
     }
+    #[cfg(feature = "imports")]
     /// Queue a Password Safe XML import (multipart)
     ///
     /// `POST /Imports/QueueImportFile` (operation `deprecatedQueueImportFile`)
@@ -580,6 +627,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deprecatedQueueImportFile")) }
     }
+    #[cfg(feature = "smart-rules")]
     /// Create a Smart Rule filtering a single managed account
     ///
     /// `POST /SmartRules/FilterSingleAccount` (operation `deprecatedFilterSingleAccount`)
@@ -592,6 +640,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deprecatedFilterSingleAccount")) }
     }
+    #[cfg(feature = "user-groups")]
     /// Get a user group by name
     ///
     /// `GET /UserGroups/{name}` (operation `deprecatedGetUserGroupByName`)
@@ -604,6 +653,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deprecatedGetUserGroupByName")) }
     }
+    #[cfg(feature = "user-groups")]
     /// Delete a user group by name
     ///
     /// `DELETE /UserGroups/{name}` (operation `deprecatedDeleteUserGroupByName`)
@@ -616,6 +666,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deprecatedDeleteUserGroupByName")) }
     }
+    #[cfg(feature = "workgroups")]
     /// Get a Workgroup by name
     ///
     /// `GET /Workgroups/{name}` (operation `deprecatedGetWorkgroupByName`)
@@ -628,6 +679,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deprecatedGetWorkgroupByName")) }
     }
+    #[cfg(feature = "entitlements")]
     /// List user entitlements
     ///
     /// `GET /Entitlements` (operation `getEntitlements`)
@@ -638,6 +690,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getEntitlements")) }
     }
+    #[cfg(feature = "epm-policies")]
     /// Add an application to an EPM policy
     ///
     /// `POST /{id}/epmapplications/add` (operation `addEpmPolicyApplication`)
@@ -648,6 +701,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("addEpmPolicyApplication")) }
     }
+    #[cfg(feature = "imports")]
     /// Queue a third-party import
     ///
     /// `POST /Imports` (operation `queueImport`)
@@ -658,6 +712,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("queueImport")) }
     }
+    #[cfg(feature = "operating-systems")]
     /// List operating systems
     ///
     /// `GET /OperatingSystems` (operation `getOperatingSystems`)
@@ -668,6 +723,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getOperatingSystems")) }
     }
+    #[cfg(feature = "organizations")]
     /// List organizations, or get an organization by name
     ///
     /// `GET /Organizations` (operation `getOrganizations`)
@@ -678,6 +734,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getOrganizations")) }
     }
+    #[cfg(feature = "organizations")]
     /// Get an organization
     ///
     /// `GET /Organizations/{id}` (operation `getOrganization`)
@@ -688,6 +745,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getOrganization")) }
     }
+    #[cfg(feature = "permissions")]
     /// List permissions
     ///
     /// `GET /Permissions` (operation `getPermissions`)
@@ -698,6 +756,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getPermissions")) }
     }
+    #[cfg(feature = "smart-rule-assets")]
     /// List assets by Smart Rule ID
     ///
     /// `GET /SmartRules/{id}/Assets` (operation `getSmartRuleAssets`)
@@ -708,6 +767,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getSmartRuleAssets")) }
     }
+    #[cfg(feature = "smart-rules")]
     /// List Smart Rules, or get a Smart Rule by title
     ///
     /// `GET /SmartRules` (operation `getSmartRules`)
@@ -718,6 +778,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getSmartRules")) }
     }
+    #[cfg(feature = "smart-rules")]
     /// Get a Smart Rule
     ///
     /// `GET /SmartRules/{id}` (operation `getSmartRule`)
@@ -728,6 +789,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getSmartRule")) }
     }
+    #[cfg(feature = "smart-rules")]
     /// List Smart Rules a user group can access
     ///
     /// `GET /UserGroups/{id}/SmartRules/` (operation `getUserGroupSmartRules`)
@@ -738,6 +800,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getUserGroupSmartRules")) }
     }
+    #[cfg(feature = "smart-rules")]
     /// Get a Smart Rule by organization ID and title
     ///
     /// `GET /Organizations/{orgID}/SmartRules` (operation `getOrganizationSmartRuleByTitle`)
@@ -750,6 +813,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getOrganizationSmartRuleByTitle")) }
     }
+    #[cfg(feature = "user-group-permissions")]
     /// List permissions of a user group
     ///
     /// `GET /UserGroups/{userGroupId}/Permissions` (operation `getUserGroupPermissions`)
@@ -760,6 +824,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getUserGroupPermissions")) }
     }
+    #[cfg(feature = "user-group-permissions")]
     /// Set permissions of a user group
     ///
     /// `POST /UserGroups/{userGroupId}/Permissions` (operation `setUserGroupPermissions`)
@@ -770,6 +835,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("setUserGroupPermissions")) }
     }
+    #[cfg(feature = "user-group-permissions")]
     /// Delete all permissions of a user group
     ///
     /// `DELETE /UserGroups/{userGroupId}/Permissions` (operation `deleteUserGroupPermissions`)
@@ -784,6 +850,7 @@ pub trait Api: Send + Sync + 'static {
     }
 }
 
+#[cfg(feature = "access-levels")]
 /// The request of `listAccessLevels`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -794,6 +861,7 @@ pub struct ListAccessLevelsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "access-levels")]
 impl ListAccessLevelsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -804,6 +872,7 @@ impl ListAccessLevelsRequest {
     }
 }
 
+#[cfg(feature = "access-levels")]
 /// The responses of `listAccessLevels`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum ListAccessLevelsResponse {
@@ -811,6 +880,7 @@ pub enum ListAccessLevelsResponse {
     Ok { body: Vec<AccessLevel> },
 }
 
+#[cfg(feature = "access-levels")]
 impl IntoResponse for ListAccessLevelsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -819,6 +889,7 @@ impl IntoResponse for ListAccessLevelsResponse {
     }
 }
 
+#[cfg(feature = "access-levels")]
 async fn extract_list_access_levels<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -846,6 +917,7 @@ async fn extract_list_access_levels<A: Api>(
     })
 }
 
+#[cfg(feature = "access-levels")]
 /// The request of `setUserGroupSmartRuleAccessLevel`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -862,6 +934,7 @@ pub struct SetUserGroupSmartRuleAccessLevelRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "access-levels")]
 impl SetUserGroupSmartRuleAccessLevelRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(
@@ -879,6 +952,7 @@ impl SetUserGroupSmartRuleAccessLevelRequest {
     }
 }
 
+#[cfg(feature = "access-levels")]
 /// The responses of `setUserGroupSmartRuleAccessLevel`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum SetUserGroupSmartRuleAccessLevelResponse {
@@ -886,6 +960,7 @@ pub enum SetUserGroupSmartRuleAccessLevelResponse {
     Ok,
 }
 
+#[cfg(feature = "access-levels")]
 impl IntoResponse for SetUserGroupSmartRuleAccessLevelResponse {
     fn into_response(self) -> Response {
         match self {
@@ -894,6 +969,7 @@ impl IntoResponse for SetUserGroupSmartRuleAccessLevelResponse {
     }
 }
 
+#[cfg(feature = "access-levels")]
 async fn extract_set_user_group_smart_rule_access_level<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -938,6 +1014,7 @@ async fn extract_set_user_group_smart_rule_access_level<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `listOrganizationAddressGroups`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -950,6 +1027,7 @@ pub struct ListOrganizationAddressGroupsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl ListOrganizationAddressGroupsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(org_id: impl Into<::uuid::Uuid>) -> Self {
@@ -961,6 +1039,7 @@ impl ListOrganizationAddressGroupsRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `listOrganizationAddressGroups`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum ListOrganizationAddressGroupsResponse {
@@ -968,6 +1047,7 @@ pub enum ListOrganizationAddressGroupsResponse {
     Ok { body: Vec<AddressGroup> },
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for ListOrganizationAddressGroupsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -976,6 +1056,7 @@ impl IntoResponse for ListOrganizationAddressGroupsResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_list_organization_address_groups<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1008,6 +1089,7 @@ async fn extract_list_organization_address_groups<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `listAddressGroups`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -1020,6 +1102,7 @@ pub struct ListAddressGroupsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl ListAddressGroupsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -1031,6 +1114,7 @@ impl ListAddressGroupsRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `listAddressGroups`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum ListAddressGroupsResponse {
@@ -1038,6 +1122,7 @@ pub enum ListAddressGroupsResponse {
     Ok { body: ListAddressGroupsResponseBody },
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for ListAddressGroupsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1046,6 +1131,7 @@ impl IntoResponse for ListAddressGroupsResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_list_address_groups<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1075,6 +1161,7 @@ async fn extract_list_address_groups<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `createAddressGroup`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1087,6 +1174,7 @@ pub struct CreateAddressGroupRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl CreateAddressGroupRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(body: AddressGroupInput) -> Self {
@@ -1098,6 +1186,7 @@ impl CreateAddressGroupRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `createAddressGroup`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum CreateAddressGroupResponse {
@@ -1105,6 +1194,7 @@ pub enum CreateAddressGroupResponse {
     Created { body: AddressGroup },
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for CreateAddressGroupResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1113,6 +1203,7 @@ impl IntoResponse for CreateAddressGroupResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_create_address_group<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1152,6 +1243,7 @@ async fn extract_create_address_group<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `listAddressGroupAddresses`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1164,6 +1256,7 @@ pub struct ListAddressGroupAddressesRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl ListAddressGroupAddressesRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(address_group_id: impl Into<i32>) -> Self {
@@ -1175,6 +1268,7 @@ impl ListAddressGroupAddressesRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `listAddressGroupAddresses`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum ListAddressGroupAddressesResponse {
@@ -1182,6 +1276,7 @@ pub enum ListAddressGroupAddressesResponse {
     Ok { body: Vec<Address> },
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for ListAddressGroupAddressesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1190,6 +1285,7 @@ impl IntoResponse for ListAddressGroupAddressesResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_list_address_group_addresses<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1222,6 +1318,7 @@ async fn extract_list_address_group_addresses<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `createAddressGroupAddress`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1236,6 +1333,7 @@ pub struct CreateAddressGroupAddressRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl CreateAddressGroupAddressRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(address_group_id: impl Into<i32>, body: AddressInput) -> Self {
@@ -1248,6 +1346,7 @@ impl CreateAddressGroupAddressRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `createAddressGroupAddress`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum CreateAddressGroupAddressResponse {
@@ -1255,6 +1354,7 @@ pub enum CreateAddressGroupAddressResponse {
     Created { body: Address },
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for CreateAddressGroupAddressResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1263,6 +1363,7 @@ impl IntoResponse for CreateAddressGroupAddressResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_create_address_group_address<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1307,6 +1408,7 @@ async fn extract_create_address_group_address<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `deleteAddressGroupAddresses`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1319,6 +1421,7 @@ pub struct DeleteAddressGroupAddressesRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl DeleteAddressGroupAddressesRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(address_group_id: impl Into<i32>) -> Self {
@@ -1330,6 +1433,7 @@ impl DeleteAddressGroupAddressesRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `deleteAddressGroupAddresses`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteAddressGroupAddressesResponse {
@@ -1337,6 +1441,7 @@ pub enum DeleteAddressGroupAddressesResponse {
     Ok,
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for DeleteAddressGroupAddressesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1345,6 +1450,7 @@ impl IntoResponse for DeleteAddressGroupAddressesResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_delete_address_group_addresses<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1377,6 +1483,7 @@ async fn extract_delete_address_group_addresses<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `getAddressGroupById`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1389,6 +1496,7 @@ pub struct GetAddressGroupByIdRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl GetAddressGroupByIdRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(address_group_id: impl Into<i32>) -> Self {
@@ -1400,6 +1508,7 @@ impl GetAddressGroupByIdRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `getAddressGroupById`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetAddressGroupByIdResponse {
@@ -1407,6 +1516,7 @@ pub enum GetAddressGroupByIdResponse {
     Ok { body: AddressGroup },
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for GetAddressGroupByIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1415,6 +1525,7 @@ impl IntoResponse for GetAddressGroupByIdResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_get_address_group_by_id<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1447,6 +1558,7 @@ async fn extract_get_address_group_by_id<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `updateAddressGroup`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1461,6 +1573,7 @@ pub struct UpdateAddressGroupRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl UpdateAddressGroupRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(address_group_id: impl Into<i32>, body: AddressGroupInput) -> Self {
@@ -1473,6 +1586,7 @@ impl UpdateAddressGroupRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `updateAddressGroup`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum UpdateAddressGroupResponse {
@@ -1480,6 +1594,7 @@ pub enum UpdateAddressGroupResponse {
     Ok { body: AddressGroup },
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for UpdateAddressGroupResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1488,6 +1603,7 @@ impl IntoResponse for UpdateAddressGroupResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_update_address_group<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1532,6 +1648,7 @@ async fn extract_update_address_group<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `deleteAddressGroup`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1544,6 +1661,7 @@ pub struct DeleteAddressGroupRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl DeleteAddressGroupRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(address_group_id: impl Into<i32>) -> Self {
@@ -1555,6 +1673,7 @@ impl DeleteAddressGroupRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `deleteAddressGroup`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteAddressGroupResponse {
@@ -1562,6 +1681,7 @@ pub enum DeleteAddressGroupResponse {
     Ok,
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for DeleteAddressGroupResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1570,6 +1690,7 @@ impl IntoResponse for DeleteAddressGroupResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_delete_address_group<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1602,6 +1723,7 @@ async fn extract_delete_address_group<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `getAddressById`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1614,6 +1736,7 @@ pub struct GetAddressByIdRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl GetAddressByIdRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -1625,6 +1748,7 @@ impl GetAddressByIdRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `getAddressById`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetAddressByIdResponse {
@@ -1632,6 +1756,7 @@ pub enum GetAddressByIdResponse {
     Ok { body: Address },
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for GetAddressByIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1640,6 +1765,7 @@ impl IntoResponse for GetAddressByIdResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_get_address_by_id<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1670,6 +1796,7 @@ async fn extract_get_address_by_id<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `updateAddressById`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1684,6 +1811,7 @@ pub struct UpdateAddressByIdRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl UpdateAddressByIdRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>, body: AddressInput) -> Self {
@@ -1696,6 +1824,7 @@ impl UpdateAddressByIdRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `updateAddressById`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum UpdateAddressByIdResponse {
@@ -1703,6 +1832,7 @@ pub enum UpdateAddressByIdResponse {
     Ok { body: Address },
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for UpdateAddressByIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1711,6 +1841,7 @@ impl IntoResponse for UpdateAddressByIdResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_update_address_by_id<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1753,6 +1884,7 @@ async fn extract_update_address_by_id<A: Api>(
     })
 }
 
+#[cfg(feature = "address-groups")]
 /// The request of `deleteAddressById`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1765,6 +1897,7 @@ pub struct DeleteAddressByIdRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "address-groups")]
 impl DeleteAddressByIdRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -1776,6 +1909,7 @@ impl DeleteAddressByIdRequest {
     }
 }
 
+#[cfg(feature = "address-groups")]
 /// The responses of `deleteAddressById`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteAddressByIdResponse {
@@ -1783,6 +1917,7 @@ pub enum DeleteAddressByIdResponse {
     Ok,
 }
 
+#[cfg(feature = "address-groups")]
 impl IntoResponse for DeleteAddressByIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1791,6 +1926,7 @@ impl IntoResponse for DeleteAddressByIdResponse {
     }
 }
 
+#[cfg(feature = "address-groups")]
 async fn extract_delete_address_by_id<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1821,6 +1957,7 @@ async fn extract_delete_address_by_id<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registrations")]
 /// The request of `listApiRegistrations`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -1831,6 +1968,7 @@ pub struct ListApiRegistrationsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registrations")]
 impl ListApiRegistrationsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -1841,6 +1979,7 @@ impl ListApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// The responses of `listApiRegistrations`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum ListApiRegistrationsResponse {
@@ -1848,6 +1987,7 @@ pub enum ListApiRegistrationsResponse {
     Ok { body: Vec<ApiRegistration> },
 }
 
+#[cfg(feature = "api-registrations")]
 impl IntoResponse for ListApiRegistrationsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1856,6 +1996,7 @@ impl IntoResponse for ListApiRegistrationsResponse {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 async fn extract_list_api_registrations<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1883,6 +2024,7 @@ async fn extract_list_api_registrations<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registrations")]
 /// The request of `createApiRegistration`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1895,6 +2037,7 @@ pub struct CreateApiRegistrationRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registrations")]
 impl CreateApiRegistrationRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(body: ApiRegistrationRequestInput) -> Self {
@@ -1906,6 +2049,7 @@ impl CreateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// The responses of `createApiRegistration`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum CreateApiRegistrationResponse {
@@ -1913,6 +2057,7 @@ pub enum CreateApiRegistrationResponse {
     Ok { body: ApiRegistration },
 }
 
+#[cfg(feature = "api-registrations")]
 impl IntoResponse for CreateApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1921,6 +2066,7 @@ impl IntoResponse for CreateApiRegistrationResponse {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 async fn extract_create_api_registration<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1960,6 +2106,7 @@ async fn extract_create_api_registration<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registrations")]
 /// The request of `getApiRegistrationById`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1972,6 +2119,7 @@ pub struct GetApiRegistrationByIdRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registrations")]
 impl GetApiRegistrationByIdRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -1983,6 +2131,7 @@ impl GetApiRegistrationByIdRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// The responses of `getApiRegistrationById`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetApiRegistrationByIdResponse {
@@ -1990,6 +2139,7 @@ pub enum GetApiRegistrationByIdResponse {
     Ok { body: ApiRegistration },
 }
 
+#[cfg(feature = "api-registrations")]
 impl IntoResponse for GetApiRegistrationByIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1998,6 +2148,7 @@ impl IntoResponse for GetApiRegistrationByIdResponse {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 async fn extract_get_api_registration_by_id<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2028,6 +2179,7 @@ async fn extract_get_api_registration_by_id<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registrations")]
 /// The request of `updateApiRegistration`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2042,6 +2194,7 @@ pub struct UpdateApiRegistrationRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registrations")]
 impl UpdateApiRegistrationRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>, body: ApiRegistrationRequestInput) -> Self {
@@ -2054,6 +2207,7 @@ impl UpdateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// The responses of `updateApiRegistration`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum UpdateApiRegistrationResponse {
@@ -2061,6 +2215,7 @@ pub enum UpdateApiRegistrationResponse {
     Ok { body: ApiRegistration },
 }
 
+#[cfg(feature = "api-registrations")]
 impl IntoResponse for UpdateApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2069,6 +2224,7 @@ impl IntoResponse for UpdateApiRegistrationResponse {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 async fn extract_update_api_registration<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2111,6 +2267,7 @@ async fn extract_update_api_registration<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registrations")]
 /// The request of `deleteApiRegistration`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2123,6 +2280,7 @@ pub struct DeleteApiRegistrationRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registrations")]
 impl DeleteApiRegistrationRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -2134,6 +2292,7 @@ impl DeleteApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// The responses of `deleteApiRegistration`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteApiRegistrationResponse {
@@ -2141,6 +2300,7 @@ pub enum DeleteApiRegistrationResponse {
     Ok,
 }
 
+#[cfg(feature = "api-registrations")]
 impl IntoResponse for DeleteApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2149,6 +2309,7 @@ impl IntoResponse for DeleteApiRegistrationResponse {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 async fn extract_delete_api_registration<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2179,6 +2340,7 @@ async fn extract_delete_api_registration<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registrations")]
 /// The request of `rotateApiRegistrationKey`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2191,6 +2353,7 @@ pub struct RotateApiRegistrationKeyRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registrations")]
 impl RotateApiRegistrationKeyRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -2202,6 +2365,7 @@ impl RotateApiRegistrationKeyRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// The responses of `rotateApiRegistrationKey`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum RotateApiRegistrationKeyResponse {
@@ -2209,6 +2373,7 @@ pub enum RotateApiRegistrationKeyResponse {
     Created { body: ApiKey },
 }
 
+#[cfg(feature = "api-registrations")]
 impl IntoResponse for RotateApiRegistrationKeyResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2217,6 +2382,7 @@ impl IntoResponse for RotateApiRegistrationKeyResponse {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 async fn extract_rotate_api_registration_key<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2247,6 +2413,7 @@ async fn extract_rotate_api_registration_key<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registrations")]
 /// The request of `getApiRegistrationKey`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2259,6 +2426,7 @@ pub struct GetApiRegistrationKeyRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registrations")]
 impl GetApiRegistrationKeyRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -2270,6 +2438,7 @@ impl GetApiRegistrationKeyRequest {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 /// The responses of `getApiRegistrationKey`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetApiRegistrationKeyResponse {
@@ -2277,6 +2446,7 @@ pub enum GetApiRegistrationKeyResponse {
     Ok { body: ApiKey },
 }
 
+#[cfg(feature = "api-registrations")]
 impl IntoResponse for GetApiRegistrationKeyResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2285,6 +2455,7 @@ impl IntoResponse for GetApiRegistrationKeyResponse {
     }
 }
 
+#[cfg(feature = "api-registrations")]
 async fn extract_get_api_registration_key<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2315,6 +2486,7 @@ async fn extract_get_api_registration_key<A: Api>(
     })
 }
 
+#[cfg(feature = "asset-attributes")]
 /// The request of `getAssetAttributes`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2327,6 +2499,7 @@ pub struct GetAssetAttributesRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "asset-attributes")]
 impl GetAssetAttributesRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(asset_id: impl Into<i32>) -> Self {
@@ -2338,6 +2511,7 @@ impl GetAssetAttributesRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 /// The responses of `getAssetAttributes`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetAssetAttributesResponse {
@@ -2345,6 +2519,7 @@ pub enum GetAssetAttributesResponse {
     Ok { body: Vec<Attribute> },
 }
 
+#[cfg(feature = "asset-attributes")]
 impl IntoResponse for GetAssetAttributesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2353,6 +2528,7 @@ impl IntoResponse for GetAssetAttributesResponse {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 async fn extract_get_asset_attributes<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2383,6 +2559,7 @@ async fn extract_get_asset_attributes<A: Api>(
     })
 }
 
+#[cfg(feature = "asset-attributes")]
 /// The request of `deleteAssetAttributes`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2395,6 +2572,7 @@ pub struct DeleteAssetAttributesRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "asset-attributes")]
 impl DeleteAssetAttributesRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(asset_id: impl Into<i32>) -> Self {
@@ -2406,6 +2584,7 @@ impl DeleteAssetAttributesRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 /// The responses of `deleteAssetAttributes`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteAssetAttributesResponse {
@@ -2413,6 +2592,7 @@ pub enum DeleteAssetAttributesResponse {
     Ok,
 }
 
+#[cfg(feature = "asset-attributes")]
 impl IntoResponse for DeleteAssetAttributesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2421,6 +2601,7 @@ impl IntoResponse for DeleteAssetAttributesResponse {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 async fn extract_delete_asset_attributes<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2451,6 +2632,7 @@ async fn extract_delete_asset_attributes<A: Api>(
     })
 }
 
+#[cfg(feature = "asset-attributes")]
 /// The request of `assignAssetAttribute`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2465,6 +2647,7 @@ pub struct AssignAssetAttributeRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "asset-attributes")]
 impl AssignAssetAttributeRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(asset_id: impl Into<i32>, attribute_id: impl Into<i32>) -> Self {
@@ -2477,6 +2660,7 @@ impl AssignAssetAttributeRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 /// The responses of `assignAssetAttribute`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum AssignAssetAttributeResponse {
@@ -2484,6 +2668,7 @@ pub enum AssignAssetAttributeResponse {
     Created { body: Attribute },
 }
 
+#[cfg(feature = "asset-attributes")]
 impl IntoResponse for AssignAssetAttributeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2492,6 +2677,7 @@ impl IntoResponse for AssignAssetAttributeResponse {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 async fn extract_assign_asset_attribute<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2524,6 +2710,7 @@ async fn extract_assign_asset_attribute<A: Api>(
     })
 }
 
+#[cfg(feature = "asset-attributes")]
 /// The request of `deleteAssetAttribute`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2538,6 +2725,7 @@ pub struct DeleteAssetAttributeRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "asset-attributes")]
 impl DeleteAssetAttributeRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(asset_id: impl Into<i32>, attribute_id: impl Into<i32>) -> Self {
@@ -2550,6 +2738,7 @@ impl DeleteAssetAttributeRequest {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 /// The responses of `deleteAssetAttribute`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteAssetAttributeResponse {
@@ -2557,6 +2746,7 @@ pub enum DeleteAssetAttributeResponse {
     Ok,
 }
 
+#[cfg(feature = "asset-attributes")]
 impl IntoResponse for DeleteAssetAttributeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2565,6 +2755,7 @@ impl IntoResponse for DeleteAssetAttributeResponse {
     }
 }
 
+#[cfg(feature = "asset-attributes")]
 async fn extract_delete_asset_attribute<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2597,6 +2788,7 @@ async fn extract_delete_asset_attribute<A: Api>(
     })
 }
 
+#[cfg(feature = "assets")]
 /// The request of `getAssetById`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2609,6 +2801,7 @@ pub struct GetAssetByIdRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "assets")]
 impl GetAssetByIdRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -2620,6 +2813,7 @@ impl GetAssetByIdRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// The responses of `getAssetById`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetAssetByIdResponse {
@@ -2627,6 +2821,7 @@ pub enum GetAssetByIdResponse {
     Ok { body: Asset },
 }
 
+#[cfg(feature = "assets")]
 impl IntoResponse for GetAssetByIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2635,6 +2830,7 @@ impl IntoResponse for GetAssetByIdResponse {
     }
 }
 
+#[cfg(feature = "assets")]
 async fn extract_get_asset_by_id<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2665,6 +2861,7 @@ async fn extract_get_asset_by_id<A: Api>(
     })
 }
 
+#[cfg(feature = "assets")]
 /// The request of `updateAssetById`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2679,6 +2876,7 @@ pub struct UpdateAssetByIdRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "assets")]
 impl UpdateAssetByIdRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>, body: AssetUpdateRequest) -> Self {
@@ -2691,6 +2889,7 @@ impl UpdateAssetByIdRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// The responses of `updateAssetById`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum UpdateAssetByIdResponse {
@@ -2698,6 +2897,7 @@ pub enum UpdateAssetByIdResponse {
     Ok { body: Asset },
 }
 
+#[cfg(feature = "assets")]
 impl IntoResponse for UpdateAssetByIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2706,6 +2906,7 @@ impl IntoResponse for UpdateAssetByIdResponse {
     }
 }
 
+#[cfg(feature = "assets")]
 async fn extract_update_asset_by_id<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2748,6 +2949,7 @@ async fn extract_update_asset_by_id<A: Api>(
     })
 }
 
+#[cfg(feature = "assets")]
 /// The request of `deleteAssetById`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2760,6 +2962,7 @@ pub struct DeleteAssetByIdRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "assets")]
 impl DeleteAssetByIdRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -2771,6 +2974,7 @@ impl DeleteAssetByIdRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// The responses of `deleteAssetById`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteAssetByIdResponse {
@@ -2778,6 +2982,7 @@ pub enum DeleteAssetByIdResponse {
     Ok,
 }
 
+#[cfg(feature = "assets")]
 impl IntoResponse for DeleteAssetByIdResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2786,6 +2991,7 @@ impl IntoResponse for DeleteAssetByIdResponse {
     }
 }
 
+#[cfg(feature = "assets")]
 async fn extract_delete_asset_by_id<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2816,6 +3022,7 @@ async fn extract_delete_asset_by_id<A: Api>(
     })
 }
 
+#[cfg(feature = "assets")]
 /// The request of `listWorkgroupAssets`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2834,6 +3041,7 @@ pub struct ListWorkgroupAssetsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "assets")]
 impl ListWorkgroupAssetsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(workgroup: impl Into<String>) -> Self {
@@ -2848,6 +3056,7 @@ impl ListWorkgroupAssetsRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// The responses of `listWorkgroupAssets`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum ListWorkgroupAssetsResponse {
@@ -2855,6 +3064,7 @@ pub enum ListWorkgroupAssetsResponse {
     Ok { body: ListWorkgroupAssetsResponseBody },
 }
 
+#[cfg(feature = "assets")]
 impl IntoResponse for ListWorkgroupAssetsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2863,6 +3073,7 @@ impl IntoResponse for ListWorkgroupAssetsResponse {
     }
 }
 
+#[cfg(feature = "assets")]
 async fn extract_list_workgroup_assets<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2899,6 +3110,7 @@ async fn extract_list_workgroup_assets<A: Api>(
     })
 }
 
+#[cfg(feature = "assets")]
 /// The request of `createWorkgroupAsset`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2913,6 +3125,7 @@ pub struct CreateWorkgroupAssetRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "assets")]
 impl CreateWorkgroupAssetRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(workgroup: impl Into<String>, body: AssetCreateRequest) -> Self {
@@ -2925,6 +3138,7 @@ impl CreateWorkgroupAssetRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// The responses of `createWorkgroupAsset`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum CreateWorkgroupAssetResponse {
@@ -2932,6 +3146,7 @@ pub enum CreateWorkgroupAssetResponse {
     Created { body: Asset },
 }
 
+#[cfg(feature = "assets")]
 impl IntoResponse for CreateWorkgroupAssetResponse {
     fn into_response(self) -> Response {
         match self {
@@ -2940,6 +3155,7 @@ impl IntoResponse for CreateWorkgroupAssetResponse {
     }
 }
 
+#[cfg(feature = "assets")]
 async fn extract_create_workgroup_asset<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -2982,6 +3198,7 @@ async fn extract_create_workgroup_asset<A: Api>(
     })
 }
 
+#[cfg(feature = "assets")]
 /// The request of `deleteWorkgroupAssetByName`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -2996,6 +3213,7 @@ pub struct DeleteWorkgroupAssetByNameRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "assets")]
 impl DeleteWorkgroupAssetByNameRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(workgroup: impl Into<String>, name: impl Into<String>) -> Self {
@@ -3008,6 +3226,7 @@ impl DeleteWorkgroupAssetByNameRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// The responses of `deleteWorkgroupAssetByName`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteWorkgroupAssetByNameResponse {
@@ -3015,6 +3234,7 @@ pub enum DeleteWorkgroupAssetByNameResponse {
     Ok,
 }
 
+#[cfg(feature = "assets")]
 impl IntoResponse for DeleteWorkgroupAssetByNameResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3023,6 +3243,7 @@ impl IntoResponse for DeleteWorkgroupAssetByNameResponse {
     }
 }
 
+#[cfg(feature = "assets")]
 async fn extract_delete_workgroup_asset_by_name<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3055,6 +3276,7 @@ async fn extract_delete_workgroup_asset_by_name<A: Api>(
     })
 }
 
+#[cfg(feature = "assets")]
 /// The request of `searchAssets`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3071,6 +3293,7 @@ pub struct SearchAssetsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "assets")]
 impl SearchAssetsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(body: AssetSearchRequest) -> Self {
@@ -3084,6 +3307,7 @@ impl SearchAssetsRequest {
     }
 }
 
+#[cfg(feature = "assets")]
 /// The responses of `searchAssets`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum SearchAssetsResponse {
@@ -3091,6 +3315,7 @@ pub enum SearchAssetsResponse {
     Ok { body: AssetList },
 }
 
+#[cfg(feature = "assets")]
 impl IntoResponse for SearchAssetsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3099,6 +3324,7 @@ impl IntoResponse for SearchAssetsResponse {
     }
 }
 
+#[cfg(feature = "assets")]
 async fn extract_search_assets<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3142,6 +3368,7 @@ async fn extract_search_assets<A: Api>(
     })
 }
 
+#[cfg(feature = "attribute-types")]
 /// The request of `getAttributeTypes`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -3152,6 +3379,7 @@ pub struct GetAttributeTypesRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "attribute-types")]
 impl GetAttributeTypesRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -3162,6 +3390,7 @@ impl GetAttributeTypesRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 /// The responses of `getAttributeTypes`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetAttributeTypesResponse {
@@ -3169,6 +3398,7 @@ pub enum GetAttributeTypesResponse {
     Ok { body: Vec<AttributeType> },
 }
 
+#[cfg(feature = "attribute-types")]
 impl IntoResponse for GetAttributeTypesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3177,6 +3407,7 @@ impl IntoResponse for GetAttributeTypesResponse {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 async fn extract_get_attribute_types<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3204,6 +3435,7 @@ async fn extract_get_attribute_types<A: Api>(
     })
 }
 
+#[cfg(feature = "attribute-types")]
 /// The request of `createAttributeType`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3216,6 +3448,7 @@ pub struct CreateAttributeTypeRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "attribute-types")]
 impl CreateAttributeTypeRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(body: AttributeTypeCreateRequest) -> Self {
@@ -3227,6 +3460,7 @@ impl CreateAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 /// The responses of `createAttributeType`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum CreateAttributeTypeResponse {
@@ -3234,6 +3468,7 @@ pub enum CreateAttributeTypeResponse {
     Created { body: AttributeType },
 }
 
+#[cfg(feature = "attribute-types")]
 impl IntoResponse for CreateAttributeTypeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3242,6 +3477,7 @@ impl IntoResponse for CreateAttributeTypeResponse {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 async fn extract_create_attribute_type<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3281,6 +3517,7 @@ async fn extract_create_attribute_type<A: Api>(
     })
 }
 
+#[cfg(feature = "attribute-types")]
 /// The request of `getAttributeType`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3293,6 +3530,7 @@ pub struct GetAttributeTypeRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "attribute-types")]
 impl GetAttributeTypeRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -3304,6 +3542,7 @@ impl GetAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 /// The responses of `getAttributeType`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetAttributeTypeResponse {
@@ -3311,6 +3550,7 @@ pub enum GetAttributeTypeResponse {
     Ok { body: AttributeType },
 }
 
+#[cfg(feature = "attribute-types")]
 impl IntoResponse for GetAttributeTypeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3319,6 +3559,7 @@ impl IntoResponse for GetAttributeTypeResponse {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 async fn extract_get_attribute_type<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3349,6 +3590,7 @@ async fn extract_get_attribute_type<A: Api>(
     })
 }
 
+#[cfg(feature = "attribute-types")]
 /// The request of `deleteAttributeType`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3361,6 +3603,7 @@ pub struct DeleteAttributeTypeRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "attribute-types")]
 impl DeleteAttributeTypeRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -3372,6 +3615,7 @@ impl DeleteAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 /// The responses of `deleteAttributeType`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteAttributeTypeResponse {
@@ -3379,6 +3623,7 @@ pub enum DeleteAttributeTypeResponse {
     Ok,
 }
 
+#[cfg(feature = "attribute-types")]
 impl IntoResponse for DeleteAttributeTypeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3387,6 +3632,7 @@ impl IntoResponse for DeleteAttributeTypeResponse {
     }
 }
 
+#[cfg(feature = "attribute-types")]
 async fn extract_delete_attribute_type<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3417,6 +3663,7 @@ async fn extract_delete_attribute_type<A: Api>(
     })
 }
 
+#[cfg(feature = "attributes")]
 /// The request of `getAttributesByAttributeType`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3429,6 +3676,7 @@ pub struct GetAttributesByAttributeTypeRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "attributes")]
 impl GetAttributesByAttributeTypeRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(attribute_type_id: impl Into<i32>) -> Self {
@@ -3440,6 +3688,7 @@ impl GetAttributesByAttributeTypeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 /// The responses of `getAttributesByAttributeType`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetAttributesByAttributeTypeResponse {
@@ -3447,6 +3696,7 @@ pub enum GetAttributesByAttributeTypeResponse {
     Ok { body: Vec<AttributeDefinition> },
 }
 
+#[cfg(feature = "attributes")]
 impl IntoResponse for GetAttributesByAttributeTypeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3455,6 +3705,7 @@ impl IntoResponse for GetAttributesByAttributeTypeResponse {
     }
 }
 
+#[cfg(feature = "attributes")]
 async fn extract_get_attributes_by_attribute_type<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3487,6 +3738,7 @@ async fn extract_get_attributes_by_attribute_type<A: Api>(
     })
 }
 
+#[cfg(feature = "attributes")]
 /// The request of `createAttribute`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3501,6 +3753,7 @@ pub struct CreateAttributeRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "attributes")]
 impl CreateAttributeRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(attribute_type_id: impl Into<i32>, body: AttributeCreateRequest) -> Self {
@@ -3513,6 +3766,7 @@ impl CreateAttributeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 /// The responses of `createAttribute`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum CreateAttributeResponse {
@@ -3520,6 +3774,7 @@ pub enum CreateAttributeResponse {
     Created { body: AttributeDefinition },
 }
 
+#[cfg(feature = "attributes")]
 impl IntoResponse for CreateAttributeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3528,6 +3783,7 @@ impl IntoResponse for CreateAttributeResponse {
     }
 }
 
+#[cfg(feature = "attributes")]
 async fn extract_create_attribute<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3572,6 +3828,7 @@ async fn extract_create_attribute<A: Api>(
     })
 }
 
+#[cfg(feature = "attributes")]
 /// The request of `getAttribute`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3584,6 +3841,7 @@ pub struct GetAttributeRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "attributes")]
 impl GetAttributeRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -3595,6 +3853,7 @@ impl GetAttributeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 /// The responses of `getAttribute`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetAttributeResponse {
@@ -3602,6 +3861,7 @@ pub enum GetAttributeResponse {
     Ok { body: AttributeDefinition },
 }
 
+#[cfg(feature = "attributes")]
 impl IntoResponse for GetAttributeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3610,6 +3870,7 @@ impl IntoResponse for GetAttributeResponse {
     }
 }
 
+#[cfg(feature = "attributes")]
 async fn extract_get_attribute<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3640,6 +3901,7 @@ async fn extract_get_attribute<A: Api>(
     })
 }
 
+#[cfg(feature = "attributes")]
 /// The request of `deleteAttribute`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3652,6 +3914,7 @@ pub struct DeleteAttributeRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "attributes")]
 impl DeleteAttributeRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -3663,6 +3926,7 @@ impl DeleteAttributeRequest {
     }
 }
 
+#[cfg(feature = "attributes")]
 /// The responses of `deleteAttribute`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteAttributeResponse {
@@ -3670,6 +3934,7 @@ pub enum DeleteAttributeResponse {
     Ok,
 }
 
+#[cfg(feature = "attributes")]
 impl IntoResponse for DeleteAttributeResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3678,6 +3943,7 @@ impl IntoResponse for DeleteAttributeResponse {
     }
 }
 
+#[cfg(feature = "attributes")]
 async fn extract_delete_attribute<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3708,6 +3974,7 @@ async fn extract_delete_attribute<A: Api>(
     })
 }
 
+#[cfg(feature = "databases")]
 /// The request of `getDatabases`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -3718,6 +3985,7 @@ pub struct GetDatabasesRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "databases")]
 impl GetDatabasesRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -3728,6 +3996,7 @@ impl GetDatabasesRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// The responses of `getDatabases`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetDatabasesResponse {
@@ -3735,6 +4004,7 @@ pub enum GetDatabasesResponse {
     Created { body: Vec<Database> },
 }
 
+#[cfg(feature = "databases")]
 impl IntoResponse for GetDatabasesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3743,6 +4013,7 @@ impl IntoResponse for GetDatabasesResponse {
     }
 }
 
+#[cfg(feature = "databases")]
 async fn extract_get_databases<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3770,6 +4041,7 @@ async fn extract_get_databases<A: Api>(
     })
 }
 
+#[cfg(feature = "databases")]
 /// The request of `getDatabase`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3782,6 +4054,7 @@ pub struct GetDatabaseRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "databases")]
 impl GetDatabaseRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -3793,6 +4066,7 @@ impl GetDatabaseRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// The responses of `getDatabase`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetDatabaseResponse {
@@ -3800,6 +4074,7 @@ pub enum GetDatabaseResponse {
     Created { body: Database },
 }
 
+#[cfg(feature = "databases")]
 impl IntoResponse for GetDatabaseResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3808,6 +4083,7 @@ impl IntoResponse for GetDatabaseResponse {
     }
 }
 
+#[cfg(feature = "databases")]
 async fn extract_get_database<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3838,6 +4114,7 @@ async fn extract_get_database<A: Api>(
     })
 }
 
+#[cfg(feature = "databases")]
 /// The request of `updateDatabase`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3852,6 +4129,7 @@ pub struct UpdateDatabaseRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "databases")]
 impl UpdateDatabaseRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>, body: DatabaseUpdateRequest) -> Self {
@@ -3864,6 +4142,7 @@ impl UpdateDatabaseRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// The responses of `updateDatabase`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum UpdateDatabaseResponse {
@@ -3871,6 +4150,7 @@ pub enum UpdateDatabaseResponse {
     Ok { body: Database },
 }
 
+#[cfg(feature = "databases")]
 impl IntoResponse for UpdateDatabaseResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3879,6 +4159,7 @@ impl IntoResponse for UpdateDatabaseResponse {
     }
 }
 
+#[cfg(feature = "databases")]
 async fn extract_update_database<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3921,6 +4202,7 @@ async fn extract_update_database<A: Api>(
     })
 }
 
+#[cfg(feature = "databases")]
 /// The request of `deleteDatabase`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -3933,6 +4215,7 @@ pub struct DeleteDatabaseRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "databases")]
 impl DeleteDatabaseRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -3944,6 +4227,7 @@ impl DeleteDatabaseRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// The responses of `deleteDatabase`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteDatabaseResponse {
@@ -3951,6 +4235,7 @@ pub enum DeleteDatabaseResponse {
     Ok,
 }
 
+#[cfg(feature = "databases")]
 impl IntoResponse for DeleteDatabaseResponse {
     fn into_response(self) -> Response {
         match self {
@@ -3959,6 +4244,7 @@ impl IntoResponse for DeleteDatabaseResponse {
     }
 }
 
+#[cfg(feature = "databases")]
 async fn extract_delete_database<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -3989,6 +4275,7 @@ async fn extract_delete_database<A: Api>(
     })
 }
 
+#[cfg(feature = "databases")]
 /// The request of `getAssetDatabases`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -4001,6 +4288,7 @@ pub struct GetAssetDatabasesRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "databases")]
 impl GetAssetDatabasesRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -4012,6 +4300,7 @@ impl GetAssetDatabasesRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// The responses of `getAssetDatabases`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetAssetDatabasesResponse {
@@ -4019,6 +4308,7 @@ pub enum GetAssetDatabasesResponse {
     Created { body: Vec<Database> },
 }
 
+#[cfg(feature = "databases")]
 impl IntoResponse for GetAssetDatabasesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4027,6 +4317,7 @@ impl IntoResponse for GetAssetDatabasesResponse {
     }
 }
 
+#[cfg(feature = "databases")]
 async fn extract_get_asset_databases<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4057,6 +4348,7 @@ async fn extract_get_asset_databases<A: Api>(
     })
 }
 
+#[cfg(feature = "databases")]
 /// The request of `createAssetDatabase`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -4071,6 +4363,7 @@ pub struct CreateAssetDatabaseRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "databases")]
 impl CreateAssetDatabaseRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>, body: DatabaseCreateRequest) -> Self {
@@ -4083,6 +4376,7 @@ impl CreateAssetDatabaseRequest {
     }
 }
 
+#[cfg(feature = "databases")]
 /// The responses of `createAssetDatabase`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum CreateAssetDatabaseResponse {
@@ -4090,6 +4384,7 @@ pub enum CreateAssetDatabaseResponse {
     Ok { body: Database },
 }
 
+#[cfg(feature = "databases")]
 impl IntoResponse for CreateAssetDatabaseResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4098,6 +4393,7 @@ impl IntoResponse for CreateAssetDatabaseResponse {
     }
 }
 
+#[cfg(feature = "databases")]
 async fn extract_create_asset_database<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4140,6 +4436,7 @@ async fn extract_create_asset_database<A: Api>(
     })
 }
 
+#[cfg(feature = "imports")]
 /// The request of `deprecatedQueueImportFile`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -4152,6 +4449,7 @@ pub struct DeprecatedQueueImportFileRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "imports")]
 impl DeprecatedQueueImportFileRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(body: DeprecatedQueueImportFileBody) -> Self {
@@ -4163,6 +4461,7 @@ impl DeprecatedQueueImportFileRequest {
     }
 }
 
+#[cfg(feature = "imports")]
 /// The responses of `deprecatedQueueImportFile`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 #[allow(clippy::large_enum_variant)]
@@ -4173,6 +4472,7 @@ pub enum DeprecatedQueueImportFileResponse {
     BadRequest,
 }
 
+#[cfg(feature = "imports")]
 impl IntoResponse for DeprecatedQueueImportFileResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4182,6 +4482,7 @@ impl IntoResponse for DeprecatedQueueImportFileResponse {
     }
 }
 
+#[cfg(feature = "imports")]
 async fn extract_deprecated_queue_import_file<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4224,6 +4525,7 @@ async fn extract_deprecated_queue_import_file<A: Api>(
     })
 }
 
+#[cfg(feature = "smart-rules")]
 /// The request of `deprecatedFilterSingleAccount`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -4236,6 +4538,7 @@ pub struct DeprecatedFilterSingleAccountRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "smart-rules")]
 impl DeprecatedFilterSingleAccountRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(body: FilterSingleAccountRequest) -> Self {
@@ -4247,6 +4550,7 @@ impl DeprecatedFilterSingleAccountRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// The responses of `deprecatedFilterSingleAccount`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeprecatedFilterSingleAccountResponse {
@@ -4254,6 +4558,7 @@ pub enum DeprecatedFilterSingleAccountResponse {
     Created { body: SmartRule },
 }
 
+#[cfg(feature = "smart-rules")]
 impl IntoResponse for DeprecatedFilterSingleAccountResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4262,6 +4567,7 @@ impl IntoResponse for DeprecatedFilterSingleAccountResponse {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 async fn extract_deprecated_filter_single_account<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4301,6 +4607,7 @@ async fn extract_deprecated_filter_single_account<A: Api>(
     })
 }
 
+#[cfg(feature = "user-groups")]
 /// The request of `deprecatedGetUserGroupByName`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -4313,6 +4620,7 @@ pub struct DeprecatedGetUserGroupByNameRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "user-groups")]
 impl DeprecatedGetUserGroupByNameRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(name: impl Into<String>) -> Self {
@@ -4324,6 +4632,7 @@ impl DeprecatedGetUserGroupByNameRequest {
     }
 }
 
+#[cfg(feature = "user-groups")]
 /// The responses of `deprecatedGetUserGroupByName`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeprecatedGetUserGroupByNameResponse {
@@ -4331,6 +4640,7 @@ pub enum DeprecatedGetUserGroupByNameResponse {
     Ok { body: DeprecatedUserGroup },
 }
 
+#[cfg(feature = "user-groups")]
 impl IntoResponse for DeprecatedGetUserGroupByNameResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4339,6 +4649,7 @@ impl IntoResponse for DeprecatedGetUserGroupByNameResponse {
     }
 }
 
+#[cfg(feature = "user-groups")]
 async fn extract_deprecated_get_user_group_by_name<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4369,6 +4680,7 @@ async fn extract_deprecated_get_user_group_by_name<A: Api>(
     })
 }
 
+#[cfg(feature = "user-groups")]
 /// The request of `deprecatedDeleteUserGroupByName`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -4381,6 +4693,7 @@ pub struct DeprecatedDeleteUserGroupByNameRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "user-groups")]
 impl DeprecatedDeleteUserGroupByNameRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(name: impl Into<String>) -> Self {
@@ -4392,6 +4705,7 @@ impl DeprecatedDeleteUserGroupByNameRequest {
     }
 }
 
+#[cfg(feature = "user-groups")]
 /// The responses of `deprecatedDeleteUserGroupByName`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeprecatedDeleteUserGroupByNameResponse {
@@ -4399,6 +4713,7 @@ pub enum DeprecatedDeleteUserGroupByNameResponse {
     Ok,
 }
 
+#[cfg(feature = "user-groups")]
 impl IntoResponse for DeprecatedDeleteUserGroupByNameResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4407,6 +4722,7 @@ impl IntoResponse for DeprecatedDeleteUserGroupByNameResponse {
     }
 }
 
+#[cfg(feature = "user-groups")]
 async fn extract_deprecated_delete_user_group_by_name<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4437,6 +4753,7 @@ async fn extract_deprecated_delete_user_group_by_name<A: Api>(
     })
 }
 
+#[cfg(feature = "workgroups")]
 /// The request of `deprecatedGetWorkgroupByName`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -4449,6 +4766,7 @@ pub struct DeprecatedGetWorkgroupByNameRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "workgroups")]
 impl DeprecatedGetWorkgroupByNameRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(name: impl Into<String>) -> Self {
@@ -4460,6 +4778,7 @@ impl DeprecatedGetWorkgroupByNameRequest {
     }
 }
 
+#[cfg(feature = "workgroups")]
 /// The responses of `deprecatedGetWorkgroupByName`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeprecatedGetWorkgroupByNameResponse {
@@ -4467,6 +4786,7 @@ pub enum DeprecatedGetWorkgroupByNameResponse {
     Ok { body: DeprecatedWorkgroup },
 }
 
+#[cfg(feature = "workgroups")]
 impl IntoResponse for DeprecatedGetWorkgroupByNameResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4475,6 +4795,7 @@ impl IntoResponse for DeprecatedGetWorkgroupByNameResponse {
     }
 }
 
+#[cfg(feature = "workgroups")]
 async fn extract_deprecated_get_workgroup_by_name<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4505,6 +4826,7 @@ async fn extract_deprecated_get_workgroup_by_name<A: Api>(
     })
 }
 
+#[cfg(feature = "entitlements")]
 /// The request of `getEntitlements`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -4517,6 +4839,7 @@ pub struct GetEntitlementsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "entitlements")]
 impl GetEntitlementsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -4528,6 +4851,7 @@ impl GetEntitlementsRequest {
     }
 }
 
+#[cfg(feature = "entitlements")]
 /// The responses of `getEntitlements`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetEntitlementsResponse {
@@ -4535,6 +4859,7 @@ pub enum GetEntitlementsResponse {
     Ok { body: Vec<Entitlement> },
 }
 
+#[cfg(feature = "entitlements")]
 impl IntoResponse for GetEntitlementsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4543,6 +4868,7 @@ impl IntoResponse for GetEntitlementsResponse {
     }
 }
 
+#[cfg(feature = "entitlements")]
 async fn extract_get_entitlements<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4573,6 +4899,7 @@ async fn extract_get_entitlements<A: Api>(
     })
 }
 
+#[cfg(feature = "epm-policies")]
 /// The request of `addEpmPolicyApplication`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -4587,6 +4914,7 @@ pub struct AddEpmPolicyApplicationRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "epm-policies")]
 impl AddEpmPolicyApplicationRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<::uuid::Uuid>, body: EpmApplicationAddRequest) -> Self {
@@ -4599,6 +4927,7 @@ impl AddEpmPolicyApplicationRequest {
     }
 }
 
+#[cfg(feature = "epm-policies")]
 /// The responses of `addEpmPolicyApplication`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum AddEpmPolicyApplicationResponse {
@@ -4608,6 +4937,7 @@ pub enum AddEpmPolicyApplicationResponse {
     BadRequest,
 }
 
+#[cfg(feature = "epm-policies")]
 impl IntoResponse for AddEpmPolicyApplicationResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4617,6 +4947,7 @@ impl IntoResponse for AddEpmPolicyApplicationResponse {
     }
 }
 
+#[cfg(feature = "epm-policies")]
 async fn extract_add_epm_policy_application<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4659,6 +4990,7 @@ async fn extract_add_epm_policy_application<A: Api>(
     })
 }
 
+#[cfg(feature = "imports")]
 /// The request of `queueImport`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -4671,6 +5003,7 @@ pub struct QueueImportRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "imports")]
 impl QueueImportRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(body: ImportRequest) -> Self {
@@ -4682,6 +5015,7 @@ impl QueueImportRequest {
     }
 }
 
+#[cfg(feature = "imports")]
 /// The responses of `queueImport`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum QueueImportResponse {
@@ -4689,6 +5023,7 @@ pub enum QueueImportResponse {
     Ok { body: QueuedImport },
 }
 
+#[cfg(feature = "imports")]
 impl IntoResponse for QueueImportResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4697,6 +5032,7 @@ impl IntoResponse for QueueImportResponse {
     }
 }
 
+#[cfg(feature = "imports")]
 async fn extract_queue_import<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4736,6 +5072,7 @@ async fn extract_queue_import<A: Api>(
     })
 }
 
+#[cfg(feature = "operating-systems")]
 /// The request of `getOperatingSystems`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -4746,6 +5083,7 @@ pub struct GetOperatingSystemsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "operating-systems")]
 impl GetOperatingSystemsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -4756,6 +5094,7 @@ impl GetOperatingSystemsRequest {
     }
 }
 
+#[cfg(feature = "operating-systems")]
 /// The responses of `getOperatingSystems`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetOperatingSystemsResponse {
@@ -4763,6 +5102,7 @@ pub enum GetOperatingSystemsResponse {
     Ok { body: Vec<OperatingSystem> },
 }
 
+#[cfg(feature = "operating-systems")]
 impl IntoResponse for GetOperatingSystemsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4771,6 +5111,7 @@ impl IntoResponse for GetOperatingSystemsResponse {
     }
 }
 
+#[cfg(feature = "operating-systems")]
 async fn extract_get_operating_systems<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4798,6 +5139,7 @@ async fn extract_get_operating_systems<A: Api>(
     })
 }
 
+#[cfg(feature = "organizations")]
 /// The request of `getOrganizations`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -4810,6 +5152,7 @@ pub struct GetOrganizationsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "organizations")]
 impl GetOrganizationsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -4821,6 +5164,7 @@ impl GetOrganizationsRequest {
     }
 }
 
+#[cfg(feature = "organizations")]
 /// The responses of `getOrganizations`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetOrganizationsResponse {
@@ -4828,6 +5172,7 @@ pub enum GetOrganizationsResponse {
     Ok { body: GetOrganizationsResponseBody },
 }
 
+#[cfg(feature = "organizations")]
 impl IntoResponse for GetOrganizationsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4836,6 +5181,7 @@ impl IntoResponse for GetOrganizationsResponse {
     }
 }
 
+#[cfg(feature = "organizations")]
 async fn extract_get_organizations<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4865,6 +5211,7 @@ async fn extract_get_organizations<A: Api>(
     })
 }
 
+#[cfg(feature = "organizations")]
 /// The request of `getOrganization`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -4877,6 +5224,7 @@ pub struct GetOrganizationRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "organizations")]
 impl GetOrganizationRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<::uuid::Uuid>) -> Self {
@@ -4888,6 +5236,7 @@ impl GetOrganizationRequest {
     }
 }
 
+#[cfg(feature = "organizations")]
 /// The responses of `getOrganization`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetOrganizationResponse {
@@ -4895,6 +5244,7 @@ pub enum GetOrganizationResponse {
     Ok { body: Organization },
 }
 
+#[cfg(feature = "organizations")]
 impl IntoResponse for GetOrganizationResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4903,6 +5253,7 @@ impl IntoResponse for GetOrganizationResponse {
     }
 }
 
+#[cfg(feature = "organizations")]
 async fn extract_get_organization<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4933,6 +5284,7 @@ async fn extract_get_organization<A: Api>(
     })
 }
 
+#[cfg(feature = "permissions")]
 /// The request of `getPermissions`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -4943,6 +5295,7 @@ pub struct GetPermissionsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "permissions")]
 impl GetPermissionsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -4953,6 +5306,7 @@ impl GetPermissionsRequest {
     }
 }
 
+#[cfg(feature = "permissions")]
 /// The responses of `getPermissions`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetPermissionsResponse {
@@ -4960,6 +5314,7 @@ pub enum GetPermissionsResponse {
     Ok { body: Vec<Permission> },
 }
 
+#[cfg(feature = "permissions")]
 impl IntoResponse for GetPermissionsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -4968,6 +5323,7 @@ impl IntoResponse for GetPermissionsResponse {
     }
 }
 
+#[cfg(feature = "permissions")]
 async fn extract_get_permissions<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -4995,6 +5351,7 @@ async fn extract_get_permissions<A: Api>(
     })
 }
 
+#[cfg(feature = "smart-rule-assets")]
 /// The request of `getSmartRuleAssets`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -5011,6 +5368,7 @@ pub struct GetSmartRuleAssetsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "smart-rule-assets")]
 impl GetSmartRuleAssetsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -5024,6 +5382,7 @@ impl GetSmartRuleAssetsRequest {
     }
 }
 
+#[cfg(feature = "smart-rule-assets")]
 /// The responses of `getSmartRuleAssets`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetSmartRuleAssetsResponse {
@@ -5031,6 +5390,7 @@ pub enum GetSmartRuleAssetsResponse {
     Ok { body: AssetList },
 }
 
+#[cfg(feature = "smart-rule-assets")]
 impl IntoResponse for GetSmartRuleAssetsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5039,6 +5399,7 @@ impl IntoResponse for GetSmartRuleAssetsResponse {
     }
 }
 
+#[cfg(feature = "smart-rule-assets")]
 async fn extract_get_smart_rule_assets<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -5073,6 +5434,7 @@ async fn extract_get_smart_rule_assets<A: Api>(
     })
 }
 
+#[cfg(feature = "smart-rules")]
 /// The request of `getSmartRules`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -5087,6 +5449,7 @@ pub struct GetSmartRulesRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "smart-rules")]
 impl GetSmartRulesRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -5099,6 +5462,7 @@ impl GetSmartRulesRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// The responses of `getSmartRules`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetSmartRulesResponse {
@@ -5106,6 +5470,7 @@ pub enum GetSmartRulesResponse {
     Ok { body: GetSmartRulesResponseBody },
 }
 
+#[cfg(feature = "smart-rules")]
 impl IntoResponse for GetSmartRulesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5114,6 +5479,7 @@ impl IntoResponse for GetSmartRulesResponse {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 async fn extract_get_smart_rules<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -5145,6 +5511,7 @@ async fn extract_get_smart_rules<A: Api>(
     })
 }
 
+#[cfg(feature = "smart-rules")]
 /// The request of `getSmartRule`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -5157,6 +5524,7 @@ pub struct GetSmartRuleRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "smart-rules")]
 impl GetSmartRuleRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -5168,6 +5536,7 @@ impl GetSmartRuleRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// The responses of `getSmartRule`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetSmartRuleResponse {
@@ -5175,6 +5544,7 @@ pub enum GetSmartRuleResponse {
     Ok { body: SmartRule },
 }
 
+#[cfg(feature = "smart-rules")]
 impl IntoResponse for GetSmartRuleResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5183,6 +5553,7 @@ impl IntoResponse for GetSmartRuleResponse {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 async fn extract_get_smart_rule<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -5213,6 +5584,7 @@ async fn extract_get_smart_rule<A: Api>(
     })
 }
 
+#[cfg(feature = "smart-rules")]
 /// The request of `getUserGroupSmartRules`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -5227,6 +5599,7 @@ pub struct GetUserGroupSmartRulesRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "smart-rules")]
 impl GetUserGroupSmartRulesRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<i32>) -> Self {
@@ -5239,6 +5612,7 @@ impl GetUserGroupSmartRulesRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// The responses of `getUserGroupSmartRules`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetUserGroupSmartRulesResponse {
@@ -5246,6 +5620,7 @@ pub enum GetUserGroupSmartRulesResponse {
     Ok { body: Vec<UserGroupSmartRule> },
 }
 
+#[cfg(feature = "smart-rules")]
 impl IntoResponse for GetUserGroupSmartRulesResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5254,6 +5629,7 @@ impl IntoResponse for GetUserGroupSmartRulesResponse {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 async fn extract_get_user_group_smart_rules<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -5300,6 +5676,7 @@ async fn extract_get_user_group_smart_rules<A: Api>(
     })
 }
 
+#[cfg(feature = "smart-rules")]
 /// The request of `getOrganizationSmartRuleByTitle`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -5314,6 +5691,7 @@ pub struct GetOrganizationSmartRuleByTitleRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "smart-rules")]
 impl GetOrganizationSmartRuleByTitleRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(org_id: impl Into<::uuid::Uuid>, title: impl Into<String>) -> Self {
@@ -5326,6 +5704,7 @@ impl GetOrganizationSmartRuleByTitleRequest {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 /// The responses of `getOrganizationSmartRuleByTitle`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetOrganizationSmartRuleByTitleResponse {
@@ -5333,6 +5712,7 @@ pub enum GetOrganizationSmartRuleByTitleResponse {
     Default { status: StatusCode },
 }
 
+#[cfg(feature = "smart-rules")]
 impl IntoResponse for GetOrganizationSmartRuleByTitleResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5341,6 +5721,7 @@ impl IntoResponse for GetOrganizationSmartRuleByTitleResponse {
     }
 }
 
+#[cfg(feature = "smart-rules")]
 async fn extract_get_organization_smart_rule_by_title<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -5378,6 +5759,7 @@ async fn extract_get_organization_smart_rule_by_title<A: Api>(
     })
 }
 
+#[cfg(feature = "user-group-permissions")]
 /// The request of `getUserGroupPermissions`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -5390,6 +5772,7 @@ pub struct GetUserGroupPermissionsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl GetUserGroupPermissionsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(user_group_id: impl Into<i32>) -> Self {
@@ -5401,6 +5784,7 @@ impl GetUserGroupPermissionsRequest {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 /// The responses of `getUserGroupPermissions`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetUserGroupPermissionsResponse {
@@ -5408,6 +5792,7 @@ pub enum GetUserGroupPermissionsResponse {
     Ok { body: Vec<UserGroupPermission> },
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl IntoResponse for GetUserGroupPermissionsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5416,6 +5801,7 @@ impl IntoResponse for GetUserGroupPermissionsResponse {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 async fn extract_get_user_group_permissions<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -5446,6 +5832,7 @@ async fn extract_get_user_group_permissions<A: Api>(
     })
 }
 
+#[cfg(feature = "user-group-permissions")]
 /// The request of `setUserGroupPermissions`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -5460,6 +5847,7 @@ pub struct SetUserGroupPermissionsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl SetUserGroupPermissionsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(user_group_id: impl Into<i32>, body: Vec<UserGroupPermission>) -> Self {
@@ -5472,6 +5860,7 @@ impl SetUserGroupPermissionsRequest {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 /// The responses of `setUserGroupPermissions`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum SetUserGroupPermissionsResponse {
@@ -5479,6 +5868,7 @@ pub enum SetUserGroupPermissionsResponse {
     NoContent,
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl IntoResponse for SetUserGroupPermissionsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5487,6 +5877,7 @@ impl IntoResponse for SetUserGroupPermissionsResponse {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 async fn extract_set_user_group_permissions<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -5529,6 +5920,7 @@ async fn extract_set_user_group_permissions<A: Api>(
     })
 }
 
+#[cfg(feature = "user-group-permissions")]
 /// The request of `deleteUserGroupPermissions`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -5541,6 +5933,7 @@ pub struct DeleteUserGroupPermissionsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl DeleteUserGroupPermissionsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(user_group_id: impl Into<i32>) -> Self {
@@ -5552,6 +5945,7 @@ impl DeleteUserGroupPermissionsRequest {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 /// The responses of `deleteUserGroupPermissions`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteUserGroupPermissionsResponse {
@@ -5559,6 +5953,7 @@ pub enum DeleteUserGroupPermissionsResponse {
     Ok,
 }
 
+#[cfg(feature = "user-group-permissions")]
 impl IntoResponse for DeleteUserGroupPermissionsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -5567,6 +5962,7 @@ impl IntoResponse for DeleteUserGroupPermissionsResponse {
     }
 }
 
+#[cfg(feature = "user-group-permissions")]
 async fn extract_delete_user_group_permissions<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -5635,164 +6031,247 @@ pub fn router<A: Api>(api: A) -> ::axum::Router {
 /// [`router`] with settings.
 pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> ::axum::Router {
     let state = Arc::new(State { api, config });
-    let routes = ::axum::Router::new()
-        .route("/AccessLevels", ::axum::routing::get(handle_list_access_levels::<A>))
+    let routes = ::axum::Router::new();
+    #[cfg(feature = "access-levels")]
+    let routes = routes
+        .route("/AccessLevels", ::axum::routing::get(handle_list_access_levels::<A>));
+    #[cfg(feature = "access-levels")]
+    let routes = routes
         .route(
             "/UserGroups/{p0}/SmartRules/{p1}/AccessLevels",
             ::axum::routing::post(handle_set_user_group_smart_rule_access_level::<A>),
-        )
+        );
+    #[cfg(feature = "address-groups")]
+    let routes = routes
         .route(
             "/Organizations/{p0}/AddressGroups",
             ::axum::routing::get(handle_list_organization_address_groups::<A>),
-        )
+        );
+    #[cfg(feature = "address-groups")]
+    let routes = routes
         .route(
             "/AddressGroups",
             ::axum::routing::get(handle_list_address_groups::<A>)
                 .post(handle_create_address_group::<A>),
-        )
+        );
+    #[cfg(feature = "address-groups")]
+    let routes = routes
         .route(
             "/AddressGroups/{p0}/Addresses",
             ::axum::routing::get(handle_list_address_group_addresses::<A>)
                 .post(handle_create_address_group_address::<A>)
                 .delete(handle_delete_address_group_addresses::<A>),
-        )
+        );
+    #[cfg(feature = "address-groups")]
+    let routes = routes
         .route(
             "/AddressGroups/{p0}",
             ::axum::routing::get(handle_get_address_group_by_id::<A>)
                 .put(handle_update_address_group::<A>)
                 .delete(handle_delete_address_group::<A>),
-        )
+        );
+    #[cfg(feature = "address-groups")]
+    let routes = routes
         .route(
             "/Addresses/{p0}",
             ::axum::routing::get(handle_get_address_by_id::<A>)
                 .put(handle_update_address_by_id::<A>)
                 .delete(handle_delete_address_by_id::<A>),
-        )
+        );
+    #[cfg(feature = "api-registrations")]
+    let routes = routes
         .route(
             "/ApiRegistrations",
             ::axum::routing::get(handle_list_api_registrations::<A>)
                 .post(handle_create_api_registration::<A>),
-        )
+        );
+    #[cfg(feature = "api-registrations")]
+    let routes = routes
         .route(
             "/ApiRegistrations/{p0}",
             ::axum::routing::get(handle_get_api_registration_by_id::<A>)
                 .put(handle_update_api_registration::<A>)
                 .delete(handle_delete_api_registration::<A>),
-        )
+        );
+    #[cfg(feature = "api-registrations")]
+    let routes = routes
         .route(
             "/ApiRegistrations/{p0}/Rotate",
             ::axum::routing::post(handle_rotate_api_registration_key::<A>),
-        )
+        );
+    #[cfg(feature = "api-registrations")]
+    let routes = routes
         .route(
             "/ApiRegistrations/{p0}/Key",
             ::axum::routing::get(handle_get_api_registration_key::<A>),
-        )
+        );
+    #[cfg(feature = "asset-attributes")]
+    let routes = routes
         .route(
             "/Assets/{p0}/Attributes",
             ::axum::routing::get(handle_get_asset_attributes::<A>)
                 .delete(handle_delete_asset_attributes::<A>),
-        )
+        );
+    #[cfg(feature = "asset-attributes")]
+    let routes = routes
         .route(
             "/Assets/{p0}/Attributes/{p1}",
             ::axum::routing::post(handle_assign_asset_attribute::<A>)
                 .delete(handle_delete_asset_attribute::<A>),
-        )
+        );
+    #[cfg(feature = "assets")]
+    let routes = routes
         .route(
             "/Assets/{p0}",
             ::axum::routing::get(handle_get_asset_by_id::<A>)
                 .put(handle_update_asset_by_id::<A>)
                 .delete(handle_delete_asset_by_id::<A>),
-        )
+        );
+    #[cfg(feature = "assets")]
+    let routes = routes
         .route(
             "/Workgroups/{p0}/Assets",
             ::axum::routing::get(handle_list_workgroup_assets::<A>)
                 .post(handle_create_workgroup_asset::<A>)
                 .delete(handle_delete_workgroup_asset_by_name::<A>),
-        )
-        .route("/Assets/Search", ::axum::routing::post(handle_search_assets::<A>))
+        );
+    #[cfg(feature = "assets")]
+    let routes = routes
+        .route("/Assets/Search", ::axum::routing::post(handle_search_assets::<A>));
+    #[cfg(feature = "attribute-types")]
+    let routes = routes
         .route(
             "/AttributeTypes",
             ::axum::routing::get(handle_get_attribute_types::<A>)
                 .post(handle_create_attribute_type::<A>),
-        )
+        );
+    #[cfg(feature = "attribute-types")]
+    let routes = routes
         .route(
             "/AttributeTypes/{p0}",
             ::axum::routing::get(handle_get_attribute_type::<A>)
                 .delete(handle_delete_attribute_type::<A>),
-        )
+        );
+    #[cfg(feature = "attributes")]
+    let routes = routes
         .route(
             "/AttributeTypes/{p0}/Attributes",
             ::axum::routing::get(handle_get_attributes_by_attribute_type::<A>)
                 .post(handle_create_attribute::<A>),
-        )
+        );
+    #[cfg(feature = "attributes")]
+    let routes = routes
         .route(
             "/Attributes/{p0}",
             ::axum::routing::get(handle_get_attribute::<A>)
                 .delete(handle_delete_attribute::<A>),
-        )
-        .route("/Databases", ::axum::routing::get(handle_get_databases::<A>))
+        );
+    #[cfg(feature = "databases")]
+    let routes = routes
+        .route("/Databases", ::axum::routing::get(handle_get_databases::<A>));
+    #[cfg(feature = "databases")]
+    let routes = routes
         .route(
             "/Databases/{p0}",
             ::axum::routing::get(handle_get_database::<A>)
                 .put(handle_update_database::<A>)
                 .delete(handle_delete_database::<A>),
-        )
+        );
+    #[cfg(feature = "databases")]
+    let routes = routes
         .route(
             "/Assets/{p0}/Databases",
             ::axum::routing::get(handle_get_asset_databases::<A>)
                 .post(handle_create_asset_database::<A>),
-        )
+        );
+    #[cfg(feature = "imports")]
+    let routes = routes
         .route(
             "/Imports/QueueImportFile",
             ::axum::routing::post(handle_deprecated_queue_import_file::<A>),
-        )
+        );
+    #[cfg(feature = "smart-rules")]
+    let routes = routes
         .route(
             "/SmartRules/FilterSingleAccount",
             ::axum::routing::post(handle_deprecated_filter_single_account::<A>),
-        )
+        );
+    #[cfg(feature = "user-groups")]
+    let routes = routes
         .route(
             "/UserGroups/{p0}",
             ::axum::routing::get(handle_deprecated_get_user_group_by_name::<A>)
                 .delete(handle_deprecated_delete_user_group_by_name::<A>),
-        )
+        );
+    #[cfg(feature = "workgroups")]
+    let routes = routes
         .route(
             "/Workgroups/{p0}",
             ::axum::routing::get(handle_deprecated_get_workgroup_by_name::<A>),
-        )
-        .route("/Entitlements", ::axum::routing::get(handle_get_entitlements::<A>))
+        );
+    #[cfg(feature = "entitlements")]
+    let routes = routes
+        .route("/Entitlements", ::axum::routing::get(handle_get_entitlements::<A>));
+    #[cfg(feature = "epm-policies")]
+    let routes = routes
         .route(
             "/{p0}/epmapplications/add",
             ::axum::routing::post(handle_add_epm_policy_application::<A>),
-        )
-        .route("/Imports", ::axum::routing::post(handle_queue_import::<A>))
+        );
+    #[cfg(feature = "imports")]
+    let routes = routes
+        .route("/Imports", ::axum::routing::post(handle_queue_import::<A>));
+    #[cfg(feature = "operating-systems")]
+    let routes = routes
         .route(
             "/OperatingSystems",
             ::axum::routing::get(handle_get_operating_systems::<A>),
-        )
-        .route("/Organizations", ::axum::routing::get(handle_get_organizations::<A>))
-        .route("/Organizations/{p0}", ::axum::routing::get(handle_get_organization::<A>))
-        .route("/Permissions", ::axum::routing::get(handle_get_permissions::<A>))
+        );
+    #[cfg(feature = "organizations")]
+    let routes = routes
+        .route("/Organizations", ::axum::routing::get(handle_get_organizations::<A>));
+    #[cfg(feature = "organizations")]
+    let routes = routes
+        .route(
+            "/Organizations/{p0}",
+            ::axum::routing::get(handle_get_organization::<A>),
+        );
+    #[cfg(feature = "permissions")]
+    let routes = routes
+        .route("/Permissions", ::axum::routing::get(handle_get_permissions::<A>));
+    #[cfg(feature = "smart-rule-assets")]
+    let routes = routes
         .route(
             "/SmartRules/{p0}/Assets",
             ::axum::routing::get(handle_get_smart_rule_assets::<A>),
-        )
-        .route("/SmartRules", ::axum::routing::get(handle_get_smart_rules::<A>))
-        .route("/SmartRules/{p0}", ::axum::routing::get(handle_get_smart_rule::<A>))
+        );
+    #[cfg(feature = "smart-rules")]
+    let routes = routes
+        .route("/SmartRules", ::axum::routing::get(handle_get_smart_rules::<A>));
+    #[cfg(feature = "smart-rules")]
+    let routes = routes
+        .route("/SmartRules/{p0}", ::axum::routing::get(handle_get_smart_rule::<A>));
+    #[cfg(feature = "smart-rules")]
+    let routes = routes
         .route(
             "/UserGroups/{p0}/SmartRules/",
             ::axum::routing::get(handle_get_user_group_smart_rules::<A>),
-        )
+        );
+    #[cfg(feature = "smart-rules")]
+    let routes = routes
         .route(
             "/Organizations/{p0}/SmartRules",
             ::axum::routing::get(handle_get_organization_smart_rule_by_title::<A>),
-        )
+        );
+    #[cfg(feature = "user-group-permissions")]
+    let routes = routes
         .route(
             "/UserGroups/{p0}/Permissions",
             ::axum::routing::get(handle_get_user_group_permissions::<A>)
                 .post(handle_set_user_group_permissions::<A>)
                 .delete(handle_delete_user_group_permissions::<A>),
-        )
-        .with_state(state);
+        );
+    let routes = routes.with_state(state);
     ::axum::Router::new()
         .nest("/BeyondTrust/api/public/v3", routes)
         .fallback(not_found)
@@ -5813,6 +6292,7 @@ async fn method_not_allowed() -> Response {
         .into_response()
 }
 
+#[cfg(feature = "access-levels")]
 async fn handle_list_access_levels<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -5839,6 +6319,7 @@ async fn handle_list_access_levels<A: Api>(
         .await
 }
 
+#[cfg(feature = "access-levels")]
 async fn handle_set_user_group_smart_rule_access_level<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -5880,6 +6361,7 @@ async fn handle_set_user_group_smart_rule_access_level<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_list_organization_address_groups<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -5912,6 +6394,7 @@ async fn handle_list_organization_address_groups<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_list_address_groups<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -5938,6 +6421,7 @@ async fn handle_list_address_groups<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_create_address_group<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -5973,6 +6457,7 @@ async fn handle_create_address_group<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_list_address_group_addresses<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6005,6 +6490,7 @@ async fn handle_list_address_group_addresses<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_create_address_group_address<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6046,6 +6532,7 @@ async fn handle_create_address_group_address<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_delete_address_group_addresses<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6078,6 +6565,7 @@ async fn handle_delete_address_group_addresses<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_get_address_group_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6108,6 +6596,7 @@ async fn handle_get_address_group_by_id<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_update_address_group<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6143,6 +6632,7 @@ async fn handle_update_address_group<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_delete_address_group<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6169,6 +6659,7 @@ async fn handle_delete_address_group<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_get_address_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6195,6 +6686,7 @@ async fn handle_get_address_by_id<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_update_address_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6230,6 +6722,7 @@ async fn handle_update_address_by_id<A: Api>(
         .await
 }
 
+#[cfg(feature = "address-groups")]
 async fn handle_delete_address_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6256,6 +6749,7 @@ async fn handle_delete_address_by_id<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registrations")]
 async fn handle_list_api_registrations<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6286,6 +6780,7 @@ async fn handle_list_api_registrations<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registrations")]
 async fn handle_create_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6325,6 +6820,7 @@ async fn handle_create_api_registration<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registrations")]
 async fn handle_get_api_registration_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6355,6 +6851,7 @@ async fn handle_get_api_registration_by_id<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registrations")]
 async fn handle_update_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6394,6 +6891,7 @@ async fn handle_update_api_registration<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registrations")]
 async fn handle_delete_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6424,6 +6922,7 @@ async fn handle_delete_api_registration<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registrations")]
 async fn handle_rotate_api_registration_key<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6456,6 +6955,7 @@ async fn handle_rotate_api_registration_key<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registrations")]
 async fn handle_get_api_registration_key<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6486,6 +6986,7 @@ async fn handle_get_api_registration_key<A: Api>(
         .await
 }
 
+#[cfg(feature = "asset-attributes")]
 async fn handle_get_asset_attributes<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6512,6 +7013,7 @@ async fn handle_get_asset_attributes<A: Api>(
         .await
 }
 
+#[cfg(feature = "asset-attributes")]
 async fn handle_delete_asset_attributes<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6542,6 +7044,7 @@ async fn handle_delete_asset_attributes<A: Api>(
         .await
 }
 
+#[cfg(feature = "asset-attributes")]
 async fn handle_assign_asset_attribute<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6572,6 +7075,7 @@ async fn handle_assign_asset_attribute<A: Api>(
         .await
 }
 
+#[cfg(feature = "asset-attributes")]
 async fn handle_delete_asset_attribute<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6602,6 +7106,7 @@ async fn handle_delete_asset_attribute<A: Api>(
         .await
 }
 
+#[cfg(feature = "assets")]
 async fn handle_get_asset_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6627,6 +7132,7 @@ async fn handle_get_asset_by_id<A: Api>(
         .await
 }
 
+#[cfg(feature = "assets")]
 async fn handle_update_asset_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6662,6 +7168,7 @@ async fn handle_update_asset_by_id<A: Api>(
         .await
 }
 
+#[cfg(feature = "assets")]
 async fn handle_delete_asset_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6688,6 +7195,7 @@ async fn handle_delete_asset_by_id<A: Api>(
         .await
 }
 
+#[cfg(feature = "assets")]
 async fn handle_list_workgroup_assets<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6714,6 +7222,7 @@ async fn handle_list_workgroup_assets<A: Api>(
         .await
 }
 
+#[cfg(feature = "assets")]
 async fn handle_create_workgroup_asset<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6753,6 +7262,7 @@ async fn handle_create_workgroup_asset<A: Api>(
         .await
 }
 
+#[cfg(feature = "assets")]
 async fn handle_delete_workgroup_asset_by_name<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6785,6 +7295,7 @@ async fn handle_delete_workgroup_asset_by_name<A: Api>(
         .await
 }
 
+#[cfg(feature = "assets")]
 async fn handle_search_assets<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6818,6 +7329,7 @@ async fn handle_search_assets<A: Api>(
         .await
 }
 
+#[cfg(feature = "attribute-types")]
 async fn handle_get_attribute_types<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6844,6 +7356,7 @@ async fn handle_get_attribute_types<A: Api>(
         .await
 }
 
+#[cfg(feature = "attribute-types")]
 async fn handle_create_attribute_type<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6879,6 +7392,7 @@ async fn handle_create_attribute_type<A: Api>(
         .await
 }
 
+#[cfg(feature = "attribute-types")]
 async fn handle_get_attribute_type<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6905,6 +7419,7 @@ async fn handle_get_attribute_type<A: Api>(
         .await
 }
 
+#[cfg(feature = "attribute-types")]
 async fn handle_delete_attribute_type<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6931,6 +7446,7 @@ async fn handle_delete_attribute_type<A: Api>(
         .await
 }
 
+#[cfg(feature = "attributes")]
 async fn handle_get_attributes_by_attribute_type<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6963,6 +7479,7 @@ async fn handle_get_attributes_by_attribute_type<A: Api>(
         .await
 }
 
+#[cfg(feature = "attributes")]
 async fn handle_create_attribute<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -6998,6 +7515,7 @@ async fn handle_create_attribute<A: Api>(
         .await
 }
 
+#[cfg(feature = "attributes")]
 async fn handle_get_attribute<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7022,6 +7540,7 @@ async fn handle_get_attribute<A: Api>(
         .await
 }
 
+#[cfg(feature = "attributes")]
 async fn handle_delete_attribute<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7048,6 +7567,7 @@ async fn handle_delete_attribute<A: Api>(
         .await
 }
 
+#[cfg(feature = "databases")]
 async fn handle_get_databases<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7072,6 +7592,7 @@ async fn handle_get_databases<A: Api>(
         .await
 }
 
+#[cfg(feature = "databases")]
 async fn handle_get_database<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7096,6 +7617,7 @@ async fn handle_get_database<A: Api>(
         .await
 }
 
+#[cfg(feature = "databases")]
 async fn handle_update_database<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7130,6 +7652,7 @@ async fn handle_update_database<A: Api>(
         .await
 }
 
+#[cfg(feature = "databases")]
 async fn handle_delete_database<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7155,6 +7678,7 @@ async fn handle_delete_database<A: Api>(
         .await
 }
 
+#[cfg(feature = "databases")]
 async fn handle_get_asset_databases<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7181,6 +7705,7 @@ async fn handle_get_asset_databases<A: Api>(
         .await
 }
 
+#[cfg(feature = "databases")]
 async fn handle_create_asset_database<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7216,6 +7741,7 @@ async fn handle_create_asset_database<A: Api>(
         .await
 }
 
+#[cfg(feature = "imports")]
 async fn handle_deprecated_queue_import_file<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7257,6 +7783,7 @@ async fn handle_deprecated_queue_import_file<A: Api>(
         .await
 }
 
+#[cfg(feature = "smart-rules")]
 async fn handle_deprecated_filter_single_account<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7298,6 +7825,7 @@ async fn handle_deprecated_filter_single_account<A: Api>(
         .await
 }
 
+#[cfg(feature = "user-groups")]
 async fn handle_deprecated_get_user_group_by_name<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7330,6 +7858,7 @@ async fn handle_deprecated_get_user_group_by_name<A: Api>(
         .await
 }
 
+#[cfg(feature = "user-groups")]
 async fn handle_deprecated_delete_user_group_by_name<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7362,6 +7891,7 @@ async fn handle_deprecated_delete_user_group_by_name<A: Api>(
         .await
 }
 
+#[cfg(feature = "workgroups")]
 async fn handle_deprecated_get_workgroup_by_name<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7394,6 +7924,7 @@ async fn handle_deprecated_get_workgroup_by_name<A: Api>(
         .await
 }
 
+#[cfg(feature = "entitlements")]
 async fn handle_get_entitlements<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7420,6 +7951,7 @@ async fn handle_get_entitlements<A: Api>(
         .await
 }
 
+#[cfg(feature = "epm-policies")]
 async fn handle_add_epm_policy_application<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7459,6 +7991,7 @@ async fn handle_add_epm_policy_application<A: Api>(
         .await
 }
 
+#[cfg(feature = "imports")]
 async fn handle_queue_import<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7492,6 +8025,7 @@ async fn handle_queue_import<A: Api>(
         .await
 }
 
+#[cfg(feature = "operating-systems")]
 async fn handle_get_operating_systems<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7518,6 +8052,7 @@ async fn handle_get_operating_systems<A: Api>(
         .await
 }
 
+#[cfg(feature = "organizations")]
 async fn handle_get_organizations<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7544,6 +8079,7 @@ async fn handle_get_organizations<A: Api>(
         .await
 }
 
+#[cfg(feature = "organizations")]
 async fn handle_get_organization<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7570,6 +8106,7 @@ async fn handle_get_organization<A: Api>(
         .await
 }
 
+#[cfg(feature = "permissions")]
 async fn handle_get_permissions<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7595,6 +8132,7 @@ async fn handle_get_permissions<A: Api>(
         .await
 }
 
+#[cfg(feature = "smart-rule-assets")]
 async fn handle_get_smart_rule_assets<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7621,6 +8159,7 @@ async fn handle_get_smart_rule_assets<A: Api>(
         .await
 }
 
+#[cfg(feature = "smart-rules")]
 async fn handle_get_smart_rules<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7646,6 +8185,7 @@ async fn handle_get_smart_rules<A: Api>(
         .await
 }
 
+#[cfg(feature = "smart-rules")]
 async fn handle_get_smart_rule<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7671,6 +8211,7 @@ async fn handle_get_smart_rule<A: Api>(
         .await
 }
 
+#[cfg(feature = "smart-rules")]
 async fn handle_get_user_group_smart_rules<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7701,6 +8242,7 @@ async fn handle_get_user_group_smart_rules<A: Api>(
         .await
 }
 
+#[cfg(feature = "smart-rules")]
 async fn handle_get_organization_smart_rule_by_title<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7733,6 +8275,7 @@ async fn handle_get_organization_smart_rule_by_title<A: Api>(
         .await
 }
 
+#[cfg(feature = "user-group-permissions")]
 async fn handle_get_user_group_permissions<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7763,6 +8306,7 @@ async fn handle_get_user_group_permissions<A: Api>(
         .await
 }
 
+#[cfg(feature = "user-group-permissions")]
 async fn handle_set_user_group_permissions<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7802,6 +8346,7 @@ async fn handle_set_user_group_permissions<A: Api>(
         .await
 }
 
+#[cfg(feature = "user-group-permissions")]
 async fn handle_delete_user_group_permissions<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -7912,6 +8457,7 @@ impl Api for Mock {
             Err(ApiError::unauthorized("the credentials are not valid"))
         }
     }
+    #[cfg(feature = "access-levels")]
     async fn list_access_levels(
         &self,
         _request: ListAccessLevelsRequest,
@@ -7920,6 +8466,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<AccessLevel>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "access-levels")]
     async fn set_user_group_smart_rule_access_level(
         &self,
         request: SetUserGroupSmartRuleAccessLevelRequest,
@@ -7939,6 +8486,7 @@ impl Api for Mock {
         )?;
         Ok(SetUserGroupSmartRuleAccessLevelResponse::Ok)
     }
+    #[cfg(feature = "address-groups")]
     async fn list_organization_address_groups(
         &self,
         request: ListOrganizationAddressGroupsRequest,
@@ -7957,6 +8505,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<AddressGroup>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "address-groups")]
     async fn list_address_groups(
         &self,
         _request: ListAddressGroupsRequest,
@@ -7965,6 +8514,7 @@ impl Api for Mock {
             body: Mock::example::<ListAddressGroupsResponseBody>(&["[]"])?,
         })
     }
+    #[cfg(feature = "address-groups")]
     async fn create_address_group(
         &self,
         _request: CreateAddressGroupRequest,
@@ -7974,6 +8524,7 @@ impl Api for Mock {
             body: Mock::example::<AddressGroup>(&["{}"])?,
         })
     }
+    #[cfg(feature = "address-groups")]
     async fn list_address_group_addresses(
         &self,
         request: ListAddressGroupAddressesRequest,
@@ -7994,6 +8545,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<Address>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "address-groups")]
     async fn create_address_group_address(
         &self,
         request: CreateAddressGroupAddressRequest,
@@ -8014,6 +8566,7 @@ impl Api for Mock {
             body: Mock::example::<Address>(&["{}"])?,
         })
     }
+    #[cfg(feature = "address-groups")]
     async fn delete_address_group_addresses(
         &self,
         request: DeleteAddressGroupAddressesRequest,
@@ -8030,6 +8583,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteAddressGroupAddressesResponse::Ok)
     }
+    #[cfg(feature = "address-groups")]
     async fn get_address_group_by_id(
         &self,
         request: GetAddressGroupByIdRequest,
@@ -8047,6 +8601,7 @@ impl Api for Mock {
             body: Mock::example::<AddressGroup>(&["{}"])?,
         })
     }
+    #[cfg(feature = "address-groups")]
     async fn update_address_group(
         &self,
         request: UpdateAddressGroupRequest,
@@ -8064,6 +8619,7 @@ impl Api for Mock {
             body: Mock::example::<AddressGroup>(&["{}"])?,
         })
     }
+    #[cfg(feature = "address-groups")]
     async fn delete_address_group(
         &self,
         request: DeleteAddressGroupRequest,
@@ -8078,6 +8634,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteAddressGroupResponse::Ok)
     }
+    #[cfg(feature = "address-groups")]
     async fn get_address_by_id(
         &self,
         request: GetAddressByIdRequest,
@@ -8094,6 +8651,7 @@ impl Api for Mock {
             body: Mock::example::<Address>(&["{}"])?,
         })
     }
+    #[cfg(feature = "address-groups")]
     async fn update_address_by_id(
         &self,
         request: UpdateAddressByIdRequest,
@@ -8110,6 +8668,7 @@ impl Api for Mock {
             body: Mock::example::<Address>(&["{}"])?,
         })
     }
+    #[cfg(feature = "address-groups")]
     async fn delete_address_by_id(
         &self,
         request: DeleteAddressByIdRequest,
@@ -8124,6 +8683,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteAddressByIdResponse::Ok)
     }
+    #[cfg(feature = "api-registrations")]
     async fn list_api_registrations(
         &self,
         _request: ListApiRegistrationsRequest,
@@ -8132,6 +8692,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<ApiRegistration>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "api-registrations")]
     async fn create_api_registration(
         &self,
         _request: CreateApiRegistrationRequest,
@@ -8141,6 +8702,7 @@ impl Api for Mock {
             body: Mock::example::<ApiRegistration>(&["{}"])?,
         })
     }
+    #[cfg(feature = "api-registrations")]
     async fn get_api_registration_by_id(
         &self,
         request: GetApiRegistrationByIdRequest,
@@ -8157,6 +8719,7 @@ impl Api for Mock {
             body: Mock::example::<ApiRegistration>(&["{}"])?,
         })
     }
+    #[cfg(feature = "api-registrations")]
     async fn update_api_registration(
         &self,
         request: UpdateApiRegistrationRequest,
@@ -8173,6 +8736,7 @@ impl Api for Mock {
             body: Mock::example::<ApiRegistration>(&["{}"])?,
         })
     }
+    #[cfg(feature = "api-registrations")]
     async fn delete_api_registration(
         &self,
         request: DeleteApiRegistrationRequest,
@@ -8187,6 +8751,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteApiRegistrationResponse::Ok)
     }
+    #[cfg(feature = "api-registrations")]
     async fn rotate_api_registration_key(
         &self,
         request: RotateApiRegistrationKeyRequest,
@@ -8203,6 +8768,7 @@ impl Api for Mock {
             body: Mock::example::<ApiKey>(&["\"example\""])?,
         })
     }
+    #[cfg(feature = "api-registrations")]
     async fn get_api_registration_key(
         &self,
         request: GetApiRegistrationKeyRequest,
@@ -8219,6 +8785,7 @@ impl Api for Mock {
             body: Mock::example::<ApiKey>(&["\"example\""])?,
         })
     }
+    #[cfg(feature = "asset-attributes")]
     async fn get_asset_attributes(
         &self,
         request: GetAssetAttributesRequest,
@@ -8235,6 +8802,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<Attribute>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "asset-attributes")]
     async fn delete_asset_attributes(
         &self,
         request: DeleteAssetAttributesRequest,
@@ -8249,6 +8817,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteAssetAttributesResponse::Ok)
     }
+    #[cfg(feature = "asset-attributes")]
     async fn assign_asset_attribute(
         &self,
         request: AssignAssetAttributeRequest,
@@ -8269,6 +8838,7 @@ impl Api for Mock {
             body: Mock::example::<Attribute>(&["{}"])?,
         })
     }
+    #[cfg(feature = "asset-attributes")]
     async fn delete_asset_attribute(
         &self,
         request: DeleteAssetAttributeRequest,
@@ -8286,6 +8856,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteAssetAttributeResponse::Ok)
     }
+    #[cfg(feature = "assets")]
     async fn get_asset_by_id(
         &self,
         request: GetAssetByIdRequest,
@@ -8302,6 +8873,7 @@ impl Api for Mock {
             body: Mock::example::<Asset>(&["{}"])?,
         })
     }
+    #[cfg(feature = "assets")]
     async fn update_asset_by_id(
         &self,
         request: UpdateAssetByIdRequest,
@@ -8318,6 +8890,7 @@ impl Api for Mock {
             body: Mock::example::<Asset>(&["{}"])?,
         })
     }
+    #[cfg(feature = "assets")]
     async fn delete_asset_by_id(
         &self,
         request: DeleteAssetByIdRequest,
@@ -8332,6 +8905,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteAssetByIdResponse::Ok)
     }
+    #[cfg(feature = "assets")]
     async fn list_workgroup_assets(
         &self,
         request: ListWorkgroupAssetsRequest,
@@ -8348,6 +8922,7 @@ impl Api for Mock {
             body: Mock::example::<ListWorkgroupAssetsResponseBody>(&["[]"])?,
         })
     }
+    #[cfg(feature = "assets")]
     async fn create_workgroup_asset(
         &self,
         request: CreateWorkgroupAssetRequest,
@@ -8364,6 +8939,7 @@ impl Api for Mock {
             body: Mock::example::<Asset>(&["{}"])?,
         })
     }
+    #[cfg(feature = "assets")]
     async fn delete_workgroup_asset_by_name(
         &self,
         request: DeleteWorkgroupAssetByNameRequest,
@@ -8378,6 +8954,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteWorkgroupAssetByNameResponse::Ok)
     }
+    #[cfg(feature = "assets")]
     async fn search_assets(
         &self,
         _request: SearchAssetsRequest,
@@ -8387,6 +8964,7 @@ impl Api for Mock {
             body: Mock::example::<AssetList>(&["[]"])?,
         })
     }
+    #[cfg(feature = "attribute-types")]
     async fn get_attribute_types(
         &self,
         _request: GetAttributeTypesRequest,
@@ -8395,6 +8973,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<AttributeType>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "attribute-types")]
     async fn create_attribute_type(
         &self,
         _request: CreateAttributeTypeRequest,
@@ -8404,6 +8983,7 @@ impl Api for Mock {
             body: Mock::example::<AttributeType>(&["{}"])?,
         })
     }
+    #[cfg(feature = "attribute-types")]
     async fn get_attribute_type(
         &self,
         request: GetAttributeTypeRequest,
@@ -8420,6 +9000,7 @@ impl Api for Mock {
             body: Mock::example::<AttributeType>(&["{}"])?,
         })
     }
+    #[cfg(feature = "attribute-types")]
     async fn delete_attribute_type(
         &self,
         request: DeleteAttributeTypeRequest,
@@ -8434,6 +9015,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteAttributeTypeResponse::Ok)
     }
+    #[cfg(feature = "attributes")]
     async fn get_attributes_by_attribute_type(
         &self,
         request: GetAttributesByAttributeTypeRequest,
@@ -8454,6 +9036,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<AttributeDefinition>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "attributes")]
     async fn create_attribute(
         &self,
         request: CreateAttributeRequest,
@@ -8474,6 +9057,7 @@ impl Api for Mock {
             body: Mock::example::<AttributeDefinition>(&["{}"])?,
         })
     }
+    #[cfg(feature = "attributes")]
     async fn get_attribute(
         &self,
         request: GetAttributeRequest,
@@ -8490,6 +9074,7 @@ impl Api for Mock {
             body: Mock::example::<AttributeDefinition>(&["{}"])?,
         })
     }
+    #[cfg(feature = "attributes")]
     async fn delete_attribute(
         &self,
         request: DeleteAttributeRequest,
@@ -8504,6 +9089,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteAttributeResponse::Ok)
     }
+    #[cfg(feature = "databases")]
     async fn get_databases(
         &self,
         _request: GetDatabasesRequest,
@@ -8512,6 +9098,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<Database>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "databases")]
     async fn get_database(
         &self,
         request: GetDatabaseRequest,
@@ -8528,6 +9115,7 @@ impl Api for Mock {
             body: Mock::example::<Database>(&["{}"])?,
         })
     }
+    #[cfg(feature = "databases")]
     async fn update_database(
         &self,
         request: UpdateDatabaseRequest,
@@ -8544,6 +9132,7 @@ impl Api for Mock {
             body: Mock::example::<Database>(&["{}"])?,
         })
     }
+    #[cfg(feature = "databases")]
     async fn delete_database(
         &self,
         request: DeleteDatabaseRequest,
@@ -8558,6 +9147,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteDatabaseResponse::Ok)
     }
+    #[cfg(feature = "databases")]
     async fn get_asset_databases(
         &self,
         request: GetAssetDatabasesRequest,
@@ -8574,6 +9164,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<Database>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "databases")]
     async fn create_asset_database(
         &self,
         request: CreateAssetDatabaseRequest,
@@ -8590,6 +9181,7 @@ impl Api for Mock {
             body: Mock::example::<Database>(&["{}"])?,
         })
     }
+    #[cfg(feature = "imports")]
     async fn deprecated_queue_import_file(
         &self,
         _request: DeprecatedQueueImportFileRequest,
@@ -8599,6 +9191,7 @@ impl Api for Mock {
             body: Mock::example::<QueuedImport>(&["{}"])?,
         })
     }
+    #[cfg(feature = "smart-rules")]
     async fn deprecated_filter_single_account(
         &self,
         _request: DeprecatedFilterSingleAccountRequest,
@@ -8608,6 +9201,7 @@ impl Api for Mock {
             body: Mock::example::<SmartRule>(&["{}"])?,
         })
     }
+    #[cfg(feature = "user-groups")]
     async fn deprecated_get_user_group_by_name(
         &self,
         request: DeprecatedGetUserGroupByNameRequest,
@@ -8624,6 +9218,7 @@ impl Api for Mock {
             body: Mock::example::<DeprecatedUserGroup>(&["{}"])?,
         })
     }
+    #[cfg(feature = "user-groups")]
     async fn deprecated_delete_user_group_by_name(
         &self,
         request: DeprecatedDeleteUserGroupByNameRequest,
@@ -8638,6 +9233,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeprecatedDeleteUserGroupByNameResponse::Ok)
     }
+    #[cfg(feature = "workgroups")]
     async fn deprecated_get_workgroup_by_name(
         &self,
         request: DeprecatedGetWorkgroupByNameRequest,
@@ -8654,6 +9250,7 @@ impl Api for Mock {
             body: Mock::example::<DeprecatedWorkgroup>(&["{}"])?,
         })
     }
+    #[cfg(feature = "entitlements")]
     async fn get_entitlements(
         &self,
         _request: GetEntitlementsRequest,
@@ -8662,6 +9259,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<Entitlement>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "epm-policies")]
     async fn add_epm_policy_application(
         &self,
         request: AddEpmPolicyApplicationRequest,
@@ -8680,6 +9278,7 @@ impl Api for Mock {
             >(&["{}", "{}"])?,
         })
     }
+    #[cfg(feature = "imports")]
     async fn queue_import(
         &self,
         _request: QueueImportRequest,
@@ -8689,6 +9288,7 @@ impl Api for Mock {
             body: Mock::example::<QueuedImport>(&["{}"])?,
         })
     }
+    #[cfg(feature = "operating-systems")]
     async fn get_operating_systems(
         &self,
         _request: GetOperatingSystemsRequest,
@@ -8697,6 +9297,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<OperatingSystem>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "organizations")]
     async fn get_organizations(
         &self,
         _request: GetOrganizationsRequest,
@@ -8705,6 +9306,7 @@ impl Api for Mock {
             body: Mock::example::<GetOrganizationsResponseBody>(&["[]"])?,
         })
     }
+    #[cfg(feature = "organizations")]
     async fn get_organization(
         &self,
         request: GetOrganizationRequest,
@@ -8721,6 +9323,7 @@ impl Api for Mock {
             body: Mock::example::<Organization>(&["{}"])?,
         })
     }
+    #[cfg(feature = "permissions")]
     async fn get_permissions(
         &self,
         _request: GetPermissionsRequest,
@@ -8729,6 +9332,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<Permission>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "smart-rule-assets")]
     async fn get_smart_rule_assets(
         &self,
         request: GetSmartRuleAssetsRequest,
@@ -8745,6 +9349,7 @@ impl Api for Mock {
             body: Mock::example::<AssetList>(&["[]"])?,
         })
     }
+    #[cfg(feature = "smart-rules")]
     async fn get_smart_rules(
         &self,
         _request: GetSmartRulesRequest,
@@ -8753,6 +9358,7 @@ impl Api for Mock {
             body: Mock::example::<GetSmartRulesResponseBody>(&["[]"])?,
         })
     }
+    #[cfg(feature = "smart-rules")]
     async fn get_smart_rule(
         &self,
         request: GetSmartRuleRequest,
@@ -8769,6 +9375,7 @@ impl Api for Mock {
             body: Mock::example::<SmartRule>(&["{}"])?,
         })
     }
+    #[cfg(feature = "smart-rules")]
     async fn get_user_group_smart_rules(
         &self,
         request: GetUserGroupSmartRulesRequest,
@@ -8785,6 +9392,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<UserGroupSmartRule>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "smart-rules")]
     async fn get_organization_smart_rule_by_title(
         &self,
         request: GetOrganizationSmartRuleByTitleRequest,
@@ -8801,6 +9409,7 @@ impl Api for Mock {
             status: StatusCode::OK,
         })
     }
+    #[cfg(feature = "user-group-permissions")]
     async fn get_user_group_permissions(
         &self,
         request: GetUserGroupPermissionsRequest,
@@ -8819,6 +9428,7 @@ impl Api for Mock {
             body: Mock::example::<Vec<UserGroupPermission>>(&["[]"])?,
         })
     }
+    #[cfg(feature = "user-group-permissions")]
     async fn set_user_group_permissions(
         &self,
         request: SetUserGroupPermissionsRequest,
@@ -8835,6 +9445,7 @@ impl Api for Mock {
         )?;
         Ok(SetUserGroupPermissionsResponse::NoContent)
     }
+    #[cfg(feature = "user-group-permissions")]
     async fn delete_user_group_permissions(
         &self,
         request: DeleteUserGroupPermissionsRequest,

@@ -857,41 +857,49 @@ pub fn router<A: Api>(api: A) -> ::axum::Router {
 /// [`router`] with settings.
 pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> ::axum::Router {
     let state = Arc::new(State { api, config });
-    let routes = ::axum::Router::new()
+    let routes = ::axum::Router::new();
+    let routes = routes
         .route(
             "/v3/security/authenticate",
             ::axum::routing::get(handle_get_authentication_token::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/v3/security/token/access",
             ::axum::routing::get(handle_get_access_token::<A>)
                 .delete(handle_revoke_access_token::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/v3/security/token/validate",
             ::axum::routing::get(handle_validate_access_token::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/v3/security/token/refresh",
             ::axum::routing::delete(handle_regenerate_refresh_token::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/v3/security/authorise/user",
             ::axum::routing::post(handle_authorise_user::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/v3/security/sso/initialise",
             ::axum::routing::get(handle_get_saml_redirect_url::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/v3/security/get/user/data",
             ::axum::routing::post(handle_ldap_authorise_user::<A>),
-        )
+        );
+    let routes = routes
         .route(
             "/v3/security/bulk-ldap-sync",
             ::axum::routing::post(handle_bulk_ldap_sync::<A>),
-        )
-        .with_state(state);
+        );
+    let routes = routes.with_state(state);
     routes.fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }
 

@@ -97,10 +97,12 @@ impl Client {
         &self.settings.base_url
     }
     /// Operations of the `API Registration` module.
+    #[cfg(feature = "api-registration")]
     pub fn api_registration(&self) -> ApiRegistrationApi<'_> {
         ApiRegistrationApi { client: self }
     }
     /// Operations of the `Jobs Account Audit` module.
+    #[cfg(feature = "jobs-account-audit")]
     pub fn jobs_account_audit(&self) -> JobsAccountAuditApi<'_> {
         JobsAccountAuditApi {
             client: self,
@@ -246,11 +248,13 @@ impl ClientBuilder {
 /// The security schemes of the spec.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(clippy::enum_variant_names)]
+#[allow(dead_code)]
 enum Scheme {
     /// `ApiKeyAuth`
     ApiKeyAuth,
 }
 
+#[allow(dead_code)]
 impl Client {
     fn has_credentials(&self, scheme: Scheme) -> bool {
         match scheme {
@@ -303,6 +307,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// Operations of the `API Registration` module.
 ///
 /// External API configurations (api_config profiles).
@@ -311,6 +316,7 @@ pub struct ApiRegistrationApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "api-registration")]
 impl<'a> ApiRegistrationApi<'a> {
     /// Gets a list of api_config profiles
     ///
@@ -434,6 +440,7 @@ impl<'a> ApiRegistrationApi<'a> {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// Operations of the `Jobs Account Audit` module.
 ///
 /// Account audit records of NCCM jobs.
@@ -442,6 +449,7 @@ pub struct JobsAccountAuditApi<'a> {
     client: &'a Client,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl<'a> JobsAccountAuditApi<'a> {
     /// Gets a list of aaa_audit list
     ///
@@ -531,6 +539,7 @@ impl<'a> JobsAccountAuditApi<'a> {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// A call of [`ApiRegistrationApi::list_api_registrations`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -542,6 +551,7 @@ pub struct ListApiRegistrationsRequest {
     sort: Option<String>,
 }
 
+#[cfg(feature = "api-registration")]
 impl ListApiRegistrationsRequest {
     /// Sorting Order
     ///
@@ -656,6 +666,7 @@ impl ListApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::future::IntoFuture for ListApiRegistrationsRequest {
     type Output = Result<
         ResponseValue<Vec<ApiRegistration>>,
@@ -668,6 +679,7 @@ impl ::std::future::IntoFuture for ListApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// A call of [`ApiRegistrationApi::create_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -676,6 +688,7 @@ pub struct CreateApiRegistrationRequest {
     body: ApiRegistrationCreate,
 }
 
+#[cfg(feature = "api-registration")]
 impl CreateApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -713,6 +726,7 @@ impl CreateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::future::IntoFuture for CreateApiRegistrationRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -722,6 +736,7 @@ impl ::std::future::IntoFuture for CreateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// A call of [`ApiRegistrationApi::get_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -730,6 +745,7 @@ pub struct GetApiRegistrationRequest {
     id: String,
 }
 
+#[cfg(feature = "api-registration")]
 impl GetApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -771,6 +787,7 @@ impl GetApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::future::IntoFuture for GetApiRegistrationRequest {
     type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -780,6 +797,7 @@ impl ::std::future::IntoFuture for GetApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// A call of [`ApiRegistrationApi::update_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -789,6 +807,7 @@ pub struct UpdateApiRegistrationRequest {
     body: ApiRegistrationInput,
 }
 
+#[cfg(feature = "api-registration")]
 impl UpdateApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -833,6 +852,7 @@ impl UpdateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::future::IntoFuture for UpdateApiRegistrationRequest {
     type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -842,6 +862,7 @@ impl ::std::future::IntoFuture for UpdateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// A call of [`ApiRegistrationApi::delete_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -850,6 +871,7 @@ pub struct DeleteApiRegistrationRequest {
     id: String,
 }
 
+#[cfg(feature = "api-registration")]
 impl DeleteApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -886,6 +908,7 @@ impl DeleteApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::future::IntoFuture for DeleteApiRegistrationRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -895,6 +918,7 @@ impl ::std::future::IntoFuture for DeleteApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// A call of [`ApiRegistrationApi::list_all_api_registrations`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -902,6 +926,7 @@ pub struct ListAllApiRegistrationsRequest {
     client: Client,
 }
 
+#[cfg(feature = "api-registration")]
 impl ListAllApiRegistrationsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -941,6 +966,7 @@ impl ListAllApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::future::IntoFuture for ListAllApiRegistrationsRequest {
     type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -950,6 +976,7 @@ impl ::std::future::IntoFuture for ListAllApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// A call of [`ApiRegistrationApi::search_api_registrations`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -957,6 +984,7 @@ pub struct SearchApiRegistrationsRequest {
     client: Client,
 }
 
+#[cfg(feature = "api-registration")]
 impl SearchApiRegistrationsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -996,6 +1024,7 @@ impl SearchApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::future::IntoFuture for SearchApiRegistrationsRequest {
     type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -1005,6 +1034,7 @@ impl ::std::future::IntoFuture for SearchApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// A call of [`ApiRegistrationApi::get_api_registration_options`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1012,6 +1042,7 @@ pub struct GetApiRegistrationOptionsRequest {
     client: Client,
 }
 
+#[cfg(feature = "api-registration")]
 impl GetApiRegistrationOptionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1051,6 +1082,7 @@ impl GetApiRegistrationOptionsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::future::IntoFuture for GetApiRegistrationOptionsRequest {
     type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -1060,6 +1092,7 @@ impl ::std::future::IntoFuture for GetApiRegistrationOptionsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// A call of [`ApiRegistrationApi::verify_api_registration`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1068,6 +1101,7 @@ pub struct VerifyApiRegistrationRequest {
     body: ApiRegistrationInput,
 }
 
+#[cfg(feature = "api-registration")]
 impl VerifyApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1110,6 +1144,7 @@ impl VerifyApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::future::IntoFuture for VerifyApiRegistrationRequest {
     type Output = Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -1119,6 +1154,7 @@ impl ::std::future::IntoFuture for VerifyApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// A call of [`JobsAccountAuditApi::list_jobs_account_audits`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1130,6 +1166,7 @@ pub struct ListJobsAccountAuditsRequest {
     sort: Option<String>,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl ListJobsAccountAuditsRequest {
     /// Sorting Order
     ///
@@ -1244,6 +1281,7 @@ impl ListJobsAccountAuditsRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl ::std::future::IntoFuture for ListJobsAccountAuditsRequest {
     type Output = Result<
         ResponseValue<Vec<JobsAccountAudit>>,
@@ -1256,6 +1294,7 @@ impl ::std::future::IntoFuture for ListJobsAccountAuditsRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// A call of [`JobsAccountAuditApi::create_jobs_account_audit`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1264,6 +1303,7 @@ pub struct CreateJobsAccountAuditRequest {
     body: JobsAccountAuditInput,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl CreateJobsAccountAuditRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1306,6 +1346,7 @@ impl CreateJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl ::std::future::IntoFuture for CreateJobsAccountAuditRequest {
     type Output = Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -1315,6 +1356,7 @@ impl ::std::future::IntoFuture for CreateJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// A call of [`JobsAccountAuditApi::get_jobs_account_audit`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1323,6 +1365,7 @@ pub struct GetJobsAccountAuditRequest {
     id: String,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl GetJobsAccountAuditRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1364,6 +1407,7 @@ impl GetJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl ::std::future::IntoFuture for GetJobsAccountAuditRequest {
     type Output = Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -1373,6 +1417,7 @@ impl ::std::future::IntoFuture for GetJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// A call of [`JobsAccountAuditApi::update_jobs_account_audit`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1382,6 +1427,7 @@ pub struct UpdateJobsAccountAuditRequest {
     body: JobsAccountAuditInput,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl UpdateJobsAccountAuditRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1426,6 +1472,7 @@ impl UpdateJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl ::std::future::IntoFuture for UpdateJobsAccountAuditRequest {
     type Output = Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -1435,6 +1482,7 @@ impl ::std::future::IntoFuture for UpdateJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// A call of [`JobsAccountAuditApi::delete_jobs_account_audit`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1443,6 +1491,7 @@ pub struct DeleteJobsAccountAuditRequest {
     id: String,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl DeleteJobsAccountAuditRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
@@ -1479,6 +1528,7 @@ impl DeleteJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl ::std::future::IntoFuture for DeleteJobsAccountAuditRequest {
     type Output = Result<ResponseValue<()>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
@@ -1488,6 +1538,7 @@ impl ::std::future::IntoFuture for DeleteJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// A call of [`JobsAccountAuditApi::get_jobs_account_audit_options`]: set optional parameters, then await it (or its `send()`).
 #[derive(Clone)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1495,6 +1546,7 @@ pub struct GetJobsAccountAuditOptionsRequest {
     client: Client,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl GetJobsAccountAuditOptionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(
@@ -1534,6 +1586,7 @@ impl GetJobsAccountAuditOptionsRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl ::std::future::IntoFuture for GetJobsAccountAuditOptionsRequest {
     type Output = Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>>;
     type IntoFuture = runtime::BoxFuture<'static, Self::Output>;

@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::support::{Validate, ValidationError};
 
+#[cfg(feature = "api-registration")]
 /// An api_config profile: the registration of an external API. Field list as documented for the PUT and verify_api bodies; also the documented response body.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistration {
@@ -223,6 +224,7 @@ pub struct ApiRegistration {
     pub is_webhook_enabled: Option<bool>,
 }
 
+#[cfg(feature = "api-registration")]
 impl Validate for ApiRegistration {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -273,6 +275,7 @@ impl Validate for ApiRegistration {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ApiRegistration {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -326,6 +329,7 @@ impl ApiRegistration {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::fmt::Debug for ApiRegistration {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApiRegistration")
@@ -381,6 +385,7 @@ impl ::std::fmt::Debug for ApiRegistration {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// Body of the create call. The doc documents it only as a free-form object ("Other properties: any"); the properties listed are those of the doc's example.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistrationCreate {
@@ -444,6 +449,7 @@ pub struct ApiRegistrationCreate {
     pub additional_properties: ::std::collections::BTreeMap<String, ::serde_json::Value>,
 }
 
+#[cfg(feature = "api-registration")]
 impl Validate for ApiRegistrationCreate {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -453,6 +459,7 @@ impl Validate for ApiRegistrationCreate {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::fmt::Debug for ApiRegistrationCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApiRegistrationCreate")
@@ -473,6 +480,7 @@ impl ::std::fmt::Debug for ApiRegistrationCreate {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// An api_config profile: the registration of an external API. Field list as documented for the PUT and verify_api bodies; also the documented response body.
 /// Request shape of [`ApiRegistration`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -691,6 +699,7 @@ pub struct ApiRegistrationInput {
     pub is_webhook_enabled: Option<bool>,
 }
 
+#[cfg(feature = "api-registration")]
 impl Validate for ApiRegistrationInput {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -741,6 +750,7 @@ impl Validate for ApiRegistrationInput {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ApiRegistrationInput {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -787,6 +797,7 @@ impl ApiRegistrationInput {
     }
 }
 
+#[cfg(feature = "api-registration")]
 impl ::std::fmt::Debug for ApiRegistrationInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApiRegistrationInput")
@@ -840,6 +851,7 @@ impl ::std::fmt::Debug for ApiRegistrationInput {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// A header (or query) parameter sent with calls to the registered API.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HeaderParam {
@@ -863,11 +875,13 @@ pub struct HeaderParam {
     pub queryparam: Option<bool>,
 }
 
+#[cfg(feature = "api-registration")]
 impl Validate for HeaderParam {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// An account audit (aaa_audit) record of a job's connection to a device. Field list as documented for the POST and PUT bodies; also the documented response body.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct JobsAccountAudit {
@@ -987,6 +1001,7 @@ pub struct JobsAccountAudit {
     pub uofw: Option<String>,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl Validate for JobsAccountAudit {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -1189,6 +1204,7 @@ impl Validate for JobsAccountAudit {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl JobsAccountAudit {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -1229,6 +1245,7 @@ impl JobsAccountAudit {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl ::std::fmt::Debug for JobsAccountAudit {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("JobsAccountAudit")
@@ -1266,6 +1283,7 @@ impl ::std::fmt::Debug for JobsAccountAudit {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// An account audit (aaa_audit) record of a job's connection to a device. Field list as documented for the POST and PUT bodies; also the documented response body.
 /// Request shape of [`JobsAccountAudit`]: the same object without the fields only the server sends (readOnly).
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -1381,6 +1399,7 @@ pub struct JobsAccountAuditInput {
     pub uofw: Option<String>,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl Validate for JobsAccountAuditInput {
     #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
@@ -1583,6 +1602,7 @@ impl Validate for JobsAccountAuditInput {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl JobsAccountAuditInput {
     /// A value with the required fields and no optional one; set those with struct
     /// update syntax: `Type { field: Some(value), ..Type::new(…) }`.
@@ -1611,6 +1631,7 @@ impl JobsAccountAuditInput {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl ::std::fmt::Debug for JobsAccountAuditInput {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("JobsAccountAuditInput")

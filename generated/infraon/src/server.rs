@@ -98,6 +98,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = (credentials, context);
         async { Ok(()) }
     }
+    #[cfg(feature = "api-registration")]
     /// Gets a list of api_config profiles
     ///
     /// `GET /ux/common/apiregister/profile/` (operation `listApiRegistrations`)
@@ -108,6 +109,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("listApiRegistrations")) }
     }
+    #[cfg(feature = "api-registration")]
     /// Creates a new API configuration
     ///
     /// `POST /ux/common/apiregister/profile/` (operation `createApiRegistration`)
@@ -118,6 +120,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("createApiRegistration")) }
     }
+    #[cfg(feature = "api-registration")]
     /// Gets an api_config with the given id
     ///
     /// `GET /ux/common/apiregister/profile/{id}/` (operation `getApiRegistration`)
@@ -128,6 +131,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getApiRegistration")) }
     }
+    #[cfg(feature = "api-registration")]
     /// Edits the api_config with given id
     ///
     /// `PUT /ux/common/apiregister/profile/{id}/` (operation `updateApiRegistration`)
@@ -138,6 +142,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("updateApiRegistration")) }
     }
+    #[cfg(feature = "api-registration")]
     /// Deletes the api_config with given id
     ///
     /// `DELETE /ux/common/apiregister/profile/{id}/` (operation `deleteApiRegistration`)
@@ -148,6 +153,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteApiRegistration")) }
     }
+    #[cfg(feature = "api-registration")]
     /// Get all APIs (allapi-list)
     ///
     /// `GET /ux/common/apiregister/profile/allapi-list/` (operation `listAllApiRegistrations`)
@@ -158,6 +164,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("listAllApiRegistrations")) }
     }
+    #[cfg(feature = "api-registration")]
     /// Search APIs (api_search)
     ///
     /// `GET /ux/common/apiregister/profile/api_search/` (operation `searchApiRegistrations`)
@@ -168,6 +175,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("searchApiRegistrations")) }
     }
+    #[cfg(feature = "api-registration")]
     /// Get the options for API registration
     ///
     /// `GET /ux/common/apiregister/profile/options/` (operation `getApiRegistrationOptions`)
@@ -180,6 +188,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getApiRegistrationOptions")) }
     }
+    #[cfg(feature = "api-registration")]
     /// Verify an API configuration
     ///
     /// `POST /ux/common/apiregister/profile/verify_api/` (operation `verifyApiRegistration`)
@@ -190,6 +199,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("verifyApiRegistration")) }
     }
+    #[cfg(feature = "jobs-account-audit")]
     /// Gets a list of aaa_audit list
     ///
     /// `GET /ux/nccm/jobs-account-audit/` (operation `listJobsAccountAudits`)
@@ -200,6 +210,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("listJobsAccountAudits")) }
     }
+    #[cfg(feature = "jobs-account-audit")]
     /// Create a jobs account audit record
     ///
     /// `POST /ux/nccm/jobs-account-audit/` (operation `createJobsAccountAudit`)
@@ -210,6 +221,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("createJobsAccountAudit")) }
     }
+    #[cfg(feature = "jobs-account-audit")]
     /// Get a jobs account audit record
     ///
     /// `GET /ux/nccm/jobs-account-audit/{id}/` (operation `getJobsAccountAudit`)
@@ -220,6 +232,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("getJobsAccountAudit")) }
     }
+    #[cfg(feature = "jobs-account-audit")]
     /// Update a jobs account audit record
     ///
     /// `PUT /ux/nccm/jobs-account-audit/{id}/` (operation `updateJobsAccountAudit`)
@@ -230,6 +243,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("updateJobsAccountAudit")) }
     }
+    #[cfg(feature = "jobs-account-audit")]
     /// Delete a jobs account audit record
     ///
     /// `DELETE /ux/nccm/jobs-account-audit/{id}/` (operation `deleteJobsAccountAudit`)
@@ -240,6 +254,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = request;
         async { Err(ApiError::not_implemented("deleteJobsAccountAudit")) }
     }
+    #[cfg(feature = "jobs-account-audit")]
     /// Get the options for the jobs Account Audit
     ///
     /// `GET /ux/nccm/jobs-account-audit/options/` (operation `getJobsAccountAuditOptions`)
@@ -254,6 +269,7 @@ pub trait Api: Send + Sync + 'static {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// The request of `listApiRegistrations`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -272,6 +288,7 @@ pub struct ListApiRegistrationsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registration")]
 impl ListApiRegistrationsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(items_per_page: impl Into<i64>, page: impl Into<i64>) -> Self {
@@ -286,6 +303,7 @@ impl ListApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// The responses of `listApiRegistrations`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum ListApiRegistrationsResponse {
@@ -293,6 +311,7 @@ pub enum ListApiRegistrationsResponse {
     Ok { body: Vec<ApiRegistration> },
 }
 
+#[cfg(feature = "api-registration")]
 impl IntoResponse for ListApiRegistrationsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -301,6 +320,7 @@ impl IntoResponse for ListApiRegistrationsResponse {
     }
 }
 
+#[cfg(feature = "api-registration")]
 async fn extract_list_api_registrations<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -339,6 +359,7 @@ async fn extract_list_api_registrations<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registration")]
 /// The request of `createApiRegistration`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -351,6 +372,7 @@ pub struct CreateApiRegistrationRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registration")]
 impl CreateApiRegistrationRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(body: ApiRegistrationCreate) -> Self {
@@ -362,6 +384,7 @@ impl CreateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// The responses of `createApiRegistration`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum CreateApiRegistrationResponse {
@@ -369,6 +392,7 @@ pub enum CreateApiRegistrationResponse {
     Created,
 }
 
+#[cfg(feature = "api-registration")]
 impl IntoResponse for CreateApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
@@ -377,6 +401,7 @@ impl IntoResponse for CreateApiRegistrationResponse {
     }
 }
 
+#[cfg(feature = "api-registration")]
 async fn extract_create_api_registration<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -416,6 +441,7 @@ async fn extract_create_api_registration<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registration")]
 /// The request of `getApiRegistration`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -427,6 +453,7 @@ pub struct GetApiRegistrationRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registration")]
 impl GetApiRegistrationRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<String>) -> Self {
@@ -438,6 +465,7 @@ impl GetApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// The responses of `getApiRegistration`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetApiRegistrationResponse {
@@ -445,6 +473,7 @@ pub enum GetApiRegistrationResponse {
     Ok { body: ApiRegistration },
 }
 
+#[cfg(feature = "api-registration")]
 impl IntoResponse for GetApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
@@ -453,6 +482,7 @@ impl IntoResponse for GetApiRegistrationResponse {
     }
 }
 
+#[cfg(feature = "api-registration")]
 async fn extract_get_api_registration<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -483,6 +513,7 @@ async fn extract_get_api_registration<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registration")]
 /// The request of `updateApiRegistration`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -496,6 +527,7 @@ pub struct UpdateApiRegistrationRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registration")]
 impl UpdateApiRegistrationRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<String>, body: ApiRegistrationInput) -> Self {
@@ -508,6 +540,7 @@ impl UpdateApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// The responses of `updateApiRegistration`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum UpdateApiRegistrationResponse {
@@ -515,6 +548,7 @@ pub enum UpdateApiRegistrationResponse {
     Ok { body: ApiRegistration },
 }
 
+#[cfg(feature = "api-registration")]
 impl IntoResponse for UpdateApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
@@ -523,6 +557,7 @@ impl IntoResponse for UpdateApiRegistrationResponse {
     }
 }
 
+#[cfg(feature = "api-registration")]
 async fn extract_update_api_registration<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -565,6 +600,7 @@ async fn extract_update_api_registration<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registration")]
 /// The request of `deleteApiRegistration`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -576,6 +612,7 @@ pub struct DeleteApiRegistrationRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registration")]
 impl DeleteApiRegistrationRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<String>) -> Self {
@@ -587,6 +624,7 @@ impl DeleteApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// The responses of `deleteApiRegistration`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteApiRegistrationResponse {
@@ -594,6 +632,7 @@ pub enum DeleteApiRegistrationResponse {
     NoContent,
 }
 
+#[cfg(feature = "api-registration")]
 impl IntoResponse for DeleteApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
@@ -602,6 +641,7 @@ impl IntoResponse for DeleteApiRegistrationResponse {
     }
 }
 
+#[cfg(feature = "api-registration")]
 async fn extract_delete_api_registration<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -632,6 +672,7 @@ async fn extract_delete_api_registration<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registration")]
 /// The request of `listAllApiRegistrations`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -642,6 +683,7 @@ pub struct ListAllApiRegistrationsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registration")]
 impl ListAllApiRegistrationsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -652,6 +694,7 @@ impl ListAllApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// The responses of `listAllApiRegistrations`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum ListAllApiRegistrationsResponse {
@@ -659,6 +702,7 @@ pub enum ListAllApiRegistrationsResponse {
     Ok { body: ApiRegistration },
 }
 
+#[cfg(feature = "api-registration")]
 impl IntoResponse for ListAllApiRegistrationsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -667,6 +711,7 @@ impl IntoResponse for ListAllApiRegistrationsResponse {
     }
 }
 
+#[cfg(feature = "api-registration")]
 async fn extract_list_all_api_registrations<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -694,6 +739,7 @@ async fn extract_list_all_api_registrations<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registration")]
 /// The request of `searchApiRegistrations`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -704,6 +750,7 @@ pub struct SearchApiRegistrationsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registration")]
 impl SearchApiRegistrationsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -714,6 +761,7 @@ impl SearchApiRegistrationsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// The responses of `searchApiRegistrations`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum SearchApiRegistrationsResponse {
@@ -721,6 +769,7 @@ pub enum SearchApiRegistrationsResponse {
     Ok { body: ApiRegistration },
 }
 
+#[cfg(feature = "api-registration")]
 impl IntoResponse for SearchApiRegistrationsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -729,6 +778,7 @@ impl IntoResponse for SearchApiRegistrationsResponse {
     }
 }
 
+#[cfg(feature = "api-registration")]
 async fn extract_search_api_registrations<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -756,6 +806,7 @@ async fn extract_search_api_registrations<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registration")]
 /// The request of `getApiRegistrationOptions`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -766,6 +817,7 @@ pub struct GetApiRegistrationOptionsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registration")]
 impl GetApiRegistrationOptionsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -776,6 +828,7 @@ impl GetApiRegistrationOptionsRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// The responses of `getApiRegistrationOptions`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetApiRegistrationOptionsResponse {
@@ -783,6 +836,7 @@ pub enum GetApiRegistrationOptionsResponse {
     Ok { body: ApiRegistration },
 }
 
+#[cfg(feature = "api-registration")]
 impl IntoResponse for GetApiRegistrationOptionsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -791,6 +845,7 @@ impl IntoResponse for GetApiRegistrationOptionsResponse {
     }
 }
 
+#[cfg(feature = "api-registration")]
 async fn extract_get_api_registration_options<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -818,6 +873,7 @@ async fn extract_get_api_registration_options<A: Api>(
     })
 }
 
+#[cfg(feature = "api-registration")]
 /// The request of `verifyApiRegistration`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -830,6 +886,7 @@ pub struct VerifyApiRegistrationRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "api-registration")]
 impl VerifyApiRegistrationRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(body: ApiRegistrationInput) -> Self {
@@ -841,6 +898,7 @@ impl VerifyApiRegistrationRequest {
     }
 }
 
+#[cfg(feature = "api-registration")]
 /// The responses of `verifyApiRegistration`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum VerifyApiRegistrationResponse {
@@ -848,6 +906,7 @@ pub enum VerifyApiRegistrationResponse {
     Ok { body: ApiRegistration },
 }
 
+#[cfg(feature = "api-registration")]
 impl IntoResponse for VerifyApiRegistrationResponse {
     fn into_response(self) -> Response {
         match self {
@@ -856,6 +915,7 @@ impl IntoResponse for VerifyApiRegistrationResponse {
     }
 }
 
+#[cfg(feature = "api-registration")]
 async fn extract_verify_api_registration<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -895,6 +955,7 @@ async fn extract_verify_api_registration<A: Api>(
     })
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The request of `listJobsAccountAudits`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -913,6 +974,7 @@ pub struct ListJobsAccountAuditsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl ListJobsAccountAuditsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(items_per_page: impl Into<i64>, page: impl Into<i64>) -> Self {
@@ -927,6 +989,7 @@ impl ListJobsAccountAuditsRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The responses of `listJobsAccountAudits`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum ListJobsAccountAuditsResponse {
@@ -934,6 +997,7 @@ pub enum ListJobsAccountAuditsResponse {
     Ok { body: Vec<JobsAccountAudit> },
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl IntoResponse for ListJobsAccountAuditsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -942,6 +1006,7 @@ impl IntoResponse for ListJobsAccountAuditsResponse {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn extract_list_jobs_account_audits<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -980,6 +1045,7 @@ async fn extract_list_jobs_account_audits<A: Api>(
     })
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The request of `createJobsAccountAudit`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -992,6 +1058,7 @@ pub struct CreateJobsAccountAuditRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl CreateJobsAccountAuditRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(body: JobsAccountAuditInput) -> Self {
@@ -1003,6 +1070,7 @@ impl CreateJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The responses of `createJobsAccountAudit`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum CreateJobsAccountAuditResponse {
@@ -1010,6 +1078,7 @@ pub enum CreateJobsAccountAuditResponse {
     Created { body: JobsAccountAudit },
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl IntoResponse for CreateJobsAccountAuditResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1018,6 +1087,7 @@ impl IntoResponse for CreateJobsAccountAuditResponse {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn extract_create_jobs_account_audit<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1057,6 +1127,7 @@ async fn extract_create_jobs_account_audit<A: Api>(
     })
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The request of `getJobsAccountAudit`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1068,6 +1139,7 @@ pub struct GetJobsAccountAuditRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl GetJobsAccountAuditRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<String>) -> Self {
@@ -1079,6 +1151,7 @@ impl GetJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The responses of `getJobsAccountAudit`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetJobsAccountAuditResponse {
@@ -1086,6 +1159,7 @@ pub enum GetJobsAccountAuditResponse {
     Ok { body: JobsAccountAudit },
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl IntoResponse for GetJobsAccountAuditResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1094,6 +1168,7 @@ impl IntoResponse for GetJobsAccountAuditResponse {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn extract_get_jobs_account_audit<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1124,6 +1199,7 @@ async fn extract_get_jobs_account_audit<A: Api>(
     })
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The request of `updateJobsAccountAudit`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1137,6 +1213,7 @@ pub struct UpdateJobsAccountAuditRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl UpdateJobsAccountAuditRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<String>, body: JobsAccountAuditInput) -> Self {
@@ -1149,6 +1226,7 @@ impl UpdateJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The responses of `updateJobsAccountAudit`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum UpdateJobsAccountAuditResponse {
@@ -1156,6 +1234,7 @@ pub enum UpdateJobsAccountAuditResponse {
     Ok { body: JobsAccountAudit },
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl IntoResponse for UpdateJobsAccountAuditResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1164,6 +1243,7 @@ impl IntoResponse for UpdateJobsAccountAuditResponse {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn extract_update_jobs_account_audit<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1206,6 +1286,7 @@ async fn extract_update_jobs_account_audit<A: Api>(
     })
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The request of `deleteJobsAccountAudit`, extracted and validated.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -1217,6 +1298,7 @@ pub struct DeleteJobsAccountAuditRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl DeleteJobsAccountAuditRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new(id: impl Into<String>) -> Self {
@@ -1228,6 +1310,7 @@ impl DeleteJobsAccountAuditRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The responses of `deleteJobsAccountAudit`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum DeleteJobsAccountAuditResponse {
@@ -1235,6 +1318,7 @@ pub enum DeleteJobsAccountAuditResponse {
     NoContent,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl IntoResponse for DeleteJobsAccountAuditResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1243,6 +1327,7 @@ impl IntoResponse for DeleteJobsAccountAuditResponse {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn extract_delete_jobs_account_audit<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1273,6 +1358,7 @@ async fn extract_delete_jobs_account_audit<A: Api>(
     })
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The request of `getJobsAccountAuditOptions`, extracted and validated.
 #[derive(Clone, Debug, Default)]
 #[non_exhaustive]
@@ -1283,6 +1369,7 @@ pub struct GetJobsAccountAuditOptionsRequest {
     pub context: Context,
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl GetJobsAccountAuditOptionsRequest {
     /// A request with these parameters, no credentials and an empty context.
     pub fn new() -> Self {
@@ -1293,6 +1380,7 @@ impl GetJobsAccountAuditOptionsRequest {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 /// The responses of `getJobsAccountAuditOptions`, one variant per status the spec declares.
 #[derive(Clone, Debug)]
 pub enum GetJobsAccountAuditOptionsResponse {
@@ -1300,6 +1388,7 @@ pub enum GetJobsAccountAuditOptionsResponse {
     Ok { body: JobsAccountAudit },
 }
 
+#[cfg(feature = "jobs-account-audit")]
 impl IntoResponse for GetJobsAccountAuditOptionsResponse {
     fn into_response(self) -> Response {
         match self {
@@ -1308,6 +1397,7 @@ impl IntoResponse for GetJobsAccountAuditOptionsResponse {
     }
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn extract_get_jobs_account_audit_options<A: Api>(
     api: &A,
     request: ::axum::extract::Request,
@@ -1373,50 +1463,68 @@ pub fn router<A: Api>(api: A) -> ::axum::Router {
 /// [`router`] with settings.
 pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> ::axum::Router {
     let state = Arc::new(State { api, config });
-    let routes = ::axum::Router::new()
+    let routes = ::axum::Router::new();
+    #[cfg(feature = "api-registration")]
+    let routes = routes
         .route(
             "/ux/common/apiregister/profile/",
             ::axum::routing::get(handle_list_api_registrations::<A>)
                 .post(handle_create_api_registration::<A>),
-        )
+        );
+    #[cfg(feature = "api-registration")]
+    let routes = routes
         .route(
             "/ux/common/apiregister/profile/{p0}/",
             ::axum::routing::get(handle_get_api_registration::<A>)
                 .put(handle_update_api_registration::<A>)
                 .delete(handle_delete_api_registration::<A>),
-        )
+        );
+    #[cfg(feature = "api-registration")]
+    let routes = routes
         .route(
             "/ux/common/apiregister/profile/allapi-list/",
             ::axum::routing::get(handle_list_all_api_registrations::<A>),
-        )
+        );
+    #[cfg(feature = "api-registration")]
+    let routes = routes
         .route(
             "/ux/common/apiregister/profile/api_search/",
             ::axum::routing::get(handle_search_api_registrations::<A>),
-        )
+        );
+    #[cfg(feature = "api-registration")]
+    let routes = routes
         .route(
             "/ux/common/apiregister/profile/options/",
             ::axum::routing::get(handle_get_api_registration_options::<A>),
-        )
+        );
+    #[cfg(feature = "api-registration")]
+    let routes = routes
         .route(
             "/ux/common/apiregister/profile/verify_api/",
             ::axum::routing::post(handle_verify_api_registration::<A>),
-        )
+        );
+    #[cfg(feature = "jobs-account-audit")]
+    let routes = routes
         .route(
             "/ux/nccm/jobs-account-audit/",
             ::axum::routing::get(handle_list_jobs_account_audits::<A>)
                 .post(handle_create_jobs_account_audit::<A>),
-        )
+        );
+    #[cfg(feature = "jobs-account-audit")]
+    let routes = routes
         .route(
             "/ux/nccm/jobs-account-audit/{p0}/",
             ::axum::routing::get(handle_get_jobs_account_audit::<A>)
                 .put(handle_update_jobs_account_audit::<A>)
                 .delete(handle_delete_jobs_account_audit::<A>),
-        )
+        );
+    #[cfg(feature = "jobs-account-audit")]
+    let routes = routes
         .route(
             "/ux/nccm/jobs-account-audit/options/",
             ::axum::routing::get(handle_get_jobs_account_audit_options::<A>),
-        )
-        .with_state(state);
+        );
+    let routes = routes.with_state(state);
     routes.fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }
 
@@ -1434,6 +1542,7 @@ async fn method_not_allowed() -> Response {
         .into_response()
 }
 
+#[cfg(feature = "api-registration")]
 async fn handle_list_api_registrations<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1464,6 +1573,7 @@ async fn handle_list_api_registrations<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registration")]
 async fn handle_create_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1503,6 +1613,7 @@ async fn handle_create_api_registration<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registration")]
 async fn handle_get_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1529,6 +1640,7 @@ async fn handle_get_api_registration<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registration")]
 async fn handle_update_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1568,6 +1680,7 @@ async fn handle_update_api_registration<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registration")]
 async fn handle_delete_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1598,6 +1711,7 @@ async fn handle_delete_api_registration<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registration")]
 async fn handle_list_all_api_registrations<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1628,6 +1742,7 @@ async fn handle_list_all_api_registrations<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registration")]
 async fn handle_search_api_registrations<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1658,6 +1773,7 @@ async fn handle_search_api_registrations<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registration")]
 async fn handle_get_api_registration_options<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1690,6 +1806,7 @@ async fn handle_get_api_registration_options<A: Api>(
         .await
 }
 
+#[cfg(feature = "api-registration")]
 async fn handle_verify_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1729,6 +1846,7 @@ async fn handle_verify_api_registration<A: Api>(
         .await
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn handle_list_jobs_account_audits<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1759,6 +1877,7 @@ async fn handle_list_jobs_account_audits<A: Api>(
         .await
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn handle_create_jobs_account_audit<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1798,6 +1917,7 @@ async fn handle_create_jobs_account_audit<A: Api>(
         .await
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn handle_get_jobs_account_audit<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1828,6 +1948,7 @@ async fn handle_get_jobs_account_audit<A: Api>(
         .await
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn handle_update_jobs_account_audit<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1867,6 +1988,7 @@ async fn handle_update_jobs_account_audit<A: Api>(
         .await
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn handle_delete_jobs_account_audit<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -1897,6 +2019,7 @@ async fn handle_delete_jobs_account_audit<A: Api>(
         .await
 }
 
+#[cfg(feature = "jobs-account-audit")]
 async fn handle_get_jobs_account_audit_options<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
@@ -2007,6 +2130,7 @@ impl Api for Mock {
             Err(ApiError::unauthorized("the credentials are not valid"))
         }
     }
+    #[cfg(feature = "api-registration")]
     async fn list_api_registrations(
         &self,
         _request: ListApiRegistrationsRequest,
@@ -2022,6 +2146,7 @@ impl Api for Mock {
             )?,
         })
     }
+    #[cfg(feature = "api-registration")]
     async fn create_api_registration(
         &self,
         _request: CreateApiRegistrationRequest,
@@ -2029,6 +2154,7 @@ impl Api for Mock {
         self.deleted().clear();
         Ok(CreateApiRegistrationResponse::Created)
     }
+    #[cfg(feature = "api-registration")]
     async fn get_api_registration(
         &self,
         request: GetApiRegistrationRequest,
@@ -2054,6 +2180,7 @@ impl Api for Mock {
             )?,
         })
     }
+    #[cfg(feature = "api-registration")]
     async fn update_api_registration(
         &self,
         request: UpdateApiRegistrationRequest,
@@ -2079,6 +2206,7 @@ impl Api for Mock {
             )?,
         })
     }
+    #[cfg(feature = "api-registration")]
     async fn delete_api_registration(
         &self,
         request: DeleteApiRegistrationRequest,
@@ -2093,6 +2221,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteApiRegistrationResponse::NoContent)
     }
+    #[cfg(feature = "api-registration")]
     async fn list_all_api_registrations(
         &self,
         _request: ListAllApiRegistrationsRequest,
@@ -2108,6 +2237,7 @@ impl Api for Mock {
             )?,
         })
     }
+    #[cfg(feature = "api-registration")]
     async fn search_api_registrations(
         &self,
         _request: SearchApiRegistrationsRequest,
@@ -2123,6 +2253,7 @@ impl Api for Mock {
             )?,
         })
     }
+    #[cfg(feature = "api-registration")]
     async fn get_api_registration_options(
         &self,
         _request: GetApiRegistrationOptionsRequest,
@@ -2138,6 +2269,7 @@ impl Api for Mock {
             )?,
         })
     }
+    #[cfg(feature = "api-registration")]
     async fn verify_api_registration(
         &self,
         _request: VerifyApiRegistrationRequest,
@@ -2154,6 +2286,7 @@ impl Api for Mock {
             )?,
         })
     }
+    #[cfg(feature = "jobs-account-audit")]
     async fn list_jobs_account_audits(
         &self,
         _request: ListJobsAccountAuditsRequest,
@@ -2169,6 +2302,7 @@ impl Api for Mock {
             )?,
         })
     }
+    #[cfg(feature = "jobs-account-audit")]
     async fn create_jobs_account_audit(
         &self,
         _request: CreateJobsAccountAuditRequest,
@@ -2185,6 +2319,7 @@ impl Api for Mock {
             )?,
         })
     }
+    #[cfg(feature = "jobs-account-audit")]
     async fn get_jobs_account_audit(
         &self,
         request: GetJobsAccountAuditRequest,
@@ -2208,6 +2343,7 @@ impl Api for Mock {
             )?,
         })
     }
+    #[cfg(feature = "jobs-account-audit")]
     async fn update_jobs_account_audit(
         &self,
         request: UpdateJobsAccountAuditRequest,
@@ -2231,6 +2367,7 @@ impl Api for Mock {
             )?,
         })
     }
+    #[cfg(feature = "jobs-account-audit")]
     async fn delete_jobs_account_audit(
         &self,
         request: DeleteJobsAccountAuditRequest,
@@ -2245,6 +2382,7 @@ impl Api for Mock {
         self.forget(key);
         Ok(DeleteJobsAccountAuditResponse::NoContent)
     }
+    #[cfg(feature = "jobs-account-audit")]
     async fn get_jobs_account_audit_options(
         &self,
         _request: GetJobsAccountAuditOptionsRequest,

@@ -107,6 +107,27 @@ fn crate_version(spec_version: &str) -> String {
     }
 }
 
+/// A tag's cargo feature, for the manifest and the README.
+#[derive(serde::Serialize)]
+struct TagFeature {
+    feature: String,
+    tag: String,
+    accessor: String,
+}
+
+fn tag_features(api: &Api) -> Vec<TagFeature> {
+    api.groups
+        .iter()
+        .filter_map(|g| {
+            Some(TagFeature {
+                feature: g.feature.clone()?,
+                tag: g.name.wire.replace('`', "'"),
+                accessor: g.name.rust.clone(),
+            })
+        })
+        .collect()
+}
+
 /// `Cargo.toml`.
 pub fn cargo_toml(api: &Api, header: &str) -> Result<String, String> {
     let (deps, client_features, server_features) = dependencies(api);
@@ -121,6 +142,7 @@ pub fn cargo_toml(api: &Api, header: &str) -> Result<String, String> {
             dependencies => minijinja::Value::from(minijinja::value::Serde(deps)),
             client_features => client_features,
             server_features => server_features,
+            tags => minijinja::Value::from(minijinja::value::Serde(tag_features(api))),
         },
     )
 }
@@ -170,6 +192,7 @@ pub fn readme(api: &Api, header: &str, sources: &str, example: &str) -> Result<S
             operations => minijinja::Value::from(minijinja::value::Serde(operations)),
             type_count => types.len(),
             types => types,
+            tags => minijinja::Value::from(minijinja::value::Serde(tag_features(api))),
         },
     )
 }

@@ -17,6 +17,7 @@ mod constructors;
 mod docs;
 mod document;
 mod examples;
+mod features;
 mod manifest;
 mod models;
 mod overrides;
@@ -213,11 +214,16 @@ fn lib_rs(api: &Api) -> TokenStream {
             pub use uuid;
         )
     });
+    // The crate docs are the README; its client example is a doctest, so it is only included
+    // when the client is built with every operation.
+    let readme = if api.groups.iter().any(|g| g.feature.is_some()) {
+        quote!(all(feature = "client", feature = "all-tags"))
+    } else {
+        quote!(feature = "client")
+    };
     quote! {
-        // The crate docs are the README; its client example is a doctest, so it is only
-        // included when the client is built.
-        #![cfg_attr(feature = "client", doc = include_str!("../README.md"))]
-        #![cfg_attr(not(feature = "client"), doc = "Types of the API: see `models`.")]
+        #![cfg_attr(#readme, doc = include_str!("../README.md"))]
+        #![cfg_attr(not(#readme), doc = "Types of the API: see `models`.")]
         #![forbid(unsafe_code)]
 
         // The generator formats these files itself; `cargo fmt` in a workspace that holds this

@@ -5,6 +5,7 @@ use quote::{format_ident, quote};
 
 use super::constructors::{constructors, union_conversions};
 use super::docs::{doc_attrs, raw_doc_attrs};
+use super::features::{cfg, gate};
 use super::types::{allow_complex_type, ident, needs_validation, rust_type};
 use super::{item_parts, part, Part};
 use crate::ir::{
@@ -23,7 +24,9 @@ pub fn parts(api: &Api) -> Vec<Part<'_>> {
             use crate::support::{Validate, ValidationError};
         }
     })];
-    parts.extend(item_parts(api.types_by_name(), move |t| type_def(api, t)));
+    parts.extend(item_parts(api.types_by_name(), move |t| {
+        gate(type_def(api, t), cfg(&t.features))
+    }));
     parts
 }
 

@@ -517,4 +517,7 @@ pub struct Group {
     pub type_name: String,
     /// The tag's description.
     pub doc: Option<String>,
+    /// The cargo feature that compiles the group's operations (when the API has several
+    /// groups; with one, its operations are always compiled).
+    pub feature: Option<String>,
 }

@@ -84,6 +84,9 @@ pub struct TypeDef {
     pub secret: bool,
     /// The spec's overrides for it (`x-rust-type`, `x-rust-derives`).
     pub overrides: TypeOverrides,
+    /// The cargo features of the operation groups that use it, when only some do: the type is
+    /// compiled when any of them is on. Empty: always compiled.
+    pub features: Vec<String>,
 }
 
 /// What a spec's `x-rust-*` extensions on a schema ask of its type (its name, `x-rust-name`,

@@ -7,6 +7,7 @@
 //! 4. types whose readOnly/writeOnly fields make requests and responses differ are split;
 //! 5. fields that close a cycle of structs are boxed.
 
+mod features;
 mod operation;
 mod overrides;
 mod schema;
@@ -125,6 +126,7 @@ pub fn lower(mut spec: Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
     shapes::split_request_shapes(&mut api, &mut l.type_names);
     shapes::box_cycles(&mut api);
     shapes::union_shapes(&mut api);
+    features::assign(&mut api);
     api
 }
 

@@ -153,6 +153,7 @@ impl Lowerer<'_> {
                             },
                             type_name: self.type_names.claim(&format!("{}Api", type_name(&tag))),
                             doc,
+                            feature: None,
                         });
                         groups.len() - 1
                     }

@@ -322,6 +322,7 @@ impl Lowerer<'_> {
             example: schema.schema_data.example.clone(),
             secret: false,
             overrides: Default::default(),
+            features: Vec::new(),
         });
         id
     }

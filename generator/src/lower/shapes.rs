@@ -144,7 +144,7 @@ fn direct_refs(kind: &TypeKind) -> Vec<TypeId> {
     }
 }
 
-fn refs_of(kind: &TypeKind, out: &mut Vec<TypeId>) {
+pub(crate) fn refs_of(kind: &TypeKind, out: &mut Vec<TypeId>) {
     match kind {
         TypeKind::Struct(s) => {
             for f in &s.fields {

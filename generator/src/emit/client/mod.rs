@@ -15,6 +15,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
+use super::features::{gate, group_cfg};
 use super::types::ident;
 use super::{item_parts, part, Part};
 use crate::ir::names::Namespace;
@@ -25,10 +26,10 @@ use crate::ir::{Api, DefaultServer, Group, ParamLocation, SecurityKind};
 pub fn parts(api: &Api) -> Vec<Part<'_>> {
     let mut parts = vec![part(|| head(api))];
     parts.extend(item_parts(api.groups.iter().enumerate(), move |(i, g)| {
-        group(api, *i, g)
+        gate(group(api, *i, g), group_cfg(api, *i))
     }));
     parts.extend(item_parts(&api.operations, move |op| {
-        operation::builder(api, op)
+        gate(operation::builder(api, op), group_cfg(api, op.group))
     }));
     parts
 }
@@ -305,12 +306,14 @@ fn client_struct(api: &Api) -> TokenStream {
             }
         }
     });
-    let accessors = api.groups.iter().map(|g| {
+    let accessors = api.groups.iter().enumerate().map(|(i, g)| {
         let name = ident(&g.name.rust);
         let ty = ident(&g.type_name);
         let doc = format!(" Operations of the `{}` module.", g.name.wire);
+        let cfg = group_cfg(api, i);
         quote! {
             #[doc = #doc]
+            #cfg
             pub fn #name(&self) -> #ty<'_> {
                 #ty { client: self }
             }
@@ -582,15 +585,23 @@ fn auth(api: &Api) -> TokenStream {
         let doc = format!(" `{}`", s.name.wire);
         quote!(#[doc = #doc] #v,)
     });
+    // The operations that use the schemes may all be behind tag features that are off.
+    let unused = api
+        .groups
+        .iter()
+        .any(|g| g.feature.is_some())
+        .then(|| quote!(#[allow(dead_code)]));
     quote! {
         #[doc = " The security schemes of the spec."]
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         // Variant names are the spec's scheme names, which often share a suffix (`...Auth`).
         #[allow(clippy::enum_variant_names)]
+        #unused
         enum Scheme {
             #(#docs)*
         }
 
+        #unused
         impl Client {
             fn has_credentials(&self, scheme: Scheme) -> bool {
                 match scheme {

@@ -18,6 +18,7 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::examples::synthesize;
+use super::features::{cfg, gate, group_cfg};
 use super::models::value_checks;
 use super::status::status_variant;
 use super::types::{
@@ -36,7 +37,7 @@ pub fn parts(api: &Api) -> Vec<Part<'_>> {
     let mut parts = vec![part(|| head(api)), part(|| api_trait(api))];
     let served = api.operations.iter().zip(served(api));
     parts.extend(item_parts(served, move |(op, served)| {
-        operation_items(api, op, *served)
+        gate(operation_items(api, op, *served), group_cfg(api, op.group))
     }));
     parts.push(part(|| router(api)));
     parts.push(part(|| mock(api)));
@@ -96,7 +97,11 @@ fn head(api: &Api) -> TokenStream {
 
 /// `trait Api`: one method per operation.
 fn api_trait(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(trait_method);
+    let methods = api.operations.iter().map(|op| {
+        let cfg = group_cfg(api, op.group);
+        let method = trait_method(op);
+        quote!(#cfg #method)
+    });
     quote! {
         #[doc = " The API to implement: one method per operation. Each takes the request already"]
         #[doc = " extracted and validated and returns one of the responses the spec declares. Methods"]
@@ -119,7 +124,11 @@ fn api_trait(api: &Api) -> TokenStream {
 
 /// `Mock`, the implementation that answers from the spec's examples.
 fn mock(api: &Api) -> TokenStream {
-    let mock_methods = api.operations.iter().map(|op| mock_method(api, op));
+    let mock_methods = api.operations.iter().map(|op| {
+        let cfg = group_cfg(api, op.group);
+        let method = mock_method(api, op);
+        quote!(#cfg #method)
+    });
     let mock_type = mock_type();
     quote! {
         #mock_type
@@ -893,20 +902,9 @@ fn router(api: &Api) -> TokenStream {
             None => routes.push((route, vec![op])),
         }
     }
-    let route_calls = routes.iter().map(|(route, ops)| {
-        let mut chain = TokenStream::new();
-        for (i, op) in ops.iter().enumerate() {
-            let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
-            let handler = format_ident!("handle_{}", op.name.rust);
-            let call = if i == 0 {
-                quote!(::axum::routing::#method(#handler::<A>))
-            } else {
-                quote!(.#method(#handler::<A>))
-            };
-            chain.extend(call);
-        }
-        quote!(.route(#route, #chain))
-    });
+    let route_calls = routes
+        .iter()
+        .map(|(route, ops)| route_call(api, route, ops));
     let handlers = served.iter().map(|op| {
         let handler = format_ident!("handle_{}", op.name.rust);
         let extract = format_ident!("extract_{}", op.name.rust);
@@ -926,7 +924,9 @@ fn router(api: &Api) -> TokenStream {
         } else {
             quote!(error.into_response())
         };
+        let cfg = group_cfg(api, op.group);
         quote! {
+            #cfg
             async fn #handler<A: Api>(
                 ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
                 request: ::axum::extract::Request,
@@ -1014,9 +1014,9 @@ fn router(api: &Api) -> TokenStream {
         #[doc = " [`router`] with settings."]
         pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> ::axum::Router {
             let state = Arc::new(State { api, config });
-            let routes = ::axum::Router::new()
-                #(#route_calls)*
-                .with_state(state);
+            let routes = ::axum::Router::new();
+            #(#route_calls)*
+            let routes = routes.with_state(state);
             #nest.fallback(not_found).method_not_allowed_fallback(method_not_allowed)
         }
 
@@ -1029,6 +1029,62 @@ fn router(api: &Api) -> TokenStream {
         }
 
         #(#handlers)*
+    }
+}
+
+/// The statement that adds one path's operations to the router. Operations of groups behind
+/// features are added each under its own `cfg`, and the path only when one of them is on.
+///
+/// ```text
+/// let routes = routes.route("/pets", get(handle_list_pets::<A>).post(handle_add_pet::<A>));
+/// #[cfg(any(feature = "pets", feature = "admin"))]
+/// let routes = routes.route("/pets/{p0}", {
+///     let methods = ::axum::routing::MethodRouter::new();
+///     #[cfg(feature = "pets")]
+///     let methods = methods.get(handle_get_pet::<A>);
+///     #[cfg(feature = "admin")]
+///     let methods = methods.delete(handle_delete_pet::<A>);
+///     methods
+/// });
+/// ```
+fn route_call(api: &Api, route: &str, ops: &[&Operation]) -> TokenStream {
+    let features: Vec<String> = ops
+        .iter()
+        .filter_map(|op| api.groups[op.group].feature.clone())
+        .collect();
+    let ungated = ops.iter().any(|op| api.groups[op.group].feature.is_none());
+    let mut distinct = features.clone();
+    distinct.sort();
+    distinct.dedup();
+    // One feature (or none) for the whole path: the methods chain, under that feature.
+    if ungated || distinct.len() < 2 {
+        let mut chain = TokenStream::new();
+        for (i, op) in ops.iter().enumerate() {
+            let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
+            let handler = format_ident!("handle_{}", op.name.rust);
+            chain.extend(if i == 0 {
+                quote!(::axum::routing::#method(#handler::<A>))
+            } else {
+                quote!(.#method(#handler::<A>))
+            });
+        }
+        let route_cfg = if ungated { None } else { cfg(&distinct) };
+        return quote!(#route_cfg let routes = routes.route(#route, #chain););
+    }
+    let route_cfg = cfg(&distinct);
+    let methods = ops.iter().map(|op| {
+        let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
+        let handler = format_ident!("handle_{}", op.name.rust);
+        let cfg = group_cfg(api, op.group);
+        quote!(#cfg let methods = methods.#method(#handler::<A>);)
+    });
+    quote! {
+        #route_cfg
+        let routes = routes.route(#route, {
+            let methods = ::axum::routing::MethodRouter::new();
+            #(#methods)*
+            methods
+        });
     }
 }
 
