@@ -15,32 +15,9 @@ mod harness;
 
 use harness::{Env, Run};
 
-/// Checks that fail for a reason recorded in tests/realworld/RESULTS.md.
-const KNOWN_FAILURES: &[(&str, &str)] = &[
-    (
-        "get_me: with Auth (Authorization header) credentials",
-        "finding 1: credentials of a scheme that some operation requires are not sent with \
-         operations that declare no requirement",
-    ),
-    (
-        "read_items_articles: filter views>=2, sort -views",
-        "finding 3: a query parameter with `content: application/json` is sent form-exploded \
-         (`views=...`) instead of as JSON text (`filter={...}`), so Directus ignores the filter",
-    ),
-    (
-        "read_items_articles: meta filter_count",
-        "finding 3 (the filter is not applied, so every item counts)",
-    ),
-    (
-        "get_folders: filter by name",
-        "finding 3 (the filter is not applied, so both folders are listed)",
-    ),
-    (
-        "create_items_articles: one item: succeeds",
-        "finding 2: `data: {items: ...}` without `type` is generated as a Vec; Directus \
-         answers one created item as an object",
-    ),
-];
+/// Checks that fail for a reason recorded in tests/realworld/RESULTS.md (findings 1-3 are
+/// fixed: their five checks pass).
+const KNOWN_FAILURES: &[(&str, &str)] = &[];
 
 fn article(title: &str, views: i64) -> ItemsArticles {
     ItemsArticles {
