@@ -1016,6 +1016,25 @@ pub fn json_lines_response<T: ::serde::Serialize + 'static>(
         .into_response()
 }
 
+/// Whether the request's `Accept` header names `media` (its essence, without parameters).
+#[doc(hidden)]
+pub fn accepts(headers: &HeaderMap, media: &str) -> bool {
+    let essence = |m: &str| {
+        m.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let wanted = essence(media);
+    headers
+        .get_all(::axum::http::header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|m| essence(m) == wanted)
+}
+
 /// The mock's events: the first candidate (JSON text) that decodes, a list being one event per
 /// item and any other value one event.
 #[doc(hidden)]
@@ -1358,5 +1377,13 @@ mod tests {
         assert_eq!(response.headers()["content-type"], "application/x-ndjson");
         let body = read_body(response.into_body(), 1 << 16).await.unwrap();
         assert_eq!(&body[..], b"{\"n\":1}\n\"two\"\n");
+    }
+
+    #[test]
+    fn accept_names_media_types() {
+        let map = headers(&[("accept", "application/json, Text/Event-Stream; q=0.5")]);
+        assert!(accepts(&map, "text/event-stream"));
+        assert!(!accepts(&map, "application/x-ndjson"));
+        assert!(!accepts(&HeaderMap::new(), "text/event-stream"));
     }
 }

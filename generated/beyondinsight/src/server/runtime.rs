@@ -1027,6 +1027,21 @@ pub fn json_lines_response<T: ::serde::Serialize + 'static>(
         .into_response()
 }
 
+/// Whether the request's `Accept` header names `media` (its essence, without parameters).
+#[doc(hidden)]
+pub fn accepts(headers: &HeaderMap, media: &str) -> bool {
+    let essence = |m: &str| {
+        m.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    };
+    let wanted = essence(media);
+    headers
+        .get_all(::axum::http::header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|m| essence(m) == wanted)
+}
+
 /// The mock's events: the first candidate (JSON text) that decodes, a list being one event per
 /// item and any other value one event.
 #[doc(hidden)]

@@ -817,6 +817,23 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!(#response::#v { #status #body #headers })
     };
+    // A response that offers events beside its body streams them to a request that asks for
+    // them (`Accept`), as a server of OpenAI's `stream: true` would.
+    let streams_on_request = r.body.as_ref().and(r.stream.as_ref()).map(|stream| {
+        let t = rust_type(api, &stream.ty);
+        let candidates = example_candidates(api, stream);
+        let media = &stream.media_type;
+        let variant = format_ident!("{v}Events");
+        quote! {
+            if runtime::accepts(&request.context.headers, #media) {
+                return Ok(#response::#variant {
+                    #status
+                    events: runtime::example_events::<#t>(&[#(#candidates),*])?,
+                    #headers
+                });
+            }
+        }
+    });
     // The resource a path names: the template and the values of its parameters.
     let path_values: Vec<_> = op
         .params
@@ -849,7 +866,7 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
             quote!(self.check_present(&#key)?;)
         }
     };
-    let request_name = if path_values.is_empty() {
+    let request_name = if path_values.is_empty() && streams_on_request.is_none() {
         quote!(_request)
     } else {
         quote!(request)
@@ -857,6 +874,7 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         async fn #name(&self, #request_name: #request) -> Result<#response, ApiError> {
             #state
+            #streams_on_request
             Ok(#construct)
         }
     }
