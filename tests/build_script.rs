@@ -8,6 +8,7 @@ use std::process::Command;
 
 use forge_tests::{indent, profile_dir, target_dir, workspace_root};
 use openapi_forge::build::{BuildError, Builder, Parts};
+use openapi_forge::Selection;
 
 /// A fresh, empty directory for one test's output, under the target directory.
 fn scratch(name: &str) -> PathBuf {
@@ -191,6 +192,43 @@ fn a_bad_spec_is_an_error_that_lists_every_problem() {
         .generate()
         .expect_err("the file does not exist");
     assert!(error.to_string().contains("no-such-spec.yaml"), "{error}");
+}
+
+#[test]
+fn select_keeps_the_operations_named_and_reports_what_it_kept() {
+    let out = scratch("select");
+    let generated = Builder::new("cli/select.yaml")
+        .module_name("stores")
+        .select(Selection {
+            operations: vec!["getStore".into()],
+            ..Default::default()
+        })
+        .out_dir(&out)
+        .generate()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let summary = generated.selected.expect("a selection was given");
+    assert_eq!(
+        summary.to_string(),
+        "kept 1 of 4 operations (operations: getStore), 3 of 12 schemas"
+    );
+    let text = std::fs::read_to_string(&generated.file).expect("the file is written");
+    assert!(text.contains("fn get_store("), "{text}");
+    assert!(text.contains("pub struct Address {"), "{text}");
+    assert!(!text.contains("fn list_pets("), "{text}");
+    assert!(!text.contains("pub struct Pet {"), "{text}");
+
+    let error = Builder::new("cli/select.yaml")
+        .select(Selection {
+            include_tags: vec!["nope".into()],
+            ..Default::default()
+        })
+        .out_dir(&out)
+        .generate()
+        .expect_err("no operation has the tag");
+    assert!(
+        error.to_string().contains("--include-tags `nope`"),
+        "{error}"
+    );
 }
 
 /// The example declares every crate the generated code uses, at the version the generator
