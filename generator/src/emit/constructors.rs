@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{accepted_type, converted, ident, rust_type};
-use crate::ir::{Additional, Api, Field, Struct, TypeDef, TypeRef, Union};
+use crate::ir::{Additional, Api, Field, Operation, Struct, TypeDef, TypeRef, Union};
 
 /// The `impl` block of `new()` of struct `t`, with `extra_name` the field of undeclared members.
 pub fn constructors(api: &Api, t: &TypeDef, s: &Struct, extra_name: &str) -> TokenStream {
@@ -114,4 +114,53 @@ pub fn union_conversions(api: &Api, t: &TypeDef, u: &Union) -> TokenStream {
         }
     }
     out
+}
+
+/// The arguments that start an operation's request (its required parameters, then a required
+/// body) and the field initializers of a request type that holds every parameter and the body
+/// (optional ones `None`): the client's operation methods and the server's `new()` share them.
+pub struct OperationArgs {
+    /// `name: impl Into<T>` (any iterable for arrays), `body: Body`.
+    pub args: Vec<TokenStream>,
+    /// `name: name.into(),`, `optional: None,`, `body,`.
+    pub inits: Vec<TokenStream>,
+}
+
+/// [`OperationArgs`] of `op`.
+pub fn operation_args(api: &Api, op: &Operation) -> OperationArgs {
+    let mut args: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| {
+            let n = ident(&p.name.rust);
+            let t = accepted_type(api, &p.ty);
+            quote!(#n: #t)
+        })
+        .collect();
+    args.extend(op.body.as_ref().filter(|b| b.required).map(|b| {
+        let t = rust_type(api, &b.ty);
+        quote!(body: #t)
+    }));
+    let mut inits: Vec<TokenStream> = op
+        .params
+        .iter()
+        .map(|p| {
+            let n = ident(&p.name.rust);
+            if p.required {
+                let value = converted(&p.ty, quote!(#n));
+                quote!(#n: #value,)
+            } else {
+                quote!(#n: None,)
+            }
+        })
+        .collect();
+    inits.extend(op.body.as_ref().map(|b| {
+        if b.required {
+            quote!(body,)
+        } else {
+            quote!(body: None,)
+        }
+    }));
+    OperationArgs { args, inits }
 }

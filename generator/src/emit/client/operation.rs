@@ -3,6 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::emit::constructors::{operation_args, OperationArgs};
 use crate::emit::docs::doc_attrs;
 use crate::emit::status::{pattern, status_variant};
 use crate::emit::types::{accepted_type, allow_large_variants, converted, ident, rust_type};
@@ -123,40 +124,13 @@ pub fn method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name.rust);
     let builder = ident(&op.request_type);
     let doc = operation_doc(op);
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let args = required.iter().map(|p| {
-        let n = ident(&p.name.rust);
-        let t = accepted_type(api, &p.ty);
-        quote!(#n: #t)
-    });
-    let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
-        let t = rust_type(api, &b.ty);
-        quote!(body: #t)
-    });
-    let args = args.chain(body_arg);
-    let inits = op.params.iter().map(|p| {
-        let n = ident(&p.name.rust);
-        if p.required {
-            let value = converted(&p.ty, quote!(#n));
-            quote!(#n: #value,)
-        } else {
-            quote!(#n: None,)
-        }
-    });
-    let body_init = op.body.as_ref().map(|b| {
-        if b.required {
-            quote!(body,)
-        } else {
-            quote!(body: None,)
-        }
-    });
+    let OperationArgs { args, inits } = operation_args(api, op);
     quote! {
         #doc
         pub fn #name(&self, #(#args),*) -> #builder {
             #builder {
                 client: self.client.clone(),
                 #(#inits)*
-                #body_init
             }
         }
     }

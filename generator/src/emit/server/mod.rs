@@ -16,19 +16,18 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::constructors::{operation_args, OperationArgs};
 use super::docs::doc_attrs;
 use super::examples::synthesize;
 use super::features::{cfg, gate, group_cfg};
 use super::models::value_checks;
 use super::status::status_variant;
-use super::types::{
-    accepted_type, allow_large_variants, converted, ident, needs_validation, rust_type,
-};
+use super::types::{allow_large_variants, ident, needs_validation, rust_type};
 use super::{item_parts, part, Part};
 use crate::ir::path::PathPart;
 use crate::ir::{
-    Api, BodyKind, Operation, Param, ParamLocation, ParamStyle, Response, ResponseBody,
-    SecurityKind, Status, TypeRef,
+    Api, BodyKind, Operation, ParamLocation, ParamStyle, Response, ResponseBody, SecurityKind,
+    Status, TypeRef,
 };
 
 /// The `server` module, in parts: its head, the `Api` trait, the items of each operation, the
@@ -491,35 +490,8 @@ fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
 /// are `None`, the credentials and the context empty (the fields are public to set them).
 fn request_constructor(api: &Api, op: &Operation) -> TokenStream {
     let request = ident(&op.request_type);
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let args = required.iter().map(|p| {
-        let n = ident(&p.name.rust);
-        let t = accepted_type(api, &p.ty);
-        quote!(#n: #t)
-    });
-    let body_arg = op.body.as_ref().filter(|b| b.required).map(|b| {
-        let t = rust_type(api, &b.ty);
-        quote!(body: #t)
-    });
-    let inits = op.params.iter().map(|p| {
-        let n = ident(&p.name.rust);
-        let value = if p.required {
-            converted(&p.ty, quote!(#n))
-        } else {
-            quote!(None)
-        };
-        quote!(#n: #value,)
-    });
-    let body_init = op.body.as_ref().map(|b| {
-        if b.required {
-            quote!(body,)
-        } else {
-            quote!(body: None,)
-        }
-    });
-    let allow = (required.len() + usize::from(body_arg.is_some()) > 7)
-        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let args = args.chain(body_arg);
+    let OperationArgs { args, inits } = operation_args(api, op);
+    let allow = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         impl #request {
             #[doc = " A request with these parameters, no credentials and an empty context."]
@@ -527,7 +499,6 @@ fn request_constructor(api: &Api, op: &Operation) -> TokenStream {
             pub fn new(#(#args),*) -> Self {
                 #request {
                     #(#inits)*
-                    #body_init
                     credentials: Credentials::default(),
                     context: Context::default(),
                 }
