@@ -586,6 +586,10 @@ impl Lowerer<'_> {
                         target.rsplit('/').next() == Some(c.as_str()) || *target == c
                     })
                     .map(|(value, _)| value.clone())
+                    // Unmapped, the tag is the schema's name, unless the schema allows the
+                    // property one value only (`const`, a one-value enum): no payload can
+                    // carry another, whatever the name (OpenAI's `role: user` messages).
+                    .or_else(|| self.only_value(part, &d.property_name, 0))
                     .unwrap_or_else(|| c.clone()),
                 _ => String::new(),
             };
@@ -630,6 +634,35 @@ impl Lowerer<'_> {
         TypeKind::Union(Union {
             variants,
             discriminator: tagged.map(|d| d.property_name.clone()),
+        })
+    }
+
+    /// The one value a string property of `schema` (or of its `allOf` parts) may take, when
+    /// its schema is a one-value enum.
+    fn only_value(&self, schema: &ReferenceOr<Schema>, property: &str, depth: usize) -> Option<String> {
+        let (schema, _) = self.spec.schema(schema).ok()?;
+        let (properties, all_of) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), None),
+            SchemaKind::Any(a) => (Some(&a.properties), Some(&a.all_of)),
+            SchemaKind::AllOf { all_of } => (None, Some(all_of)),
+            _ => (None, None),
+        };
+        let found = properties.and_then(|p| p.get(property)).and_then(|p| {
+            let target = self.target(p)?;
+            match &target.schema_kind {
+                SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
+                    [Some(value)] => Some(value.clone()),
+                    _ => None,
+                },
+                _ => None,
+            }
+        });
+        // `allOf` chains are short in practice; the depth bound keeps a cycle from looping.
+        found.or_else(|| {
+            (depth < 8)
+                .then_some(all_of?)?
+                .iter()
+                .find_map(|part| self.only_value(part, property, depth + 1))
         })
     }
 
