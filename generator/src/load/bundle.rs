@@ -1,236 +1,29 @@
-//! Load stage: files → one bundled JSON document.
-//!
-//! Every input file is parsed (YAML or JSON) into a `serde_json::Value`. The files are then
-//! bundled into one document: each component of each input file, and each component reached
-//! through a `$ref` to another file, gets a slot in the bundle's `components`, and every `$ref`
-//! is rewritten to point at its slot. `$ref`s to anything that is not a component (a path item,
-//! a schema deep inside another schema) are inlined. After this stage every `$ref` in the
-//! document is local, points at an existing component, and has its origin recorded so that
-//! later errors can name the file the user wrote.
-//!
-//! YAML is read through `serde_yaml` here and nowhere else.
+//! The bundler: reads each file once, gives each component a slot in the bundle's `components`,
+//! rewrites every `$ref` to its slot and inlines `$ref`s to anything that is not a component
+//! (within a budget, so that a cycle of inlined files cannot grow the document without end).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
-use std::sync::OnceLock;
+use std::path::Path;
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
+use super::parse::{parse_document, read_text};
+use super::positions::Texts;
+use super::{display_path, escape, percent_decode, push_escaped, unescape, SECTIONS};
 use crate::diagnostics::{Diagnostics, Location};
 
-/// The component sections of an OpenAPI 3.0 document, in document order.
-pub const SECTIONS: [&str; 9] = [
-    "schemas",
-    "responses",
-    "parameters",
-    "examples",
-    "requestBodies",
-    "headers",
-    "securitySchemes",
-    "links",
-    "callbacks",
-];
-
-/// One bundled document and where its parts came from.
-#[derive(Debug)]
-pub struct Bundle {
-    /// The bundled document: every `$ref` in it is `#/components/<section>/<name>`.
-    pub doc: Value,
-    /// The input files as given, in order.
-    pub sources: Vec<String>,
-    origins: Vec<(String, Location)>,
-    /// The text of each file, to find the line and column of a reported problem.
-    texts: Texts,
-}
-
-impl Bundle {
-    /// Every file that was read: the inputs and each file reached through a `$ref`, by the
-    /// name diagnostics use for it (relative paths stay relative to the working directory).
-    pub fn files(&self) -> impl Iterator<Item = &str> {
-        self.texts.0.keys().map(String::as_str)
-    }
-
-    /// Maps a JSON pointer into the bundle back to the file and pointer the user wrote.
-    pub fn locate(&self, pointer: &str) -> Location {
-        let best = self
-            .origins
-            .iter()
-            .filter(|(prefix, _)| {
-                pointer == prefix
-                    || (pointer.starts_with(prefix.as_str())
-                        && pointer.as_bytes().get(prefix.len()) == Some(&b'/'))
-            })
-            .max_by_key(|(prefix, _)| prefix.len());
-        let mut location = match best {
-            Some((prefix, origin)) => Location::new(
-                origin.file.clone(),
-                format!("{}{}", origin.pointer, &pointer[prefix.len()..]),
-            ),
-            None => Location::new(self.sources.first().cloned().unwrap_or_default(), pointer),
-        };
-        location.pointer = self.texts.original(&location.file, &location.pointer);
-        location.line_col = self.texts.line_col(&location.file, &location.pointer);
-        location
-    }
-}
-
-/// The text of each file read, and its line index, built the first time a problem in that file
-/// is reported: loading a spec without problems pays nothing for it. For a converted Swagger
-/// 2.0 file, also where its parts moved (see [`crate::swagger2`]).
-#[derive(Debug, Default)]
-struct Texts(
-    BTreeMap<String, (String, OnceLock<PositionIndex>)>,
-    BTreeMap<String, Vec<(String, String)>>,
-);
-
-impl Texts {
-    fn insert(&mut self, file: &str, text: String) {
-        self.0.insert(file.to_string(), (text, OnceLock::new()));
-    }
-
-    /// Records that parts of `file` moved when it was converted: `(new prefix, old prefix)`.
-    fn moved(&mut self, file: &str, moved: Vec<(String, String)>) {
-        self.1.insert(file.to_string(), moved);
-    }
-
-    /// The pointer as the user wrote it: for a converted 2.0 file, back in its 2.0 place.
-    fn original(&self, file: &str, pointer: &str) -> String {
-        let best = self.1.get(file).and_then(|moved| {
-            moved
-                .iter()
-                .filter(|(new, _)| {
-                    pointer == new
-                        || (pointer.starts_with(new.as_str())
-                            && pointer.as_bytes().get(new.len()) == Some(&b'/'))
-                })
-                .max_by_key(|(new, _)| new.len())
-        });
-        match best {
-            Some((new, old)) => format!("{old}{}", &pointer[new.len()..]),
-            None => pointer.to_string(),
-        }
-    }
-
-    fn line_col(&self, file: &str, pointer: &str) -> Option<(usize, usize)> {
-        let (text, index) = self.0.get(file)?;
-        index.get_or_init(|| PositionIndex::new(text)).find(pointer)
-    }
-}
-
-/// Reads and bundles `paths`. Returns `None` when any error was recorded in `diags`.
-pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Bundle> {
-    let mut bundler = Bundler::default();
-    let mut roots = Vec::new();
-    for path in paths {
-        let name = display_path(path);
-        if bundler.read(&name, None, diags) {
-            roots.push(name);
-        }
-    }
-    if roots.is_empty() || diags.has_errors() {
-        return None;
-    }
-    for root in &roots {
-        let at = |p: &str| bundler.at(root, p);
-        check_version(&bundler.files[root], at, diags);
-    }
-    if diags.has_errors() {
-        return None;
-    }
-    // Components first, so that each root's own components keep their names: every name is
-    // reserved for its root before any `$ref` can bring in another file's component.
-    let own: Vec<(String, &str, String)> = roots
-        .iter()
-        .flat_map(|root| {
-            let doc = &bundler.files[root];
-            SECTIONS.into_iter().flat_map(move |section| {
-                doc.pointer(&format!("/components/{section}"))
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flat_map(|m| m.keys())
-                    .map(move |name| (root.clone(), section, name.clone()))
-            })
-        })
-        .collect();
-    for (root, section, name) in &own {
-        bundler
-            .reserved
-            .entry((section.to_string(), name.clone()))
-            .or_insert_with(|| root.clone());
-    }
-    for (root, section, name) in &own {
-        bundler.import(root, section, name, &Location::new(root.clone(), ""), diags);
-    }
-    let mut paths_out = Map::new();
-    for root in &roots {
-        bundler.merge_paths(root, &mut paths_out, diags);
-    }
-    if diags.has_errors() {
-        return None;
-    }
-    let doc = bundler.assemble(&roots, paths_out);
-    let texts = std::mem::take(&mut bundler.texts);
-    Some(Bundle {
-        doc,
-        sources: roots,
-        origins: bundler.origins,
-        texts,
-    })
-}
-
-fn check_version(doc: &Value, at: impl Fn(&str) -> Location, diags: &mut Diagnostics) {
-    if !doc.is_object() {
-        diags.error(at(""), "the document is not a mapping");
-        return;
-    }
-    if let Some(v) = doc.get("swagger") {
-        // A 2.0 document was converted when it was read; any other `swagger` is not read.
-        diags.error(
-            at("/swagger"),
-            format!("unsupported swagger version {v}: swagger 2.0 and openapi 3.0.x, 3.1.x and 3.2.x documents are read"),
-        );
-        return;
-    }
-    // Parts of 3.1 documents the bundle does not carry yet: said, not dropped silently.
-    if doc
-        .get("webhooks")
-        .is_some_and(|w| w.as_object().is_some_and(|m| !m.is_empty()))
-    {
-        diags.warning(
-            at("/webhooks"),
-            "webhooks are not generated yet: their operations are left out (schemas they share with paths are generated)",
-        );
-    }
-    if doc.pointer("/components/pathItems").is_some() {
-        diags.warning(
-            at("/components/pathItems"),
-            "`components/pathItems` are read only where a path refers to them",
-        );
-    }
-    match doc.get("openapi") {
-        Some(Value::String(v)) if crate::upgrade::Version::of(v).is_some() => {}
-        Some(v) => diags.error(
-            at("/openapi"),
-            format!(
-                "unsupported openapi version {v}: openapi 3.0.x, 3.1.x and 3.2.x documents are read"
-            ),
-        ),
-        None => diags.error(at(""), "missing the `openapi` version field"),
-    }
-}
-
 #[derive(Default)]
-struct Bundler {
-    files: BTreeMap<String, Value>,
-    texts: Texts,
+pub(super) struct Bundler {
+    pub(super) files: BTreeMap<String, Value>,
+    pub(super) texts: Texts,
     /// (file, section, name) → slot name in the bundle.
     slots: BTreeMap<(String, String, String), String>,
     taken: BTreeMap<String, BTreeSet<String>>,
     /// (section, name) → the root file whose own component has that name.
-    reserved: BTreeMap<(String, String), String>,
+    pub(super) reserved: BTreeMap<(String, String), String>,
     components: BTreeMap<String, IndexMap<String, Value>>,
-    origins: Vec<(String, Location)>,
+    pub(super) origins: Vec<(String, Location)>,
     /// Targets being inlined right now, to catch reference cycles with no component in them.
     inlining: Vec<(String, String)>,
     /// The [`weight`] of the files read.
@@ -260,7 +53,7 @@ impl Bundler {
     }
 
     /// A location in a file that was read, with its line and column where the scan finds them.
-    fn at(&self, file: &str, pointer: impl Into<String>) -> Location {
+    pub(super) fn at(&self, file: &str, pointer: impl Into<String>) -> Location {
         self.positioned(Location::new(file.to_string(), pointer))
     }
 
@@ -275,7 +68,12 @@ impl Bundler {
     }
 
     /// Reads and parses one file; `from` is where it was referenced, for errors.
-    fn read(&mut self, name: &str, from: Option<&Location>, diags: &mut Diagnostics) -> bool {
+    pub(super) fn read(
+        &mut self,
+        name: &str,
+        from: Option<&Location>,
+        diags: &mut Diagnostics,
+    ) -> bool {
         if self.files.contains_key(name) {
             return true;
         }
@@ -322,7 +120,7 @@ impl Bundler {
     }
 
     /// Gives component `section/name` of `file` a slot in the bundle and copies it there.
-    fn import(
+    pub(super) fn import(
         &mut self,
         file: &str,
         section: &str,
@@ -536,7 +334,12 @@ impl Bundler {
         value
     }
 
-    fn merge_paths(&mut self, root: &str, out: &mut Map<String, Value>, diags: &mut Diagnostics) {
+    pub(super) fn merge_paths(
+        &mut self,
+        root: &str,
+        out: &mut Map<String, Value>,
+        diags: &mut Diagnostics,
+    ) {
         let doc = &self.files[root];
         let Some(paths) = doc.get("paths") else {
             return;
@@ -624,7 +427,7 @@ impl Bundler {
         }
     }
 
-    fn assemble(&mut self, roots: &[String], paths: Map<String, Value>) -> Value {
+    pub(super) fn assemble(&mut self, roots: &[String], paths: Map<String, Value>) -> Value {
         let first_with = |key: &str| {
             roots
                 .iter()
@@ -733,26 +536,6 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// The largest spec file read, in bytes. Nobody writes a spec this large; the limit stops a
-/// `$ref` to a file that never ends (`/dev/zero`) from filling the memory.
-const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
-
-/// Reads a whole file as UTF-8, refusing files larger than [`MAX_FILE_SIZE`].
-fn read_text(name: &str) -> std::io::Result<String> {
-    use std::io::Read as _;
-    let mut text = String::new();
-    std::fs::File::open(name)?
-        .take(MAX_FILE_SIZE + 1)
-        .read_to_string(&mut text)?;
-    if text.len() as u64 > MAX_FILE_SIZE {
-        return Err(std::io::Error::other(format!(
-            "the file is larger than {} MiB",
-            MAX_FILE_SIZE >> 20
-        )));
-    }
-    Ok(text)
-}
-
 /// Splits a `$ref` into (file, fragment pointer), the file resolved against `base`.
 fn split_ref(reference: &str, base: &str) -> Result<(String, String), String> {
     let (file_part, fragment) = match reference.split_once('#') {
@@ -777,314 +560,6 @@ fn split_ref(reference: &str, base: &str) -> Result<(String, String), String> {
     Ok((file, fragment))
 }
 
-/// A path as given, made lexically normal, with `/` separators on every platform.
-fn display_path(path: &Path) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut absolute = false;
-    for c in path.components() {
-        match c {
-            Component::RootDir | Component::Prefix(_) => absolute = true,
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if parts.last().is_some_and(|p| p != "..") {
-                    parts.pop();
-                } else {
-                    parts.push("..".into());
-                }
-            }
-            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
-        }
-    }
-    let joined = parts.join("/");
-    if absolute {
-        format!("/{joined}")
-    } else {
-        joined
-    }
-}
-
-/// Parses a document; errors carry a message and, where the parser knows it, line:column.
-fn parse_document(name: &str, text: &str) -> Result<Value, (String, Option<(usize, usize)>)> {
-    let is_json = PathBuf::from(name)
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
-        return serde_json::from_str(text)
-            .map_err(|e| (format!("invalid json: {e}"), Some((e.line(), e.column()))));
-    }
-    let mut yaml = serde_yaml::from_str::<WideYaml>(text)
-        .map(|w| w.0)
-        .map_err(|e| {
-            let at = e.location().map(|l| (l.line(), l.column()));
-            (format!("invalid yaml: {e}"), at)
-        })?;
-    yaml.apply_merge()
-        .map_err(|e| (format!("invalid yaml merge key: {e}"), None))?;
-    Ok(yaml_to_json(yaml))
-}
-
-/// A YAML value read as `serde_yaml::Value` reads it, except that integers beyond 64 bits
-/// (`minimum: -9223372036854776000` in OpenAI's spec), which `serde_yaml::Value` refuses,
-/// become the nearest float.
-struct WideYaml(serde_yaml::Value);
-
-impl<'de> serde::Deserialize<'de> for WideYaml {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(WideYamlVisitor).map(WideYaml)
-    }
-}
-
-struct WideYamlVisitor;
-
-impl<'de> serde::de::Visitor<'de> for WideYamlVisitor {
-    type Value = serde_yaml::Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any YAML value")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(serde_yaml::Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(serde_yaml::Value::Number(v.into()))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(serde_yaml::Value::Number(v.into()))
-    }
-    fn visit_i128<E>(self, v: i128) -> Result<Self::Value, E> {
-        Ok(serde_yaml::Value::Number((v as f64).into()))
-    }
-    fn visit_u128<E>(self, v: u128) -> Result<Self::Value, E> {
-        Ok(serde_yaml::Value::Number((v as f64).into()))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(serde_yaml::Value::Number(v.into()))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(serde_yaml::Value::String(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(serde_yaml::Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(serde_yaml::Value::Null)
-    }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(serde_yaml::Value::Null)
-    }
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(WideYamlVisitor)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(WideYaml(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(serde_yaml::Value::Sequence(items))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = serde_yaml::Mapping::new();
-        while let Some((WideYaml(k), WideYaml(v))) = map.next_entry()? {
-            if out.contains_key(&k) {
-                let shown = serde_yaml::to_string(&k).unwrap_or_default();
-                return Err(serde::de::Error::custom(format!(
-                    "duplicate entry with key {}",
-                    shown.trim_end()
-                )));
-            }
-            out.insert(k, v);
-        }
-        Ok(serde_yaml::Value::Mapping(out))
-    }
-    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
-        use serde::de::VariantAccess as _;
-        // serde_yaml reads a tagged value (`!tag value`) as an enum variant named by the tag.
-        let (tag, variant): (String, _) = data.variant()?;
-        let WideYaml(value) = variant.newtype_variant()?;
-        Ok(serde_yaml::Value::Tagged(Box::new(
-            serde_yaml::value::TaggedValue {
-                tag: serde_yaml::value::Tag::new(tag),
-                value,
-            },
-        )))
-    }
-}
-
-/// YAML allows keys that JSON does not (`200:` is an integer); OpenAPI means them as strings.
-fn yaml_to_json(value: serde_yaml::Value) -> Value {
-    use serde_yaml::Value as Y;
-    match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                n.as_f64()
-                    .and_then(serde_json::Number::from_f64)
-                    .map_or(Value::Null, Value::Number)
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
-        Y::Mapping(m) => Value::Object(
-            m.into_iter()
-                .map(|(k, v)| (yaml_key(k), yaml_to_json(v)))
-                .collect(),
-        ),
-        Y::Tagged(t) => yaml_to_json(t.value),
-    }
-}
-
-fn yaml_key(key: serde_yaml::Value) -> String {
-    use serde_yaml::Value as Y;
-    match key {
-        Y::String(s) => s,
-        Y::Bool(b) => b.to_string(),
-        Y::Number(n) => n.to_string(),
-        Y::Null => "null".into(),
-        other => serde_yaml::to_string(&other)
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
-    }
-}
-
-/// Escapes one JSON pointer segment.
-pub fn escape(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    push_escaped(&mut out, segment);
-    out
-}
-
-/// Appends one JSON pointer segment, escaped, to `pointer`.
-fn push_escaped(pointer: &mut String, segment: &str) {
-    for c in segment.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
-}
-
-/// Unescapes one JSON pointer segment.
-pub fn unescape(segment: &str) -> String {
-    segment.replace("~1", "/").replace("~0", "~")
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let hex = |b: u8| (b as char).to_digit(16);
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Finds the line and column of a JSON pointer in a block-style YAML or pretty JSON text.
-///
-/// This is a light scan, not a parser: for each segment it looks for the next line that holds
-/// that key (or list item) more deeply indented than its parent. It answers `None` rather than
-/// guess when the text is not laid out that way (flow style, keys on one line).
-#[derive(Debug)]
-struct PositionIndex {
-    lines: Vec<(usize, String)>,
-}
-
-impl PositionIndex {
-    fn new(text: &str) -> Self {
-        PositionIndex {
-            lines: text
-                .lines()
-                .map(|l| {
-                    let indent = l.len() - l.trim_start().len();
-                    (indent, l.trim_start().to_string())
-                })
-                .collect(),
-        }
-    }
-
-    fn find(&self, pointer: &str) -> Option<(usize, usize)> {
-        // (line index, indent) of the value found so far; `None` stands for the document.
-        let mut parent: Option<(usize, usize)> = None;
-        for segment in pointer.split('/').skip(1).map(unescape) {
-            let children = self.children(parent);
-            let hit = children
-                .iter()
-                .find(|(i, _)| key_matches(&self.lines[*i].1, &segment))
-                .or_else(|| {
-                    let index = segment.parse::<usize>().ok()?;
-                    children
-                        .iter()
-                        .filter(|(i, _)| self.lines[*i].1.starts_with('-'))
-                        .nth(index)
-                })
-                .copied();
-            parent = Some(hit?);
-        }
-        parent.map(|(line, indent)| (line + 1, indent + 1))
-    }
-
-    /// The lines that start the direct children of the value at `parent`.
-    fn children(&self, parent: Option<(usize, usize)>) -> Vec<(usize, usize)> {
-        let (start, parent_indent) = match parent {
-            Some((line, indent)) => (line + 1, Some(indent)),
-            None => (0, None),
-        };
-        // A list item's own mapping starts on its `- ` line.
-        let mut out = Vec::new();
-        if let Some((line, indent)) = parent {
-            let text = &self.lines[line].1;
-            if let Some(rest) = text.strip_prefix("- ") {
-                if rest.contains(':') {
-                    out.push((line, indent + 2));
-                }
-            }
-        }
-        let mut child_indent = None;
-        for i in start..self.lines.len() {
-            let (indent, text) = &self.lines[i];
-            if text.is_empty() || text.starts_with('#') {
-                continue;
-            }
-            let list_at_same = parent_indent == Some(*indent) && text.starts_with('-');
-            if parent_indent.is_some_and(|p| *indent < p || (*indent == p && !list_at_same)) {
-                break;
-            }
-            let ci = *child_indent.get_or_insert(*indent);
-            if *indent == ci {
-                out.push((i, *indent));
-            }
-        }
-        out
-    }
-}
-
-fn key_matches(text: &str, key: &str) -> bool {
-    let text = text.strip_prefix("- ").unwrap_or(text);
-    for quoted in [key.to_string(), format!("\"{key}\""), format!("'{key}'")] {
-        if let Some(rest) = text.strip_prefix(quoted.as_str()) {
-            if rest.trim_start().starts_with(':') {
-                return true;
-            }
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1101,25 +576,5 @@ mod tests {
         );
         assert_eq!(display_path(Path::new("a/./b/../c.yaml")), "a/c.yaml");
         assert!(split_ref("https://x/y.yaml#/a", "a.yaml").is_err());
-    }
-
-    #[test]
-    fn positions_follow_yaml_nesting() {
-        let text = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n";
-        let index = PositionIndex::new(text);
-        assert_eq!(index.find("/paths/~1a/get"), Some((4, 5)));
-        assert_eq!(
-            index.find("/paths/~1a/get/responses/200/description"),
-            Some((7, 11))
-        );
-        assert_eq!(index.find("/paths/~1b"), None);
-        let text = "paths:\n  /a:\n    get:\n      parameters:\n        - name: x\n          in: query\n        - name: y\n          in: path\n";
-        let index = PositionIndex::new(text);
-        assert_eq!(index.find("/paths/~1a/get/parameters/1"), Some((7, 9)));
-        assert_eq!(index.find("/paths/~1a/get/parameters/1/in"), Some((8, 11)));
-        assert_eq!(
-            index.find("/paths/~1a/get/parameters/0/name"),
-            Some((5, 11))
-        );
     }
 }
