@@ -7,11 +7,14 @@
 //! 4. types whose readOnly/writeOnly fields make requests and responses differ are split;
 //! 5. fields that close a cycle of structs are boxed.
 
+mod all_of;
+mod constraints;
 mod features;
 mod operation;
 mod overrides;
 mod schema;
 mod shapes;
+mod unions;
 
 pub(crate) use operation::is_event_stream;
 

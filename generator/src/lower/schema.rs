@@ -3,6 +3,9 @@
 //! Component schemas got their ids before any schema is lowered, so references, forward
 //! references and cycles all resolve to a [`TypeId`]. Inline schemas that need a name (objects,
 //! enums, unions) are named from their context: `<Parent><Field>`, `<Operation>Body`...
+//!
+//! Unions (`oneOf`, `anyOf`) are lowered in `unions`, `allOf` in `all_of`, and the constraints
+//! `validate()` checks in `constraints`.
 
 use openapiv3::{
     AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
@@ -14,30 +17,12 @@ use super::Lowerer;
 use crate::ir::names::{field_name, type_name, variant_name, Namespace};
 use crate::ir::{
     Additional, Constraints, EnumValue, Field, IntValue, Name, Shape, Struct, TypeDef, TypeId,
-    TypeKind, TypeRef, Union, UnionVariant,
+    TypeKind, TypeRef,
 };
 use crate::normalize::Spec;
 
 /// How deeply inline types may nest in one another.
-const MAX_INLINE_DEPTH: usize = 48;
-
-/// Whether a schema only annotates (description, title, nullable, examples...) and adds no
-/// structure: no type, properties, items, composition or enum.
-fn is_annotation(part: &ReferenceOr<Schema>) -> bool {
-    match part {
-        ReferenceOr::Reference { .. } => false,
-        ReferenceOr::Item(s) => matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.is_none()
-            && a.properties.is_empty()
-            && a.items.is_none()
-            && a.additional_properties.is_none()
-            && a.all_of.is_empty()
-            && a.one_of.is_empty()
-            && a.any_of.is_empty()
-            && a.not.is_none()
-            && a.enumeration.is_empty()
-            && a.format.is_none()),
-    }
-}
+pub(super) const MAX_INLINE_DEPTH: usize = 48;
 
 /// Field names that read as secrets even when the spec does not mark them.
 const SECRET_NAMES: &[&str] = &[
@@ -239,7 +224,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn array(
+    pub(super) fn array(
         &mut self,
         items: Option<&ReferenceOr<Box<Schema>>>,
         context: &str,
@@ -278,7 +263,7 @@ impl Lowerer<'_> {
     }
 
     /// Creates a named type for `schema`, unless this exact schema already has one.
-    fn define(
+    pub(super) fn define(
         &mut self,
         schema: &Schema,
         context: &str,
@@ -457,7 +442,7 @@ impl Lowerer<'_> {
     }
 
     /// An object with fields.
-    fn object(
+    pub(super) fn object(
         &mut self,
         properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &[String],
@@ -524,380 +509,6 @@ impl Lowerer<'_> {
             min_properties: None,
             max_properties: None,
         })
-    }
-
-    fn union_ref(
-        &mut self,
-        schema: &Schema,
-        parts: &[ReferenceOr<Schema>],
-        context: &str,
-        pointer: &str,
-    ) -> TypeRef {
-        let non_null: Vec<&ReferenceOr<Schema>> =
-            parts.iter().filter(|p| !self.is_null_schema(p)).collect();
-        if non_null.len() == 1 {
-            return self.schema_ref(non_null[0], context, pointer);
-        }
-        if non_null.is_empty() {
-            return TypeRef::Any;
-        }
-        self.define(schema, context, pointer, |l, name| {
-            l.union_kind(schema, parts, name, pointer)
-        })
-    }
-
-    fn union_kind(
-        &mut self,
-        schema: &Schema,
-        parts: &[ReferenceOr<Schema>],
-        owner: &str,
-        pointer: &str,
-    ) -> TypeKind {
-        let key = if matches!(schema.schema_kind, SchemaKind::AnyOf { .. }) {
-            "anyOf"
-        } else {
-            "oneOf"
-        };
-        let discriminator = schema.schema_data.discriminator.as_ref();
-        let mut names = Namespace::default();
-        let mut variants = Vec::new();
-        // The index in `parts` of each variant.
-        let mut first_part: Vec<usize> = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
-            if self.is_null_schema(part) {
-                continue;
-            }
-            let ty = self.schema_ref(
-                part,
-                &format!("{owner}Variant{}", i + 1),
-                &format!("{pointer}/{key}/{i}"),
-            );
-            let component = match part {
-                ReferenceOr::Reference { reference } => {
-                    reference.rsplit('/').next().map(crate::load::unescape)
-                }
-                ReferenceOr::Item(_) => None,
-            };
-            let wire = match (discriminator, &component) {
-                (Some(d), Some(c)) => d
-                    .mapping
-                    .iter()
-                    .find(|(_, target)| {
-                        target.rsplit('/').next() == Some(c.as_str()) || *target == c
-                    })
-                    .map(|(value, _)| value.clone())
-                    // Unmapped, the tag is the schema's name, unless the schema allows the
-                    // property one value only (`const`, a one-value enum): no payload can
-                    // carry another, whatever the name (OpenAI's `role: user` messages).
-                    .or_else(|| self.only_value(part, &d.property_name, 0))
-                    .unwrap_or_else(|| c.clone()),
-                _ => String::new(),
-            };
-            // The same alternative listed twice (a `$ref` repeated in generated specs) is one
-            // variant: a second could never be chosen.
-            if let Some(first) = variants
-                .iter()
-                .position(|v: &UnionVariant| v.ty == ty && v.name.wire == wire)
-            {
-                self.warning(
-                    &format!("{pointer}/{key}/{i}"),
-                    format!(
-                        "the same alternative as `{key}/{}`; read once",
-                        first_part[first]
-                    ),
-                );
-                continue;
-            }
-            let wanted = match &ty {
-                TypeRef::Named(id) => self.types[id.0]
-                    .name
-                    .strip_prefix(owner)
-                    .filter(|rest| {
-                        !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit())
-                    })
-                    .map(str::to_string)
-                    .unwrap_or_else(|| self.types[id.0].name.clone()),
-                other => primitive_variant_name(other).to_string(),
-            };
-            first_part.push(i);
-            variants.push(UnionVariant {
-                name: Name {
-                    rust: names.claim(&wanted),
-                    wire,
-                },
-                ty,
-                boxed: false,
-                shape: Default::default(),
-            });
-        }
-        let tagged = discriminator.filter(|_| variants.iter().all(|v| !v.name.wire.is_empty()));
-        TypeKind::Union(Union {
-            variants,
-            discriminator: tagged.map(|d| d.property_name.clone()),
-        })
-    }
-
-    /// The one value a string property of `schema` (or of its `allOf` parts) may take, when
-    /// its schema is a one-value enum.
-    fn only_value(&self, schema: &ReferenceOr<Schema>, property: &str, depth: usize) -> Option<String> {
-        let (schema, _) = self.spec.schema(schema).ok()?;
-        let (properties, all_of) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), None),
-            SchemaKind::Any(a) => (Some(&a.properties), Some(&a.all_of)),
-            SchemaKind::AllOf { all_of } => (None, Some(all_of)),
-            _ => (None, None),
-        };
-        let found = properties.and_then(|p| p.get(property)).and_then(|p| {
-            let target = self.target(p)?;
-            match &target.schema_kind {
-                SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
-                    [Some(value)] => Some(value.clone()),
-                    _ => None,
-                },
-                _ => None,
-            }
-        });
-        // `allOf` chains are short in practice; the depth bound keeps a cycle from looping.
-        found.or_else(|| {
-            (depth < 8)
-                .then_some(all_of?)?
-                .iter()
-                .find_map(|part| self.only_value(part, property, depth + 1))
-        })
-    }
-
-    /// A component union: `X or null` is `X` (its users see that it accepts null, through
-    /// [`Self::accepts_null`]); two or more alternatives are an enum.
-    fn component_union(
-        &mut self,
-        schema: &Schema,
-        parts: &[ReferenceOr<Schema>],
-        name: &str,
-        pointer: &str,
-    ) -> TypeKind {
-        let non_null: Vec<&ReferenceOr<Schema>> =
-            parts.iter().filter(|p| !self.is_null_schema(p)).collect();
-        match non_null.as_slice() {
-            [] => TypeKind::Alias(TypeRef::Any, Constraints::default()),
-            [only] => TypeKind::Alias(self.schema_ref(only, name, pointer), Constraints::default()),
-            _ => self.union_kind(schema, parts, name, pointer),
-        }
-    }
-
-    /// `items` without `type`: JSON Schema applies `items` to arrays only, and any other value
-    /// is valid too (Directus declares `items` where it sends one object). A union of the list
-    /// and any other value reads both, losing nothing.
-    fn list_or_other(&mut self, a: &openapiv3::AnySchema, name: &str, pointer: &str) -> TypeKind {
-        let list = self.array(a.items.as_ref(), name, pointer);
-        let variant = |rust: &str, ty: TypeRef| UnionVariant {
-            name: Name {
-                rust: rust.to_owned(),
-                wire: rust.to_owned(),
-            },
-            ty,
-            boxed: false,
-            shape: Default::default(),
-        };
-        TypeKind::Union(Union {
-            variants: vec![variant("List", list), variant("Other", TypeRef::Any)],
-            discriminator: None,
-        })
-    }
-
-    /// Whether `null` is a valid value of a schema: `nullable: true`, or a union with a
-    /// `{type: "null"}` (or `{nullable: true}`) alternative, directly or through a component
-    /// that is such a union.
-    pub(crate) fn accepts_null(&self, schema: &Schema) -> bool {
-        if schema.schema_data.nullable {
-            return true;
-        }
-        let parts = match &schema.schema_kind {
-            SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts } => parts,
-            SchemaKind::Any(a) if !a.one_of.is_empty() => &a.one_of,
-            SchemaKind::Any(a) if !a.any_of.is_empty() => &a.any_of,
-            _ => return false,
-        };
-        parts.iter().any(|p| self.is_null_schema(p))
-    }
-
-    fn is_null_schema(&self, part: &ReferenceOr<Schema>) -> bool {
-        self.spec.schema(part).is_ok_and(|(s, _)| {
-            matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.as_deref() == Some("null"))
-                || (s.schema_data.nullable
-                    && matches!(&s.schema_kind, SchemaKind::Any(a) if *a == Default::default()))
-        })
-    }
-
-    fn all_of_ref(
-        &mut self,
-        schema: &Schema,
-        parts: &[ReferenceOr<Schema>],
-        context: &str,
-        pointer: &str,
-    ) -> TypeRef {
-        // `allOf: [{$ref: X}, {description: ...}]` (common in generated specs) only annotates X:
-        // parts with no structure of their own do not make a new type.
-        let structural: Vec<&ReferenceOr<Schema>> =
-            parts.iter().filter(|p| !is_annotation(p)).collect();
-        if structural.len() == 1 {
-            return self.schema_ref(structural[0], context, pointer);
-        }
-        self.define(schema, context, pointer, |l, name| {
-            l.all_of_kind(parts, name, pointer)
-        })
-    }
-
-    /// `allOf`: the properties and required lists of every part, merged into one struct.
-    fn all_of_kind(
-        &mut self,
-        parts: &[ReferenceOr<Schema>],
-        owner: &str,
-        pointer: &str,
-    ) -> TypeKind {
-        let mut properties = indexmap::IndexMap::new();
-        let mut required = Vec::new();
-        let mut additional = None;
-        let mut others = Vec::new();
-        let mut stack: Vec<(ReferenceOr<Schema>, usize)> =
-            parts.iter().rev().cloned().map(|p| (p, 0)).collect();
-        while let Some((part, depth)) = stack.pop() {
-            let Ok((s, _)) = self.spec.schema(&part) else {
-                continue;
-            };
-            match &s.schema_kind {
-                SchemaKind::Type(Type::Object(o)) => {
-                    properties.extend(o.properties.clone());
-                    required.extend(o.required.clone());
-                    additional = additional.or(o.additional_properties.clone());
-                }
-                SchemaKind::Any(a)
-                    if !a.properties.is_empty() || a.all_of.is_empty() && a.typ.is_none() =>
-                {
-                    properties.extend(a.properties.clone());
-                    required.extend(a.required.clone());
-                    if depth < 32 {
-                        for nested in a.all_of.iter().rev() {
-                            stack.push((nested.clone(), depth + 1));
-                        }
-                    }
-                }
-                SchemaKind::AllOf { all_of }
-                | SchemaKind::Any(openapiv3::AnySchema { all_of, .. })
-                    if depth < 32 =>
-                {
-                    for nested in all_of.iter().rev() {
-                        stack.push((nested.clone(), depth + 1));
-                    }
-                }
-                _ => others.push(part.clone()),
-            }
-        }
-        if properties.is_empty() && others.len() == 1 {
-            let ty = self.schema_ref(&others[0], owner, pointer);
-            return TypeKind::Alias(ty, Constraints::default());
-        }
-        if !others.is_empty() {
-            self.warning(
-                pointer,
-                "allOf mixes objects with other kinds of schema; only the object parts are kept",
-            );
-        }
-        self.object(&properties, &required, additional.as_ref(), owner, pointer)
-    }
-
-    /// The constraints `validate()` checks for a schema, and its string format; notes that the
-    /// generated crate needs `regex` when there is a pattern to check.
-    pub(crate) fn constraints(&mut self, schema: &Schema) -> Constraints {
-        let c = self.read_constraints(schema);
-        if has_pattern(&c) {
-            self.runtime.regex = true;
-        }
-        c
-    }
-
-    /// The constraints of a schema, noting nothing: for places whose constraints are compared
-    /// between versions but not checked (whole request and response bodies).
-    pub(crate) fn read_constraints(&self, schema: &Schema) -> Constraints {
-        self.constraints_at(schema, 0)
-    }
-
-    fn constraints_at(&self, schema: &Schema, depth: usize) -> Constraints {
-        let mut c = Constraints::default();
-        match &schema.schema_kind {
-            // A lower bound of zero on a length or count bounds nothing: it is left out, rather
-            // than checked by a comparison that cannot fail.
-            SchemaKind::Type(Type::String(s)) => {
-                // An enum, a date, a uuid or bytes in Rust: the length and pattern the spec may
-                // give such a string hold for every value of the type (and a `String` method
-                // would not apply to it).
-                let typed = !s.enumeration.is_empty()
-                    || matches!(
-                        &s.format,
-                        VariantOrUnknownOrEmpty::Item(f) if *f != StringFormat::Password
-                    )
-                    || matches!(&s.format, VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid");
-                if !typed {
-                    c.min_length = s.min_length.filter(|&min| min > 0);
-                    c.max_length = s.max_length;
-                    c.pattern = s.pattern.clone().filter(|p| {
-                        // Patterns are ECMA regexes; the few Rust's regex cannot take
-                        // (look-around, back-references) are left unchecked rather than
-                        // rejected at run time.
-                        regex::Regex::new(p).is_ok()
-                    });
-                }
-                c.format = string_format_name(&s.format);
-            }
-            SchemaKind::Any(a) if a.typ.as_deref() == Some("string") => {
-                c.format = a.format.clone();
-            }
-            // An integer enum is a Rust enum: its values are the bounds.
-            SchemaKind::Type(Type::Integer(i)) if i.enumeration.is_empty() => {
-                c.minimum = i.minimum.map(|m| (m as f64, i.exclusive_minimum));
-                c.maximum = i.maximum.map(|m| (m as f64, i.exclusive_maximum));
-            }
-            SchemaKind::Type(Type::Number(n)) => {
-                c.minimum = n.minimum.map(|m| (m, n.exclusive_minimum));
-                c.maximum = n.maximum.map(|m| (m, n.exclusive_maximum));
-            }
-            SchemaKind::Type(Type::Array(a)) => {
-                c.min_items = a.min_items.filter(|&min| min > 0);
-                c.max_items = a.max_items;
-                // An array whose items are itself (through a `$ref`) would recurse forever.
-                let items = a.items.as_ref().and_then(|i| self.target(i));
-                if let Some(items) = items.filter(|_| depth < MAX_INLINE_DEPTH) {
-                    let inner = self.constraints_at(items, depth + 1);
-                    if !inner.is_empty() || inner.format.is_some() {
-                        c.items = Some(Box::new(inner));
-                    }
-                }
-            }
-            _ => {}
-        }
-        c
-    }
-}
-
-/// Whether a pattern is checked here or in the items.
-fn has_pattern(c: &Constraints) -> bool {
-    c.pattern.is_some() || c.items.as_deref().is_some_and(has_pattern)
-}
-
-/// The `format` of a string schema as the spec writes it.
-fn string_format_name(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Option<String> {
-    match format {
-        VariantOrUnknownOrEmpty::Item(f) => Some(
-            match f {
-                StringFormat::Date => "date",
-                StringFormat::DateTime => "date-time",
-                StringFormat::Password => "password",
-                StringFormat::Byte => "byte",
-                StringFormat::Binary => "binary",
-            }
-            .to_string(),
-        ),
-        VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
-        VariantOrUnknownOrEmpty::Empty => None,
     }
 }
 
@@ -1013,24 +624,6 @@ fn type_name_part(wire: &str) -> String {
         .filter(|base| crate::ir::names::RESERVED_TYPE_NAMES.contains(base))
         .map(str::to_string)
         .unwrap_or(name)
-}
-
-fn primitive_variant_name(ty: &TypeRef) -> &'static str {
-    match ty {
-        TypeRef::Bool => "Boolean",
-        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 => "Integer",
-        TypeRef::F32 | TypeRef::F64 => "Number",
-        TypeRef::String => "String",
-        TypeRef::Date => "Date",
-        TypeRef::DateTime => "DateTime",
-        TypeRef::Uuid => "Uuid",
-        TypeRef::Base64 | TypeRef::Binary => "Bytes",
-        TypeRef::Any => "Value",
-        TypeRef::AnyObject | TypeRef::Map(_) => "Object",
-        TypeRef::Vec(_) => "Array",
-        TypeRef::Nullable(_) => "Nullable",
-        TypeRef::Named(_) => "Variant",
-    }
 }
 
 /// Whether a default value can be written as a Rust literal of `ty`.
