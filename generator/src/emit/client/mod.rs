@@ -10,6 +10,8 @@
 //! arguments of the method, optional ones setters of the returned request builder.
 
 mod operation;
+mod pages;
+mod send;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
