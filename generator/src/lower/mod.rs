@@ -8,11 +8,14 @@
 //! 5. fields that close a cycle of structs are boxed.
 
 mod all_of;
+mod bodies;
 mod constraints;
 mod features;
 mod operation;
 mod overrides;
+mod params;
 mod schema;
+mod security;
 mod shapes;
 mod unions;
 
