@@ -43,10 +43,49 @@ impl Stage {
     }
 }
 
-/// One result: `status` is `ok` or a word for the kind of failure, `message` what was said.
+/// How one step ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Generated, or compiled clippy-clean.
+    Ok,
+    /// The generator refused the spec with a diagnostic.
+    Diagnostic,
+    /// The generator panicked.
+    Panic,
+    /// The crate compiles but clippy refuses it.
+    Lint,
+    /// A peer did not generate, or the crate does not compile.
+    Failed,
+}
+
+impl Status {
+    fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Diagnostic => "diagnostic",
+            Status::Panic => "panic",
+            Status::Lint => "lint",
+            Status::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Ok,
+            Status::Diagnostic,
+            Status::Panic,
+            Status::Lint,
+            Status::Failed,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == s)
+    }
+}
+
+/// One result: how the step ended, what was said, how long it took.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
-    pub status: String,
+    pub status: Status,
     pub message: String,
     pub time: Duration,
 }
@@ -110,7 +149,7 @@ impl Journal {
         let line = format!(
             "{}\t{tool}\t{index}\t{}\t{:.3}\t{}\n",
             stage.as_str(),
-            escape(&entry.status),
+            entry.status.as_str(),
             entry.time.as_secs_f64(),
             escape(&entry.message)
         );
@@ -130,7 +169,8 @@ fn parse_line(line: &str) -> Option<((Stage, String, usize), Entry)> {
     let stage = Stage::parse(fields.next()?)?;
     let tool = fields.next()?.to_string();
     let index = fields.next()?.parse().ok()?;
-    let status = unescape(fields.next()?);
+    // A line of an unknown status (a journal of another version) is measured again.
+    let status = Status::parse(fields.next()?)?;
     let time = Duration::try_from_secs_f64(fields.next()?.parse().ok()?).ok()?;
     let message = unescape(fields.next()?);
     Some((
@@ -173,9 +213,9 @@ fn unescape(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn entry(status: &str, message: &str) -> Entry {
+    fn entry(status: Status, message: &str) -> Entry {
         Entry {
-            status: status.into(),
+            status,
             message: message.into(),
             time: Duration::from_millis(1500),
         }
@@ -187,16 +227,16 @@ mod tests {
         let path = dir.join("journal.tsv");
         let mut cleared = 0;
         let first = Journal::open(&path, "abc compile=2", true, || cleared += 1).unwrap();
-        let odd = entry("err", "error[E0308]: a\tb\nc \\ d");
+        let odd = entry(Status::Failed, "error[E0308]: a\tb\nc \\ d");
         first.record(Stage::Check, "forge", 7, &odd);
-        first.record(Stage::Generate, "forge", 3, &entry("ok", ""));
+        first.record(Stage::Generate, "forge", 3, &entry(Status::Ok, ""));
         drop(first);
 
         let again = Journal::open(&path, "abc compile=2", true, || cleared += 1).unwrap();
         assert_eq!(again.get(Stage::Check, "forge", 7), Some(&odd));
         assert_eq!(
-            again.get(Stage::Generate, "forge", 3).map(|e| &*e.status),
-            Some("ok")
+            again.get(Stage::Generate, "forge", 3).map(|e| e.status),
+            Some(Status::Ok)
         );
         assert_eq!(again.get(Stage::Check, "progenitor", 7), None);
         drop(again);

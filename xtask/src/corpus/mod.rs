@@ -10,6 +10,7 @@
 mod check;
 mod journal;
 mod peers;
+mod pool;
 mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +23,7 @@ use anyhow::{bail, Context as _};
 use openapi_forge::Config;
 
 use check::Verdict;
-use journal::{Entry, Journal, Stage};
+use journal::{Entry, Journal, Stage, Status};
 
 pub use peers::Peer;
 
@@ -233,37 +234,25 @@ fn generate_all(
     }
     // A panic is a finding, not the end of the run: catch it, silently.
     std::panic::set_hook(Box::new(|_| {}));
-    let queue = std::sync::Mutex::new(todo.into_iter());
-    let found = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..WORKERS {
-            let (queue, found) = (&queue, &found);
-            // The generator CLI's stack size: specs nest deeply.
-            let spawned = std::thread::Builder::new()
-                .stack_size(256 * 1024 * 1024)
-                .spawn_scoped(scope, move || loop {
-                    let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
-                    let Some((i, spec)) = next else {
-                        break;
-                    };
-                    if i % 100 == 0 {
-                        eprintln!("corpus: openapi-forge, spec {i} of {}", specs.len());
-                    }
-                    let started = Instant::now();
-                    let outcome = generate_one(i, spec, sample.contains(&i), out);
-                    let time = started.elapsed();
-                    journal.record(Stage::Generate, tool, i, &outcome.to_entry(time));
-                    if let Ok(mut found) = found.lock() {
-                        found.push((i, outcome, time));
-                    }
-                });
-            if let Err(e) = spawned {
-                eprintln!("corpus: cannot start a generator thread: {e}");
+    // The generator CLI's stack size: specs nest deeply.
+    let found = pool::run(
+        todo,
+        WORKERS,
+        256 * 1024 * 1024,
+        |_, (i, spec)| {
+            if i % 100 == 0 {
+                eprintln!("corpus: openapi-forge, spec {i} of {}", specs.len());
             }
-        }
-    });
+            let started = Instant::now();
+            let outcome = generate_one(i, spec, sample.contains(&i), out);
+            let time = started.elapsed();
+            journal.record(Stage::Generate, tool, i, &outcome.to_entry(time));
+            (i, outcome, time)
+        },
+        |_| {},
+    );
     let _ = std::panic::take_hook();
-    for (i, outcome, time) in found.into_inner().unwrap_or_default() {
+    for (i, outcome, time) in found {
         outcomes[i] = outcome;
         total += time;
     }
@@ -273,21 +262,21 @@ fn generate_all(
 impl Outcome {
     fn to_entry(&self, time: Duration) -> Entry {
         let (status, message) = match self {
-            Outcome::Generated => ("ok", ""),
-            Outcome::Diagnosed(m) => ("diagnostic", m.as_str()),
-            Outcome::Panicked(m) => ("panic", m.as_str()),
+            Outcome::Generated => (Status::Ok, ""),
+            Outcome::Diagnosed(m) => (Status::Diagnostic, m.as_str()),
+            Outcome::Panicked(m) => (Status::Panic, m.as_str()),
         };
         Entry {
-            status: status.into(),
+            status,
             message: message.into(),
             time,
         }
     }
 
     fn from_entry(entry: &Entry) -> Outcome {
-        match entry.status.as_str() {
-            "ok" => Outcome::Generated,
-            "panic" => Outcome::Panicked(entry.message.clone()),
+        match entry.status {
+            Status::Ok => Outcome::Generated,
+            Status::Panic => Outcome::Panicked(entry.message.clone()),
             _ => Outcome::Diagnosed(entry.message.clone()),
         }
     }
@@ -296,7 +285,11 @@ impl Outcome {
 /// A result of the sample (a peer's generation or a check) as the journal holds it.
 fn result_entry(result: &Result<(), String>, time: Duration) -> Entry {
     Entry {
-        status: if result.is_ok() { "ok" } else { "failed" }.into(),
+        status: if result.is_ok() {
+            Status::Ok
+        } else {
+            Status::Failed
+        },
         message: result.as_ref().err().cloned().unwrap_or_default(),
         time,
     }
@@ -306,27 +299,27 @@ fn result_entry(result: &Result<(), String>, time: Duration) -> Entry {
 /// `failed` (does not compile).
 fn verdict_entry(verdict: &Verdict, time: Duration) -> Entry {
     let (status, message) = match verdict {
-        Verdict::Clean => ("ok", ""),
-        Verdict::Lints(lint) => ("lint", lint.as_str()),
-        Verdict::Fails(error) => ("failed", error.as_str()),
+        Verdict::Clean => (Status::Ok, ""),
+        Verdict::Lints(lint) => (Status::Lint, lint.as_str()),
+        Verdict::Fails(error) => (Status::Failed, error.as_str()),
     };
     Entry {
-        status: status.into(),
+        status,
         message: message.into(),
         time,
     }
 }
 
 fn entry_verdict(entry: &Entry) -> Verdict {
-    match entry.status.as_str() {
-        "ok" => Verdict::Clean,
-        "lint" => Verdict::Lints(entry.message.clone()),
+    match entry.status {
+        Status::Ok => Verdict::Clean,
+        Status::Lint => Verdict::Lints(entry.message.clone()),
         _ => Verdict::Fails(entry.message.clone()),
     }
 }
 
 fn entry_result(entry: &Entry) -> Result<(), String> {
-    if entry.status == "ok" {
+    if entry.status == Status::Ok {
         Ok(())
     } else {
         Err(entry.message.clone())
@@ -483,43 +476,35 @@ fn check_all(
             None => todo.push((k, i)),
         }
     }
-    let queue = std::sync::Mutex::new(todo.into_iter());
-    let checked = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for worker in 0..WORKERS {
-            let (queue, checked) = (&queue, &checked);
-            scope.spawn(move || {
-                let target = out_root.join(format!("target-{}-{worker}", tool.dir()));
-                loop {
-                    let next = queue.lock().map(|mut q| q.next()).unwrap_or(None);
-                    let Some((k, i)) = next else {
-                        break;
-                    };
-                    let started = Instant::now();
-                    let result = check_one(tool, i, out_root, &target, options.timeout);
-                    let took = started.elapsed();
-                    journal.record(Stage::Check, tool.dir(), i, &verdict_entry(&result, took));
-                    let said = match &result {
-                        Verdict::Clean => "compiles, clippy-clean",
-                        Verdict::Lints(lint) => lint,
-                        Verdict::Fails(error) => error,
-                    };
-                    eprintln!(
-                        "corpus: {} {}/{total} {}: {said}",
-                        tool.title(),
-                        k + 1,
-                        crate_name(i),
-                    );
-                    if let Ok(mut checked) = checked.lock() {
-                        checked.push((i, result, took));
-                    }
-                }
-                // The dependencies' artifacts are not needed once the crates are counted.
-                let _ = std::fs::remove_dir_all(&target);
-            });
-        }
-    });
-    for (i, result, took) in checked.into_inner().unwrap_or_default() {
+    let target = |worker: usize| out_root.join(format!("target-{}-{worker}", tool.dir()));
+    let checked = pool::run(
+        todo,
+        WORKERS,
+        8 * 1024 * 1024,
+        |worker, (k, i)| {
+            let started = Instant::now();
+            let result = check_one(tool, i, out_root, &target(worker), options.timeout);
+            let took = started.elapsed();
+            journal.record(Stage::Check, tool.dir(), i, &verdict_entry(&result, took));
+            let said = match &result {
+                Verdict::Clean => "compiles, clippy-clean",
+                Verdict::Lints(lint) => lint,
+                Verdict::Fails(error) => error,
+            };
+            eprintln!(
+                "corpus: {} {}/{total} {}: {said}",
+                tool.title(),
+                k + 1,
+                crate_name(i),
+            );
+            (i, result, took)
+        },
+        // The dependencies' artifacts are not needed once the crates are counted.
+        |worker| {
+            let _ = std::fs::remove_dir_all(target(worker));
+        },
+    );
+    for (i, result, took) in checked {
         time += took;
         results.insert(
             i,
