@@ -7,123 +7,15 @@ use quote::{format_ident, quote};
 use crate::emit::models::value_checks;
 use crate::emit::types::{ident, needs_validation, rust_type};
 use crate::ir::path::PathPart;
-use crate::ir::{Api, BodyKind, Operation, ParamLocation, ParamStyle, TypeRef};
+use crate::ir::{Api, BodyKind, Operation, Param, ParamLocation, ParamStyle, RequestBody, TypeRef};
 
 /// `extract_<op>`: credentials, parameters and body, checked in that order.
 pub(super) fn extractor(api: &Api, op: &Operation) -> TokenStream {
     let request = ident(&op.request_type);
     let fn_name = format_ident!("extract_{}", op.name.rust);
-    let path_index = |wire: &str| {
-        op.path_parts
-            .iter()
-            .filter_map(|p| match p {
-                PathPart::Param(n) => Some(n),
-                PathPart::Literal(_) => None,
-            })
-            .position(|n| n == wire)
-            .unwrap_or(0)
-    };
     let security = security_check(api, op);
-    // Parameters live in `param_` locals so that no name of the spec can shadow the extractor's.
-    let local =
-        |p: &crate::ir::Param| format_ident!("param_{}", p.name.rust.trim_start_matches("r#"));
-    let params = op.params.iter().map(|p| {
-        let n = local(p);
-        let wire = &p.name.wire;
-        let t = rust_type(api, &p.ty);
-        let is_list = matches!(p.ty, TypeRef::Vec(_));
-        let raw = match p.location {
-            // A path parameter is never absent: `runtime::path` rejects an empty one.
-            ParamLocation::Path if p.required => {
-                let index = path_index(wire);
-                quote!(runtime::path::<#t>(&path, #index, #wire)?)
-            }
-            ParamLocation::Path => {
-                let index = path_index(wire);
-                quote!(Some(runtime::path::<#t>(&path, #index, #wire)?))
-            }
-            ParamLocation::Query if is_list && p.style != ParamStyle::Json => {
-                let sep = match p.style {
-                    ParamStyle::Form => quote!(Some(',')),
-                    ParamStyle::SpaceDelimited => quote!(Some(' ')),
-                    ParamStyle::PipeDelimited => quote!(Some('|')),
-                    _ => quote!(None),
-                };
-                quote!(query.list::<#t>(#wire, #sep)?)
-            }
-            ParamLocation::Query if p.style == ParamStyle::DeepObject => {
-                quote!(query.deep_object::<#t>(#wire)?)
-            }
-            ParamLocation::Query if p.style == ParamStyle::Json => {
-                quote!(query.json::<#t>(#wire)?)
-            }
-            ParamLocation::Query => quote!(query.scalar::<#t>(#wire)?),
-            ParamLocation::Header => {
-                let lower = wire.to_ascii_lowercase();
-                quote!(runtime::header::<#t>(&context.headers, #lower)?)
-            }
-            ParamLocation::Cookie => quote!(runtime::cookie::<#t>(&cookies, #wire)?),
-        };
-        let value = if p.required && p.location != ParamLocation::Path {
-            quote!(runtime::required(#wire, #raw)?)
-        } else {
-            raw
-        };
-        let checks = value_checks(&p.ty, &p.constraints, quote!(value), quote!(#wire));
-        let nested =
-            needs_validation(&p.ty).then(|| quote!(value.validate_into(#wire, &mut errors);));
-        let check = if checks.is_empty() && nested.is_none() {
-            TokenStream::new()
-        } else if p.required {
-            quote!({ let value = &#n; #checks #nested })
-        } else {
-            quote!(if let Some(value) = &#n { #checks #nested })
-        };
-        let declared = if p.required { t } else { quote!(Option<#t>) };
-        quote! {
-            let #n: #declared = #value;
-            #check
-        }
-    });
-    let body = op.body.as_ref().map(|b| {
-        let t = rust_type(api, &b.ty);
-        let media = &b.media_type;
-        let decode = match b.kind {
-            BodyKind::Json if is_object(api, &b.ty) => quote!(runtime::json_object::<#t>(&bytes)?),
-            BodyKind::Json => quote!(runtime::json::<#t>(&bytes)?),
-            BodyKind::Form => quote!(runtime::form::<#t>(&bytes)?),
-            BodyKind::Text | BodyKind::EventStream => quote!(runtime::text(&bytes)?),
-            BodyKind::Binary | BodyKind::JsonLines => quote!(bytes.to_vec()),
-            BodyKind::Multipart => quote!(runtime::multipart::<#t>(&context.headers, bytes.clone()).await?),
-        };
-        let validate = needs_validation(&b.ty).then(|| quote!(crate::support::Validate::validate(&value)?;));
-        let decode_and_validate = match &validate {
-            Some(v) => quote!(let value = #decode; #v value),
-            None => quote!(#decode),
-        };
-        if b.required {
-            quote! {
-                let body: #t = {
-                    if bytes.is_empty() {
-                        return Err(ApiError::bad_request("body", "required", "a request body is required"));
-                    }
-                    runtime::content_type(&context.headers, #media)?;
-                    #decode_and_validate
-                };
-            }
-        } else {
-            quote! {
-                let body: Option<#t> = if bytes.is_empty() {
-                    None
-                } else {
-                    runtime::content_type(&context.headers, #media)?;
-                    let value = #decode;
-                    #validate
-                    Some(value)
-                };
-            }
-        }
-    });
+    let params = op.params.iter().map(|p| param_statement(api, op, p));
+    let body = op.body.as_ref().map(|b| body_statement(api, b));
     let read_body = if op.body.is_some() {
         quote!(let bytes = runtime::read_body(body, body_limit).await?;)
     } else {
@@ -169,6 +61,126 @@ pub(super) fn extractor(api: &Api, op: &Operation) -> TokenStream {
             #body
             context.finish(parts);
             Ok(#request { #(#names,)* #body_name credentials, context })
+        }
+    }
+}
+
+/// One parameter read into its `param_` local, then checked.
+fn param_statement(api: &Api, op: &Operation, p: &Param) -> TokenStream {
+    let n = local(p);
+    let wire = &p.name.wire;
+    let t = rust_type(api, &p.ty);
+    let is_list = matches!(p.ty, TypeRef::Vec(_));
+    let raw = match p.location {
+        // A path parameter is never absent: `runtime::path` rejects an empty one.
+        ParamLocation::Path if p.required => {
+            let index = path_index(op, wire);
+            quote!(runtime::path::<#t>(&path, #index, #wire)?)
+        }
+        ParamLocation::Path => {
+            let index = path_index(op, wire);
+            quote!(Some(runtime::path::<#t>(&path, #index, #wire)?))
+        }
+        ParamLocation::Query if is_list && p.style != ParamStyle::Json => {
+            let sep = match p.style {
+                ParamStyle::Form => quote!(Some(',')),
+                ParamStyle::SpaceDelimited => quote!(Some(' ')),
+                ParamStyle::PipeDelimited => quote!(Some('|')),
+                _ => quote!(None),
+            };
+            quote!(query.list::<#t>(#wire, #sep)?)
+        }
+        ParamLocation::Query if p.style == ParamStyle::DeepObject => {
+            quote!(query.deep_object::<#t>(#wire)?)
+        }
+        ParamLocation::Query if p.style == ParamStyle::Json => {
+            quote!(query.json::<#t>(#wire)?)
+        }
+        ParamLocation::Query => quote!(query.scalar::<#t>(#wire)?),
+        ParamLocation::Header => {
+            let lower = wire.to_ascii_lowercase();
+            quote!(runtime::header::<#t>(&context.headers, #lower)?)
+        }
+        ParamLocation::Cookie => quote!(runtime::cookie::<#t>(&cookies, #wire)?),
+    };
+    let value = if p.required && p.location != ParamLocation::Path {
+        quote!(runtime::required(#wire, #raw)?)
+    } else {
+        raw
+    };
+    let checks = value_checks(&p.ty, &p.constraints, quote!(value), quote!(#wire));
+    let nested = needs_validation(&p.ty).then(|| quote!(value.validate_into(#wire, &mut errors);));
+    let check = if checks.is_empty() && nested.is_none() {
+        TokenStream::new()
+    } else if p.required {
+        quote!({ let value = &#n; #checks #nested })
+    } else {
+        quote!(if let Some(value) = &#n { #checks #nested })
+    };
+    let declared = if p.required { t } else { quote!(Option<#t>) };
+    quote! {
+        let #n: #declared = #value;
+        #check
+    }
+}
+
+/// Parameters live in `param_` locals so that no name of the spec can shadow the extractor's.
+fn local(p: &Param) -> proc_macro2::Ident {
+    format_ident!("param_{}", p.name.rust.trim_start_matches("r#"))
+}
+
+/// The index of the path parameter `wire` among the path's parameters.
+fn path_index(op: &Operation, wire: &str) -> usize {
+    op.path_parts
+        .iter()
+        .filter_map(|p| match p {
+            PathPart::Param(n) => Some(n),
+            PathPart::Literal(_) => None,
+        })
+        .position(|n| n == wire)
+        .unwrap_or(0)
+}
+
+/// The request body read into `body`: its content type checked, decoded and validated.
+fn body_statement(api: &Api, b: &RequestBody) -> TokenStream {
+    let t = rust_type(api, &b.ty);
+    let media = &b.media_type;
+    let decode = match b.kind {
+        BodyKind::Json if is_object(api, &b.ty) => quote!(runtime::json_object::<#t>(&bytes)?),
+        BodyKind::Json => quote!(runtime::json::<#t>(&bytes)?),
+        BodyKind::Form => quote!(runtime::form::<#t>(&bytes)?),
+        BodyKind::Text | BodyKind::EventStream => quote!(runtime::text(&bytes)?),
+        BodyKind::Binary | BodyKind::JsonLines => quote!(bytes.to_vec()),
+        BodyKind::Multipart => {
+            quote!(runtime::multipart::<#t>(&context.headers, bytes.clone()).await?)
+        }
+    };
+    let validate =
+        needs_validation(&b.ty).then(|| quote!(crate::support::Validate::validate(&value)?;));
+    let decode_and_validate = match &validate {
+        Some(v) => quote!(let value = #decode; #v value),
+        None => quote!(#decode),
+    };
+    if b.required {
+        quote! {
+            let body: #t = {
+                if bytes.is_empty() {
+                    return Err(ApiError::bad_request("body", "required", "a request body is required"));
+                }
+                runtime::content_type(&context.headers, #media)?;
+                #decode_and_validate
+            };
+        }
+    } else {
+        quote! {
+            let body: Option<#t> = if bytes.is_empty() {
+                None
+            } else {
+                runtime::content_type(&context.headers, #media)?;
+                let value = #decode;
+                #validate
+                Some(value)
+            };
         }
     }
 }

@@ -272,71 +272,14 @@ fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
     });
     let variants = op.responses.iter().flat_map(|r| {
         let doc = doc_attrs(r.doc.as_deref());
-        response_views(r).into_iter().map(move |view| {
-            let v = view.variant(r);
-            let body = match view {
-                View::Body => response_body_type(api, r).map(|t| quote!(body: #t,)),
-                View::Events(stream) => {
-                    let t = rust_type(api, &stream.ty);
-                    Some(quote!(events: runtime::EventStream<#t>,))
-                }
-            };
-            let status =
-                (!matches!(r.status, Status::Code(_))).then(|| quote!(status: StatusCode,));
-            let headers = (!r.headers.is_empty()).then(|| quote!(headers: HeaderMap,));
-            if body.is_none() && status.is_none() && headers.is_none() {
-                quote!(#doc #v,)
-            } else {
-                quote!(#doc #v { #status #body #headers },)
-            }
-        })
+        response_views(r)
+            .into_iter()
+            .map(move |view| response_variant(api, r, view, &doc))
     });
     let arms = op.responses.iter().flat_map(|r| {
-        response_views(r).into_iter().map(move |view| {
-            let v = view.variant(r);
-            let status_expr = match r.status {
-                Status::Code(c) => {
-                    let c = Literal::u16_unsuffixed(c);
-                    quote!(runtime::status(#c))
-                }
-                _ => quote!(status),
-            };
-            let bind_status = (!matches!(r.status, Status::Code(_))).then(|| quote!(status,));
-            let bind_body = match view {
-                View::Body => r.body.is_some().then(|| quote!(body,)),
-                View::Events(_) => Some(quote!(events,)),
-            };
-            let bind_headers = (!r.headers.is_empty()).then(|| quote!(headers,));
-            let pattern =
-                if bind_status.is_none() && bind_body.is_none() && bind_headers.is_none() {
-                    quote!(Self::#v)
-                } else {
-                    quote!(Self::#v { #bind_status #bind_body #bind_headers })
-                };
-            let write = match (view, &r.body) {
-                (View::Events(stream), _) if stream.kind == BodyKind::JsonLines => {
-                    let media = &stream.media_type;
-                    quote!(runtime::json_lines_response(#status_expr, #media, events))
-                }
-                (View::Events(_), _) => {
-                    quote!(runtime::event_stream_response(#status_expr, events))
-                }
-                (View::Body, None) => quote!(#status_expr.into_response()),
-                (View::Body, Some(b)) => match b.kind {
-                    BodyKind::Text | BodyKind::Binary | BodyKind::EventStream | BodyKind::JsonLines => {
-                        let media = &b.media_type;
-                        quote!((#status_expr, [(::axum::http::header::CONTENT_TYPE, #media)], body).into_response())
-                    }
-                    _ => quote!(runtime::json_response(#status_expr, &body)),
-                },
-            };
-            let with_headers = if r.headers.is_empty() {
-                write
-            } else {
-                quote!({ let mut response = #write; response.headers_mut().extend(headers); response })
-            };
-            quote!(#pattern => #with_headers,)
-        })
+        response_views(r)
+            .into_iter()
+            .map(move |view| response_arm(r, view))
     });
     let response_doc =
         format!(" The responses of `{wire}`, one variant per status the spec declares.");
@@ -402,6 +345,72 @@ fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
 
         #extractor
     }
+}
+
+/// The variant of the response enum for one view of a response: its status when the spec
+/// gives a range, its body or events, its headers.
+fn response_variant(api: &Api, r: &Response, view: View<'_>, doc: &TokenStream) -> TokenStream {
+    let v = view.variant(r);
+    let body = match view {
+        View::Body => response_body_type(api, r).map(|t| quote!(body: #t,)),
+        View::Events(stream) => {
+            let t = rust_type(api, &stream.ty);
+            Some(quote!(events: runtime::EventStream<#t>,))
+        }
+    };
+    let status = (!matches!(r.status, Status::Code(_))).then(|| quote!(status: StatusCode,));
+    let headers = (!r.headers.is_empty()).then(|| quote!(headers: HeaderMap,));
+    if body.is_none() && status.is_none() && headers.is_none() {
+        quote!(#doc #v,)
+    } else {
+        quote!(#doc #v { #status #body #headers },)
+    }
+}
+
+/// The `into_response()` arm of one view of a response: status, body or events, headers.
+fn response_arm(r: &Response, view: View<'_>) -> TokenStream {
+    let v = view.variant(r);
+    let status_expr = match r.status {
+        Status::Code(c) => {
+            let c = Literal::u16_unsuffixed(c);
+            quote!(runtime::status(#c))
+        }
+        _ => quote!(status),
+    };
+    let bind_status = (!matches!(r.status, Status::Code(_))).then(|| quote!(status,));
+    let bind_body = match view {
+        View::Body => r.body.is_some().then(|| quote!(body,)),
+        View::Events(_) => Some(quote!(events,)),
+    };
+    let bind_headers = (!r.headers.is_empty()).then(|| quote!(headers,));
+    let pattern = if bind_status.is_none() && bind_body.is_none() && bind_headers.is_none() {
+        quote!(Self::#v)
+    } else {
+        quote!(Self::#v { #bind_status #bind_body #bind_headers })
+    };
+    let write = match (view, &r.body) {
+        (View::Events(stream), _) if stream.kind == BodyKind::JsonLines => {
+            let media = &stream.media_type;
+            quote!(runtime::json_lines_response(#status_expr, #media, events))
+        }
+        (View::Events(_), _) => {
+            quote!(runtime::event_stream_response(#status_expr, events))
+        }
+        (View::Body, None) => quote!(#status_expr.into_response()),
+        (View::Body, Some(b)) => match b.kind {
+            BodyKind::Text | BodyKind::Binary | BodyKind::EventStream | BodyKind::JsonLines => {
+                let media = &b.media_type;
+                quote!((#status_expr, [(::axum::http::header::CONTENT_TYPE, #media)], body).into_response())
+            }
+            _ => quote!(runtime::json_response(#status_expr, &body)),
+        },
+    };
+    let with_headers = if r.headers.is_empty() {
+        write
+    } else {
+        quote!({ let mut response = #write; response.headers_mut().extend(headers); response })
+    };
+    quote!(#pattern => #with_headers,)
 }
 
 /// `new()` of an operation's request type, so that an implementation of `Api` can be called in
