@@ -340,7 +340,6 @@ impl Walker<'_> {
     fn field(&mut self, g: &Field, f: &Field, owner: &str, place: &Place) {
         let path = format!("models::{owner}::{}", f.name.rust);
         let subject = format!("field `{}`", f.name.wire);
-        let wire = &f.name.wire;
         let (old_rust, new_rust) = (
             describe::field_rust(self.old, g),
             describe::field_rust(self.new, f),
@@ -362,79 +361,10 @@ impl Walker<'_> {
             d
         };
         if g.required != f.required {
-            let d = if f.required {
-                let mut d = Draft::new(K::FieldRequired, place, subject.clone());
-                if place.direction.request() {
-                    d.client.add(
-                        Impact::Breaking,
-                        format!("old clients may omit `{wire}`; requests without it are rejected"),
-                    );
-                }
-                if place.direction.response() {
-                    d.server.add(
-                        Impact::Breaking,
-                        format!("servers must always send `{wire}`"),
-                    );
-                }
-                d
-            } else {
-                let mut d = Draft::new(K::FieldOptional, place, subject.clone());
-                if place.direction.request() {
-                    d.server.add(
-                        Impact::Breaking,
-                        format!("servers must accept requests without `{wire}`"),
-                    );
-                }
-                if place.direction.response() && !g.nullable {
-                    d.client.add(
-                        Impact::Breaking,
-                        format!("old clients fail to decode responses without `{wire}`"),
-                    );
-                }
-                d
-            };
-            self.push(with_rust(d));
+            self.push(with_rust(required_change(g, f, place, subject.clone())));
         }
         if g.nullable != f.nullable {
-            let d = if f.nullable {
-                let mut d = Draft::new(K::FieldNullable, place, subject.clone());
-                if place.direction.request() {
-                    d.server.add(
-                        Impact::Breaking,
-                        format!("servers must accept `{wire}`: null"),
-                    );
-                }
-                if place.direction.response() {
-                    if f.required {
-                        d.client.add(
-                            Impact::Breaking,
-                            format!("old clients fail to decode `{wire}`: null"),
-                        );
-                    } else {
-                        d.client.add(
-                            Impact::Compatible,
-                            format!("old clients read `{wire}`: null as absent"),
-                        );
-                    }
-                }
-                d
-            } else {
-                let mut d = Draft::new(K::FieldNotNullable, place, subject.clone());
-                if place.direction.request() {
-                    d.client.add(
-                        Impact::Breaking,
-                        format!("old clients may send `{wire}`: null, which is now rejected"),
-                    );
-                }
-                if place.direction.response() {
-                    d.server.add(
-                        Impact::Breaking,
-                        format!("servers must no longer send `{wire}`: null"),
-                    );
-                }
-                d
-            };
-            self.push(with_rust(d));
+            self.push(with_rust(nullable_change(f, place, subject.clone())));
         }
         if g.name.rust != f.name.rust {
             let mut d = Draft::new(K::FieldRenamed, place, subject.clone())
@@ -783,4 +713,83 @@ fn validate(owner: &str) -> RustItem {
         format!("models::{owner}::validate"),
         Effect::Behaviour,
     )
+}
+
+/// A field that became required, or optional: who must change, by direction.
+fn required_change(g: &Field, f: &Field, place: &Place, subject: String) -> Draft {
+    let wire = &f.name.wire;
+    if f.required {
+        let mut d = Draft::new(K::FieldRequired, place, subject);
+        if place.direction.request() {
+            d.client.add(
+                Impact::Breaking,
+                format!("old clients may omit `{wire}`; requests without it are rejected"),
+            );
+        }
+        if place.direction.response() {
+            d.server.add(
+                Impact::Breaking,
+                format!("servers must always send `{wire}`"),
+            );
+        }
+        d
+    } else {
+        let mut d = Draft::new(K::FieldOptional, place, subject);
+        if place.direction.request() {
+            d.server.add(
+                Impact::Breaking,
+                format!("servers must accept requests without `{wire}`"),
+            );
+        }
+        if place.direction.response() && !g.nullable {
+            d.client.add(
+                Impact::Breaking,
+                format!("old clients fail to decode responses without `{wire}`"),
+            );
+        }
+        d
+    }
+}
+
+/// A field that became nullable, or not: who must change, by direction.
+fn nullable_change(f: &Field, place: &Place, subject: String) -> Draft {
+    let wire = &f.name.wire;
+    if f.nullable {
+        let mut d = Draft::new(K::FieldNullable, place, subject);
+        if place.direction.request() {
+            d.server.add(
+                Impact::Breaking,
+                format!("servers must accept `{wire}`: null"),
+            );
+        }
+        if place.direction.response() {
+            if f.required {
+                d.client.add(
+                    Impact::Breaking,
+                    format!("old clients fail to decode `{wire}`: null"),
+                );
+            } else {
+                d.client.add(
+                    Impact::Compatible,
+                    format!("old clients read `{wire}`: null as absent"),
+                );
+            }
+        }
+        d
+    } else {
+        let mut d = Draft::new(K::FieldNotNullable, place, subject);
+        if place.direction.request() {
+            d.client.add(
+                Impact::Breaking,
+                format!("old clients may send `{wire}`: null, which is now rejected"),
+            );
+        }
+        if place.direction.response() {
+            d.server.add(
+                Impact::Breaking,
+                format!("servers must no longer send `{wire}`: null"),
+            );
+        }
+        d
+    }
 }

@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::types::{ident, rust_type};
-use crate::ir::pagination::{self, Take};
+use crate::ir::pagination::{self, Stream, Take};
 use crate::ir::{Api, Operation, Pagination, Param, TypeKind, TypeRef};
 
 /// The expression that takes the items out of the page held in `page`, as `take` says.
@@ -89,15 +89,6 @@ pub(super) fn stream_fn(api: &Api, op: &Operation, error: &TokenStream) -> Token
     let pagination = stream.pagination;
     let take_items = take_items(api, &stream.page.take, quote!(page));
     let item = rust_type(api, &stream.page.item);
-    // Builder fields of optional parameters are `Option`s; required ones hold the value.
-    let current = |p: &Param, default: TokenStream| {
-        let field = ident(&p.name.rust);
-        if p.required {
-            quote!(request.#field)
-        } else {
-            quote!(request.#field.unwrap_or(#default))
-        }
-    };
     let set_state = {
         let field = ident(&stream.param.name.rust);
         match pagination {
@@ -106,8 +97,57 @@ pub(super) fn stream_fn(api: &Api, op: &Operation, error: &TokenStream) -> Token
             _ => quote!(r.#field = Some(state);),
         }
     };
-    // The page size asked for, as a `u64`, read before the request is sent.
-    let (default_size, size) = match stream.size {
+    let (default_size, size) = page_size(&stream);
+    let request_mut = default_size.is_some().then(|| quote!(mut));
+    let size = match pagination {
+        Pagination::Cursor { .. } => None,
+        _ => Some(quote!(let size: Option<u64> = #size;)),
+    };
+    let total = stream.total.as_ref().map(|key| {
+        quote! {
+            let total: Option<u64> = ::serde_json::to_value(&page)
+                .ok()
+                .and_then(|v| v.get(#key).and_then(::serde_json::Value::as_u64));
+        }
+    });
+    let no_total = (total.is_none() && !matches!(pagination, Pagination::Cursor { .. }))
+        .then(|| quote!(let total: Option<u64> = None;));
+    let (state_init, next_state) = state_steps(api, &stream);
+    // The cursor is read from the page before its items are taken out of it.
+    let (before_take, after_take) = match pagination {
+        Pagination::Cursor { .. } => (Some(quote!(let next = { #next_state };)), None),
+        _ => (None, Some(quote!(let next = { #next_state };))),
+    };
+    quote! {
+        #[doc = " Every item of every page, fetching pages as the stream is read. The stream ends after"]
+        #[doc = " the last page (short, empty, past the total count, or a single item rather than a"]
+        #[doc = " page), when a page repeats, and with an error after pages that make no progress."]
+        pub fn into_stream(self) -> runtime::Pages<'static, #item, #error> {
+            let #request_mut request = self;
+            #default_size
+            let first = #state_init;
+            runtime::paginate(first, move |state| {
+                let mut r = request.clone();
+                #set_state
+                async move {
+                    #size
+                    let page = r.send().await?.into_inner();
+                    #total
+                    #no_total
+                    #before_take
+                    let items: Vec<#item> = #take_items;
+                    #after_take
+                    Ok(runtime::PageOf { items, next })
+                }
+            })
+        }
+    }
+}
+
+/// The statement that sets the page size when the spec gives a default and the caller set
+/// none, and the page size asked for, as an `Option<u64>` read before the request is sent.
+fn page_size(stream: &Stream<'_>) -> (Option<TokenStream>, TokenStream) {
+    match stream.size {
         Some(size) => {
             let field = ident(&size.name.rust);
             let default = stream.default_size.map(|d| {
@@ -123,24 +163,16 @@ pub(super) fn stream_fn(api: &Api, op: &Operation, error: &TokenStream) -> Token
             (default, read)
         }
         None => (None, quote!(None::<u64>)),
-    };
-    let request_mut = default_size.is_some().then(|| quote!(mut));
-    let size = match pagination {
-        Pagination::Cursor { .. } => None,
-        _ => Some(quote!(let size: Option<u64> = #size;)),
-    };
-    let state_u64 = to_u64(&stream.param.ty, quote!(state));
+    }
+}
+
+/// The first state of the stream (page number, offset or cursor), and the block that works
+/// out the next state from the page and its items (`None` after the last page).
+fn state_steps(api: &Api, stream: &Stream<'_>) -> (TokenStream, TokenStream) {
+    let pagination = stream.pagination;
     let next_u64 = to_u64(&stream.param.ty, quote!(next));
-    let total = stream.total.as_ref().map(|key| {
-        quote! {
-            let total: Option<u64> = ::serde_json::to_value(&page)
-                .ok()
-                .and_then(|v| v.get(#key).and_then(::serde_json::Value::as_u64));
-        }
-    });
-    let no_total = (total.is_none() && !matches!(pagination, Pagination::Cursor { .. }))
-        .then(|| quote!(let total: Option<u64> = None;));
-    let (state_init, next_state) = match pagination {
+    let state_u64 = to_u64(&stream.param.ty, quote!(state));
+    match pagination {
         Pagination::Page { .. } => (
             current(stream.param, quote!(1)),
             quote! {
@@ -183,34 +215,16 @@ pub(super) fn stream_fn(api: &Api, op: &Operation, error: &TokenStream) -> Token
                 },
             )
         }
-    };
-    // The cursor is read from the page before its items are taken out of it.
-    let (before_take, after_take) = match pagination {
-        Pagination::Cursor { .. } => (Some(quote!(let next = { #next_state };)), None),
-        _ => (None, Some(quote!(let next = { #next_state };))),
-    };
-    quote! {
-        #[doc = " Every item of every page, fetching pages as the stream is read. The stream ends after"]
-        #[doc = " the last page (short, empty, past the total count, or a single item rather than a"]
-        #[doc = " page), when a page repeats, and with an error after pages that make no progress."]
-        pub fn into_stream(self) -> runtime::Pages<'static, #item, #error> {
-            let #request_mut request = self;
-            #default_size
-            let first = #state_init;
-            runtime::paginate(first, move |state| {
-                let mut r = request.clone();
-                #set_state
-                async move {
-                    #size
-                    let page = r.send().await?.into_inner();
-                    #total
-                    #no_total
-                    #before_take
-                    let items: Vec<#item> = #take_items;
-                    #after_take
-                    Ok(runtime::PageOf { items, next })
-                }
-            })
-        }
+    }
+}
+
+/// The builder field of a parameter as a value: optional parameters are `Option`s (`default`
+/// when unset); required ones hold the value.
+fn current(p: &Param, default: TokenStream) -> TokenStream {
+    let field = ident(&p.name.rust);
+    if p.required {
+        quote!(request.#field)
+    } else {
+        quote!(request.#field.unwrap_or(#default))
     }
 }
