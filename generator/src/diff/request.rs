@@ -8,7 +8,7 @@ use super::types::Site;
 use super::walk::{OpNames, Walker};
 use super::Semver::{Major, Minor, Patch};
 use super::{ChangeKind as K, Direction, Effect, Impact, ItemKind};
-use crate::ir::{BodyKind, Operation, Param, ParamLocation};
+use crate::ir::{BodyKind, Operation, Param, ParamLocation, RequestBody};
 
 impl Walker<'_> {
     pub(super) fn params(&mut self, o: &Operation, n: &Operation, place: &Place, names: &OpNames) {
@@ -133,50 +133,7 @@ impl Walker<'_> {
             self.push(d);
         }
         if q.required != p.required {
-            let (kind, texts_added) = if p.required {
-                (K::ParameterRequired, None)
-            } else {
-                (
-                    K::ParameterOptional,
-                    Some(format!("requests without {subject}")),
-                )
-            };
-            let ty = describe::rust(self.new, &p.ty);
-            let mut d = Draft::new(kind, place, subject.clone())
-                .item(item(ItemKind::Method, names.method(), Effect::Changed))
-                .item(item(ItemKind::Field, server_field.clone(), Effect::Changed))
-                .semver(Major);
-            if let Some(added) = texts_added {
-                d.client.add(
-                    Impact::SourceBreaking,
-                    format!(
-                        "`{}` loses the argument `{}`; set it with `{}`",
-                        names.method(),
-                        p.name.rust,
-                        names.setter(&p.name.rust)
-                    ),
-                );
-                d.server
-                    .add(Impact::Breaking, format!("servers must accept {added}"));
-                d.server.add(
-                    Impact::SourceBreaking,
-                    format!("`{server_field}` changes from `{ty}` to `Option<{ty}>`"),
-                );
-            } else {
-                d.client.add(
-                    Impact::Breaking,
-                    format!("old clients may omit {subject}; requests without it are rejected"),
-                );
-                d.client.add(
-                    Impact::SourceBreaking,
-                    format!("`{}` gains the argument `{}`", names.method(), p.name.rust),
-                );
-                d.server.add(
-                    Impact::SourceBreaking,
-                    format!("`{server_field}` changes from `Option<{ty}>` to `{ty}`"),
-                );
-            }
-            self.push(d);
+            self.param_required(p, place, &subject, names, &server_field);
         }
         if q.style != p.style {
             let mut d = Draft::new(K::ParameterStyleChanged, place, subject.clone())
@@ -248,37 +205,7 @@ impl Walker<'_> {
         let server_field = names.server_field("body");
         match (&o.body, &n.body) {
             (None, None) => {}
-            (None, Some(b)) => {
-                let mut d = Draft::new(K::RequestBodyAdded, &place, subject.clone())
-                    .detail(format!(
-                        "{}, {}",
-                        if b.required { "required" } else { "optional" },
-                        describe::wire(self.new, &b.ty)
-                    ))
-                    .item(item(ItemKind::Field, server_field, Effect::Added));
-                if b.required {
-                    d.client.add(
-                        Impact::Breaking,
-                        "old clients send no body; requests without one are rejected",
-                    );
-                    d.client.add(
-                        Impact::SourceBreaking,
-                        format!("`{}` gains the argument `body`", names.method()),
-                    );
-                    d = d
-                        .item(item(ItemKind::Method, names.method(), Effect::Changed))
-                        .semver(Major);
-                } else {
-                    d.server.add(
-                        Impact::Breaking,
-                        "servers must accept and handle the body; an existing implementation ignores it",
-                    );
-                    d = d
-                        .item(item(ItemKind::Method, names.setter("body"), Effect::Added))
-                        .semver(Minor);
-                }
-                self.push(d);
-            }
+            (None, Some(b)) => self.body_added(b, &place, &subject, names, server_field),
             (Some(b), None) => {
                 let mut d = Draft::new(K::RequestBodyRemoved, &place, subject.clone())
                     .item(item(ItemKind::Field, server_field.clone(), Effect::Removed))
@@ -298,47 +225,7 @@ impl Walker<'_> {
             }
             (Some(ob), Some(nb)) => {
                 if ob.required != nb.required {
-                    let kind = if nb.required {
-                        K::RequestBodyRequired
-                    } else {
-                        K::RequestBodyOptional
-                    };
-                    let mut d = Draft::new(kind, &place, subject.clone())
-                        .item(item(ItemKind::Method, names.method(), Effect::Changed))
-                        .item(item(ItemKind::Field, server_field.clone(), Effect::Changed))
-                        .semver(Major);
-                    if nb.required {
-                        d.client.add(
-                            Impact::Breaking,
-                            "old clients may send no body; such requests are rejected",
-                        );
-                        d.client.add(
-                            Impact::SourceBreaking,
-                            format!("`{}` gains the argument `body`", names.method()),
-                        );
-                        d.server.add(
-                            Impact::SourceBreaking,
-                            format!("`{server_field}` is no longer an `Option`"),
-                        );
-                    } else {
-                        d.client.add(
-                            Impact::SourceBreaking,
-                            format!(
-                                "`{}` loses the argument `body`; set it with `{}`",
-                                names.method(),
-                                names.setter("body")
-                            ),
-                        );
-                        d.server.add(
-                            Impact::Breaking,
-                            "servers must accept requests without a body",
-                        );
-                        d.server.add(
-                            Impact::SourceBreaking,
-                            format!("`{server_field}` becomes an `Option`"),
-                        );
-                    }
-                    self.push(d);
+                    self.body_required(nb, &place, &subject, names, &server_field);
                 }
                 self.media_type(
                     (&ob.media_type, &ob.kind),
@@ -364,6 +251,153 @@ impl Walker<'_> {
                 self.constraints(&ob.constraints, &nb.constraints, &site);
             }
         }
+    }
+
+    /// A parameter that became required (a method argument) or optional (a setter).
+    fn param_required(
+        &mut self,
+        p: &Param,
+        place: &Place,
+        subject: &str,
+        names: &OpNames,
+        server_field: &str,
+    ) {
+        let (kind, texts_added) = if p.required {
+            (K::ParameterRequired, None)
+        } else {
+            (
+                K::ParameterOptional,
+                Some(format!("requests without {subject}")),
+            )
+        };
+        let ty = describe::rust(self.new, &p.ty);
+        let mut d = Draft::new(kind, place, subject)
+            .item(item(ItemKind::Method, names.method(), Effect::Changed))
+            .item(item(ItemKind::Field, server_field, Effect::Changed))
+            .semver(Major);
+        if let Some(added) = texts_added {
+            d.client.add(
+                Impact::SourceBreaking,
+                format!(
+                    "`{}` loses the argument `{}`; set it with `{}`",
+                    names.method(),
+                    p.name.rust,
+                    names.setter(&p.name.rust)
+                ),
+            );
+            d.server
+                .add(Impact::Breaking, format!("servers must accept {added}"));
+            d.server.add(
+                Impact::SourceBreaking,
+                format!("`{server_field}` changes from `{ty}` to `Option<{ty}>`"),
+            );
+        } else {
+            d.client.add(
+                Impact::Breaking,
+                format!("old clients may omit {subject}; requests without it are rejected"),
+            );
+            d.client.add(
+                Impact::SourceBreaking,
+                format!("`{}` gains the argument `{}`", names.method(), p.name.rust),
+            );
+            d.server.add(
+                Impact::SourceBreaking,
+                format!("`{server_field}` changes from `Option<{ty}>` to `{ty}`"),
+            );
+        }
+        self.push(d);
+    }
+
+    /// A request body where there was none: required (a method argument) or optional.
+    fn body_added(
+        &mut self,
+        b: &RequestBody,
+        place: &Place,
+        subject: &str,
+        names: &OpNames,
+        server_field: String,
+    ) {
+        let mut d = Draft::new(K::RequestBodyAdded, place, subject)
+            .detail(format!(
+                "{}, {}",
+                if b.required { "required" } else { "optional" },
+                describe::wire(self.new, &b.ty)
+            ))
+            .item(item(ItemKind::Field, server_field, Effect::Added));
+        if b.required {
+            d.client.add(
+                Impact::Breaking,
+                "old clients send no body; requests without one are rejected",
+            );
+            d.client.add(
+                Impact::SourceBreaking,
+                format!("`{}` gains the argument `body`", names.method()),
+            );
+            d = d
+                .item(item(ItemKind::Method, names.method(), Effect::Changed))
+                .semver(Major);
+        } else {
+            d.server.add(
+                Impact::Breaking,
+                "servers must accept and handle the body; an existing implementation ignores it",
+            );
+            d = d
+                .item(item(ItemKind::Method, names.setter("body"), Effect::Added))
+                .semver(Minor);
+        }
+        self.push(d);
+    }
+
+    /// A request body that became required or optional.
+    fn body_required(
+        &mut self,
+        nb: &RequestBody,
+        place: &Place,
+        subject: &str,
+        names: &OpNames,
+        server_field: &str,
+    ) {
+        let kind = if nb.required {
+            K::RequestBodyRequired
+        } else {
+            K::RequestBodyOptional
+        };
+        let mut d = Draft::new(kind, place, subject)
+            .item(item(ItemKind::Method, names.method(), Effect::Changed))
+            .item(item(ItemKind::Field, server_field, Effect::Changed))
+            .semver(Major);
+        if nb.required {
+            d.client.add(
+                Impact::Breaking,
+                "old clients may send no body; such requests are rejected",
+            );
+            d.client.add(
+                Impact::SourceBreaking,
+                format!("`{}` gains the argument `body`", names.method()),
+            );
+            d.server.add(
+                Impact::SourceBreaking,
+                format!("`{server_field}` is no longer an `Option`"),
+            );
+        } else {
+            d.client.add(
+                Impact::SourceBreaking,
+                format!(
+                    "`{}` loses the argument `body`; set it with `{}`",
+                    names.method(),
+                    names.setter("body")
+                ),
+            );
+            d.server.add(
+                Impact::Breaking,
+                "servers must accept requests without a body",
+            );
+            d.server.add(
+                Impact::SourceBreaking,
+                format!("`{server_field}` becomes an `Option`"),
+            );
+        }
+        self.push(d);
     }
 
     pub(super) fn media_type(
