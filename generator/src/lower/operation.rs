@@ -44,16 +44,7 @@ impl Lowerer<'_> {
             };
             for (method, op) in item.iter() {
                 let pointer = format!("/paths/{}/{method}", escape(path));
-                let method = match method {
-                    "get" => Method::Get,
-                    "put" => Method::Put,
-                    "post" => Method::Post,
-                    "delete" => Method::Delete,
-                    "options" => Method::Options,
-                    "head" => Method::Head,
-                    "patch" => Method::Patch,
-                    _ => Method::Trace,
-                };
+                let method = method_of(method);
                 let wire = self.operation_id(op, method, path, &pointer, &mut ids);
                 self.check_route(method, path, &pointer, &mut routes);
                 let tag = op
@@ -61,27 +52,7 @@ impl Lowerer<'_> {
                     .first()
                     .cloned()
                     .unwrap_or_else(|| "default".to_string());
-                let group = match groups.iter().position(|g| g.name.wire == tag) {
-                    Some(i) => i,
-                    None => {
-                        let doc = spec
-                            .doc
-                            .tags
-                            .iter()
-                            .find(|t| t.name == tag)
-                            .and_then(|t| t.description.clone());
-                        groups.push(Group {
-                            name: Name {
-                                rust: group_names.claim(&field_name(&tag)),
-                                wire: tag.clone(),
-                            },
-                            type_name: self.type_names.claim(&format!("{}Api", type_name(&tag))),
-                            doc,
-                            feature: None,
-                        });
-                        groups.len() - 1
-                    }
-                };
+                let group = self.group_of(&tag, &mut groups, &mut group_names);
                 // `x-rust-name` renames the method and the types named after it.
                 let (rust, stem) =
                     match self.method_name_override(&op.extensions, &mut method_names, &pointer) {
@@ -136,6 +107,38 @@ impl Lowerer<'_> {
             }
         }
         (out, groups)
+    }
+
+    /// The index of the group of operations tagged `tag`, added (named, with the tag's
+    /// description) by the first operation that has it.
+    fn group_of(
+        &mut self,
+        tag: &str,
+        groups: &mut Vec<Group>,
+        group_names: &mut Namespace,
+    ) -> usize {
+        let spec = self.spec;
+        match groups.iter().position(|g| g.name.wire == tag) {
+            Some(i) => i,
+            None => {
+                let doc = spec
+                    .doc
+                    .tags
+                    .iter()
+                    .find(|t| t.name == tag)
+                    .and_then(|t| t.description.clone());
+                groups.push(Group {
+                    name: Name {
+                        rust: group_names.claim(&field_name(tag)),
+                        wire: tag.to_string(),
+                    },
+                    type_name: self.type_names.claim(&format!("{}Api", type_name(tag))),
+                    doc,
+                    feature: None,
+                });
+                groups.len() - 1
+            }
+        }
     }
 
     /// The operation's id: its `operationId`, or one derived from method and path when it has
@@ -274,4 +277,18 @@ pub(crate) fn body_kind(media: &str) -> BodyKind {
 /// that of one item.
 pub(crate) fn is_event_stream(media: &str) -> bool {
     body_kind(media).is_stream()
+}
+
+/// The method of a path item's key (`get`, `put`...; the keys are the eight methods).
+fn method_of(key: &str) -> Method {
+    match key {
+        "get" => Method::Get,
+        "put" => Method::Put,
+        "post" => Method::Post,
+        "delete" => Method::Delete,
+        "options" => Method::Options,
+        "head" => Method::Head,
+        "patch" => Method::Patch,
+        _ => Method::Trace,
+    }
 }

@@ -86,40 +86,7 @@ pub fn value_checks(
 ) -> TokenStream {
     let mut out = TokenStream::new();
     let report = |rule: &str, message: String| quote!(errors.push(ValidationError::new(#path, #rule, #message)););
-    // Lowering keeps only the constraints a value of the Rust type can break (none on a
-    // `format: uuid` string or an enum); a type that cannot take a check never gets it.
-    let scalar = |t: &TypeRef| {
-        matches!(
-            t,
-            TypeRef::Bool
-                | TypeRef::Date
-                | TypeRef::DateTime
-                | TypeRef::Uuid
-                | TypeRef::Base64
-                | TypeRef::Binary
-                | TypeRef::Any
-                | TypeRef::AnyObject
-                | TypeRef::Vec(_)
-                | TypeRef::Map(_)
-        )
-    };
-    let numeric = matches!(
-        ty,
-        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::F32 | TypeRef::F64
-    );
-    let text = !scalar(ty) && !numeric;
-    let c = &Constraints {
-        min_length: c.min_length.filter(|_| text),
-        max_length: c.max_length.filter(|_| text),
-        pattern: c.pattern.clone().filter(|_| text),
-        minimum: c
-            .minimum
-            .filter(|_| numeric || matches!(ty, TypeRef::Named(_))),
-        maximum: c
-            .maximum
-            .filter(|_| numeric || matches!(ty, TypeRef::Named(_))),
-        ..c.clone()
-    };
+    let c = &applicable(ty, c);
     if let Some(min) = c.min_length {
         let r = report(
             "minLength",
@@ -199,4 +166,42 @@ pub fn value_checks(
         }
     }
     out
+}
+
+/// The constraints of `c` that a value of the Rust type `ty` can break.
+fn applicable(ty: &TypeRef, c: &Constraints) -> Constraints {
+    // Lowering keeps only the constraints a value of the Rust type can break (none on a
+    // `format: uuid` string or an enum); a type that cannot take a check never gets it.
+    let scalar = |t: &TypeRef| {
+        matches!(
+            t,
+            TypeRef::Bool
+                | TypeRef::Date
+                | TypeRef::DateTime
+                | TypeRef::Uuid
+                | TypeRef::Base64
+                | TypeRef::Binary
+                | TypeRef::Any
+                | TypeRef::AnyObject
+                | TypeRef::Vec(_)
+                | TypeRef::Map(_)
+        )
+    };
+    let numeric = matches!(
+        ty,
+        TypeRef::I32 | TypeRef::I64 | TypeRef::U32 | TypeRef::U64 | TypeRef::F32 | TypeRef::F64
+    );
+    let text = !scalar(ty) && !numeric;
+    Constraints {
+        min_length: c.min_length.filter(|_| text),
+        max_length: c.max_length.filter(|_| text),
+        pattern: c.pattern.clone().filter(|_| text),
+        minimum: c
+            .minimum
+            .filter(|_| numeric || matches!(ty, TypeRef::Named(_))),
+        maximum: c
+            .maximum
+            .filter(|_| numeric || matches!(ty, TypeRef::Named(_))),
+        ..c.clone()
+    }
 }
