@@ -153,6 +153,18 @@ impl Walker<'_> {
             }
         }
         self.response_stream(q, r, place, names);
+        self.response_headers(q, r, &subject, &variant, place);
+    }
+
+    /// The headers of a response declared on both sides: added, changed and removed.
+    fn response_headers(
+        &mut self,
+        q: &Response,
+        r: &Response,
+        subject: &str,
+        variant: &str,
+        place: &Place,
+    ) {
         let old_headers: BTreeMap<String, &crate::ir::ResponseHeader> = q
             .headers
             .iter()
@@ -182,14 +194,14 @@ impl Walker<'_> {
                     format!("`{variant}` gains the field `headers`"),
                 );
                 d = d
-                    .item(item(ItemKind::Variant, variant.clone(), Effect::Changed))
+                    .item(item(ItemKind::Variant, variant, Effect::Changed))
                     .semver(Major);
             }
             self.push(d);
         }
         for (key, h) in &new_headers {
             if let Some(g) = old_headers.get(key) {
-                self.response_header(g, h, &subject, place);
+                self.response_header(g, h, subject, place);
             }
         }
         for (key, h) in &old_headers {
@@ -210,7 +222,7 @@ impl Walker<'_> {
                     format!("`{variant}` loses the field `headers`"),
                 );
                 d = d
-                    .item(item(ItemKind::Variant, variant.clone(), Effect::Changed))
+                    .item(item(ItemKind::Variant, variant, Effect::Changed))
                     .semver(Major);
             }
             self.push(d);

@@ -575,30 +575,7 @@ impl Walker<'_> {
 
     fn unions(&mut self, a: &Union, b: &Union, owner: &str, place: &Place) {
         if a.discriminator != b.discriminator {
-            let show = |d: &Option<String>| {
-                d.as_ref()
-                    .map_or("none (untagged)".to_string(), |p| format!("`{p}`"))
-            };
-            let mut d = Draft::new(K::DiscriminatorChanged, place, "discriminator")
-                .detail(format!(
-                    "{} → {}",
-                    show(&a.discriminator),
-                    show(&b.discriminator)
-                ))
-                .item(item(
-                    ItemKind::Type,
-                    format!("models::{owner}"),
-                    Effect::Behaviour,
-                ));
-            d.client.add(
-                Impact::Breaking,
-                "old clients write and read the variants the old way",
-            );
-            d.server.add(
-                Impact::Breaking,
-                "servers must write and read the variants the new way",
-            );
-            self.push(d);
+            self.push(discriminator_change(a, b, owner, place));
         }
         // Tagged unions match variants by tag; untagged ones by position.
         let tagged = a.discriminator.is_some() && b.discriminator.is_some();
@@ -792,4 +769,32 @@ fn nullable_change(f: &Field, place: &Place, subject: String) -> Draft {
         }
         d
     }
+}
+
+/// A union whose discriminator changed (or that became tagged or untagged).
+fn discriminator_change(a: &Union, b: &Union, owner: &str, place: &Place) -> Draft {
+    let show = |d: &Option<String>| {
+        d.as_ref()
+            .map_or("none (untagged)".to_string(), |p| format!("`{p}`"))
+    };
+    let mut d = Draft::new(K::DiscriminatorChanged, place, "discriminator")
+        .detail(format!(
+            "{} → {}",
+            show(&a.discriminator),
+            show(&b.discriminator)
+        ))
+        .item(item(
+            ItemKind::Type,
+            format!("models::{owner}"),
+            Effect::Behaviour,
+        ));
+    d.client.add(
+        Impact::Breaking,
+        "old clients write and read the variants the old way",
+    );
+    d.server.add(
+        Impact::Breaking,
+        "servers must write and read the variants the new way",
+    );
+    d
 }
