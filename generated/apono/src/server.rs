@@ -1600,6 +1600,70 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> ::axum::Route
     routes.fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }
 
+/// The `operationId` of the operation a request was routed to, for middleware that
+/// applies to some operations only: `router(api).route_layer(..)` runs after routing,
+/// where this reads the matched path. `None` for a request no route matched.
+pub fn operation_id<B>(request: &::axum::http::Request<B>) -> Option<&'static str> {
+    let path = request.extensions().get::<::axum::extract::MatchedPath>()?.as_str();
+    operation_at(request.method().as_str(), path.strip_prefix(BASE_PATH).unwrap_or(path))
+}
+
+fn operation_at(method: &str, path: &str) -> Option<&'static str> {
+    if (method, path) == ("GET", "/api/admin/v4/integrations") {
+        return Some("listIntegrationsV4");
+    }
+    if (method, path) == ("POST", "/api/admin/v4/integrations") {
+        return Some("createIntegrationV4");
+    }
+    if (method, path) == ("GET", "/api/admin/v4/integrations/{p0}") {
+        return Some("getIntegrationV4");
+    }
+    if (method, path) == ("PUT", "/api/admin/v4/integrations/{p0}") {
+        return Some("updateIntegrationV4");
+    }
+    if (method, path) == ("DELETE", "/api/admin/v4/integrations/{p0}") {
+        return Some("deleteIntegrationV4");
+    }
+    if (method, path) == ("GET", "/api/v2/integrations") {
+        return Some("listIntegrationsV2");
+    }
+    if (method, path) == ("POST", "/api/v2/integrations") {
+        return Some("createIntegrationV2");
+    }
+    if (method, path) == ("GET", "/api/v2/integrations-catalog") {
+        return Some("listIntegrationConfigs");
+    }
+    if (method, path) == ("GET", "/api/v2/integrations-catalog/{p0}") {
+        return Some("getIntegrationConfig");
+    }
+    if (method, path) == ("GET", "/api/v2/integrations/{p0}") {
+        return Some("getIntegrationV2");
+    }
+    if (method, path) == ("PUT", "/api/v2/integrations/{p0}") {
+        return Some("updateIntegrationV2");
+    }
+    if (method, path) == ("DELETE", "/api/v2/integrations/{p0}") {
+        return Some("deleteIntegrationV2");
+    }
+    if (method, path) == ("POST", "/api/v2/integrations/{p0}/refresh") {
+        return Some("refreshIntegrationV2");
+    }
+    if (method, path) == ("GET", "/api/v3/integrations/resources/{p0}/user-tags") {
+        return Some("getResourceUserTags");
+    }
+    if (method, path) == ("PUT", "/api/v3/integrations/resources/{p0}/user-tags") {
+        return Some("updateResourceUserTags");
+    }
+    if (method, path) == ("GET", "/api/v3/integrations/{p0}/permissions") {
+        return Some("getIntegrationPermissions");
+    }
+    if (method, path) == ("GET", "/api/v3/integrations/{p0}/resources") {
+        return Some("getIntegrationResources");
+    }
+    let _ = (method, path);
+    None
+}
+
 async fn not_found() -> Response {
     ApiError::new(StatusCode::NOT_FOUND, "route", "no operation has this path")
         .into_response()

@@ -6278,6 +6278,283 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> ::axum::Route
         .method_not_allowed_fallback(method_not_allowed)
 }
 
+/// The `operationId` of the operation a request was routed to, for middleware that
+/// applies to some operations only: `router(api).route_layer(..)` runs after routing,
+/// where this reads the matched path. `None` for a request no route matched.
+pub fn operation_id<B>(request: &::axum::http::Request<B>) -> Option<&'static str> {
+    let path = request.extensions().get::<::axum::extract::MatchedPath>()?.as_str();
+    operation_at(request.method().as_str(), path.strip_prefix(BASE_PATH).unwrap_or(path))
+}
+
+fn operation_at(method: &str, path: &str) -> Option<&'static str> {
+    #[cfg(feature = "access-levels")]
+    if (method, path) == ("GET", "/AccessLevels") {
+        return Some("listAccessLevels");
+    }
+    #[cfg(feature = "access-levels")]
+    if (method, path) == ("POST", "/UserGroups/{p0}/SmartRules/{p1}/AccessLevels") {
+        return Some("setUserGroupSmartRuleAccessLevel");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("GET", "/Organizations/{p0}/AddressGroups") {
+        return Some("listOrganizationAddressGroups");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("GET", "/AddressGroups") {
+        return Some("listAddressGroups");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("POST", "/AddressGroups") {
+        return Some("createAddressGroup");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("GET", "/AddressGroups/{p0}/Addresses") {
+        return Some("listAddressGroupAddresses");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("POST", "/AddressGroups/{p0}/Addresses") {
+        return Some("createAddressGroupAddress");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("DELETE", "/AddressGroups/{p0}/Addresses") {
+        return Some("deleteAddressGroupAddresses");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("GET", "/AddressGroups/{p0}") {
+        return Some("getAddressGroupById");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("PUT", "/AddressGroups/{p0}") {
+        return Some("updateAddressGroup");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("DELETE", "/AddressGroups/{p0}") {
+        return Some("deleteAddressGroup");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("GET", "/Addresses/{p0}") {
+        return Some("getAddressById");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("PUT", "/Addresses/{p0}") {
+        return Some("updateAddressById");
+    }
+    #[cfg(feature = "address-groups")]
+    if (method, path) == ("DELETE", "/Addresses/{p0}") {
+        return Some("deleteAddressById");
+    }
+    #[cfg(feature = "api-registrations")]
+    if (method, path) == ("GET", "/ApiRegistrations") {
+        return Some("listApiRegistrations");
+    }
+    #[cfg(feature = "api-registrations")]
+    if (method, path) == ("POST", "/ApiRegistrations") {
+        return Some("createApiRegistration");
+    }
+    #[cfg(feature = "api-registrations")]
+    if (method, path) == ("GET", "/ApiRegistrations/{p0}") {
+        return Some("getApiRegistrationById");
+    }
+    #[cfg(feature = "api-registrations")]
+    if (method, path) == ("PUT", "/ApiRegistrations/{p0}") {
+        return Some("updateApiRegistration");
+    }
+    #[cfg(feature = "api-registrations")]
+    if (method, path) == ("DELETE", "/ApiRegistrations/{p0}") {
+        return Some("deleteApiRegistration");
+    }
+    #[cfg(feature = "api-registrations")]
+    if (method, path) == ("POST", "/ApiRegistrations/{p0}/Rotate") {
+        return Some("rotateApiRegistrationKey");
+    }
+    #[cfg(feature = "api-registrations")]
+    if (method, path) == ("GET", "/ApiRegistrations/{p0}/Key") {
+        return Some("getApiRegistrationKey");
+    }
+    #[cfg(feature = "asset-attributes")]
+    if (method, path) == ("GET", "/Assets/{p0}/Attributes") {
+        return Some("getAssetAttributes");
+    }
+    #[cfg(feature = "asset-attributes")]
+    if (method, path) == ("DELETE", "/Assets/{p0}/Attributes") {
+        return Some("deleteAssetAttributes");
+    }
+    #[cfg(feature = "asset-attributes")]
+    if (method, path) == ("POST", "/Assets/{p0}/Attributes/{p1}") {
+        return Some("assignAssetAttribute");
+    }
+    #[cfg(feature = "asset-attributes")]
+    if (method, path) == ("DELETE", "/Assets/{p0}/Attributes/{p1}") {
+        return Some("deleteAssetAttribute");
+    }
+    #[cfg(feature = "assets")]
+    if (method, path) == ("GET", "/Assets/{p0}") {
+        return Some("getAssetById");
+    }
+    #[cfg(feature = "assets")]
+    if (method, path) == ("PUT", "/Assets/{p0}") {
+        return Some("updateAssetById");
+    }
+    #[cfg(feature = "assets")]
+    if (method, path) == ("DELETE", "/Assets/{p0}") {
+        return Some("deleteAssetById");
+    }
+    #[cfg(feature = "assets")]
+    if (method, path) == ("GET", "/Workgroups/{p0}/Assets") {
+        return Some("listWorkgroupAssets");
+    }
+    #[cfg(feature = "assets")]
+    if (method, path) == ("POST", "/Workgroups/{p0}/Assets") {
+        return Some("createWorkgroupAsset");
+    }
+    #[cfg(feature = "assets")]
+    if (method, path) == ("DELETE", "/Workgroups/{p0}/Assets") {
+        return Some("deleteWorkgroupAssetByName");
+    }
+    #[cfg(feature = "assets")]
+    if (method, path) == ("POST", "/Assets/Search") {
+        return Some("searchAssets");
+    }
+    #[cfg(feature = "attribute-types")]
+    if (method, path) == ("GET", "/AttributeTypes") {
+        return Some("getAttributeTypes");
+    }
+    #[cfg(feature = "attribute-types")]
+    if (method, path) == ("POST", "/AttributeTypes") {
+        return Some("createAttributeType");
+    }
+    #[cfg(feature = "attribute-types")]
+    if (method, path) == ("GET", "/AttributeTypes/{p0}") {
+        return Some("getAttributeType");
+    }
+    #[cfg(feature = "attribute-types")]
+    if (method, path) == ("DELETE", "/AttributeTypes/{p0}") {
+        return Some("deleteAttributeType");
+    }
+    #[cfg(feature = "attributes")]
+    if (method, path) == ("GET", "/AttributeTypes/{p0}/Attributes") {
+        return Some("getAttributesByAttributeType");
+    }
+    #[cfg(feature = "attributes")]
+    if (method, path) == ("POST", "/AttributeTypes/{p0}/Attributes") {
+        return Some("createAttribute");
+    }
+    #[cfg(feature = "attributes")]
+    if (method, path) == ("GET", "/Attributes/{p0}") {
+        return Some("getAttribute");
+    }
+    #[cfg(feature = "attributes")]
+    if (method, path) == ("DELETE", "/Attributes/{p0}") {
+        return Some("deleteAttribute");
+    }
+    #[cfg(feature = "databases")]
+    if (method, path) == ("GET", "/Databases") {
+        return Some("getDatabases");
+    }
+    #[cfg(feature = "databases")]
+    if (method, path) == ("GET", "/Databases/{p0}") {
+        return Some("getDatabase");
+    }
+    #[cfg(feature = "databases")]
+    if (method, path) == ("PUT", "/Databases/{p0}") {
+        return Some("updateDatabase");
+    }
+    #[cfg(feature = "databases")]
+    if (method, path) == ("DELETE", "/Databases/{p0}") {
+        return Some("deleteDatabase");
+    }
+    #[cfg(feature = "databases")]
+    if (method, path) == ("GET", "/Assets/{p0}/Databases") {
+        return Some("getAssetDatabases");
+    }
+    #[cfg(feature = "databases")]
+    if (method, path) == ("POST", "/Assets/{p0}/Databases") {
+        return Some("createAssetDatabase");
+    }
+    #[cfg(feature = "imports")]
+    if (method, path) == ("POST", "/Imports/QueueImportFile") {
+        return Some("deprecatedQueueImportFile");
+    }
+    #[cfg(feature = "smart-rules")]
+    if (method, path) == ("POST", "/SmartRules/FilterSingleAccount") {
+        return Some("deprecatedFilterSingleAccount");
+    }
+    #[cfg(feature = "user-groups")]
+    if (method, path) == ("GET", "/UserGroups/{p0}") {
+        return Some("deprecatedGetUserGroupByName");
+    }
+    #[cfg(feature = "user-groups")]
+    if (method, path) == ("DELETE", "/UserGroups/{p0}") {
+        return Some("deprecatedDeleteUserGroupByName");
+    }
+    #[cfg(feature = "workgroups")]
+    if (method, path) == ("GET", "/Workgroups/{p0}") {
+        return Some("deprecatedGetWorkgroupByName");
+    }
+    #[cfg(feature = "entitlements")]
+    if (method, path) == ("GET", "/Entitlements") {
+        return Some("getEntitlements");
+    }
+    #[cfg(feature = "epm-policies")]
+    if (method, path) == ("POST", "/{p0}/epmapplications/add") {
+        return Some("addEpmPolicyApplication");
+    }
+    #[cfg(feature = "imports")]
+    if (method, path) == ("POST", "/Imports") {
+        return Some("queueImport");
+    }
+    #[cfg(feature = "operating-systems")]
+    if (method, path) == ("GET", "/OperatingSystems") {
+        return Some("getOperatingSystems");
+    }
+    #[cfg(feature = "organizations")]
+    if (method, path) == ("GET", "/Organizations") {
+        return Some("getOrganizations");
+    }
+    #[cfg(feature = "organizations")]
+    if (method, path) == ("GET", "/Organizations/{p0}") {
+        return Some("getOrganization");
+    }
+    #[cfg(feature = "permissions")]
+    if (method, path) == ("GET", "/Permissions") {
+        return Some("getPermissions");
+    }
+    #[cfg(feature = "smart-rule-assets")]
+    if (method, path) == ("GET", "/SmartRules/{p0}/Assets") {
+        return Some("getSmartRuleAssets");
+    }
+    #[cfg(feature = "smart-rules")]
+    if (method, path) == ("GET", "/SmartRules") {
+        return Some("getSmartRules");
+    }
+    #[cfg(feature = "smart-rules")]
+    if (method, path) == ("GET", "/SmartRules/{p0}") {
+        return Some("getSmartRule");
+    }
+    #[cfg(feature = "smart-rules")]
+    if (method, path) == ("GET", "/UserGroups/{p0}/SmartRules/") {
+        return Some("getUserGroupSmartRules");
+    }
+    #[cfg(feature = "smart-rules")]
+    if (method, path) == ("GET", "/Organizations/{p0}/SmartRules") {
+        return Some("getOrganizationSmartRuleByTitle");
+    }
+    #[cfg(feature = "user-group-permissions")]
+    if (method, path) == ("GET", "/UserGroups/{p0}/Permissions") {
+        return Some("getUserGroupPermissions");
+    }
+    #[cfg(feature = "user-group-permissions")]
+    if (method, path) == ("POST", "/UserGroups/{p0}/Permissions") {
+        return Some("setUserGroupPermissions");
+    }
+    #[cfg(feature = "user-group-permissions")]
+    if (method, path) == ("DELETE", "/UserGroups/{p0}/Permissions") {
+        return Some("deleteUserGroupPermissions");
+    }
+    let _ = (method, path);
+    None
+}
+
 async fn not_found() -> Response {
     ApiError::new(StatusCode::NOT_FOUND, "route", "no operation has this path")
         .into_response()

@@ -903,6 +903,46 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> ::axum::Route
     routes.fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }
 
+/// The `operationId` of the operation a request was routed to, for middleware that
+/// applies to some operations only: `router(api).route_layer(..)` runs after routing,
+/// where this reads the matched path. `None` for a request no route matched.
+pub fn operation_id<B>(request: &::axum::http::Request<B>) -> Option<&'static str> {
+    let path = request.extensions().get::<::axum::extract::MatchedPath>()?.as_str();
+    operation_at(request.method().as_str(), path.strip_prefix(BASE_PATH).unwrap_or(path))
+}
+
+fn operation_at(method: &str, path: &str) -> Option<&'static str> {
+    if (method, path) == ("GET", "/v3/security/authenticate") {
+        return Some("getAuthenticationToken");
+    }
+    if (method, path) == ("GET", "/v3/security/token/access") {
+        return Some("getAccessToken");
+    }
+    if (method, path) == ("DELETE", "/v3/security/token/access") {
+        return Some("revokeAccessToken");
+    }
+    if (method, path) == ("GET", "/v3/security/token/validate") {
+        return Some("validateAccessToken");
+    }
+    if (method, path) == ("DELETE", "/v3/security/token/refresh") {
+        return Some("regenerateRefreshToken");
+    }
+    if (method, path) == ("POST", "/v3/security/authorise/user") {
+        return Some("authoriseUser");
+    }
+    if (method, path) == ("GET", "/v3/security/sso/initialise") {
+        return Some("getSamlRedirectUrl");
+    }
+    if (method, path) == ("POST", "/v3/security/get/user/data") {
+        return Some("ldapAuthoriseUser");
+    }
+    if (method, path) == ("POST", "/v3/security/bulk-ldap-sync") {
+        return Some("bulkLdapSync");
+    }
+    let _ = (method, path);
+    None
+}
+
 async fn not_found() -> Response {
     ApiError::new(StatusCode::NOT_FOUND, "route", "no operation has this path")
         .into_response()

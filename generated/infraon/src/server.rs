@@ -1528,6 +1528,79 @@ pub fn router_with_config<A: Api>(api: A, config: ServerConfig) -> ::axum::Route
     routes.fallback(not_found).method_not_allowed_fallback(method_not_allowed)
 }
 
+/// The `operationId` of the operation a request was routed to, for middleware that
+/// applies to some operations only: `router(api).route_layer(..)` runs after routing,
+/// where this reads the matched path. `None` for a request no route matched.
+pub fn operation_id<B>(request: &::axum::http::Request<B>) -> Option<&'static str> {
+    let path = request.extensions().get::<::axum::extract::MatchedPath>()?.as_str();
+    operation_at(request.method().as_str(), path.strip_prefix(BASE_PATH).unwrap_or(path))
+}
+
+fn operation_at(method: &str, path: &str) -> Option<&'static str> {
+    #[cfg(feature = "api-registration")]
+    if (method, path) == ("GET", "/ux/common/apiregister/profile/") {
+        return Some("listApiRegistrations");
+    }
+    #[cfg(feature = "api-registration")]
+    if (method, path) == ("POST", "/ux/common/apiregister/profile/") {
+        return Some("createApiRegistration");
+    }
+    #[cfg(feature = "api-registration")]
+    if (method, path) == ("GET", "/ux/common/apiregister/profile/{p0}/") {
+        return Some("getApiRegistration");
+    }
+    #[cfg(feature = "api-registration")]
+    if (method, path) == ("PUT", "/ux/common/apiregister/profile/{p0}/") {
+        return Some("updateApiRegistration");
+    }
+    #[cfg(feature = "api-registration")]
+    if (method, path) == ("DELETE", "/ux/common/apiregister/profile/{p0}/") {
+        return Some("deleteApiRegistration");
+    }
+    #[cfg(feature = "api-registration")]
+    if (method, path) == ("GET", "/ux/common/apiregister/profile/allapi-list/") {
+        return Some("listAllApiRegistrations");
+    }
+    #[cfg(feature = "api-registration")]
+    if (method, path) == ("GET", "/ux/common/apiregister/profile/api_search/") {
+        return Some("searchApiRegistrations");
+    }
+    #[cfg(feature = "api-registration")]
+    if (method, path) == ("GET", "/ux/common/apiregister/profile/options/") {
+        return Some("getApiRegistrationOptions");
+    }
+    #[cfg(feature = "api-registration")]
+    if (method, path) == ("POST", "/ux/common/apiregister/profile/verify_api/") {
+        return Some("verifyApiRegistration");
+    }
+    #[cfg(feature = "jobs-account-audit")]
+    if (method, path) == ("GET", "/ux/nccm/jobs-account-audit/") {
+        return Some("listJobsAccountAudits");
+    }
+    #[cfg(feature = "jobs-account-audit")]
+    if (method, path) == ("POST", "/ux/nccm/jobs-account-audit/") {
+        return Some("createJobsAccountAudit");
+    }
+    #[cfg(feature = "jobs-account-audit")]
+    if (method, path) == ("GET", "/ux/nccm/jobs-account-audit/{p0}/") {
+        return Some("getJobsAccountAudit");
+    }
+    #[cfg(feature = "jobs-account-audit")]
+    if (method, path) == ("PUT", "/ux/nccm/jobs-account-audit/{p0}/") {
+        return Some("updateJobsAccountAudit");
+    }
+    #[cfg(feature = "jobs-account-audit")]
+    if (method, path) == ("DELETE", "/ux/nccm/jobs-account-audit/{p0}/") {
+        return Some("deleteJobsAccountAudit");
+    }
+    #[cfg(feature = "jobs-account-audit")]
+    if (method, path) == ("GET", "/ux/nccm/jobs-account-audit/options/") {
+        return Some("getJobsAccountAuditOptions");
+    }
+    let _ = (method, path);
+    None
+}
+
 async fn not_found() -> Response {
     ApiError::new(StatusCode::NOT_FOUND, "route", "no operation has this path")
         .into_response()

@@ -34,7 +34,7 @@ const fn need(models: bool, client: bool, server: bool) -> Need {
 fn dependencies(api: &Api) -> (Vec<Dependency>, Vec<String>, Vec<String>) {
     let rt = api.runtime;
     let table: [(&'static str, &'static str, Need); 15] = [
-        ("axum", "{ version = \"0.8\", default-features = false, features = [\"json\", \"query\", \"tokio\", \"http1\"] }", need(false, false, true)),
+        ("axum", "{ version = \"0.8\", default-features = false, features = [\"json\", \"query\", \"tokio\", \"http1\", \"matched-path\"] }", need(false, false, true)),
         ("base64", "\"0.22\"", need(rt.base64, true, true)),
         ("bytes", "\"1\"", need(false, true, true)),
         ("chrono", "{ version = \"0.4.38\", default-features = false, features = [\"serde\", \"std\"] }", need(rt.chrono, false, false)),

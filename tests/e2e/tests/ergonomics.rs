@@ -265,3 +265,58 @@ async fn an_implementation_is_tested_without_http() {
     assert_eq!(body.get("id"), Some(&json!("i-3")));
     assert_eq!(body.get("tenant"), Some(&json!(null)));
 }
+
+#[tokio::test]
+async fn middleware_applies_to_one_operation() {
+    use axum::extract::Request;
+    use axum::middleware::Next;
+    use axum::response::{IntoResponse, Response};
+
+    // Refuses `listIntegrationsV4` (a rate limit, say) and marks every answer with the
+    // operation it came from.
+    async fn per_operation(request: Request, next: Next) -> Response {
+        let operation = apono_api::server::operation_id(&request);
+        if operation == Some("listIntegrationsV4") {
+            return axum::http::StatusCode::TOO_MANY_REQUESTS.into_response();
+        }
+        let mut response = next.run(request).await;
+        if let Some(id) = operation {
+            response
+                .headers_mut()
+                .insert("x-operation", axum::http::HeaderValue::from_static(id));
+        }
+        response
+    }
+
+    let app =
+        apono_api::server::router(WhoAmI).route_layer(axum::middleware::from_fn(per_operation));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let url = format!("http://{}", listener.local_addr().expect("an address"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = Client::builder()
+        .base_url(&url)
+        .bearer_auth("user-ada")
+        .build()
+        .expect("client builds");
+
+    let answer = client
+        .integrations()
+        .get_integration_v4("i-1")
+        .await
+        .expect("the call succeeded");
+    assert_eq!(
+        answer
+            .headers()
+            .get("x-operation")
+            .and_then(|v| v.to_str().ok()),
+        Some("getIntegrationV4")
+    );
+    let refused = client
+        .integrations()
+        .list_integrations_v4()
+        .await
+        .expect_err("the layer refuses this operation");
+    assert_eq!(refused.status().map(|s| s.as_u16()), Some(429));
+}

@@ -29,6 +29,19 @@ pub(super) fn router(api: &Api) -> TokenStream {
     let route_calls = routes
         .iter()
         .map(|(route, ops)| route_call(api, route, ops));
+    let lookups = routes.iter().flat_map(|(route, ops)| {
+        ops.iter().map(move |op| {
+            let cfg = group_cfg(api, op.group);
+            let method = op.method.as_str();
+            let wire = &op.name.wire;
+            quote! {
+                #cfg
+                if (method, path) == (#method, #route) {
+                    return Some(#wire);
+                }
+            }
+        })
+    });
     let handlers = served.iter().map(|op| {
         let handler = format_ident!("handle_{}", op.name.rust);
         let extract = format_ident!("extract_{}", op.name.rust);
@@ -142,6 +155,20 @@ pub(super) fn router(api: &Api) -> TokenStream {
             #(#route_calls)*
             let routes = routes.with_state(state);
             #nest.fallback(not_found).method_not_allowed_fallback(method_not_allowed)
+        }
+
+        #[doc = " The `operationId` of the operation a request was routed to, for middleware that"]
+        #[doc = " applies to some operations only: `router(api).route_layer(..)` runs after routing,"]
+        #[doc = " where this reads the matched path. `None` for a request no route matched."]
+        pub fn operation_id<B>(request: &::axum::http::Request<B>) -> Option<&'static str> {
+            let path = request.extensions().get::<::axum::extract::MatchedPath>()?.as_str();
+            operation_at(request.method().as_str(), path.strip_prefix(BASE_PATH).unwrap_or(path))
+        }
+
+        fn operation_at(method: &str, path: &str) -> Option<&'static str> {
+            #(#lookups)*
+            let _ = (method, path);
+            None
         }
 
         async fn not_found() -> Response {
