@@ -6,7 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::ir::{Api, Constraints, TypeKind, TypeRef};
+use crate::ir::{Api, Constraints, TypeId, TypeKind, TypeRef};
 
 /// How deep nested types are followed before a recursive type is cut short.
 const MAX_DEPTH: usize = 8;
@@ -76,50 +76,54 @@ fn value(api: &Api, ty: &TypeRef, c: &Constraints, depth: usize) -> Value {
             )
         }
         TypeRef::Map(_) => json!({}),
-        TypeRef::Named(id) => {
-            let t = api.ty(*id);
-            if depth > MAX_DEPTH {
-                return Value::Null;
+        TypeRef::Named(id) => named_value(api, *id, depth),
+    }
+}
+
+/// A value of a named type: the spec's example of an existing Rust type, else one built from
+/// the struct's required fields, the first enum value or the first union variant.
+fn named_value(api: &Api, id: TypeId, depth: usize) -> Value {
+    let t = api.ty(id);
+    if depth > MAX_DEPTH {
+        return Value::Null;
+    }
+    // An existing Rust type (`x-rust-type`): only the spec's example says what it reads.
+    if let (Some(_), Some(example)) = (&t.overrides.external, &t.example) {
+        return example.clone();
+    }
+    match &t.kind {
+        TypeKind::Struct(s) => {
+            let mut m = Map::new();
+            for f in s.fields.iter().filter(|f| f.required) {
+                let v = if f.nullable {
+                    Value::Null
+                } else {
+                    value(api, &f.ty, &f.constraints, depth + 1)
+                };
+                m.insert(f.name.wire.clone(), v);
             }
-            // An existing Rust type (`x-rust-type`): only the spec's example says what it reads.
-            if let (Some(_), Some(example)) = (&t.overrides.external, &t.example) {
-                return example.clone();
-            }
-            match &t.kind {
-                TypeKind::Struct(s) => {
-                    let mut m = Map::new();
-                    for f in s.fields.iter().filter(|f| f.required) {
-                        let v = if f.nullable {
-                            Value::Null
-                        } else {
-                            value(api, &f.ty, &f.constraints, depth + 1)
-                        };
-                        m.insert(f.name.wire.clone(), v);
-                    }
-                    // `minProperties`: add optional fields until there are enough.
-                    let wanted = s.min_properties.unwrap_or(0);
-                    for f in s.fields.iter().filter(|f| !f.required && !f.read_only) {
-                        if m.len() >= wanted {
-                            break;
-                        }
-                        m.insert(
-                            f.name.wire.clone(),
-                            value(api, &f.ty, &f.constraints, depth + 1),
-                        );
-                    }
-                    Value::Object(m)
+            // `minProperties`: add optional fields until there are enough.
+            let wanted = s.min_properties.unwrap_or(0);
+            for f in s.fields.iter().filter(|f| !f.required && !f.read_only) {
+                if m.len() >= wanted {
+                    break;
                 }
-                TypeKind::Enum(values) => values.first().map_or(json!(""), |v| json!(v.name.wire)),
-                TypeKind::IntEnum(values) => values.first().map_or(json!(0), |v| json!(v.value)),
-                TypeKind::Union(u) => u.variants.first().map_or(Value::Null, |v| {
-                    let mut inner = value(api, &v.ty, &Constraints::default(), depth + 1);
-                    if let (Some(property), Value::Object(m)) = (&u.discriminator, &mut inner) {
-                        m.insert(property.clone(), json!(v.name.wire));
-                    }
-                    inner
-                }),
-                TypeKind::Alias(inner, c) => value(api, inner, c, depth + 1),
+                m.insert(
+                    f.name.wire.clone(),
+                    value(api, &f.ty, &f.constraints, depth + 1),
+                );
             }
+            Value::Object(m)
         }
+        TypeKind::Enum(values) => values.first().map_or(json!(""), |v| json!(v.name.wire)),
+        TypeKind::IntEnum(values) => values.first().map_or(json!(0), |v| json!(v.value)),
+        TypeKind::Union(u) => u.variants.first().map_or(Value::Null, |v| {
+            let mut inner = value(api, &v.ty, &Constraints::default(), depth + 1);
+            if let (Some(property), Value::Object(m)) = (&u.discriminator, &mut inner) {
+                m.insert(property.clone(), json!(v.name.wire));
+            }
+            inner
+        }),
+        TypeKind::Alias(inner, c) => value(api, inner, c, depth + 1),
     }
 }

@@ -1,13 +1,13 @@
 //! Credentials and auth: the `Credentials` type with a setter per security scheme, and the
 //! private `Scheme` enum with `Client::auth`, which picks the credentials an operation sends.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::docs::doc_attrs;
 use crate::emit::types::ident;
 use crate::ir::names::Namespace;
-use crate::ir::{Api, ParamLocation, SecurityKind};
+use crate::ir::{Api, ParamLocation, SecurityKind, SecurityScheme};
 
 /// The setter name of each security scheme on `ClientBuilder`, clear of its other methods.
 pub(super) fn scheme_setters(api: &Api) -> Vec<String> {
@@ -110,38 +110,11 @@ pub(super) fn auth(api: &Api) -> TokenStream {
         let field = ident(&s.name.rust);
         quote!(Scheme::#v => self.credentials.#field.is_some(),)
     });
-    let apply_arms = api.security_schemes.iter().zip(&variants).map(|(s, v)| {
-        let field = ident(&s.name.rust);
-        let push = match &s.kind {
-            SecurityKind::ApiKey { location, name } => match location {
-                ParamLocation::Query => quote!(parts.push(runtime::AuthPart::Query(#name.to_owned(), value.clone()));),
-                ParamLocation::Cookie => quote!(parts.push(runtime::AuthPart::Cookie(#name.to_owned(), value.clone()));),
-                _ => {
-                    let header = Literal::byte_string(name.as_bytes());
-                    quote! {
-                        let name = HeaderName::from_bytes(#header)
-                            .map_err(|_| runtime::SendError::InvalidRequest(format!("`{}` is not a valid header name", #name)))?;
-                        parts.push(runtime::AuthPart::Header(name, runtime::sensitive_header(value.expose())?));
-                    }
-                }
-            },
-            SecurityKind::Basic => quote! {
-                parts.push(runtime::AuthPart::Header(::reqwest::header::AUTHORIZATION, runtime::basic_header(value)?));
-            },
-            SecurityKind::Bearer => quote! {
-                let token = value.get().await?;
-                let header = runtime::sensitive_header(&format!("Bearer {}", token.expose()))?;
-                parts.push(runtime::AuthPart::Header(::reqwest::header::AUTHORIZATION, header));
-            },
-        };
-        quote! {
-            Scheme::#v => {
-                if let Some(value) = &self.credentials.#field {
-                    #push
-                }
-            }
-        }
-    });
+    let apply_arms = api
+        .security_schemes
+        .iter()
+        .zip(&variants)
+        .map(|(s, v)| apply_arm(s, v));
     let docs = api.security_schemes.iter().zip(&variants).map(|(s, v)| {
         let doc = format!(" `{}`", s.name.wire);
         quote!(#[doc = #doc] #v,)
@@ -194,6 +167,45 @@ pub(super) fn auth(api: &Api) -> TokenStream {
                     }
                 }
                 Ok(parts)
+            }
+        }
+    }
+}
+
+/// The arm of `resolve_credentials` that adds a scheme's credentials, when set, to the parts
+/// of the request: an API key in its place, a Basic or a Bearer `Authorization` header.
+fn apply_arm(s: &SecurityScheme, v: &Ident) -> TokenStream {
+    let field = ident(&s.name.rust);
+    let push = match &s.kind {
+        SecurityKind::ApiKey { location, name } => match location {
+            ParamLocation::Query => {
+                quote!(parts.push(runtime::AuthPart::Query(#name.to_owned(), value.clone()));)
+            }
+            ParamLocation::Cookie => {
+                quote!(parts.push(runtime::AuthPart::Cookie(#name.to_owned(), value.clone()));)
+            }
+            _ => {
+                let header = Literal::byte_string(name.as_bytes());
+                quote! {
+                    let name = HeaderName::from_bytes(#header)
+                        .map_err(|_| runtime::SendError::InvalidRequest(format!("`{}` is not a valid header name", #name)))?;
+                    parts.push(runtime::AuthPart::Header(name, runtime::sensitive_header(value.expose())?));
+                }
+            }
+        },
+        SecurityKind::Basic => quote! {
+            parts.push(runtime::AuthPart::Header(::reqwest::header::AUTHORIZATION, runtime::basic_header(value)?));
+        },
+        SecurityKind::Bearer => quote! {
+            let token = value.get().await?;
+            let header = runtime::sensitive_header(&format!("Bearer {}", token.expose()))?;
+            parts.push(runtime::AuthPart::Header(::reqwest::header::AUTHORIZATION, header));
+        },
+    };
+    quote! {
+        Scheme::#v => {
+            if let Some(value) = &self.credentials.#field {
+                #push
             }
         }
     }

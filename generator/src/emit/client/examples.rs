@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::auth::scheme_setters;
 use crate::emit::types::ident;
-use crate::ir::{Api, SecurityKind};
+use crate::ir::{Api, Operation, SecurityKind};
 
 /// The README's example: build a client, make one call, handle the error.
 ///
@@ -85,51 +85,7 @@ pub fn smoke_example(api: &Api) -> TokenStream {
                 _ => quote!(.#setter("smoke-secret")),
             }
         });
-    let calls = api.operations.iter().map(|op| {
-        let group = ident(&api.groups[op.group].name.rust);
-        let method = ident(&op.name.rust);
-        let wire = &op.name.wire;
-        let mut lets = Vec::new();
-        let mut args = Vec::new();
-        for (i, p) in op.params.iter().filter(|p| p.required).enumerate() {
-            let name = format_ident!("arg{}", i);
-            let ty = crate::emit::types::rust_type(api, &p.ty);
-            let json = p
-                .example
-                .clone()
-                .filter(|e| !e.is_null())
-                .unwrap_or_else(|| crate::emit::examples::synthesize(api, &p.ty))
-                .to_string();
-            lets.push(quote!(let #name: #ty = ::serde_json::from_str(#json)?;));
-            args.push(quote!(#name));
-        }
-        if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-            let ty = crate::emit::types::rust_type(api, &body.ty);
-            let json = crate::emit::examples::synthesize(api, &body.ty).to_string();
-            lets.push(quote!(let body: #ty = ::serde_json::from_str(#json)?;));
-            args.push(quote!(body));
-        }
-        let deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
-        quote! {
-            #deprecated
-            {
-                let before = violations.count();
-                let outcome: Result<u16, Box<dyn std::error::Error>> = async {
-                    #(#lets)*
-                    let status = match client.#group().#method(#(#args),*).send().await {
-                        Ok(response) => response.status().as_u16(),
-                        Err(error) => match error.status() {
-                            Some(status) => status.as_u16(),
-                            None => return Err(error.to_string().into()),
-                        },
-                    };
-                    Ok(status)
-                }
-                .await;
-                failures += report(#wire, outcome, violations.since(before));
-            }
-        }
-    });
+    let calls = api.operations.iter().map(|op| smoke_call(api, op));
     let count = api.operations.len();
     // With no operations, the harness has nothing to call.
     let empty = api
@@ -175,6 +131,54 @@ pub fn smoke_example(api: &Api) -> TokenStream {
             #(#calls)*
             println!("smoke: {} operations ok, {} failed", #count - failures, failures);
             if failures == 0 { std::process::ExitCode::SUCCESS } else { std::process::ExitCode::FAILURE }
+        }
+    }
+}
+
+/// One call of the smoke example: the required arguments parsed from the spec's examples (or
+/// values built from the schema), the call, and its outcome reported.
+fn smoke_call(api: &Api, op: &Operation) -> TokenStream {
+    let group = ident(&api.groups[op.group].name.rust);
+    let method = ident(&op.name.rust);
+    let wire = &op.name.wire;
+    let mut lets = Vec::new();
+    let mut args = Vec::new();
+    for (i, p) in op.params.iter().filter(|p| p.required).enumerate() {
+        let name = format_ident!("arg{}", i);
+        let ty = crate::emit::types::rust_type(api, &p.ty);
+        let json = p
+            .example
+            .clone()
+            .filter(|e| !e.is_null())
+            .unwrap_or_else(|| crate::emit::examples::synthesize(api, &p.ty))
+            .to_string();
+        lets.push(quote!(let #name: #ty = ::serde_json::from_str(#json)?;));
+        args.push(quote!(#name));
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let ty = crate::emit::types::rust_type(api, &body.ty);
+        let json = crate::emit::examples::synthesize(api, &body.ty).to_string();
+        lets.push(quote!(let body: #ty = ::serde_json::from_str(#json)?;));
+        args.push(quote!(body));
+    }
+    let deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    quote! {
+        #deprecated
+        {
+            let before = violations.count();
+            let outcome: Result<u16, Box<dyn std::error::Error>> = async {
+                #(#lets)*
+                let status = match client.#group().#method(#(#args),*).send().await {
+                    Ok(response) => response.status().as_u16(),
+                    Err(error) => match error.status() {
+                        Some(status) => status.as_u16(),
+                        None => return Err(error.to_string().into()),
+                    },
+                };
+                Ok(status)
+            }
+            .await;
+            failures += report(#wire, outcome, violations.since(before));
         }
     }
 }
