@@ -880,19 +880,28 @@ pub fn json_response<T: ::serde::Serialize>(status: StatusCode, body: &T) -> Res
     }
 }
 
+/// Where a request carries an API key (the scheme's `in`).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
 /// An API key from a header, query parameter or cookie.
 #[doc(hidden)]
 pub fn api_key(
     headers: &HeaderMap,
     query: &Query,
     cookies: &BTreeMap<String, String>,
-    location: &str,
+    location: KeyLocation,
     name: &str,
 ) -> Option<crate::server::Secret> {
     let value = match location {
-        "query" => query.values(name).first().map(|v| (*v).to_owned()),
-        "cookie" => cookies.get(name).cloned(),
-        _ => headers
+        KeyLocation::Query => query.values(name).first().map(|v| (*v).to_owned()),
+        KeyLocation::Cookie => cookies.get(name).cloned(),
+        KeyLocation::Header => headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
@@ -1269,10 +1278,12 @@ mod tests {
         let jar = cookies(&map);
         assert_eq!(bearer(&map).unwrap().expose(), "abc");
         let key = |location, name| api_key(&map, &query, &jar, location, name);
-        assert_eq!(key("header", "x-key").unwrap().expose(), "k1");
-        assert_eq!(key("query", "key").unwrap().expose(), "q1");
-        assert_eq!(key("cookie", "session").unwrap().expose(), "s1");
-        assert!(key("query", "empty").is_none());
+        assert_eq!(key(KeyLocation::Header, "x-key").unwrap().expose(), "k1");
+        assert_eq!(key(KeyLocation::Query, "key").unwrap().expose(), "q1");
+        assert_eq!(key(KeyLocation::Cookie, "session").unwrap().expose(), "s1");
+        assert!(key(KeyLocation::Query, "empty").is_none());
+        // The location decides: the same name elsewhere is not read.
+        assert!(key(KeyLocation::Header, "key").is_none());
         assert!(basic(&map).is_none());
 
         let map = headers(&[("authorization", "basic bWU6aHVudGVyOjI=")]);

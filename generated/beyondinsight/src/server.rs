@@ -61,7 +61,13 @@ impl Credentials {
         cookies: &std::collections::BTreeMap<String, String>,
     ) -> Self {
         Credentials {
-            ps_auth: runtime::api_key(headers, query, cookies, "header", "Authorization"),
+            ps_auth: runtime::api_key(
+                headers,
+                query,
+                cookies,
+                runtime::KeyLocation::Header,
+                "Authorization",
+            ),
         }
     }
     /// Every secret present (API keys, tokens, Basic passwords).

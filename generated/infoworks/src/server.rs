@@ -71,7 +71,7 @@ impl Credentials {
                 headers,
                 query,
                 cookies,
-                "header",
+                runtime::KeyLocation::Header,
                 "Authorization",
             ),
         }

@@ -65,7 +65,7 @@ impl Credentials {
                 headers,
                 query,
                 cookies,
-                "header",
+                runtime::KeyLocation::Header,
                 "Authorization",
             ),
         }

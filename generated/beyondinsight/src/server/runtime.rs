@@ -888,19 +888,30 @@ pub fn json_response<T: ::serde::Serialize>(status: StatusCode, body: &T) -> Res
     }
 }
 
+/// Where a request carries an API key (the scheme's `in`).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyLocation {
+    Header,
+    Query,
+    Cookie,
+}
+
 /// An API key from a header, query parameter or cookie.
 #[doc(hidden)]
 pub fn api_key(
     headers: &HeaderMap,
     query: &Query,
     cookies: &BTreeMap<String, String>,
-    location: &str,
+    location: KeyLocation,
     name: &str,
 ) -> Option<crate::server::Secret> {
     let value = match location {
-        "query" => query.values(name).first().map(|v| (*v).to_owned()),
-        "cookie" => cookies.get(name).cloned(),
-        _ => headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned),
+        KeyLocation::Query => query.values(name).first().map(|v| (*v).to_owned()),
+        KeyLocation::Cookie => cookies.get(name).cloned(),
+        KeyLocation::Header => {
+            headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        }
     };
     value.filter(|v| !v.is_empty()).map(crate::server::Secret)
 }

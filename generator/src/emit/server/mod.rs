@@ -145,9 +145,9 @@ fn credentials(api: &Api) -> TokenStream {
         let value = match &s.kind {
             SecurityKind::ApiKey { location, name } => {
                 let place = match location {
-                    ParamLocation::Query => "query",
-                    ParamLocation::Cookie => "cookie",
-                    _ => "header",
+                    ParamLocation::Query => quote!(runtime::KeyLocation::Query),
+                    ParamLocation::Cookie => quote!(runtime::KeyLocation::Cookie),
+                    _ => quote!(runtime::KeyLocation::Header),
                 };
                 quote!(runtime::api_key(headers, query, cookies, #place, #name))
             }
