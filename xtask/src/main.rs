@@ -28,14 +28,14 @@ enum Command {
         /// Generate only every N-th spec (default: all of them).
         #[arg(long, value_name = "N")]
         sample: Option<usize>,
-        /// How many specs the sample holds that every tool generates and `cargo check`s
-        /// with all features (GitHub's spec is added to them).
+        /// How many specs the sample holds that every tool generates and that are checked with
+        /// `cargo clippy --all-features -- -D warnings` (GitHub's spec is added to them).
         #[arg(long, value_name = "N", default_value_t = 200)]
         compile: usize,
         /// Leave the peers (progenitor, OpenAPI Generator) out of the sample.
         #[arg(long)]
         no_peers: bool,
-        /// Limit in seconds for one peer generation or one `cargo check` (checking GitHub's
+        /// Limit in seconds for one peer generation or one check of a crate (checking GitHub's
         /// crate with all features takes about 14 minutes on 2 busy cores).
         #[arg(long, default_value_t = 2400)]
         timeout: u64,
