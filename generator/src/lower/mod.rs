@@ -46,66 +46,7 @@ pub fn lower(mut spec: Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         shared_param_schemas: BTreeMap::new(),
         param_types: BTreeMap::new(),
     };
-    let schemas = spec
-        .doc
-        .components
-        .as_ref()
-        .map(|c| &c.schemas)
-        .into_iter()
-        .flatten();
-    // Names the spec asks for (`x-rust-name`) are claimed before the names made from the
-    // others' wire names, so that they are had as written.
-    let schemas: Vec<_> = schemas
-        .map(|(name, schema)| {
-            let pointer = format!("/components/schemas/{}", escape(name));
-            let wanted = match schema {
-                openapiv3::ReferenceOr::Item(own) => l.type_name_override(own, &pointer),
-                openapiv3::ReferenceOr::Reference { .. } => None,
-            };
-            (name, schema, pointer, wanted)
-        })
-        .collect();
-    let mut resolved = Vec::new();
-    for (name, schema, pointer, wanted) in schemas {
-        let Ok((target, _)) = spec.schema(schema) else {
-            continue;
-        };
-        let rust = wanted.unwrap_or_else(|| l.type_names.claim(&type_name(name)));
-        let id = l.reserve(rust, name.clone(), target);
-        if let openapiv3::ReferenceOr::Item(own) = schema {
-            l.types[id.0].overrides = l.type_overrides(own, &pointer, true);
-        }
-        l.component_ids.insert(name.clone(), id);
-        resolved.push((id, schema, target, pointer));
-    }
-    for (id, schema, target, pointer) in resolved {
-        if l.types[id.0].overrides.external.is_some() {
-            // An existing Rust type: nothing of the schema is generated.
-            l.derives_on_alias(id, &pointer);
-            continue;
-        }
-        let kind = match schema {
-            // A component that is only a `$ref` to another one is an alias of it.
-            openapiv3::ReferenceOr::Reference { .. } => {
-                let ty = l.schema_ref(schema, &l.types[id.0].name.clone(), &pointer);
-                crate::ir::TypeKind::Alias(ty, Default::default())
-            }
-            openapiv3::ReferenceOr::Item(_) => {
-                let rust = l.types[id.0].name.clone();
-                l.component_kind(target, &rust, &pointer)
-            }
-        };
-        // A secret string component (an API key, a password) is a redacting newtype.
-        let secret = matches!(
-            kind,
-            crate::ir::TypeKind::Alias(crate::ir::TypeRef::String, _)
-        ) && schema::is_secret(target);
-        if secret || matches!(kind, crate::ir::TypeKind::Alias(..)) {
-            l.derives_on_alias(id, &pointer);
-        }
-        l.types[id.0].kind = kind;
-        l.types[id.0].secret = secret;
-    }
+    l.lower_components();
     let security_schemes = l.security_schemes();
     let (operations, groups) = l.operations(&security_schemes);
     let mut security_schemes = security_schemes;
@@ -134,6 +75,74 @@ pub fn lower(mut spec: Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
     shapes::union_shapes(&mut api);
     features::assign(&mut api);
     api
+}
+
+impl Lowerer<'_> {
+    /// Steps 1 and 2: every component schema gets its id and its Rust name (names the spec
+    /// asks for first), then each is lowered.
+    fn lower_components(&mut self) {
+        let spec = self.spec;
+        let schemas = spec
+            .doc
+            .components
+            .as_ref()
+            .map(|c| &c.schemas)
+            .into_iter()
+            .flatten();
+        // Names the spec asks for (`x-rust-name`) are claimed before the names made from the
+        // others' wire names, so that they are had as written.
+        let schemas: Vec<_> = schemas
+            .map(|(name, schema)| {
+                let pointer = format!("/components/schemas/{}", escape(name));
+                let wanted = match schema {
+                    openapiv3::ReferenceOr::Item(own) => self.type_name_override(own, &pointer),
+                    openapiv3::ReferenceOr::Reference { .. } => None,
+                };
+                (name, schema, pointer, wanted)
+            })
+            .collect();
+        let mut resolved = Vec::new();
+        for (name, schema, pointer, wanted) in schemas {
+            let Ok((target, _)) = spec.schema(schema) else {
+                continue;
+            };
+            let rust = wanted.unwrap_or_else(|| self.type_names.claim(&type_name(name)));
+            let id = self.reserve(rust, name.clone(), target);
+            if let openapiv3::ReferenceOr::Item(own) = schema {
+                self.types[id.0].overrides = self.type_overrides(own, &pointer, true);
+            }
+            self.component_ids.insert(name.clone(), id);
+            resolved.push((id, schema, target, pointer));
+        }
+        for (id, schema, target, pointer) in resolved {
+            if self.types[id.0].overrides.external.is_some() {
+                // An existing Rust type: nothing of the schema is generated.
+                self.derives_on_alias(id, &pointer);
+                continue;
+            }
+            let kind = match schema {
+                // A component that is only a `$ref` to another one is an alias of it.
+                openapiv3::ReferenceOr::Reference { .. } => {
+                    let ty = self.schema_ref(schema, &self.types[id.0].name.clone(), &pointer);
+                    crate::ir::TypeKind::Alias(ty, Default::default())
+                }
+                openapiv3::ReferenceOr::Item(_) => {
+                    let rust = self.types[id.0].name.clone();
+                    self.component_kind(target, &rust, &pointer)
+                }
+            };
+            // A secret string component (an API key, a password) is a redacting newtype.
+            let secret = matches!(
+                kind,
+                crate::ir::TypeKind::Alias(crate::ir::TypeRef::String, _)
+            ) && schema::is_secret(target);
+            if secret || matches!(kind, crate::ir::TypeKind::Alias(..)) {
+                self.derives_on_alias(id, &pointer);
+            }
+            self.types[id.0].kind = kind;
+            self.types[id.0].secret = secret;
+        }
+    }
 }
 
 /// State of one lowering run.
