@@ -248,64 +248,7 @@ impl<'a> Walker<'a> {
     fn operation(&mut self, o: &Operation, n: &Operation) {
         let place = op_place(n);
         let (on, nn) = (OpNames::of(self.old, o), OpNames::of(self.new, n));
-        let renamed: Vec<String> = [
-            ("operationId", &o.name.wire, &n.name.wire),
-            ("method", &o.name.rust, &n.name.rust),
-            ("request type", &o.request_type, &n.request_type),
-            ("response type", &o.response_type, &n.response_type),
-        ]
-        .iter()
-        .filter(|(_, a, b)| a != b)
-        .map(|(what, a, b)| format!("{what} `{a}` → `{b}`"))
-        .collect();
-        let rust_renamed = o.name.rust != n.name.rust
-            || o.request_type != n.request_type
-            || o.response_type != n.response_type;
-        if !renamed.is_empty() {
-            let mut d = Draft::new(K::OperationRenamed, &place, "").detail(renamed.join(", "));
-            if o.name.rust != n.name.rust {
-                d = d
-                    .item(item(ItemKind::Method, nn.method(), Effect::Renamed))
-                    .item(item(
-                        ItemKind::TraitMethod,
-                        nn.trait_method(),
-                        Effect::Renamed,
-                    ));
-                d.client.add(
-                    Impact::SourceBreaking,
-                    format!("calls of `{}` must use `{}`", on.method(), nn.method()),
-                );
-                d.server.add(
-                    Impact::SourceBreaking,
-                    format!(
-                        "`impl Api` blocks must rename `{}` to `{}`",
-                        o.name.rust, n.name.rust
-                    ),
-                );
-            }
-            if o.request_type != n.request_type {
-                d = d
-                    .item(item(ItemKind::Type, nn.builder(), Effect::Renamed))
-                    .item(item(ItemKind::Type, nn.server_request(), Effect::Renamed));
-                d.server.add(
-                    Impact::SourceBreaking,
-                    format!("`{}` is now `{}`", on.server_request(), nn.server_request()),
-                );
-            }
-            if o.response_type != n.response_type {
-                d = d.item(item(ItemKind::Type, nn.server_response(), Effect::Renamed));
-                d.server.add(
-                    Impact::SourceBreaking,
-                    format!(
-                        "`{}` is now `{}`",
-                        on.server_response(),
-                        nn.server_response()
-                    ),
-                );
-            }
-            if rust_renamed {
-                d = d.semver(Major);
-            }
+        if let Some(d) = renamed_change(o, n, &on, &nn, &place) {
             self.push(d);
         }
         if on.group_accessor != nn.group_accessor {
@@ -385,6 +328,77 @@ impl<'a> Walker<'a> {
         }
         self.push(d);
     }
+}
+
+/// An operation whose `operationId`, method or request or response types were renamed.
+fn renamed_change(
+    o: &Operation,
+    n: &Operation,
+    on: &OpNames,
+    nn: &OpNames,
+    place: &Place,
+) -> Option<Draft> {
+    let renamed: Vec<String> = [
+        ("operationId", &o.name.wire, &n.name.wire),
+        ("method", &o.name.rust, &n.name.rust),
+        ("request type", &o.request_type, &n.request_type),
+        ("response type", &o.response_type, &n.response_type),
+    ]
+    .iter()
+    .filter(|(_, a, b)| a != b)
+    .map(|(what, a, b)| format!("{what} `{a}` → `{b}`"))
+    .collect();
+    let rust_renamed = o.name.rust != n.name.rust
+        || o.request_type != n.request_type
+        || o.response_type != n.response_type;
+    if renamed.is_empty() {
+        return None;
+    }
+    let mut d = Draft::new(K::OperationRenamed, place, "").detail(renamed.join(", "));
+    if o.name.rust != n.name.rust {
+        d = d
+            .item(item(ItemKind::Method, nn.method(), Effect::Renamed))
+            .item(item(
+                ItemKind::TraitMethod,
+                nn.trait_method(),
+                Effect::Renamed,
+            ));
+        d.client.add(
+            Impact::SourceBreaking,
+            format!("calls of `{}` must use `{}`", on.method(), nn.method()),
+        );
+        d.server.add(
+            Impact::SourceBreaking,
+            format!(
+                "`impl Api` blocks must rename `{}` to `{}`",
+                o.name.rust, n.name.rust
+            ),
+        );
+    }
+    if o.request_type != n.request_type {
+        d = d
+            .item(item(ItemKind::Type, nn.builder(), Effect::Renamed))
+            .item(item(ItemKind::Type, nn.server_request(), Effect::Renamed));
+        d.server.add(
+            Impact::SourceBreaking,
+            format!("`{}` is now `{}`", on.server_request(), nn.server_request()),
+        );
+    }
+    if o.response_type != n.response_type {
+        d = d.item(item(ItemKind::Type, nn.server_response(), Effect::Renamed));
+        d.server.add(
+            Impact::SourceBreaking,
+            format!(
+                "`{}` is now `{}`",
+                on.server_response(),
+                nn.server_response()
+            ),
+        );
+    }
+    if rust_renamed {
+        d = d.semver(Major);
+    }
+    Some(d)
 }
 
 /// The operations of both sides under one key.
