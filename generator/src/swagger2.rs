@@ -78,6 +78,39 @@ pub fn convert(mut doc: Value) -> Converted {
     if let Some(servers) = servers(&root) {
         result.insert("servers".into(), servers);
     }
+    let components = components(&mut root, &globals, &mut out);
+    if let Some(Value::Object(paths)) = root.remove("paths") {
+        let converted = paths
+            .into_iter()
+            .map(|(path, item)| {
+                let at = format!("/paths/{}", escape(&path));
+                let item = path_item(item, &globals, &at, &mut out.warnings);
+                (path, item)
+            })
+            .collect();
+        result.insert("paths".into(), Value::Object(converted));
+    }
+    if !components.is_empty() {
+        result.insert("components".into(), Value::Object(components));
+    }
+    // Extensions and anything else the document carries, as they are.
+    for (key, value) in root {
+        if key.starts_with("x-") {
+            result.insert(key, value);
+        }
+    }
+    out.doc = Value::Object(result);
+    out
+}
+
+/// The `components` of the converted document: `definitions`, the document's parameters
+/// (but body and form ones), `responses` and `securityDefinitions`, each taken from `root` and
+/// its move recorded in `out`.
+fn components(
+    root: &mut Map<String, Value>,
+    globals: &Globals,
+    out: &mut Converted,
+) -> Map<String, Value> {
     let mut components = Map::new();
     if let Some(Value::Object(mut definitions)) = root.remove("definitions") {
         definitions.values_mut().for_each(schema);
@@ -125,28 +158,7 @@ pub fn convert(mut doc: Value) -> Converted {
             "/securityDefinitions".into(),
         ));
     }
-    if let Some(Value::Object(paths)) = root.remove("paths") {
-        let converted = paths
-            .into_iter()
-            .map(|(path, item)| {
-                let at = format!("/paths/{}", escape(&path));
-                let item = path_item(item, &globals, &at, &mut out.warnings);
-                (path, item)
-            })
-            .collect();
-        result.insert("paths".into(), Value::Object(converted));
-    }
-    if !components.is_empty() {
-        result.insert("components".into(), Value::Object(components));
-    }
-    // Extensions and anything else the document carries, as they are.
-    for (key, value) in root {
-        if key.starts_with("x-") {
-            result.insert(key, value);
-        }
-    }
-    out.doc = Value::Object(result);
-    out
+    components
 }
 
 /// What operations inherit from the document.
