@@ -1,7 +1,7 @@
 //! `Mock`, the implementation that answers every operation from the spec's examples (or from
 //! the schema), and `examples/mock.rs`, which serves it.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::examples::synthesize;
@@ -172,10 +172,28 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
         .filter(|p| p.location == ParamLocation::Path)
         .map(|p| ident(&p.name.rust))
         .collect();
+    let state = path_state(op, &path_values);
+    let request_name = if path_values.is_empty() && streams_on_request.is_none() {
+        quote!(_request)
+    } else {
+        quote!(request)
+    };
+    quote! {
+        async fn #name(&self, #request_name: #request) -> Result<#response, ApiError> {
+            #state
+            #streams_on_request
+            Ok(#construct)
+        }
+    }
+}
+
+/// The statements that keep the mock's memory of deleted resources: a create clears it, a
+/// DELETE checks the path and remembers it, other methods on a path check it.
+fn path_state(op: &Operation, path_values: &[Ident]) -> TokenStream {
     let template = &op.path;
     // After a DELETE, the path answers 404 until a create: what conformance tools expect of a
     // stateful API (a deleted collection, too, is gone until something is created again).
-    let state = if op.method == crate::ir::Method::Post && path_values.is_empty() {
+    if op.method == crate::ir::Method::Post && path_values.is_empty() {
         // The mock's examples reuse their ids: a create brings back what was deleted.
         quote!(self.deleted().clear();)
     } else if path_values.is_empty() {
@@ -195,18 +213,6 @@ fn mock_method(api: &Api, op: &Operation) -> TokenStream {
             }
         } else {
             quote!(self.check_present(&#key)?;)
-        }
-    };
-    let request_name = if path_values.is_empty() && streams_on_request.is_none() {
-        quote!(_request)
-    } else {
-        quote!(request)
-    };
-    quote! {
-        async fn #name(&self, #request_name: #request) -> Result<#response, ApiError> {
-            #state
-            #streams_on_request
-            Ok(#construct)
         }
     }
 }
