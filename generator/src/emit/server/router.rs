@@ -18,75 +18,14 @@ pub(super) fn router(api: &Api) -> TokenStream {
         .zip(served(api))
         .filter_map(|(op, served)| served.then_some(op))
         .collect();
-    let mut routes: Vec<(String, Vec<&Operation>)> = Vec::new();
-    for op in served.iter().copied() {
-        let route = crate::ir::path::axum_route(&op.path_parts);
-        match routes.iter_mut().find(|(r, _)| *r == route) {
-            Some((_, ops)) => ops.push(op),
-            None => routes.push((route, vec![op])),
-        }
-    }
+    let routes = routes(&served);
     let route_calls = routes
         .iter()
         .map(|(route, ops)| route_call(api, route, ops));
-    let lookups = routes.iter().flat_map(|(route, ops)| {
-        ops.iter().map(move |op| {
-            let cfg = group_cfg(api, op.group);
-            let method = op.method.as_str();
-            let wire = &op.name.wire;
-            quote! {
-                #cfg
-                if (method, path) == (#method, #route) {
-                    return Some(#wire);
-                }
-            }
-        })
-    });
-    let handlers = served.iter().map(|op| {
-        let handler = format_ident!("handle_{}", op.name.rust);
-        let extract = format_ident!("extract_{}", op.name.rust);
-        let name = ident(&op.name.rust);
-        let wire = &op.name.wire;
-        // A rejection may come before the body was read: the connection cannot carry another
-        // request then, so the client is told to close it rather than finding it broken.
-        let close = if op.body.is_some() {
-            quote! {{
-                let mut response = error.into_response();
-                response.headers_mut().insert(
-                    ::axum::http::header::CONNECTION,
-                    ::axum::http::HeaderValue::from_static("close"),
-                );
-                response
-            }}
-        } else {
-            quote!(error.into_response())
-        };
-        let cfg = group_cfg(api, op.group);
-        quote! {
-            #cfg
-            async fn #handler<A: Api>(
-                ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
-                request: ::axum::extract::Request,
-            ) -> Response {
-                use ::tracing::Instrument as _;
-                let span = ::tracing::info_span!("operation", operation = #wire);
-                async move {
-                    match #extract(&state.api, request, state.config.body_limit).await {
-                        Ok(request) => match state.api.#name(request).await {
-                            Ok(response) => response.into_response(),
-                            Err(error) => error.into_response(),
-                        },
-                        Err(error) => {
-                            ::tracing::debug!(%error, "request rejected");
-                            #close
-                        }
-                    }
-                }
-                .instrument(span)
-                .await
-            }
-        }
-    });
+    let lookups = routes
+        .iter()
+        .flat_map(|(route, ops)| ops.iter().map(move |op| lookup(api, route, op)));
+    let handlers = served.iter().map(|op| handler(api, op));
     let base = api
         .servers
         .first()
@@ -97,18 +36,7 @@ pub(super) fn router(api: &Api) -> TokenStream {
     } else {
         quote!(::axum::Router::new().nest(#base, routes))
     };
-    let mut challenges: Vec<&str> = Vec::new();
-    for scheme in &api.security_schemes {
-        let c = match scheme.kind {
-            SecurityKind::Basic => "Basic realm=\"api\"",
-            SecurityKind::Bearer => "Bearer",
-            SecurityKind::ApiKey { .. } => "ApiKey",
-        };
-        if !challenges.contains(&c) {
-            challenges.push(c);
-        }
-    }
-    let challenge = challenges.join(", ");
+    let challenge = challenge(api);
     let base_doc = if base.is_empty() {
         " Mounts every operation at its path.".to_string()
     } else {
@@ -181,6 +109,96 @@ pub(super) fn router(api: &Api) -> TokenStream {
 
         #(#handlers)*
     }
+}
+
+/// The served operations grouped by route, in the order each route first appears.
+fn routes<'a>(served: &[&'a Operation]) -> Vec<(String, Vec<&'a Operation>)> {
+    let mut routes: Vec<(String, Vec<&Operation>)> = Vec::new();
+    for op in served.iter().copied() {
+        let route = crate::ir::path::axum_route(&op.path_parts);
+        match routes.iter_mut().find(|(r, _)| *r == route) {
+            Some((_, ops)) => ops.push(op),
+            None => routes.push((route, vec![op])),
+        }
+    }
+    routes
+}
+
+/// The statement of `operation_at` that names one operation at its route.
+fn lookup(api: &Api, route: &str, op: &Operation) -> TokenStream {
+    let cfg = group_cfg(api, op.group);
+    let method = op.method.as_str();
+    let wire = &op.name.wire;
+    quote! {
+        #cfg
+        if (method, path) == (#method, #route) {
+            return Some(#wire);
+        }
+    }
+}
+
+/// `handle_<op>`: extracts the request, calls the implementation and answers, in a span named
+/// after the operation.
+fn handler(api: &Api, op: &Operation) -> TokenStream {
+    let handler = format_ident!("handle_{}", op.name.rust);
+    let extract = format_ident!("extract_{}", op.name.rust);
+    let name = ident(&op.name.rust);
+    let wire = &op.name.wire;
+    // A rejection may come before the body was read: the connection cannot carry another
+    // request then, so the client is told to close it rather than finding it broken.
+    let close = if op.body.is_some() {
+        quote! {{
+            let mut response = error.into_response();
+            response.headers_mut().insert(
+                ::axum::http::header::CONNECTION,
+                ::axum::http::HeaderValue::from_static("close"),
+            );
+            response
+        }}
+    } else {
+        quote!(error.into_response())
+    };
+    let cfg = group_cfg(api, op.group);
+    quote! {
+        #cfg
+        async fn #handler<A: Api>(
+            ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
+            request: ::axum::extract::Request,
+        ) -> Response {
+            use ::tracing::Instrument as _;
+            let span = ::tracing::info_span!("operation", operation = #wire);
+            async move {
+                match #extract(&state.api, request, state.config.body_limit).await {
+                    Ok(request) => match state.api.#name(request).await {
+                        Ok(response) => response.into_response(),
+                        Err(error) => error.into_response(),
+                    },
+                    Err(error) => {
+                        ::tracing::debug!(%error, "request rejected");
+                        #close
+                    }
+                }
+            }
+            .instrument(span)
+            .await
+        }
+    }
+}
+
+/// The `WWW-Authenticate` challenge of 401 answers: the spec's HTTP schemes, each once.
+fn challenge(api: &Api) -> String {
+    let mut challenges: Vec<&str> = Vec::new();
+    for scheme in &api.security_schemes {
+        let c = match scheme.kind {
+            SecurityKind::Basic => "Basic realm=\"api\"",
+            SecurityKind::Bearer => "Bearer",
+            SecurityKind::ApiKey { .. } => "ApiKey",
+        };
+        if !challenges.contains(&c) {
+            challenges.push(c);
+        }
+    }
+    challenges.join(", ")
 }
 
 /// The statement that adds one path's operations to the router. Operations of groups behind
