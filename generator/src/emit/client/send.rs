@@ -108,7 +108,13 @@ fn call_statements(api: &Api, op: &Operation, accept: &str) -> TokenStream {
                 let n = ident(&p.name.rust);
                 quote!(path.push_str(&runtime::encode_path(#wire, &runtime::simple(#wire, &self.#n)?)?);)
             }
-            None => quote!(path.push_str(#wire);),
+            // Lowering gives every template variable a parameter (a string when the spec
+            // declares none), so this is never reached; were it, the crate would not compile
+            // rather than send the variable's name as part of the URL.
+            None => {
+                let message = format!("path parameter `{wire}` has no declaration");
+                quote!(::core::compile_error!(#message);)
+            }
         },
     });
     let params = op
