@@ -1521,6 +1521,20 @@ struct State<A> {
     config: ServerConfig,
 }
 
+async fn not_found() -> Response {
+    ApiError::new(StatusCode::NOT_FOUND, "route", "no operation has this path")
+        .into_response()
+}
+
+async fn method_not_allowed() -> Response {
+    ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method",
+            "the path does not take this method",
+        )
+        .into_response()
+}
+
 /// The base path every route is mounted under (empty when the server URL has none).
 pub const BASE_PATH: &str = "";
 
@@ -1662,20 +1676,6 @@ fn operation_at(method: &str, path: &str) -> Option<&'static str> {
     }
     let _ = (method, path);
     None
-}
-
-async fn not_found() -> Response {
-    ApiError::new(StatusCode::NOT_FOUND, "route", "no operation has this path")
-        .into_response()
-}
-
-async fn method_not_allowed() -> Response {
-    ApiError::new(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "method",
-            "the path does not take this method",
-        )
-        .into_response()
 }
 
 async fn handle_list_integrations_v4<A: Api>(

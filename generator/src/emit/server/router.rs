@@ -42,25 +42,9 @@ pub(super) fn router(api: &Api) -> TokenStream {
     } else {
         format!(" Mounts every operation at its path under the server's base path `{base}`.")
     };
+    let settings = settings();
     quote! {
-        #[doc = " Server settings."]
-        #[derive(Clone, Debug)]
-        pub struct ServerConfig {
-            #[doc = " Largest request body accepted, in bytes (413 beyond). Default: 2 MiB."]
-            pub body_limit: usize,
-        }
-
-        impl Default for ServerConfig {
-            fn default() -> Self {
-                ServerConfig { body_limit: 2 * 1024 * 1024 }
-            }
-        }
-
-        #[allow(dead_code)]
-        struct State<A> {
-            api: A,
-            config: ServerConfig,
-        }
+        #settings
 
         #[doc = " The base path every route is mounted under (empty when the server URL has none)."]
         pub const BASE_PATH: &str = #base;
@@ -99,6 +83,33 @@ pub(super) fn router(api: &Api) -> TokenStream {
             None
         }
 
+        #(#handlers)*
+    }
+}
+
+/// `ServerConfig`, the router's state, and the answers to paths and methods no operation has:
+/// the same in every crate.
+fn settings() -> TokenStream {
+    quote! {
+        #[doc = " Server settings."]
+        #[derive(Clone, Debug)]
+        pub struct ServerConfig {
+            #[doc = " Largest request body accepted, in bytes (413 beyond). Default: 2 MiB."]
+            pub body_limit: usize,
+        }
+
+        impl Default for ServerConfig {
+            fn default() -> Self {
+                ServerConfig { body_limit: 2 * 1024 * 1024 }
+            }
+        }
+
+        #[allow(dead_code)]
+        struct State<A> {
+            api: A,
+            config: ServerConfig,
+        }
+
         async fn not_found() -> Response {
             ApiError::new(StatusCode::NOT_FOUND, "route", "no operation has this path").into_response()
         }
@@ -106,8 +117,6 @@ pub(super) fn router(api: &Api) -> TokenStream {
         async fn method_not_allowed() -> Response {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method", "the path does not take this method").into_response()
         }
-
-        #(#handlers)*
     }
 }
 
