@@ -237,14 +237,20 @@ fn derived_operation_id(method: Method, path: &str) -> String {
     id
 }
 
-/// How a media type is encoded.
-pub(crate) fn body_kind(media: &str) -> BodyKind {
-    let essence = media
+/// A media type without its parameters, lower-cased (`application/json; charset=utf-8` is
+/// `application/json`).
+pub(crate) fn media_essence(media: &str) -> String {
+    media
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// How a media type is encoded.
+pub(crate) fn body_kind(media: &str) -> BodyKind {
+    let essence = media_essence(media);
     if essence == "application/json"
         || essence.ends_with("+json")
         || essence == "*/*"

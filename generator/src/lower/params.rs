@@ -233,11 +233,6 @@ pub(super) fn shared_param_schemas(spec: &Spec) -> BTreeMap<String, String> {
 
 /// Whether a media type is JSON (`application/json`, `application/problem+json`...).
 fn is_json_media(media: &str) -> bool {
-    let essence = media
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let essence = super::operation::media_essence(media);
     essence == "application/json" || essence.ends_with("+json")
 }
