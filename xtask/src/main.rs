@@ -21,7 +21,7 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Runs the generator on every OpenAPI 3.0.x spec of the APIs.guru directory and on GitHub's
+    /// Runs the generator on every OpenAPI 3.0, 3.1 and Swagger 2.0 spec of the APIs.guru directory and on GitHub's
     /// REST spec (downloaded from npm into .cache/), checks a sample of the crates, and writes
     /// CORPUS.md.
     Corpus {
@@ -40,7 +40,8 @@ enum Command {
         #[arg(long, default_value_t = 2400)]
         timeout: u64,
         /// Keep what an interrupted run of the same commit and settings measured (its journal
-        /// is `target/corpus/journal.tsv`) and do only the rest.
+        /// is `target/corpus/journal.tsv`; the peers' results, which do not depend on the
+        /// commit, are kept in `target/corpus/peers.tsv` across commits) and do only the rest.
         #[arg(long)]
         resume: bool,
     },

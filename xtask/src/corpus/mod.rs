@@ -1,5 +1,5 @@
-//! `cargo xtask corpus`: the generator on every OpenAPI 3.0.x spec of the APIs.guru directory
-//! and on GitHub's REST spec; then, on a deterministic sample of those specs, openapi-forge and
+//! `cargo xtask corpus`: the generator on every OpenAPI 3.0, 3.1 and Swagger 2.0 spec of the
+//! APIs.guru directory and on GitHub's REST spec; then, on a deterministic sample of those specs, openapi-forge and
 //! its peers (progenitor, OpenAPI Generator `rust` and `rust-axum`) side by side: which of them
 //! generate a crate, which of those crates compile, and which pass `cargo clippy --all-features -- -D warnings`.
 //!
@@ -85,6 +85,8 @@ struct SampleResult {
 struct Findings {
     /// The APIs.guru specs, then GitHub's (always last).
     specs: Vec<PathBuf>,
+    /// The version family of each spec (`OpenAPI 3.1.x`...).
+    versions: Vec<&'static str>,
     /// openapi-forge on every spec.
     forge: Vec<Outcome>,
     /// Indices into `specs` of the compile sample.
@@ -116,13 +118,15 @@ fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
     let cache = root.join(".cache/corpus");
     let directory = fetch(&cache, DIRECTORY, "directory")?;
     let octokit = fetch(&cache, OCTOKIT, "octokit")?;
-    let mut specs = openapi_30_specs(&directory.join("package/api"))?;
+    let mut found = directory_specs(&directory.join("package/api"))?;
     let github = find_github_spec(&octokit.join("package"))?;
     if let Some(n) = options.sample.filter(|n| *n > 1) {
-        specs = specs.into_iter().step_by(n).collect();
+        found = found.into_iter().step_by(n).collect();
     }
-    let sample = choose_sample(specs.len(), options.compile);
+    let sample = choose_sample(found.len(), options.compile);
+    let (mut specs, mut versions): (Vec<PathBuf>, Vec<&str>) = found.into_iter().unzip();
     specs.push(github);
+    versions.push("OpenAPI 3.0.x");
     let github_index = specs.len() - 1;
     let sample: Vec<usize> = if options.compile > 0 {
         sample.into_iter().chain([github_index]).collect()
@@ -133,7 +137,7 @@ fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
     let out_root = root.join("target/corpus");
     let key = run_key(root, &specs, &sample, options)?;
     let journal = Journal::open(&out_root.join("journal.tsv"), &key, options.resume, || {
-        let _ = std::fs::remove_dir_all(&out_root);
+        forget_tool(&out_root, Tool::Forge);
     })?;
     let sampled: BTreeSet<usize> = sample.iter().copied().collect();
     let (forge, generation) = generate_all(
@@ -163,6 +167,20 @@ fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
     let mut peer_versions = Vec::new();
     if options.peers && !sample.is_empty() {
         peer_versions = peers::versions();
+        // The peers' results depend on their versions and the sample, not on this repository's
+        // commit: they have their own journal, resumed across commits.
+        let key = format!(
+            "peers={peer_versions:?} specs={} sample={:?} compile={} timeout={} check=clippy",
+            specs.len(),
+            options.sample,
+            sample.len(),
+            options.timeout
+        );
+        let journal = Journal::open(&out_root.join("peers.tsv"), &key, options.resume, || {
+            for peer in Peer::ALL {
+                forget_tool(&out_root, Tool::Peer(peer));
+            }
+        })?;
         for peer in Peer::ALL {
             let tool = Tool::Peer(peer);
             let jobs: Vec<peers::Job> = sample
@@ -183,6 +201,7 @@ fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
 
     let findings = Findings {
         specs,
+        versions,
         forge,
         sample,
         tools,
@@ -194,6 +213,14 @@ fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
     std::fs::write(root.join("CORPUS.md"), &report)?;
     println!("{report}");
     Ok(())
+}
+
+/// Removes the crates and target directories `tool` left under `out_root`.
+fn forget_tool(out_root: &Path, tool: Tool) {
+    let _ = std::fs::remove_dir_all(out_root.join(tool.dir()));
+    for worker in 0..WORKERS {
+        let _ = std::fs::remove_dir_all(out_root.join(format!("target-{}-{worker}", tool.dir())));
+    }
 }
 
 /// `n` indices spread evenly over `len` specs (all of them when `n >= len`).
@@ -560,8 +587,41 @@ fn fetch(cache: &Path, package: &str, dir: &str) -> anyhow::Result<PathBuf> {
     Ok(target)
 }
 
-/// Every spec file (JSON or YAML) whose version is 3.0.x, sorted.
-fn openapi_30_specs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+/// The OpenAPI versions the corpus reads, as the report names them, with the markers that
+/// announce each near the top of a spec file (JSON or YAML).
+pub(crate) const VERSIONS: [(&str, &[&str]); 3] = [
+    ("OpenAPI 3.0.x", &["3.0"]),
+    ("OpenAPI 3.1.x", &["3.1"]),
+    ("Swagger 2.0", &["2.0"]),
+];
+
+/// The version family of a spec from its first bytes, `None` for anything else.
+fn spec_version(head: &str) -> Option<&'static str> {
+    VERSIONS.iter().find_map(|(label, numbers)| {
+        let key = if label.starts_with("Swagger") {
+            "swagger"
+        } else {
+            "openapi"
+        };
+        numbers
+            .iter()
+            .any(|n| {
+                [
+                    format!("{key}: {n}"),
+                    format!("\"{key}\":\"{n}"),
+                    format!("\"{key}\": \"{n}"),
+                    format!("{key}: '{n}"),
+                    format!("{key}: \"{n}"),
+                ]
+                .iter()
+                .any(|m| head.contains(m.as_str()))
+            })
+            .then_some(*label)
+    })
+}
+
+/// Every spec file (JSON or YAML) of a version the generator reads, sorted, with its version.
+fn directory_specs(dir: &Path) -> anyhow::Result<Vec<(PathBuf, &'static str)>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -581,15 +641,8 @@ fn openapi_30_specs(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
                     .chars()
                     .take(4096)
                     .collect();
-                let markers = [
-                    "openapi: 3.0",
-                    "\"openapi\":\"3.0",
-                    "\"openapi\": \"3.0",
-                    "openapi: '3.0",
-                    "openapi: \"3.0",
-                ];
-                if markers.iter().any(|m| head.contains(m)) {
-                    out.push(path);
+                if let Some(version) = spec_version(&head) {
+                    out.push((path, version));
                 }
             }
         }
@@ -611,4 +664,25 @@ fn find_github_spec(dir: &Path) -> anyhow::Result<PathBuf> {
         }
     }
     bail!("no api.github.com.json in {}", dir.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spec_version;
+
+    #[test]
+    fn the_version_is_read_from_json_and_yaml_heads() {
+        assert_eq!(
+            spec_version(r#"{"openapi":"3.0.1","info":{}}"#),
+            Some("OpenAPI 3.0.x")
+        );
+        assert_eq!(
+            spec_version("{\n  \"openapi\": \"3.1.0\",\n"),
+            Some("OpenAPI 3.1.x")
+        );
+        assert_eq!(spec_version("openapi: '3.1.0'\n"), Some("OpenAPI 3.1.x"));
+        assert_eq!(spec_version("swagger: \"2.0\"\n"), Some("Swagger 2.0"));
+        assert_eq!(spec_version(r#"{"openapi":"4.0.0"}"#), None);
+        assert_eq!(spec_version("title: not a spec"), None);
+    }
 }

@@ -21,7 +21,7 @@ pub(super) fn render(root: &Path, f: &Findings, options: &Options) -> String {
     let _ = writeln!(s, "# Corpus results\n");
     let _ = writeln!(
         s,
-        "openapi-forge on every OpenAPI 3.0.x spec of `{DIRECTORY}` (APIs.guru){} plus GitHub's \
+        "openapi-forge on every OpenAPI 3.0, 3.1 and Swagger 2.0 spec of `{DIRECTORY}` (APIs.guru){} plus GitHub's \
          REST spec (`{OCTOKIT}`); then openapi-forge and its peers on a deterministic sample of \
          {} of those specs (evenly spread over the sorted list) plus GitHub's.\n",
         options
@@ -54,7 +54,8 @@ pub(super) fn render(root: &Path, f: &Findings, options: &Options) -> String {
          installed: `cargo install cargo-progenitor`, `pip install openapi-generator-cli`). \
          A run cut short goes on with `--resume`: every result is journaled in \
          `target/corpus/journal.tsv` as it comes, under a key naming the commit and the settings, \
-         and only what is missing is done.\n"
+         and only what is missing is done; the peers' results, which do not depend on the commit, \
+         are journaled in `target/corpus/peers.tsv` and kept across commits.\n"
     );
 
     whole_corpus(&mut s, f, &rel);
@@ -116,7 +117,29 @@ fn whole_corpus(s: &mut String, f: &Findings, rel: &dyn Fn(&Path) -> String) {
     let diagnosed = total - generated - panicked;
     let _ = writeln!(s, "## openapi-forge on the whole corpus\n");
     let _ = writeln!(s, "| measure | specs | rate |\n| --- | --- | --- |");
-    let _ = writeln!(s, "| OpenAPI 3.0.x specs | {total} | |");
+    let _ = writeln!(s, "| specs | {total} | |");
+    for (label, _) in super::VERSIONS {
+        let of_version: Vec<&Outcome> = f
+            .forge
+            .iter()
+            .zip(&f.versions)
+            .filter(|(_, v)| **v == label)
+            .map(|(o, _)| o)
+            .collect();
+        if of_version.is_empty() {
+            continue;
+        }
+        let ok = of_version
+            .iter()
+            .filter(|o| ***o == Outcome::Generated)
+            .count();
+        let _ = writeln!(
+            s,
+            "| {label} specs generated | {ok} of {} | {} |",
+            of_version.len(),
+            pct(ok, of_version.len())
+        );
+    }
     let _ = writeln!(s, "| generated | {generated} | {} |", pct(generated, total));
     let _ = writeln!(
         s,
