@@ -74,6 +74,7 @@ diff_cases!(
     streams,
     swagger_to_openapi,
     types,
+    webhooks,
 );
 
 /// A case added without a test here would never be checked.

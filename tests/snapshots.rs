@@ -81,6 +81,7 @@ fixture_tests!(
     swagger_20,
     union_shapes,
     unused_security,
+    webhooks,
 );
 
 /// A fixture added without a test here would never be snapshotted.

@@ -26,6 +26,9 @@ mod narrow;
 pub struct Spec {
     /// The typed document. Every `$ref` in it is local to `components`.
     pub doc: OpenAPI,
+    /// The webhooks of a 3.1 document (which `openapiv3` does not read): requests the API's
+    /// provider sends, by name, in spec order.
+    pub webhooks: IndexMap<String, PathItem>,
     /// The bundle it came from, for locating problems.
     pub bundle: Bundle,
 }
@@ -61,6 +64,15 @@ pub fn normalize(mut bundle: Bundle, diags: &mut Diagnostics) -> Option<Spec> {
             }
             if let Some(item) = parse.typed::<PathItem>(item, &pointer) {
                 paths.paths.insert(path.clone(), ReferenceOr::Item(item));
+            }
+        }
+    }
+    let mut webhooks = IndexMap::new();
+    if let Some(map) = root.get("webhooks").and_then(Value::as_object) {
+        for (name, item) in map {
+            let pointer = format!("/webhooks/{}", escape(name));
+            if let Some(item) = parse.typed::<PathItem>(item, &pointer) {
+                webhooks.insert(name.clone(), item);
             }
         }
     }
@@ -100,7 +112,11 @@ pub fn normalize(mut bundle: Bundle, diags: &mut Diagnostics) -> Option<Spec> {
         external_docs: None,
         extensions,
     };
-    let spec = Spec { doc, bundle };
+    let spec = Spec {
+        doc,
+        webhooks,
+        bundle,
+    };
     spec.check(diags);
     (diags.error_count() == before).then_some(spec)
 }
@@ -531,43 +547,58 @@ impl Spec {
             }
         }
         for (path, item) in self.doc.paths.paths.iter() {
-            let ReferenceOr::Item(item) = item else {
-                continue;
-            };
-            let path_pointer = format!("/paths/{}", escape(path));
-            let template: BTreeSet<String> =
-                crate::ir::path::template_params(path).into_iter().collect();
-            for (method, op) in item.iter() {
-                let pointer = format!("{path_pointer}/{method}");
-                let mut declared = BTreeSet::new();
-                for (i, p) in item
-                    .parameters
-                    .iter()
-                    .chain(op.parameters.iter())
-                    .enumerate()
-                {
-                    match self.parameter(p) {
-                        Ok(Parameter::Path { parameter_data, .. }) => {
-                            declared.insert(parameter_data.name.clone());
-                        }
-                        Ok(_) => {}
-                        Err(e) => diags.error(self.locate(&format!("{pointer}/parameters/{i}")), e),
+            if let ReferenceOr::Item(item) = item {
+                self.check_path_item(path, item, &format!("/paths/{}", escape(path)), diags);
+            }
+        }
+        for (name, item) in &self.webhooks {
+            // A webhook has no path: any path parameter it declares is reported as unused.
+            self.check_path_item("", item, &format!("/webhooks/{}", escape(name)), diags);
+        }
+    }
+
+    /// Checks the parameters of the operations of one path item against the template `path`.
+    fn check_path_item(
+        &self,
+        path: &str,
+        item: &PathItem,
+        path_pointer: &str,
+        diags: &mut Diagnostics,
+    ) {
+        let template: BTreeSet<String> =
+            crate::ir::path::template_params(path).into_iter().collect();
+        for (method, op) in item.iter() {
+            let pointer = format!("{path_pointer}/{method}");
+            let mut declared = BTreeSet::new();
+            for (i, p) in item
+                .parameters
+                .iter()
+                .chain(op.parameters.iter())
+                .enumerate()
+            {
+                match self.parameter(p) {
+                    Ok(Parameter::Path { parameter_data, .. }) => {
+                        declared.insert(parameter_data.name.clone());
                     }
+                    Ok(_) => {}
+                    Err(e) => diags.error(self.locate(&format!("{pointer}/parameters/{i}")), e),
                 }
-                for missing in template.difference(&declared) {
-                    diags.warning(
-                        self.locate(&pointer),
-                        format!("path parameter `{missing}` of `{path}` is not declared; it is taken as a required string"),
-                    );
-                }
-                for extra in declared.difference(&template) {
-                    diags.warning(
-                        self.locate(&pointer),
-                        format!(
-                            "path parameter `{extra}` does not appear in `{path}`; it is ignored"
-                        ),
-                    );
-                }
+            }
+            for missing in template.difference(&declared) {
+                diags.warning(
+                    self.locate(&pointer),
+                    format!("path parameter `{missing}` of `{path}` is not declared; it is taken as a required string"),
+                );
+            }
+            for extra in declared.difference(&template) {
+                let message = if path_pointer.starts_with("/webhooks/") {
+                    format!(
+                        "path parameter `{extra}` of a webhook, which has no path; it is ignored"
+                    )
+                } else {
+                    format!("path parameter `{extra}` does not appear in `{path}`; it is ignored")
+                };
+                diags.warning(self.locate(&pointer), message);
             }
         }
     }

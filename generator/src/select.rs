@@ -6,6 +6,9 @@
 //! reported in the files and at the pointers the user wrote: operations and components are
 //! removed by name, so no pointer to what remains changes.
 //!
+//! Webhooks are selected as operations are (by their tags, their `operationId` or, without
+//! one, their name).
+//!
 //! An operation is kept when it matches an include rule (one of its tags is in
 //! [`Selection::include_tags`], or [`Selection::operations`] names it), or when there is no
 //! include rule at all, and it has none of the [`Selection::exclude_tags`]. An operation without
@@ -99,6 +102,8 @@ fn thousands(n: usize) -> String {
 
 /// One operation of the document, as the rules see it.
 struct Candidate {
+    /// `paths`, or `webhooks` (whose "path" is the webhook's name).
+    section: &'static str,
     path: String,
     method: &'static str,
     id: Option<String>,
@@ -201,11 +206,19 @@ fn clean(values: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// The operations of `paths`, then the webhooks: a webhook without an `operationId` is named
+/// by its name.
 fn candidates(doc: &Value) -> Vec<Candidate> {
     let mut out = Vec::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
+    for section in ["paths", "webhooks"] {
+        if let Some(paths) = doc.get(section).and_then(Value::as_object) {
+            section_candidates(section, paths, &mut out);
+        }
+    }
+    out
+}
+
+fn section_candidates(section: &'static str, paths: &Map<String, Value>, out: &mut Vec<Candidate>) {
     for (path, item) in paths {
         let Some(item) = item.as_object().filter(|_| !path.starts_with("x-")) else {
             continue;
@@ -225,18 +238,18 @@ fn candidates(doc: &Value) -> Vec<Candidate> {
             if tags.is_empty() {
                 tags.push(UNTAGGED.to_string());
             }
+            let id = op.get("operationId").and_then(Value::as_str);
             out.push(Candidate {
+                section,
                 path: path.clone(),
                 method,
-                id: op
-                    .get("operationId")
-                    .and_then(Value::as_str)
+                id: id
+                    .or((section == "webhooks").then_some(path.as_str()))
                     .map(str::to_string),
                 tags,
             });
         }
     }
-    out
 }
 
 fn section_len(doc: &Value, section: &str) -> usize {
@@ -247,19 +260,25 @@ fn section_len(doc: &Value, section: &str) -> usize {
 
 /// Removes the operations not kept, and the path items left without operations.
 fn remove_operations(doc: &mut Value, candidates: &[Candidate], keep: &[bool]) {
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    let mut emptied = BTreeSet::new();
-    for (c, _) in candidates.iter().zip(keep).filter(|(_, k)| !**k) {
-        if let Some(item) = paths.get_mut(&c.path).and_then(Value::as_object_mut) {
-            item.remove(c.method);
-            if !METHODS.iter().any(|m| item.contains_key(*m)) {
-                emptied.insert(c.path.clone());
+    for section in ["paths", "webhooks"] {
+        let Some(paths) = doc.get_mut(section).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let mut emptied = BTreeSet::new();
+        let dropped = candidates
+            .iter()
+            .zip(keep)
+            .filter(|(c, k)| !**k && c.section == section);
+        for (c, _) in dropped {
+            if let Some(item) = paths.get_mut(&c.path).and_then(Value::as_object_mut) {
+                item.remove(c.method);
+                if !METHODS.iter().any(|m| item.contains_key(*m)) {
+                    emptied.insert(c.path.clone());
+                }
             }
         }
+        paths.retain(|path, _| !emptied.contains(path));
     }
-    paths.retain(|path, _| !emptied.contains(path));
 }
 
 /// Keeps the components reached from the paths (and the security schemes required), drops
@@ -285,8 +304,10 @@ fn prune_components(doc: &mut Value) {
         }
     };
     let mut queue = Vec::new();
-    if let Some(paths) = doc.get("paths") {
-        reach(paths, &mut queue);
+    for section in ["paths", "webhooks"] {
+        if let Some(paths) = doc.get(section) {
+            reach(paths, &mut queue);
+        }
     }
     let mut reached: BTreeSet<(String, String)> = BTreeSet::new();
     while let Some(target) = queue.pop() {
@@ -305,10 +326,9 @@ fn prune_components(doc: &mut Value) {
     if let Some(root) = doc.get("security") {
         requirements_in(root, &mut schemes);
     }
-    for item in doc
-        .get("paths")
-        .and_then(Value::as_object)
+    for item in ["paths", "webhooks"]
         .into_iter()
+        .filter_map(|section| doc.get(section).and_then(Value::as_object))
         .flat_map(Map::values)
     {
         for method in METHODS {
@@ -395,6 +415,57 @@ fn requirements_in(value: &Value, out: &mut BTreeSet<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Webhooks are selected by tag and by name as operations are, and keep the schemas their
+    /// payloads use.
+    #[test]
+    fn webhooks_are_selected_as_operations_are() {
+        let body = |schema: &str| {
+            serde_json::json!({"requestBody": {"content": {"application/json": {
+                "schema": {"$ref": format!("#/components/schemas/{schema}")}
+            }}}})
+        };
+        let mut adopted = body("Adoption");
+        adopted["tags"] = serde_json::json!(["pets"]);
+        let mut shipped = body("Order");
+        shipped["tags"] = serde_json::json!(["orders"]);
+        let mut doc = serde_json::json!({
+            "paths": {"/pets": {"get": {"tags": ["pets"], "responses": {"200": {
+                "description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}
+            }}}}},
+            "webhooks": {"petAdopted": {"post": adopted}, "orderShipped": {"post": shipped}},
+            "components": {"schemas": {"Pet": {}, "Adoption": {}, "Order": {}}}
+        });
+        let candidates = candidates(&doc);
+        let names: Vec<(&str, Option<&str>)> = candidates
+            .iter()
+            .map(|c| (c.section, c.id.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("paths", None),
+                ("webhooks", Some("petAdopted")),
+                ("webhooks", Some("orderShipped"))
+            ]
+        );
+        assert!(candidates[2].named_by("orderShipped"));
+        let keep: Vec<bool> = candidates
+            .iter()
+            .map(|c| c.tags.contains(&"pets".to_string()))
+            .collect();
+        remove_operations(&mut doc, &candidates, &keep);
+        prune_components(&mut doc);
+        let hooks: Vec<&String> = doc["webhooks"].as_object().unwrap().keys().collect();
+        assert_eq!(hooks, ["petAdopted"]);
+        let schemas: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(schemas, ["Pet", "Adoption"]);
+    }
 
     #[test]
     fn counts_have_thousands_separators() {

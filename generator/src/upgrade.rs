@@ -109,9 +109,12 @@ fn document(doc: &mut Value, warnings: &mut Vec<(String, String)>) {
             ));
         }
     }
-    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Object(paths)) = root.get_mut(section) else {
+            continue;
+        };
         for (path, item) in paths.iter_mut() {
-            let at = format!("/paths/{}", escape(path));
+            let at = format!("/{section}/{}", escape(path));
             if let Value::Object(map) = item {
                 if map.remove("query").is_some() {
                     warnings.push((

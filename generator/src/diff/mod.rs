@@ -287,6 +287,8 @@ pub enum Scope {
     Api,
     /// An operation (`METHOD /path`).
     Operation,
+    /// A webhook (`webhook <name> METHOD`).
+    Webhook,
     /// A generated type (its Rust name).
     Type,
 }
@@ -302,6 +304,8 @@ pub enum ChangeKind {
     OperationUndeprecated,
     OperationRenamed,
     OperationRegrouped,
+    WebhookAdded,
+    WebhookRemoved,
     PaginationAdded,
     PaginationRemoved,
     PaginationChanged,

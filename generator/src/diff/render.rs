@@ -112,6 +112,7 @@ pub fn markdown(report: &Report, options: &Markdown) -> String {
     for (scope, heading) in [
         (Scope::Api, "API"),
         (Scope::Operation, "Operations"),
+        (Scope::Webhook, "Webhooks"),
         (Scope::Type, "Types"),
     ] {
         let changes: Vec<&Change> = report.changes.iter().filter(|c| c.scope == scope).collect();

@@ -51,6 +51,7 @@ impl<'a> Walker<'a> {
             self.changes.clear();
             self.api_wide();
             self.operations();
+            self.webhooks();
             if unused_pass {
                 self.pair_unused();
             }
@@ -170,6 +171,50 @@ impl<'a> Walker<'a> {
                     (None, Some(n)) => self.operation_added(n),
                     (None, None) => {}
                 }
+            }
+        }
+    }
+
+    /// Webhooks added and removed, matched by name and method. What a webhook carries is not
+    /// compared here: its types are compared where operations use them.
+    fn webhooks(&mut self) {
+        let key = |op: &Operation| (op.webhook.clone().unwrap_or_default(), op.method);
+        let old: BTreeMap<_, &Operation> = self.old.webhooks.iter().map(|w| (key(w), w)).collect();
+        let new: BTreeMap<_, &Operation> = self.new.webhooks.iter().map(|w| (key(w), w)).collect();
+        for (k, hook) in &new {
+            if !old.contains_key(k) {
+                let place = webhook_place(hook);
+                let method = format!("server::webhooks::Receiver::{}", hook.name.rust);
+                let mut d = Draft::new(K::WebhookAdded, &place, "")
+                    .detail(format!("the provider sends `{}`", k.0))
+                    .item(item(ItemKind::TraitMethod, method, Effect::Added))
+                    .semver(Minor);
+                d.server.add(
+                    Impact::Compatible,
+                    format!(
+                        "receivers may implement `{}`; until they do, the generated `Receiver` answers 501",
+                        hook.name.rust
+                    ),
+                );
+                self.push(d);
+            }
+        }
+        for (k, hook) in &old {
+            if !new.contains_key(k) {
+                let place = webhook_place(hook);
+                let method = format!("server::webhooks::Receiver::{}", hook.name.rust);
+                let mut d = Draft::new(K::WebhookRemoved, &place, "")
+                    .detail(format!("the provider no longer sends `{}`", k.0))
+                    .item(item(ItemKind::TraitMethod, method, Effect::Removed))
+                    .semver(Major);
+                d.server.add(
+                    Impact::SourceBreaking,
+                    format!(
+                        "`impl Receiver` blocks that define `{}` stop compiling",
+                        hook.name.rust
+                    ),
+                );
+                self.push(d);
             }
         }
     }
@@ -418,6 +463,15 @@ fn op_key(op: &Operation) -> OpKey {
         }
     }
     (path, op.method)
+}
+
+fn webhook_place(hook: &Operation) -> Place {
+    let name = hook.webhook.as_deref().unwrap_or_default();
+    Place::new(
+        Scope::Webhook,
+        format!("webhook {name} {}", hook.method.as_str()),
+        Direction::None,
+    )
 }
 
 fn op_place(op: &Operation) -> Place {

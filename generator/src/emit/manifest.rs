@@ -159,22 +159,24 @@ struct OperationRow {
 
 /// `README.md`. `example` is the client example, already formatted Rust.
 pub fn readme(api: &Api, header: &str, sources: &str, example: &str) -> Result<String, String> {
-    let operations: Vec<OperationRow> = api
-        .operations
-        .iter()
-        .map(|op| OperationRow {
-            name: op.name.rust.clone(),
-            method: op.method.as_str(),
-            path: op.path.replace('|', "\\|"),
-            summary: op
-                .summary
-                .clone()
-                .unwrap_or_default()
-                .replace('|', "\\|")
-                .replace('\n', " "),
-            deprecated: op.deprecated,
-        })
-        .collect();
+    let rows = |ops: &[crate::ir::Operation]| -> Vec<OperationRow> {
+        ops.iter()
+            .map(|op| OperationRow {
+                name: op.name.rust.clone(),
+                method: op.method.as_str(),
+                path: op.path.replace('|', "\\|"),
+                summary: op
+                    .summary
+                    .clone()
+                    .unwrap_or_default()
+                    .replace('|', "\\|")
+                    .replace('\n', " "),
+                deprecated: op.deprecated,
+            })
+            .collect()
+    };
+    let operations = rows(&api.operations);
+    let webhooks = rows(&api.webhooks);
     let types: Vec<String> = api.types_by_name().iter().map(|t| t.name.clone()).collect();
     render(
         "README.md",
@@ -190,6 +192,7 @@ pub fn readme(api: &Api, header: &str, sources: &str, example: &str) -> Result<S
             sources => sources,
             example => example,
             operations => minijinja::Value::from(minijinja::value::Serde(operations)),
+            webhooks => minijinja::Value::from(minijinja::value::Serde(webhooks)),
             type_count => types.len(),
             types => types,
             tags => minijinja::Value::from(minijinja::value::Serde(tag_features(api))),

@@ -41,6 +41,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every operation, in spec order.
     pub operations: Vec<Operation>,
+    /// Every webhook operation (3.1 `webhooks`), in spec order: requests the API's provider
+    /// sends, received by the server feature's `webhooks` module.
+    pub webhooks: Vec<Operation>,
     /// Operation groups (tags), in order of first use.
     pub groups: Vec<Group>,
     /// Every security scheme, in spec order.

@@ -59,6 +59,7 @@ pub struct Operation {
     /// Name of the operation's error-body type (when several error bodies differ).
     pub error_type: String,
     /// Index into [`super::Api::groups`]: the module (first tag) the operation belongs to.
+    /// Webhooks are not grouped: theirs is 0 and means nothing.
     pub group: usize,
     /// HTTP method.
     pub method: Method,
@@ -66,6 +67,9 @@ pub struct Operation {
     pub path: String,
     /// The path template, parsed.
     pub path_parts: Vec<PathPart>,
+    /// The name of the webhook this operation receives (3.1 `webhooks`): its path is then
+    /// the stand-in `/` + name at which the generated receiver router serves it.
+    pub webhook: Option<String>,
     /// Summary.
     pub summary: Option<String>,
     /// Description.

@@ -334,21 +334,32 @@ impl Bundler {
         value
     }
 
+    /// Merges the path items of `section` (`paths`, or the `webhooks` of 3.1: path items named
+    /// rather than placed at a path) of the document `root` into `out`.
     pub(super) fn merge_paths(
         &mut self,
         root: &str,
+        section: &str,
         out: &mut Map<String, Value>,
         diags: &mut Diagnostics,
     ) {
         let doc = &self.files[root];
-        let Some(paths) = doc.get("paths") else {
+        let Some(paths) = doc.get(section) else {
             return;
         };
         let Some(paths) = paths.as_object().cloned() else {
-            diags.error(self.at(root, "/paths"), "`paths` is not a mapping");
+            diags.error(
+                self.at(root, format!("/{section}")),
+                format!("`{section}` is not a mapping"),
+            );
             return;
         };
-        let global_security = doc.get("security").cloned();
+        // The document's global requirement is the API's: a webhook is a request the API's
+        // provider sends, and only its own `security` says what it carries.
+        let global_security = match section {
+            "paths" => doc.get("security").cloned(),
+            _ => None,
+        };
         let scheme_slots: BTreeMap<String, String> = self
             .slots
             .iter()
@@ -356,7 +367,7 @@ impl Bundler {
             .map(|((_, _, name), slot)| (name.clone(), slot.clone()))
             .collect();
         for (path, item) in paths {
-            let pointer = format!("/paths/{}", escape(&path));
+            let pointer = format!("/{section}/{}", escape(&path));
             let item = match item {
                 Value::Object(m) if m.contains_key("$ref") => {
                     let reference = m["$ref"].as_str().unwrap_or_default().to_string();
@@ -408,10 +419,14 @@ impl Bundler {
                     for (k, v) in item {
                         let child = format!("{pointer}/{}", escape(&k));
                         if existing.contains_key(&k) && METHODS.contains(&k.as_str()) {
+                            let what = match section {
+                                "paths" => "operation",
+                                _ => "webhook",
+                            };
                             diags.error(
                                 self.at(root, child),
                                 format!(
-                                    "operation `{} {path}` is defined in two documents",
+                                    "{what} `{} {path}` is defined in two documents",
                                     k.to_uppercase()
                                 ),
                             );
@@ -427,7 +442,12 @@ impl Bundler {
         }
     }
 
-    pub(super) fn assemble(&mut self, roots: &[String], paths: Map<String, Value>) -> Value {
+    pub(super) fn assemble(
+        &mut self,
+        roots: &[String],
+        paths: Map<String, Value>,
+        webhooks: Map<String, Value>,
+    ) -> Value {
         let first_with = |key: &str| {
             roots
                 .iter()
@@ -465,6 +485,9 @@ impl Bundler {
             doc.insert("tags".into(), Value::Array(tags));
         }
         doc.insert("paths".into(), Value::Object(paths));
+        if !webhooks.is_empty() {
+            doc.insert("webhooks".into(), Value::Object(webhooks));
+        }
         let mut components = Map::new();
         for section in SECTIONS {
             if let Some(entries) = self.components.remove(section) {

@@ -126,13 +126,15 @@ pub fn load(paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Bundle> {
         bundler.import(root, section, name, &Location::new(root.clone(), ""), diags);
     }
     let mut paths_out = Map::new();
+    let mut webhooks_out = Map::new();
     for root in &roots {
-        bundler.merge_paths(root, &mut paths_out, diags);
+        bundler.merge_paths(root, "paths", &mut paths_out, diags);
+        bundler.merge_paths(root, "webhooks", &mut webhooks_out, diags);
     }
     if diags.has_errors() {
         return None;
     }
-    let doc = bundler.assemble(&roots, paths_out);
+    let doc = bundler.assemble(&roots, paths_out, webhooks_out);
     let texts = std::mem::take(&mut bundler.texts);
     Some(Bundle {
         doc,
@@ -154,22 +156,6 @@ fn check_version(doc: &Value, at: impl Fn(&str) -> Location, diags: &mut Diagnos
             format!("unsupported swagger version {v}: swagger 2.0 and openapi 3.0.x, 3.1.x and 3.2.x documents are read"),
         );
         return;
-    }
-    // Parts of 3.1 documents the bundle does not carry yet: said, not dropped silently.
-    if doc
-        .get("webhooks")
-        .is_some_and(|w| w.as_object().is_some_and(|m| !m.is_empty()))
-    {
-        diags.warning(
-            at("/webhooks"),
-            "webhooks are not generated yet: their operations are left out (schemas they share with paths are generated)",
-        );
-    }
-    if doc.pointer("/components/pathItems").is_some() {
-        diags.warning(
-            at("/components/pathItems"),
-            "`components/pathItems` are read only where a path refers to them",
-        );
     }
     match doc.get("openapi") {
         Some(Value::String(v)) if crate::upgrade::Version::of(v).is_some() => {}

@@ -3,7 +3,7 @@
 //! With two groups or more, each group gets a feature (its accessor name) that compiles its
 //! operations in the client and the server; a named type is compiled when any group that uses
 //! it is on (directly or through other types), and always when every group, or no operation,
-//! uses it. Every combination of features compiles: a type that is always compiled only refers
+//! or a webhook uses it. Every combination of features compiles: a type that is always compiled only refers
 //! to types that are always compiled.
 
 use std::collections::BTreeSet;
@@ -46,12 +46,20 @@ pub(crate) fn assign(api: &mut Api) {
             reach[id.0].insert(group);
         });
     }
-    // What an always-compiled type refers to is always compiled too.
+    // What an always-compiled type refers to is always compiled too, and so is what the
+    // webhooks hold: their receiver is compiled with the server, whatever the features.
     let all = api.groups.len();
     let mut always: Vec<bool> = reach
         .iter()
         .map(|r| r.is_empty() || r.len() == all)
         .collect();
+    let mut webhook_types = Vec::new();
+    for op in &api.webhooks {
+        operation_refs(op, &mut webhook_types);
+    }
+    for id in webhook_types {
+        always[id.0] = true;
+    }
     let roots: Vec<TypeId> = (0..api.types.len())
         .filter(|&i| always[i])
         .map(TypeId)

@@ -48,7 +48,7 @@ pub fn lower(mut spec: Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
     };
     l.lower_components();
     let security_schemes = l.security_schemes();
-    let (operations, groups) = l.operations(&security_schemes);
+    let (operations, webhooks, groups) = l.operations(&security_schemes);
     let mut security_schemes = security_schemes;
     for (index, scheme) in security_schemes.iter_mut().enumerate() {
         scheme.unused = !operations
@@ -65,6 +65,7 @@ pub fn lower(mut spec: Spec, crate_name: &str, diags: &mut Diagnostics) -> Api {
         servers: servers(spec),
         types: l.types,
         operations,
+        webhooks,
         groups,
         security_schemes,
         runtime: l.runtime,

@@ -14,99 +14,200 @@ use crate::ir::path::parse_template;
 use crate::ir::{BodyKind, Group, Method, Name, Operation, Outcome, Pagination, SecurityScheme};
 use crate::load::escape;
 
+/// Where an operation is declared: the path it is served at (a webhook's stand-in path), the
+/// pointer of its operation object, and the webhook's name.
+struct Site {
+    path: String,
+    pointer: String,
+    webhook: Option<String>,
+}
+
+/// What the operations lowered so far have claimed.
+struct Sites {
+    method_names: Namespace,
+    /// Each `operationId` and the operation (method, path) that has it first.
+    ids: BTreeMap<String, String>,
+    /// Each (method, path with its parameters unnamed) and the path that has it first.
+    routes: BTreeMap<(Method, String), String>,
+    group_names: Namespace,
+    groups: Vec<Group>,
+}
+
+/// The path a webhook is received at by the generated router: `/` and its name, characters
+/// outside a path segment's unreserved ones percent-encoded.
+pub(crate) fn webhook_path(name: &str) -> String {
+    let mut path = String::from("/");
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            path.push(char::from(b));
+        } else {
+            path.push_str(&format!("%{b:02X}"));
+        }
+    }
+    path
+}
+
 impl Lowerer<'_> {
+    /// The operations of `paths`, then the webhooks (each received at `/` and its name), with
+    /// the groups (tags) of both.
     pub(crate) fn operations(
         &mut self,
         schemes: &[SecurityScheme],
-    ) -> (Vec<Operation>, Vec<Group>) {
+    ) -> (Vec<Operation>, Vec<Operation>, Vec<Group>) {
         let spec = self.spec;
         self.shared_param_schemas = shared_param_schemas(spec);
-        // Operation methods, one namespace for all groups: the server trait holds every one,
-        // beside its own `authenticate`.
-        let mut method_names = Namespace::with_reserved(&["client", "authenticate"]);
-        // Each `operationId` and the operation (method, path) that has it first.
-        let mut ids: BTreeMap<String, String> = BTreeMap::new();
-        // Each (method, path with its parameters unnamed) and the path that has it first.
-        let mut routes: BTreeMap<(Method, String), String> = BTreeMap::new();
-        let mut group_names = Namespace::with_reserved(&[
-            "new",
-            "builder",
-            "base_url",
-            "http_client",
-            "has_credentials",
-            "resolve_credentials",
-        ]);
-        let mut groups: Vec<Group> = Vec::new();
+        let mut state = Sites {
+            // Operation methods, one namespace for all groups: the server trait holds every
+            // one, beside its own `authenticate`.
+            method_names: Namespace::with_reserved(&["client", "authenticate"]),
+            ids: BTreeMap::new(),
+            routes: BTreeMap::new(),
+            group_names: Namespace::with_reserved(&[
+                "new",
+                "builder",
+                "base_url",
+                "http_client",
+                "has_credentials",
+                "resolve_credentials",
+            ]),
+            groups: Vec::new(),
+        };
         let mut out = Vec::new();
         for (path, item) in spec.doc.paths.iter() {
             let ReferenceOr::Item(item) = item else {
                 continue;
             };
+            let at = format!("/paths/{}", escape(path));
             for (method, op) in item.iter() {
-                let pointer = format!("/paths/{}/{method}", escape(path));
-                let method = method_of(method);
-                let wire = self.operation_id(op, method, path, &pointer, &mut ids);
-                self.check_route(method, path, &pointer, &mut routes);
-                let tag = op
-                    .tags
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| "default".to_string());
-                let group = self.group_of(&tag, &mut groups, &mut group_names);
-                // `x-rust-name` renames the method and the types named after it.
-                let (rust, stem) =
-                    match self.method_name_override(&op.extensions, &mut method_names, &pointer) {
-                        Some(name) => {
-                            let stem = type_name(&name);
-                            (name, stem)
-                        }
-                        None => (method_names.claim(&field_name(&wire)), type_name(&wire)),
-                    };
-                let request_type = self.type_names.claim(&format!("{stem}Request"));
-                let response_type = self.type_names.claim(&format!("{stem}Response"));
-                let error_type = self.type_names.claim(&format!("{stem}Error"));
-                let params = self.params(&item.parameters, &op.parameters, path, &stem, &pointer);
-                let body = op
-                    .request_body
-                    .as_ref()
-                    .and_then(|b| self.request_body(b, &stem, &pointer));
-                let responses = self.responses(&op.responses, &stem, &pointer);
-                let security = match op.security.as_ref().or(spec.doc.security.as_ref()) {
-                    None => Vec::new(),
-                    Some(reqs) => self.security_uses(reqs, schemes, &pointer),
-                };
-                // The load stage pushes a document's global requirement down to the operations
-                // that do not override it, so an empty list here is the operation's own.
-                let public = op.security.as_ref().is_some_and(Vec::is_empty);
-                let pagination = op
-                    .extensions
-                    .get("x-pagination")
-                    .and_then(|v| self.pagination(v, &pointer));
-                let outcome = Outcome::of(&responses);
-                out.push(Operation {
-                    name: Name { rust, wire },
-                    request_type,
-                    response_type,
-                    error_type,
-                    group,
-                    method,
+                let site = Site {
                     path: path.clone(),
-                    path_parts: parse_template(path),
-                    summary: op.summary.clone(),
-                    description: op.description.clone(),
-                    tags: op.tags.clone(),
-                    deprecated: op.deprecated,
-                    params,
-                    body,
-                    responses,
-                    security,
-                    public,
-                    pagination,
-                    outcome,
-                });
+                    pointer: format!("{at}/{method}"),
+                    webhook: None,
+                };
+                let op = self.operation(item, method, op, &site, schemes, &mut state);
+                out.push(op);
             }
         }
-        (out, groups)
+        // Webhooks are received by another party than the API's server: their methods have a
+        // namespace (the receiver trait) and ids of their own.
+        state.method_names = Namespace::with_reserved(&["authenticate"]);
+        state.ids = BTreeMap::new();
+        state.routes = BTreeMap::new();
+        let mut webhooks = Vec::new();
+        for (name, item) in &spec.webhooks {
+            let at = format!("/webhooks/{}", escape(name));
+            for (method, op) in item.iter() {
+                let site = Site {
+                    path: webhook_path(name),
+                    pointer: format!("{at}/{method}"),
+                    webhook: Some(name.clone()),
+                };
+                let op = self.operation(item, method, op, &site, schemes, &mut state);
+                webhooks.push(op);
+            }
+        }
+        (out, webhooks, state.groups)
+    }
+
+    /// Lowers one operation of a path item (or of a webhook).
+    fn operation(
+        &mut self,
+        item: &openapiv3::PathItem,
+        method: &str,
+        op: &openapiv3::Operation,
+        site: &Site,
+        schemes: &[SecurityScheme],
+        state: &mut Sites,
+    ) -> Operation {
+        let spec = self.spec;
+        let Site { path, pointer, .. } = site;
+        let pointer = pointer.as_str();
+        let method = method_of(method);
+        let wire = match &site.webhook {
+            // A webhook without an `operationId` is named after itself, not its stand-in path.
+            Some(name)
+                if op
+                    .operation_id
+                    .as_deref()
+                    .is_none_or(|id| id.trim().is_empty()) =>
+            {
+                self.unique_id(name.clone(), method, path, pointer, &mut state.ids)
+            }
+            _ => self.operation_id(op, method, path, pointer, &mut state.ids),
+        };
+        self.check_route(method, path, pointer, &mut state.routes);
+        let tag = op
+            .tags
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "default".to_string());
+        // Webhooks are not grouped: their receiver is compiled with the server, whatever the
+        // tags (a tag only webhooks have would otherwise make a client group without calls).
+        let group = match site.webhook {
+            Some(_) => 0,
+            None => self.group_of(&tag, &mut state.groups, &mut state.group_names),
+        };
+        // `x-rust-name` renames the method and the types named after it.
+        let (rust, stem) =
+            match self.method_name_override(&op.extensions, &mut state.method_names, pointer) {
+                Some(name) => {
+                    let stem = type_name(&name);
+                    (name, stem)
+                }
+                None => (
+                    state.method_names.claim(&field_name(&wire)),
+                    type_name(&wire),
+                ),
+            };
+        let request_type = self.type_names.claim(&format!("{stem}Request"));
+        let response_type = self.type_names.claim(&format!("{stem}Response"));
+        let error_type = self.type_names.claim(&format!("{stem}Error"));
+        let params = self.params(&item.parameters, &op.parameters, path, &stem, pointer);
+        let body = op
+            .request_body
+            .as_ref()
+            .and_then(|b| self.request_body(b, &stem, pointer));
+        let responses = self.responses(&op.responses, &stem, pointer);
+        // A webhook carries only what its own `security` says (the document's global
+        // requirement is the API's, and the bundle does not push it down to webhooks).
+        let requirements = match site.webhook {
+            Some(_) => op.security.as_ref(),
+            None => op.security.as_ref().or(spec.doc.security.as_ref()),
+        };
+        let security = match requirements {
+            None => Vec::new(),
+            Some(reqs) => self.security_uses(reqs, schemes, pointer),
+        };
+        // The load stage pushes a document's global requirement down to the operations
+        // that do not override it, so an empty list here is the operation's own.
+        let public = op.security.as_ref().is_some_and(Vec::is_empty);
+        let pagination = op
+            .extensions
+            .get("x-pagination")
+            .and_then(|v| self.pagination(v, pointer));
+        let outcome = Outcome::of(&responses);
+        Operation {
+            name: Name { rust, wire },
+            request_type,
+            response_type,
+            error_type,
+            group,
+            method,
+            path: path.clone(),
+            path_parts: parse_template(path),
+            webhook: site.webhook.clone(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            tags: op.tags.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            responses,
+            security,
+            public,
+            pagination,
+            outcome,
+        }
     }
 
     /// The index of the group of operations tagged `tag`, added (named, with the tag's
@@ -152,10 +253,22 @@ impl Lowerer<'_> {
         pointer: &str,
         ids: &mut BTreeMap<String, String>,
     ) -> String {
-        let derived = || derived_operation_id(method, path);
         let Some(id) = op.operation_id.clone().filter(|id| !id.trim().is_empty()) else {
-            return derived();
+            return derived_operation_id(method, path);
         };
+        self.unique_id(id, method, path, pointer, ids)
+    }
+
+    /// `id`, or the id derived from method and path when an earlier operation has it.
+    fn unique_id(
+        &mut self,
+        id: String,
+        method: Method,
+        path: &str,
+        pointer: &str,
+        ids: &mut BTreeMap<String, String>,
+    ) -> String {
+        let derived = || derived_operation_id(method, path);
         let this = format!("{} {path}", method.as_str());
         match ids.get(&id) {
             None => {

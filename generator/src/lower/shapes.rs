@@ -65,6 +65,8 @@ pub fn split_request_shapes(api: &mut Api, names: &mut Namespace) {
         }
     }
     api.types.extend(inputs);
+    // Webhook bodies keep the full shape: what a provider sends is its view of a resource,
+    // read-only fields included, and dropping them would lose what it said.
     for op in &mut api.operations {
         if let Some(body) = &mut op.body {
             remap(&mut body.ty, &input_of);

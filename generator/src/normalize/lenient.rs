@@ -24,9 +24,12 @@ pub fn accept_technicalities(bundle: &mut Bundle, diags: &mut Diagnostics) {
     if let Some(servers) = doc.get_mut("servers") {
         stringify_servers(servers, "/servers", &mut warn);
     }
-    if let Some(Value::Object(paths)) = doc.get_mut("paths") {
+    for section in ["paths", "webhooks"] {
+        let Some(Value::Object(paths)) = doc.get_mut(section) else {
+            continue;
+        };
         for (path, item) in paths.iter_mut() {
-            let pointer = format!("/paths/{}", escape(path));
+            let pointer = format!("/{section}/{}", escape(path));
             if let Value::Object(item) = item {
                 path_item(item, &pointer, &mut warn);
             }

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use crate::emit::constructors::union_conversions;
 use crate::emit::types::{allow_complex_type, ident, needs_validation, rust_type};
-use crate::ir::{Api, JsonShape, TypeDef, Union};
+use crate::ir::{Api, JsonShape, TypeDef, Union, UnionVariant};
 
 /// A union: untagged, or internally tagged through the discriminator property.
 ///
@@ -59,6 +59,29 @@ pub(super) fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> 
     };
     let idents: Vec<_> = u.variants.iter().map(|v| ident(&v.name.rust)).collect();
     let tags: Vec<&str> = u.variants.iter().map(|v| v.name.wire.as_str()).collect();
+    // Each tag once, with its variants: variants that share a tag (OpenAI's input and output
+    // messages are both `message`) are told apart by their shape, as an untagged union's are.
+    let mut by_tag: Vec<(&str, Vec<&UnionVariant>)> = Vec::new();
+    for v in &u.variants {
+        match by_tag.iter_mut().find(|(tag, _)| *tag == v.name.wire) {
+            Some((_, variants)) => variants.push(v),
+            None => by_tag.push((&v.name.wire, vec![v])),
+        }
+    }
+    let distinct_tags: Vec<&str> = by_tag.iter().map(|(tag, _)| *tag).collect();
+    let decode_arms = by_tag.iter().map(|(tag, variants)| match variants.as_slice() {
+        [one] => {
+            let variant = ident(&one.name.rust);
+            quote!(#tag => ::serde_json::from_value(value).map(Self::#variant).map_err(D::Error::custom),)
+        }
+        several => {
+            let (shapes, decode) = shape_decode(&t.name, several);
+            quote!(#tag => {
+                #shapes
+                #decode.map_err(D::Error::custom)
+            })
+        }
+    });
     let conversions = union_conversions(api, t, u);
     quote! {
         #doc
@@ -92,9 +115,9 @@ pub(super) fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> 
                     .ok_or_else(|| D::Error::missing_field(#property))?
                     .to_owned();
                 match tag.as_str() {
-                    #(#tags => ::serde_json::from_value(value).map(Self::#idents).map_err(D::Error::custom),)*
+                    #(#decode_arms)*
                     other => Err(D::Error::custom(format!(
-                        "unknown {} `{}`, expected one of {:?}", #property, other, [#(#tags),*]
+                        "unknown {} `{}`, expected one of {:?}", #property, other, [#(#distinct_tags),*]
                     ))),
                 }
             }
@@ -119,8 +142,24 @@ pub(super) fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> 
 /// ```
 fn untagged_deserialize(t: &TypeDef, u: &Union) -> TokenStream {
     let name = ident(&t.name);
-    let union = &t.name;
-    let shapes = u.variants.iter().map(|v| {
+    let variants: Vec<&UnionVariant> = u.variants.iter().collect();
+    let (shapes, decode) = shape_decode(&t.name, &variants);
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #shapes
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                #decode.map_err(<D::Error as ::serde::de::Error>::custom)
+            }
+        }
+    }
+}
+
+/// How to choose among `variants` of the union named `union` by the shape of `value` (a
+/// `serde_json::Value` in scope): the `VARIANTS` constant, and the call that chooses, a
+/// `Result<Self, String>`.
+fn shape_decode(union: &str, variants: &[&UnionVariant]) -> (TokenStream, TokenStream) {
+    let shapes = variants.iter().map(|v| {
         let variant = &v.name.rust;
         let (kind, known, required): (&str, &[String], &[String]) = match &v.shape {
             JsonShape::Any => ("Any", &[], &[]),
@@ -141,8 +180,8 @@ fn untagged_deserialize(t: &TypeDef, u: &Union) -> TokenStream {
             },
         }
     });
-    let count = u.variants.len();
-    let arms = u.variants.iter().enumerate().map(|(i, v)| {
+    let count = variants.len();
+    let arms = variants.iter().enumerate().map(|(i, v)| {
         let variant = ident(&v.name.rust);
         let pattern = if i + 1 == count {
             quote!(_)
@@ -152,16 +191,12 @@ fn untagged_deserialize(t: &TypeDef, u: &Union) -> TokenStream {
         };
         quote!(#pattern => ::serde::Deserialize::deserialize(value).map(Self::#variant),)
     });
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                const VARIANTS: &[crate::support::VariantShape] = &[#(#shapes)*];
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                crate::support::decode_union(#union, &value, VARIANTS, |variant, value| match variant {
-                    #(#arms)*
-                })
-                .map_err(<D::Error as ::serde::de::Error>::custom)
-            }
-        }
-    }
+    (
+        quote!(const VARIANTS: &[crate::support::VariantShape] = &[#(#shapes)*];),
+        quote! {
+            crate::support::decode_union(#union, &value, VARIANTS, |variant, value| match variant {
+                #(#arms)*
+            })
+        },
+    )
 }

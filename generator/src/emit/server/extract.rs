@@ -4,13 +4,15 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::Role;
 use crate::emit::models::value_checks;
 use crate::emit::types::{ident, needs_validation, rust_type};
 use crate::ir::path::PathPart;
 use crate::ir::{Api, BodyKind, Operation, Param, ParamLocation, ParamStyle, RequestBody, TypeRef};
 
 /// `extract_<op>`: credentials, parameters and body, checked in that order.
-pub(super) fn extractor(api: &Api, op: &Operation) -> TokenStream {
+pub(super) fn extractor(api: &Api, op: &Operation, role: Role) -> TokenStream {
+    let bound = role.trait_ident();
     let request = ident(&op.request_type);
     let fn_name = format_ident!("extract_{}", op.name.rust);
     let security = security_check(api, op);
@@ -46,7 +48,7 @@ pub(super) fn extractor(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     quote! {
-        async fn #fn_name<A: Api>(api: &A, request: ::axum::extract::Request, body_limit: usize) -> Result<#request, ApiError> {
+        async fn #fn_name<A: #bound>(api: &A, request: ::axum::extract::Request, body_limit: usize) -> Result<#request, ApiError> {
             let (mut parts, body) = request.into_parts();
             let mut context = Context::with_headers(::std::mem::take(&mut parts.headers));
             let query = runtime::Query::parse(parts.uri.query());

@@ -19,6 +19,7 @@
 mod extract;
 mod mock;
 mod router;
+mod webhooks;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -44,11 +45,44 @@ pub fn parts(api: &Api) -> Vec<Part<'_>> {
     let mut parts = vec![part(|| head(api)), part(|| api_trait(api))];
     let served = api.operations.iter().zip(served(api));
     parts.extend(item_parts(served, move |(op, served)| {
-        gate(operation_items(api, op, *served), group_cfg(api, op.group))
+        gate(
+            operation_items(api, op, *served, Role::Api),
+            group_cfg(api, op.group),
+        )
     }));
     parts.push(part(|| router(api)));
     parts.push(part(|| mock(api)));
+    if !api.webhooks.is_empty() {
+        parts.push(part(|| webhooks::module(api)));
+    }
     parts
+}
+
+/// Whose operations an item serves: the API's, implemented by its server (`Api`), or the
+/// webhooks its provider sends, implemented by a receiver (`webhooks::Receiver`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    Api,
+    Webhooks,
+}
+
+impl Role {
+    /// The trait the implementation writes.
+    fn trait_ident(self) -> proc_macro2::Ident {
+        match self {
+            Role::Api => format_ident!("Api"),
+            Role::Webhooks => format_ident!("Receiver"),
+        }
+    }
+
+    /// The `cfg` of an operation's items: its group's feature; none for webhooks, whose
+    /// receiver is compiled with the server.
+    fn group_cfg(self, api: &Api, op: &Operation) -> Option<TokenStream> {
+        match self {
+            Role::Api => group_cfg(api, op.group),
+            Role::Webhooks => None,
+        }
+    }
 }
 
 /// Runtime module, imports, and the credential types.
@@ -193,17 +227,24 @@ fn credentials(api: &Api) -> TokenStream {
     }
 }
 
-fn trait_method(op: &Operation) -> TokenStream {
+pub(super) fn trait_method(op: &Operation) -> TokenStream {
     let name = ident(&op.name.rust);
     let request = ident(&op.request_type);
     let response = ident(&op.response_type);
     let wire = &op.name.wire;
     let mut doc = op.summary.clone().unwrap_or_default();
-    doc.push_str(&format!(
-        "\n\n`{} {}` (operation `{wire}`)",
-        op.method.as_str(),
-        op.path
-    ));
+    match &op.webhook {
+        Some(hook) => doc.push_str(&format!(
+            "\n\nWebhook `{hook}`: `{}` at `{}` of the webhooks' `router`.",
+            op.method.as_str(),
+            op.path
+        )),
+        None => doc.push_str(&format!(
+            "\n\n`{} {}` (operation `{wire}`)",
+            op.method.as_str(),
+            op.path
+        )),
+    }
     let doc = doc_attrs(Some(doc.trim()));
     quote! {
         #doc
@@ -254,7 +295,7 @@ fn response_views(r: &Response) -> Vec<View<'_>> {
 }
 
 /// The request struct, the response enum with `IntoResponse`, and the extractor.
-fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
+fn operation_items(api: &Api, op: &Operation, served: bool, role: Role) -> TokenStream {
     let request = ident(&op.request_type);
     let response = ident(&op.response_type);
     let wire = &op.name.wire;
@@ -290,7 +331,7 @@ fn operation_items(api: &Api, op: &Operation, served: bool) -> TokenStream {
         !op.params.iter().any(|p| p.required) && !op.body.as_ref().is_some_and(|b| b.required);
     let default = takes_nothing.then(|| quote!(Default,));
     // The extractor serves the router's handler: an operation the router cannot reach has none.
-    let extractor = served.then(|| extractor(api, op));
+    let extractor = served.then(|| extractor(api, op, role));
     let no_responses = op.responses.is_empty().then(|| {
         quote!(
             #[doc = " Any success, without a body (the spec declares no response)."]

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::served;
+use super::{served, Role};
 use crate::emit::features::{cfg, group_cfg};
 use crate::emit::types::ident;
 use crate::ir::{Api, Operation, SecurityKind};
@@ -25,7 +25,7 @@ pub(super) fn router(api: &Api) -> TokenStream {
     let lookups = routes
         .iter()
         .flat_map(|(route, ops)| ops.iter().map(move |op| lookup(api, route, op)));
-    let handlers = served.iter().map(|op| handler(api, op));
+    let handlers = served.iter().map(|op| handler(api, op, Role::Api));
     let base = api
         .servers
         .first()
@@ -121,7 +121,7 @@ fn settings() -> TokenStream {
 }
 
 /// The served operations grouped by route, in the order each route first appears.
-fn routes<'a>(served: &[&'a Operation]) -> Vec<(String, Vec<&'a Operation>)> {
+pub(super) fn routes<'a>(served: &[&'a Operation]) -> Vec<(String, Vec<&'a Operation>)> {
     let mut routes: Vec<(String, Vec<&Operation>)> = Vec::new();
     for op in served.iter().copied() {
         let route = crate::ir::path::axum_route(&op.path_parts);
@@ -148,7 +148,8 @@ fn lookup(api: &Api, route: &str, op: &Operation) -> TokenStream {
 
 /// `handle_<op>`: extracts the request, calls the implementation and answers, in a span named
 /// after the operation.
-fn handler(api: &Api, op: &Operation) -> TokenStream {
+pub(super) fn handler(api: &Api, op: &Operation, role: Role) -> TokenStream {
+    let bound = role.trait_ident();
     let handler = format_ident!("handle_{}", op.name.rust);
     let extract = format_ident!("extract_{}", op.name.rust);
     let name = ident(&op.name.rust);
@@ -167,15 +168,19 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!(error.into_response())
     };
-    let cfg = group_cfg(api, op.group);
+    let cfg = role.group_cfg(api, op);
+    let span = match role {
+        Role::Api => quote!(let span = ::tracing::info_span!("operation", operation = #wire);),
+        Role::Webhooks => quote!(let span = ::tracing::info_span!("webhook", webhook = #wire);),
+    };
     quote! {
         #cfg
-        async fn #handler<A: Api>(
+        async fn #handler<A: #bound>(
             ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
             request: ::axum::extract::Request,
         ) -> Response {
             use ::tracing::Instrument as _;
-            let span = ::tracing::info_span!("operation", operation = #wire);
+            #span
             async move {
                 match #extract(&state.api, request, state.config.body_limit).await {
                     Ok(request) => match state.api.#name(request).await {
