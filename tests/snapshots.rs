@@ -58,6 +58,7 @@ fixture_tests!(
     free_form,
     generated_names,
     int_enums,
+    json_schema_defs,
     lint_shapes,
     literal_refs,
     multi_file,

@@ -16,7 +16,9 @@
 //! | `contentEncoding: base64` | `format: byte` |
 //! | `contentMediaType` without an encoding | `format: binary` |
 //! | `itemSchema` of a `text/event-stream` or JSON Lines media type (3.2) | `schema`: for a stream, the schema of one item (of other media types: removed, with a warning) |
-//! | `prefixItems`, `patternProperties`, `dependentRequired`, `if`/`then`/`else`, `unevaluated*`, `$defs`... | removed, with a warning (the value falls back to what the rest of the schema says) |
+//! | `true` / `false` as a schema | `{}` (`false`: with a warning; a property that is `false` is left out, a `false` alternative dropped) |
+//! | `$defs` / `definitions` inside a schema | the definitions a `$ref` names are components (made so by the bundle); the keyword is removed |
+//! | `prefixItems`, `patternProperties`, `dependentRequired`, `if`/`then`/`else`, `unevaluated*`... | removed, with a warning (the value falls back to what the rest of the schema says) |
 //!
 //! Pointers of warnings are those of the bundle, which [`crate::load::Bundle::locate`] maps back
 //! to the file and line the user wrote.
@@ -65,14 +67,21 @@ const UNSUPPORTED: &[&str] = &[
     "contains",
     "minContains",
     "maxContains",
-    "$defs",
     "$dynamicRef",
     "$dynamicAnchor",
 ];
 
 /// Schema keywords that 2020-12 allows and that change nothing the generator produces:
-/// removed without a word.
-const IGNORED: &[&str] = &["$schema", "$id", "$anchor", "$comment"];
+/// removed without a word. The definitions of `$defs` (and draft-07 `definitions`) that a
+/// `$ref` names became components when the spec was bundled; the others describe no value.
+const IGNORED: &[&str] = &[
+    "$schema",
+    "$id",
+    "$anchor",
+    "$comment",
+    "$defs",
+    "definitions",
+];
 
 /// Brings a 3.1 or 3.2 bundle to the 3.0 form. A 3.0 bundle is left as it is.
 pub fn upgrade(bundle: &mut Bundle, diags: &mut Diagnostics) {
@@ -192,6 +201,18 @@ fn walk(value: &mut Value, at: &str, warnings: &mut Vec<(String, String)>) {
 
 /// Upgrades one schema and every schema nested in it.
 fn schema(value: &mut Value, at: &str, warnings: &mut Vec<(String, String)>) {
+    // Boolean schemas: `true` accepts anything, as `{}` does; `false` accepts nothing, which
+    // a reader that must not lose data reads as anything too (a property that must be absent
+    // is left out where the properties are read, see `nested`).
+    if let Value::Bool(accepts) = *value {
+        if !accepts {
+            warnings.push((
+                at.to_owned(),
+                "the schema `false` (no value is valid) is read as any value".to_owned(),
+            ));
+        }
+        *value = Value::Object(Map::new());
+    }
     let Value::Object(map) = value else {
         return;
     };
@@ -245,6 +266,32 @@ fn schema(value: &mut Value, at: &str, warnings: &mut Vec<(String, String)>) {
 
 /// The schemas nested in a schema: properties, items, compositions and the like.
 fn nested(map: &mut Map<String, Value>, at: &str, warnings: &mut Vec<(String, String)>) {
+    // A property whose schema is `false` must be absent: it is no field.
+    let mut absent = Vec::new();
+    if let Some(Value::Object(properties)) = map.get_mut("properties") {
+        properties.retain(|name, property| {
+            let keep = *property != Value::Bool(false);
+            if !keep {
+                absent.push(name.clone());
+            }
+            keep
+        });
+    }
+    for name in absent {
+        warnings.push((
+            format!("{at}/properties/{}", escape(&name)),
+            format!("property `{name}` has the schema `false` (it must be absent): it is no field"),
+        ));
+        if let Some(Value::Array(required)) = map.get_mut("required") {
+            required.retain(|r| r.as_str() != Some(name.as_str()));
+        }
+    }
+    // A `false` alternative of `anyOf`/`oneOf` never matches: it is no variant.
+    for key in ["anyOf", "oneOf"] {
+        if let Some(Value::Array(parts)) = map.get_mut(key) {
+            parts.retain(|part| *part != Value::Bool(false));
+        }
+    }
     for (key, child) in map.iter_mut() {
         let child_at = format!("{at}/{}", escape(key));
         match (key.as_str(), child) {
@@ -253,7 +300,11 @@ fn nested(map: &mut Map<String, Value>, at: &str, warnings: &mut Vec<(String, St
                     schema(property, &format!("{child_at}/{}", escape(name)), warnings);
                 }
             }
-            ("items" | "additionalProperties" | "not", child @ Value::Object(_)) => {
+            ("items" | "not", child @ (Value::Object(_) | Value::Bool(_))) => {
+                schema(child, &child_at, warnings);
+            }
+            // A boolean `additionalProperties` is 3.0 already.
+            ("additionalProperties", child @ Value::Object(_)) => {
                 schema(child, &child_at, warnings);
             }
             ("allOf" | "anyOf" | "oneOf", Value::Array(parts)) => {

@@ -214,6 +214,24 @@ fn lib_rs(api: &Api) -> TokenStream {
             pub use uuid;
         )
     });
+    // The types a streaming operation's caller names, at the root beside the models (unless a
+    // model has the name: the root's names are the models' first).
+    let streams = api
+        .operations
+        .iter()
+        .any(|op| op.responses.iter().any(|r| r.stream.is_some()));
+    let free = |name: &str| streams && !api.types.iter().any(|t| t.name == name);
+    let event = free("Event").then(|| {
+        quote!(
+            pub use support::Event;
+        )
+    });
+    let event_stream = free("EventStream").then(|| {
+        quote!(
+            #[cfg(feature = "client")]
+            pub use client::runtime::EventStream;
+        )
+    });
     // The crate docs are the README; its client example is a doctest, so it is only included
     // when the client is built with every operation.
     let readme = if api.groups.iter().any(|g| g.feature.is_some()) {
@@ -244,6 +262,8 @@ fn lib_rs(api: &Api) -> TokenStream {
         pub use support::{Validate, ValidationError, ValidationErrors};
         #[cfg(feature = "client")]
         pub use client::{Client, ClientBuilder, Credentials, Error, ResponseValue};
+        #event
+        #event_stream
 
         pub use serde_json;
         #chrono

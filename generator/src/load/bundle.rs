@@ -163,6 +163,64 @@ impl Bundler {
                 }
             }
         }
+        self.place(key, name, value, &pointer, diags)
+    }
+
+    /// A schema nested in a component's `$defs` (or draft-07 `definitions`) that a `$ref`
+    /// names: made a schema component of its own, named after both, so that it is one type
+    /// however often it is used, and a definition that refers to itself is a type like any
+    /// recursive component (inlining it would never end).
+    fn import_definition(
+        &mut self,
+        file: &str,
+        segments: &[String],
+        from: &Location,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        let [_, _, component, keyword, name] = segments else {
+            return None;
+        };
+        let key = (
+            file.to_string(),
+            "schemas".to_string(),
+            format!("{component}/{keyword}/{name}"),
+        );
+        if let Some(slot) = self.slots.get(&key) {
+            return Some(slot.clone());
+        }
+        if !self.read(file, Some(from), diags) {
+            return None;
+        }
+        let pointer = format!(
+            "/components/schemas/{}/{}/{}",
+            escape(component),
+            escape(keyword),
+            escape(name)
+        );
+        let Some(value) = self.files[file].pointer(&pointer).cloned() else {
+            diags.error(
+                self.positioned(from.clone()),
+                format!("$ref target `{file}#{pointer}` does not exist"),
+            );
+            return None;
+        };
+        let name = format!("{component}_{name}");
+        self.place(key, &name, value, &pointer, diags)
+    }
+
+    /// Gives `value` (at `pointer` in the file of `key`) a slot of the section of `key` named
+    /// `name` (or `name2`... when taken), recorded under `key`, and rewrites it there.
+    fn place(
+        &mut self,
+        key: (String, String, String),
+        name: &str,
+        value: Value,
+        pointer: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<String> {
+        let (file, section) = (key.0.clone(), key.1.clone());
+        let (file, section) = (file.as_str(), section.as_str());
+        let source_pointer = pointer.to_string();
         let taken = self.taken.entry(section.to_string()).or_default();
         let reserved = &self.reserved;
         // A root document's own components keep their names, even when another file's
@@ -183,14 +241,14 @@ impl Bundler {
         let bundle_pointer = format!("/components/{section}/{}", escape(&slot));
         self.origins.push((
             bundle_pointer,
-            Location::new(file.to_string(), pointer.clone()),
+            Location::new(file.to_string(), source_pointer.clone()),
         ));
         // Reserve the position so that the order of components follows first use.
         self.components
             .entry(section.to_string())
             .or_default()
             .insert(slot.clone(), Value::Null);
-        let rewritten = self.rewrite(value, file, &pointer, diags);
+        let rewritten = self.rewrite(value, file, &source_pointer, diags);
         self.components
             .entry(section.to_string())
             .or_default()
@@ -280,6 +338,24 @@ impl Bundler {
                     m.insert(
                         "$ref".into(),
                         Value::String(format!("#/components/{}/{}", segments[1], escape(&slot))),
+                    );
+                    Value::Object(m)
+                }
+                None => Value::Null,
+            };
+        }
+        if site == RefSite::Any
+            && segments.len() == 5
+            && segments[0] == "components"
+            && segments[1] == "schemas"
+            && (segments[3] == "$defs" || segments[3] == "definitions")
+        {
+            return match self.import_definition(&target_file, &segments, here, diags) {
+                Some(slot) => {
+                    let mut m = Map::new();
+                    m.insert(
+                        "$ref".into(),
+                        Value::String(format!("#/components/schemas/{}", escape(&slot))),
                     );
                     Value::Object(m)
                 }

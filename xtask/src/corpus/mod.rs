@@ -444,12 +444,13 @@ fn generate_one(i: usize, spec: &Path, write: bool, out: &Path) -> Outcome {
             Err(e) => Outcome::Diagnosed(format!("cannot write: {e}")),
         },
         Ok(Ok(_)) => Outcome::Generated,
+        // The first error is why: warnings come before it in the order the stages ran.
         Ok(Err(diags)) => Outcome::Diagnosed(
             diags
                 .iter()
-                .next()
+                .find(|d| d.severity == openapi_forge::diagnostics::Severity::Error)
                 .map(|d| d.message.clone())
-                .unwrap_or_else(|| "no diagnostic".into()),
+                .unwrap_or_else(|| "no error diagnostic".into()),
         ),
         Err(panic) => Outcome::Panicked(
             panic
