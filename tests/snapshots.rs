@@ -83,6 +83,7 @@ fixture_tests!(
     union_shapes,
     unused_security,
     webhooks,
+    webhooks_only,
 );
 
 /// A fixture added without a test here would never be snapshotted.

@@ -90,7 +90,9 @@ pub(super) fn credentials(api: &Api) -> TokenStream {
 
 /// The private `Scheme` enum and `Client::auth`, which picks the credentials an operation sends.
 pub(super) fn auth(api: &Api) -> TokenStream {
-    if api.security_schemes.is_empty() {
+    // Without operations (Adyen's notification specs hold webhooks only) the client calls
+    // nothing that could send credentials.
+    if api.security_schemes.is_empty() || api.operations.is_empty() {
         return TokenStream::new();
     }
     let variants: Vec<_> = api
