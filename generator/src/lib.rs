@@ -20,6 +20,7 @@ pub mod build;
 pub mod diagnostics;
 pub mod diff;
 pub mod emit;
+pub mod examples;
 pub mod format;
 pub mod ir;
 pub mod load;

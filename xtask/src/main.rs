@@ -44,6 +44,10 @@ enum Command {
         /// commit, are kept in `target/corpus/peers.tsv` across commits) and do only the rest.
         #[arg(long)]
         resume: bool,
+        /// How many specs of the sample (GitHub's aside) have every example decoded with the
+        /// generated types and encoded again, compared and judged against its schema.
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        examples: usize,
     },
     /// Serves the mock server of one API (`specs/<API>/`) on 127.0.0.1, with its spec at
     /// `/openapi.json`. Stops on Ctrl-C.
@@ -241,6 +245,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_peers,
             timeout,
             resume,
+            examples,
         } => xtask::corpus::run(
             &workspace_root(),
             &xtask::corpus::Options {
@@ -249,6 +254,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 peers: !no_peers,
                 timeout,
                 resume,
+                examples,
             },
         ),
         Command::Mock { api, port, secret } => {

@@ -35,6 +35,11 @@ use quote::quote;
 use crate::ir::Api;
 use crate::{format, Config, Output};
 
+/// The Rust type the generated crate has for `ty`, as the crate's own modules name it.
+pub fn rust_type_of(api: &Api, ty: &crate::ir::TypeRef) -> TokenStream {
+    types::rust_type(api, ty)
+}
+
 /// Emits part of a Rust file: whole items, preceded in a file's first part by its inner
 /// attributes. The parts of a file are emitted and formatted one by one, possibly on different
 /// threads, and their texts joined in order (see [`crate_files`]).

@@ -23,8 +23,10 @@ pub enum Stage {
     Generate,
     /// A peer on one spec of the sample.
     PeerGenerate,
-    /// `cargo check` of one crate of the sample.
+    /// `cargo clippy` of one crate of the sample.
     Check,
+    /// The examples round trip of one spec of the sample (its outcomes as JSON).
+    Examples,
 }
 
 impl Stage {
@@ -33,13 +35,19 @@ impl Stage {
             Stage::Generate => "generate",
             Stage::PeerGenerate => "peer-generate",
             Stage::Check => "check",
+            Stage::Examples => "examples",
         }
     }
 
     fn parse(s: &str) -> Option<Stage> {
-        [Stage::Generate, Stage::PeerGenerate, Stage::Check]
-            .into_iter()
-            .find(|stage| stage.as_str() == s)
+        [
+            Stage::Generate,
+            Stage::PeerGenerate,
+            Stage::Check,
+            Stage::Examples,
+        ]
+        .into_iter()
+        .find(|stage| stage.as_str() == s)
     }
 }
 

@@ -8,6 +8,7 @@
 //! The result is `CORPUS.md`.
 
 mod check;
+pub mod examples;
 mod journal;
 mod peers;
 mod pool;
@@ -21,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
 use openapi_forge::Config;
+use serde_json::Value;
 
 use check::Verdict;
 use journal::{Entry, Journal, Stage, Status};
@@ -40,6 +42,8 @@ pub struct Options {
     pub timeout: u64,
     /// Keep the results of an interrupted run of the same commit and settings.
     pub resume: bool,
+    /// How many specs of the sample (the first ones) have their examples round-tripped.
+    pub examples: usize,
 }
 
 /// How openapi-forge fared on one spec.
@@ -87,6 +91,8 @@ struct Findings {
     specs: Vec<PathBuf>,
     /// The version family of each spec (`OpenAPI 3.1.x`...).
     versions: Vec<&'static str>,
+    /// The examples round trip of each spec it ran on: the outcomes, or why there are none.
+    examples: BTreeMap<usize, Result<Vec<examples::Outcome>, String>>,
     /// openapi-forge on every spec.
     forge: Vec<Outcome>,
     /// Indices into `specs` of the compile sample.
@@ -163,6 +169,13 @@ fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
     let (results, time) = check_all(Tool::Forge, forge_generated, &out_root, options, &journal);
     tools.insert(Tool::Forge, results);
     check_time.insert(Tool::Forge, time);
+    let example_specs: Vec<usize> = sample
+        .iter()
+        .copied()
+        .filter(|&i| i != github_index && forge[i] == Outcome::Generated)
+        .take(options.examples)
+        .collect();
+    let examples = round_trip_all(&specs, &example_specs, &out_root, options, &journal);
 
     let mut peer_versions = Vec::new();
     if options.peers && !sample.is_empty() {
@@ -202,6 +215,7 @@ fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
     let findings = Findings {
         specs,
         versions,
+        examples,
         forge,
         sample,
         tools,
@@ -418,12 +432,13 @@ fn run_key(
         format!("+changes-{:016x}", hasher.finish())
     };
     Ok(format!(
-        "commit={commit}{changes} specs={} sample={:?} compile={} peers={} timeout={} check=clippy",
+        "commit={commit}{changes} specs={} sample={:?} compile={} peers={} timeout={} check=clippy examples={}",
         specs.len(),
         options.sample,
         sample.len(),
         options.peers,
-        options.timeout
+        options.timeout,
+        options.examples
     ))
 }
 
@@ -460,6 +475,120 @@ fn generate_one(i: usize, spec: &Path, write: bool, out: &Path) -> Outcome {
                 .unwrap_or_else(|| "panic".into()),
         ),
     }
+}
+
+/// The examples round trip of each of `chosen`, except those the journal already holds: the
+/// crate generated again with the test harness, built (models only) and run.
+fn round_trip_all(
+    specs: &[PathBuf],
+    chosen: &[usize],
+    out_root: &Path,
+    options: &Options,
+    journal: &Journal,
+) -> BTreeMap<usize, Result<Vec<examples::Outcome>, String>> {
+    let tool = "forge";
+    let mut results = BTreeMap::new();
+    let mut todo = Vec::new();
+    for &i in chosen {
+        match journal.get(Stage::Examples, tool, i) {
+            Some(entry) => {
+                results.insert(i, examples_of_entry(entry));
+            }
+            None => todo.push(i),
+        }
+    }
+    let target = |worker: usize| out_root.join(format!("target-examples-{worker}"));
+    let total = todo.len();
+    let done = pool::run(
+        todo.into_iter().enumerate().collect(),
+        WORKERS,
+        256 * 1024 * 1024,
+        |worker, (k, i)| {
+            let started = Instant::now();
+            let result = round_trip_one(&specs[i], i, out_root, &target(worker), options.timeout);
+            let entry = match &result {
+                Ok(outcomes) => Entry {
+                    status: Status::Ok,
+                    message: Value::Array(
+                        outcomes.iter().map(examples::Outcome::to_json).collect(),
+                    )
+                    .to_string(),
+                    time: started.elapsed(),
+                },
+                Err(why) => Entry {
+                    status: Status::Failed,
+                    message: why.clone(),
+                    time: started.elapsed(),
+                },
+            };
+            journal.record(Stage::Examples, tool, i, &entry);
+            let said = match &result {
+                Ok(outcomes) => format!("{} examples", outcomes.len()),
+                Err(why) => why.clone(),
+            };
+            eprintln!(
+                "corpus: examples {}/{total} {}: {said}",
+                k + 1,
+                crate_name(i)
+            );
+            (i, result)
+        },
+        |worker| {
+            let _ = std::fs::remove_dir_all(target(worker));
+        },
+    );
+    results.extend(done);
+    results
+}
+
+fn examples_of_entry(entry: &Entry) -> Result<Vec<examples::Outcome>, String> {
+    if entry.status != Status::Ok {
+        return Err(entry.message.clone());
+    }
+    let outcomes: Value = serde_json::from_str(&entry.message).map_err(|e| e.to_string())?;
+    Ok(outcomes
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(examples::Outcome::from_json)
+        .collect())
+}
+
+/// The examples round trip of one spec: its examples, its crate with the harness, the run.
+fn round_trip_one(
+    spec: &Path,
+    i: usize,
+    out_root: &Path,
+    target: &Path,
+    timeout: u64,
+) -> Result<Vec<examples::Outcome>, String> {
+    let name = crate_name(i);
+    let config = Config {
+        specs: vec![spec.to_path_buf()],
+        crate_name: name.clone(),
+        source_label: spec.display().to_string(),
+        regenerate_command: "cargo xtask corpus".into(),
+        selection: Default::default(),
+    };
+    let built = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let (api, _) = openapi_forge::build_api(&config).map_err(|d| d.to_string())?;
+        let (output, _) = openapi_forge::generate(&config).map_err(|d| d.to_string())?;
+        Ok::<_, String>((api, output))
+    }))
+    .map_err(|_| "the generator panicked".to_owned())??;
+    let (api, output) = built;
+    let cases = openapi_forge::examples::cases(&api);
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dir = out_root.join("examples").join(&name);
+    let _ = std::fs::remove_dir_all(&dir);
+    output.write(&dir).map_err(|e| e.to_string())?;
+    let result = examples::run(&api, &cases, &dir, &name, target, timeout);
+    if result.is_ok() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    result
 }
 
 /// Concurrent `cargo clippy`s: `rustc` checks one crate on one core, so two crates at a time

@@ -60,6 +60,7 @@ pub(super) fn render(root: &Path, f: &Findings, options: &Options) -> String {
 
     whole_corpus(&mut s, f, &rel);
     side_by_side(&mut s, f);
+    examples(&mut s, f, &rel);
     let _ = writeln!(
         s,
         "\n## Why openapi-forge did not generate a crate (whole corpus)\n"
@@ -274,6 +275,116 @@ fn taxonomy(
     if more > 0 {
         let reasons = if more == 1 { "reason" } else { "reasons" };
         let _ = writeln!(s, "\n…and {more} rarer {reasons}.");
+    }
+}
+
+/// The examples round trip: the fate of the examples that fit their schema and of those that
+/// do not, and the taxonomies of what was lost or refused.
+fn examples(s: &mut String, f: &Findings, rel: &dyn Fn(&Path) -> String) {
+    use super::examples::Fate;
+    if f.examples.is_empty() {
+        return;
+    }
+    let mut all: Vec<(usize, &super::examples::Outcome)> = Vec::new();
+    let mut not_run = Vec::new();
+    for (i, result) in &f.examples {
+        match result {
+            Ok(outcomes) => all.extend(outcomes.iter().map(|o| (*i, o))),
+            Err(why) => not_run.push((reason_class(why), *i)),
+        }
+    }
+    let with_examples = f
+        .examples
+        .values()
+        .filter(|r| r.as_ref().is_ok_and(|o| !o.is_empty()))
+        .count();
+    let _ = writeln!(s, "\n## Examples round trip (sample)\n");
+    let _ = writeln!(
+        s,
+        "Every example of {} specs of the sample ({with_examples} of them have examples): \
+         decoded with the generated type, encoded again, and compared with the example as \
+         JSON (numbers by value). Whether an example fits its own schema is judged by the \
+         `jsonschema` crate (draft 4, `nullable` read as a `null` alternative, formats not \
+         asserted); one that does not is the spec's fault and counted apart.\n",
+        f.examples.len()
+    );
+    let count = |fits: Option<bool>, fate: fn(&Fate) -> bool| {
+        all.iter()
+            .filter(|(_, o)| o.fits == fits && fate(&o.fate))
+            .count()
+    };
+    let any = |_: &Fate| true;
+    let lossless = |x: &Fate| *x == Fate::Lossless;
+    let lossy = |x: &Fate| matches!(x, Fate::Lossy(_));
+    let refused = |x: &Fate| matches!(x, Fate::Refused(_));
+    let fit = count(Some(true), any);
+    let _ = writeln!(s, "| examples | count | rate |\n| --- | --- | --- |");
+    let _ = writeln!(s, "| all | {} | |", all.len());
+    let _ = writeln!(s, "| fit their schema | {fit} | |");
+    for (label, fate) in [
+        ("… round-trip losslessly", lossless as fn(&Fate) -> bool),
+        ("… come back changed (lossy)", lossy),
+        ("… are refused", refused),
+    ] {
+        let n = count(Some(true), fate);
+        let _ = writeln!(s, "| {label} | {n} | {} |", pct(n, fit));
+    }
+    let unfit = count(Some(false), any);
+    let _ = writeln!(
+        s,
+        "| do not fit their schema (the spec's fault) | {unfit} | |"
+    );
+    let n = count(Some(false), refused);
+    let _ = writeln!(s, "| … are refused | {n} | {} |", pct(n, unfit));
+    let _ = writeln!(
+        s,
+        "| not judged (the validator could not read the schema) | {} | |",
+        count(None, any)
+    );
+    let _ = writeln!(
+        s,
+        "| specs whose harness did not build or run | {} | |",
+        not_run.len()
+    );
+    for (title, fate) in [
+        ("lost or changed", lossy as fn(&Fate) -> bool),
+        ("refused", refused),
+    ] {
+        let _ = writeln!(s, "\n### Examples that fit their schema and were {title}\n");
+        let mut rows: BTreeMap<String, (usize, usize, &str)> = BTreeMap::new();
+        for (i, o) in all
+            .iter()
+            .filter(|(_, o)| o.fits == Some(true) && fate(&o.fate))
+        {
+            let detail = match &o.fate {
+                Fate::Lossy(d) | Fate::Refused(d) => d.as_str(),
+                Fate::Lossless => "",
+            };
+            let kind = reason_class(detail.split(" at /").next().unwrap_or(detail));
+            rows.entry(kind).or_insert((0, *i, &o.pointer)).0 += 1;
+        }
+        if rows.is_empty() {
+            let _ = writeln!(s, "None.");
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "| reason | examples | example spec and pointer |\n| --- | --- | --- |"
+        );
+        let mut rows: Vec<_> = rows.into_iter().collect();
+        rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        for (reason, (n, i, pointer)) in rows.into_iter().take(TOP) {
+            let _ = writeln!(
+                s,
+                "| {} | {n} | `{}` `{pointer}` |",
+                reason.replace('|', "\\|"),
+                rel(&f.specs[i])
+            );
+        }
+    }
+    if !not_run.is_empty() {
+        let _ = writeln!(s, "\n### Specs whose harness did not build or run\n");
+        taxonomy(s, f, not_run.into_iter(), rel);
     }
 }
 
