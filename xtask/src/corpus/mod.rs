@@ -443,16 +443,21 @@ fn run_key(
     ))
 }
 
-/// openapi-forge on one spec; the crate is written under `out` when `write` is set.
-fn generate_one(i: usize, spec: &Path, write: bool, out: &Path) -> Outcome {
-    let name = crate_name(i);
-    let config = Config {
+/// The generator's configuration for the spec at `i` of the corpus.
+fn corpus_config(i: usize, spec: &Path) -> Config {
+    Config {
         specs: vec![spec.to_path_buf()],
-        crate_name: name.clone(),
+        crate_name: crate_name(i),
         source_label: spec.display().to_string(),
         regenerate_command: "cargo xtask corpus".into(),
         selection: Default::default(),
-    };
+    }
+}
+
+/// openapi-forge on one spec; the crate is written under `out` when `write` is set.
+fn generate_one(i: usize, spec: &Path, write: bool, out: &Path) -> Outcome {
+    let name = crate_name(i);
+    let config = corpus_config(i, spec);
     let generated = std::panic::catch_unwind(AssertUnwindSafe(|| openapi_forge::generate(&config)));
     match generated {
         Ok(Ok((output, _))) if write => match output.write(&out.join(&name)) {
@@ -564,13 +569,7 @@ fn round_trip_one(
     timeout: u64,
 ) -> Result<Vec<examples::Outcome>, String> {
     let name = crate_name(i);
-    let config = Config {
-        specs: vec![spec.to_path_buf()],
-        crate_name: name.clone(),
-        source_label: spec.display().to_string(),
-        regenerate_command: "cargo xtask corpus".into(),
-        selection: Default::default(),
-    };
+    let config = corpus_config(i, spec);
     let built = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let (api, _) = openapi_forge::build_api(&config).map_err(|d| d.to_string())?;
         let (output, _) = openapi_forge::generate(&config).map_err(|d| d.to_string())?;

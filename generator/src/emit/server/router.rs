@@ -241,16 +241,7 @@ fn route_call(api: &Api, route: &str, ops: &[&Operation]) -> TokenStream {
     distinct.dedup();
     // One feature (or none) for the whole path: the methods chain, under that feature.
     if ungated || distinct.len() < 2 {
-        let mut chain = TokenStream::new();
-        for (i, op) in ops.iter().enumerate() {
-            let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
-            let handler = format_ident!("handle_{}", op.name.rust);
-            chain.extend(if i == 0 {
-                quote!(::axum::routing::#method(#handler::<A>))
-            } else {
-                quote!(.#method(#handler::<A>))
-            });
-        }
+        let chain = method_chain(ops);
         let route_cfg = if ungated { None } else { cfg(&distinct) };
         return quote!(#route_cfg let routes = routes.route(#route, #chain););
     }
@@ -269,4 +260,19 @@ fn route_call(api: &Api, route: &str, ops: &[&Operation]) -> TokenStream {
             methods
         });
     }
+}
+
+/// The method router of one path: `get(handle_a::<A>).post(handle_b::<A>)`.
+pub(super) fn method_chain(ops: &[&Operation]) -> TokenStream {
+    let mut chain = TokenStream::new();
+    for (i, op) in ops.iter().enumerate() {
+        let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
+        let handler = format_ident!("handle_{}", op.name.rust);
+        chain.extend(if i == 0 {
+            quote!(::axum::routing::#method(#handler::<A>))
+        } else {
+            quote!(.#method(#handler::<A>))
+        });
+    }
+    chain
 }

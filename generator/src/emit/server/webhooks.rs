@@ -18,9 +18,9 @@
 //! gets typed, checked payloads and the provider a JSON error naming the field it got wrong.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::router::{handler, routes};
+use super::router::{handler, method_chain, routes};
 use super::{operation_items, trait_method, Role};
 use crate::ir::{Api, Operation};
 
@@ -34,16 +34,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
         .map(|op| operation_items(api, op, true, Role::Webhooks));
     let hooks: Vec<&Operation> = api.webhooks.iter().collect();
     let route_calls = routes(&hooks).into_iter().map(|(route, ops)| {
-        let mut chain = TokenStream::new();
-        for (i, op) in ops.iter().enumerate() {
-            let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
-            let handler = format_ident!("handle_{}", op.name.rust);
-            chain.extend(if i == 0 {
-                quote!(::axum::routing::#method(#handler::<A>))
-            } else {
-                quote!(.#method(#handler::<A>))
-            });
-        }
+        let chain = method_chain(&ops);
         quote!(let routes = routes.route(#route, #chain);)
     });
     let handlers = api
