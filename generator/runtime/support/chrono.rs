@@ -13,20 +13,47 @@ impl Validate for ::chrono::NaiveDate {
 /// digits, are read as UTC. Each is written back as it came, and an offset such as `+02:00`
 /// is kept, not rewritten as `Z`. Build one from any `chrono::DateTime` (`Utc::now().into()`,
 /// sent as RFC 3339); read it through `Deref` as a `chrono::DateTime<FixedOffset>`, or with
-/// [`DateTime::to_utc`].
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// [`DateTime::to_utc`]. Two values are equal when they are the same instant, however written.
+#[derive(Clone, Copy)]
 pub struct DateTime {
     value: ::chrono::DateTime<::chrono::FixedOffset>,
     form: Form,
 }
 
+impl PartialEq for DateTime {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl Eq for DateTime {}
+
+impl std::hash::Hash for DateTime {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
+impl PartialOrd for DateTime {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DateTime {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.value.cmp(&other.value)
+    }
+}
+
 /// How a [`DateTime`] was written, so that it is written back alike.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Form {
-    /// RFC 3339, with its offset.
-    Offset,
-    /// Date and time without an offset.
-    Local,
+    /// RFC 3339, with its offset written as `Z` or not, and this many digits of the seconds'
+    /// fraction (`None`: as many as the value needs, for values built in Rust).
+    Offset { zulu: bool, digits: Option<u8> },
+    /// Date and time without an offset, with this many digits of the seconds' fraction.
+    Local { digits: u8 },
     /// Hours and minutes only, with an offset or without.
     Minutes { offset: bool },
     /// Seconds since 1970 as a JSON number, integer or with a fraction.
@@ -44,7 +71,7 @@ impl DateTime {
     /// Whether the value says which instant it is: it named an offset, or counted seconds
     /// since 1970 (values built in Rust always do); `false` for a time without an offset.
     pub fn offset_given(&self) -> bool {
-        !matches!(self.form, Form::Local | Form::Minutes { offset: false })
+        !matches!(self.form, Form::Local { .. } | Form::Minutes { offset: false })
     }
 
     /// Reads the forms of `date-time` servers send: RFC 3339, a space instead of `T`, a time
@@ -53,11 +80,13 @@ impl DateTime {
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         let spaced = text.replacen(' ', "T", 1);
+        let digits = Some(fraction_digits(text));
         for candidate in [text, spaced.as_str()] {
             if let Ok(value) = ::chrono::DateTime::parse_from_rfc3339(candidate) {
+                let zulu = candidate.ends_with(['Z', 'z']);
                 return Ok(DateTime {
                     value,
-                    form: Form::Offset,
+                    form: Form::Offset { zulu, digits },
                 });
             }
         }
@@ -66,7 +95,9 @@ impl DateTime {
         {
             return Ok(DateTime {
                 value: local(naive),
-                form: Form::Local,
+                form: Form::Local {
+                    digits: fraction_digits(text),
+                },
             });
         }
         if let Ok(naive) = ::chrono::NaiveDateTime::parse_from_str(&spaced, "%Y-%m-%dT%H:%M") {
@@ -100,6 +131,18 @@ impl DateTime {
     }
 }
 
+/// How many digits the seconds' fraction of a date-time text has (`05.120Z`: 3).
+fn fraction_digits(text: &str) -> u8 {
+    let Some((_, time)) = text.split_once(['T', 't', ' ']) else {
+        return 0;
+    };
+    let Some((_, fraction)) = time.split_once('.') else {
+        return 0;
+    };
+    let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+    u8::try_from(digits.min(9)).unwrap_or(9)
+}
+
 /// Seconds since 1970 written as digits with an optional fraction (`1481841524.0`).
 fn epoch_text(text: &str) -> Option<DateTime> {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
@@ -126,7 +169,10 @@ impl<Tz: ::chrono::TimeZone> From<::chrono::DateTime<Tz>> for DateTime {
     fn from(value: ::chrono::DateTime<Tz>) -> Self {
         DateTime {
             value: value.fixed_offset(),
-            form: Form::Offset,
+            form: Form::Offset {
+                zulu: true,
+                digits: None,
+            },
         }
     }
 }
@@ -145,13 +191,34 @@ impl fmt::Display for DateTime {
             0 => f.write_str("Z"),
             _ => write!(f, "{}", self.value.format("%:z")),
         };
+        let fraction = |f: &mut fmt::Formatter<'_>, digits: u8| {
+            if digits == 0 {
+                return Ok(());
+            }
+            let nanos = format!("{:09}", self.value.timestamp_subsec_nanos());
+            write!(f, ".{}", &nanos[..usize::from(digits.min(9))])
+        };
         match self.form {
-            Form::Offset => f.write_str(
+            Form::Offset { digits: None, .. } => f.write_str(
                 &self
                     .value
                     .to_rfc3339_opts(::chrono::SecondsFormat::AutoSi, true),
             ),
-            Form::Local => write!(f, "{}", utc.format("%Y-%m-%dT%H:%M:%S%.f")),
+            Form::Offset {
+                zulu,
+                digits: Some(digits),
+            } => {
+                write!(f, "{}", self.value.naive_local().format("%Y-%m-%dT%H:%M:%S"))?;
+                fraction(f, digits)?;
+                match self.value.offset().local_minus_utc() {
+                    0 if zulu => f.write_str("Z"),
+                    _ => write!(f, "{}", self.value.format("%:z")),
+                }
+            }
+            Form::Local { digits } => {
+                write!(f, "{}", utc.format("%Y-%m-%dT%H:%M:%S"))?;
+                fraction(f, digits)
+            }
             Form::Minutes { offset: false } => write!(f, "{}", utc.format("%Y-%m-%dT%H:%M")),
             Form::Minutes { offset: true } => {
                 write!(f, "{}", self.value.naive_local().format("%Y-%m-%dT%H:%M"))?;
@@ -161,11 +228,7 @@ impl fmt::Display for DateTime {
             Form::EpochNumber { fraction: true } => write!(f, "{}", self.epoch_seconds()),
             Form::EpochText { decimals } => {
                 write!(f, "{}", self.value.timestamp())?;
-                if decimals > 0 {
-                    let nanos = format!("{:09}", self.value.timestamp_subsec_nanos());
-                    write!(f, ".{}", &nanos[..usize::from(decimals.min(9))])?;
-                }
-                Ok(())
+                fraction(f, decimals)
             }
         }
     }
@@ -292,12 +355,25 @@ mod date_time_tests {
             "2016-09-27T14:55+02:00"
         );
         assert_eq!(round_trip("2016-09-27T14:55"), "2016-09-27T14:55");
+        // The fraction's digits and the spelling of UTC, as they came (AWS writes Python's).
+        assert_eq!(
+            round_trip("2021-09-17T21:59:03.888000+00:00"),
+            "2021-09-17T21:59:03.888000+00:00"
+        );
+        assert_eq!(round_trip("2021-09-17T21:59:03.1Z"), "2021-09-17T21:59:03.1Z");
+        assert_eq!(round_trip("2021-09-17T21:59:03.10"), "2021-09-17T21:59:03.10");
+        assert_eq!(round_trip("2021-09-17 21:59:03Z"), "2021-09-17T21:59:03Z");
         assert_eq!(round_trip("1481841524.0"), "1481841524.0");
         assert_eq!(round_trip("1617954808.068"), "1617954808.068");
         assert_eq!(round_trip("1481841524"), "1481841524");
         let text = DateTime::parse("1481841524.5").unwrap();
         assert_eq!(text.to_utc().to_rfc3339(), "2016-12-15T22:38:44.500+00:00");
         assert!(text.offset_given());
+        // One instant, however written.
+        assert_eq!(
+            DateTime::parse("2021-09-17T21:59:03.888000+00:00").unwrap(),
+            DateTime::parse("2021-09-17T23:59:03.888+02:00").unwrap()
+        );
         let minutes = DateTime::parse("2016-09-27T14:55+02:00").unwrap();
         assert_eq!(minutes.to_utc().to_rfc3339(), "2016-09-27T12:55:00+00:00");
         for number in [
