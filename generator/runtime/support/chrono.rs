@@ -71,7 +71,10 @@ impl DateTime {
     /// Whether the value says which instant it is: it named an offset, or counted seconds
     /// since 1970 (values built in Rust always do); `false` for a time without an offset.
     pub fn offset_given(&self) -> bool {
-        !matches!(self.form, Form::Local { .. } | Form::Minutes { offset: false })
+        !matches!(
+            self.form,
+            Form::Local { .. } | Form::Minutes { offset: false }
+        )
     }
 
     /// Reads the forms of `date-time` servers send: RFC 3339, a space instead of `T`, a time
@@ -208,7 +211,11 @@ impl fmt::Display for DateTime {
                 zulu,
                 digits: Some(digits),
             } => {
-                write!(f, "{}", self.value.naive_local().format("%Y-%m-%dT%H:%M:%S"))?;
+                write!(
+                    f,
+                    "{}",
+                    self.value.naive_local().format("%Y-%m-%dT%H:%M:%S")
+                )?;
                 fraction(f, digits)?;
                 match self.value.offset().local_minus_utc() {
                     0 if zulu => f.write_str("Z"),
@@ -360,8 +367,14 @@ mod date_time_tests {
             round_trip("2021-09-17T21:59:03.888000+00:00"),
             "2021-09-17T21:59:03.888000+00:00"
         );
-        assert_eq!(round_trip("2021-09-17T21:59:03.1Z"), "2021-09-17T21:59:03.1Z");
-        assert_eq!(round_trip("2021-09-17T21:59:03.10"), "2021-09-17T21:59:03.10");
+        assert_eq!(
+            round_trip("2021-09-17T21:59:03.1Z"),
+            "2021-09-17T21:59:03.1Z"
+        );
+        assert_eq!(
+            round_trip("2021-09-17T21:59:03.10"),
+            "2021-09-17T21:59:03.10"
+        );
         assert_eq!(round_trip("2021-09-17 21:59:03Z"), "2021-09-17T21:59:03Z");
         assert_eq!(round_trip("1481841524.0"), "1481841524.0");
         assert_eq!(round_trip("1617954808.068"), "1617954808.068");
