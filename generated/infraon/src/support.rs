@@ -391,10 +391,9 @@ impl Validate for ::chrono::NaiveDate {
 ///
 /// Servers do not all write RFC 3339. A time without an offset (`2024-01-02T03:04:05.123`, as
 /// many .NET and Python servers send) is read as UTC and remembered as offset-less; a time
-/// without seconds (`2016-09-27T14:55Z`) is read too; seconds since 1970 (AWS's JSON APIs send
-/// `1481841524.0` where their specs say `date-time`), as a JSON number or as a string of
-/// digits, are read as UTC. Each is written back as it came, and an offset such as `+02:00`
-/// is kept, not rewritten as `Z`. Build one from any `chrono::DateTime` (`Utc::now().into()`,
+/// without seconds (`2016-09-27T14:55Z`) is read too. Each is written back as it came (the
+/// fraction's digits, `Z` or `+00:00`), and an offset such as `+02:00` is kept, not rewritten
+/// as `Z`. Seconds since 1970 are not a `date-time`: a server must refuse them. Build one from any `chrono::DateTime` (`Utc::now().into()`,
 /// sent as RFC 3339); read it through `Deref` as a `chrono::DateTime<FixedOffset>`, or with
 /// [`DateTime::to_utc`]. Two values are equal when they are the same instant, however written.
 #[derive(Clone, Copy)]
@@ -438,10 +437,6 @@ enum Form {
     Local { digits: u8 },
     /// Hours and minutes only, with an offset or without.
     Minutes { offset: bool },
-    /// Seconds since 1970 as a JSON number, integer or with a fraction.
-    EpochNumber { fraction: bool },
-    /// Seconds since 1970 as a string of digits, with this many decimals.
-    EpochText { decimals: u8 },
 }
 
 impl DateTime {
@@ -449,14 +444,12 @@ impl DateTime {
     pub fn to_utc(&self) -> ::chrono::DateTime<::chrono::Utc> {
         self.value.with_timezone(&::chrono::Utc)
     }
-    /// Whether the value says which instant it is: it named an offset, or counted seconds
-    /// since 1970 (values built in Rust always do); `false` for a time without an offset.
+    /// Whether the text it was read from named an offset (values built in Rust always do).
     pub fn offset_given(&self) -> bool {
         !matches!(self.form, Form::Local { .. } | Form::Minutes { offset : false })
     }
     /// Reads the forms of `date-time` servers send: RFC 3339, a space instead of `T`, a time
-    /// without an offset (read as UTC) or without seconds, and seconds since 1970 written as
-    /// digits.
+    /// without an offset (read as UTC) or without seconds.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
         let spaced = text.replacen(' ', "T", 1);
@@ -504,20 +497,7 @@ impl DateTime {
                 form: Form::Minutes { offset: true },
             });
         }
-        epoch_text(text)
-            .ok_or_else(|| {
-                format!(
-                    "`{text}` is not a date-time (RFC 3339, e.g. 2024-01-02T03:04:05Z)"
-                )
-            })
-    }
-    /// Seconds since 1970 and their nanoseconds, as a JSON number.
-    fn from_epoch(seconds: i64, nanos: u32, fraction: bool) -> Option<Self> {
-        let value = ::chrono::DateTime::from_timestamp(seconds, nanos)?;
-        Some(DateTime {
-            value: value.fixed_offset(),
-            form: Form::EpochNumber { fraction },
-        })
+        Err(format!("`{text}` is not a date-time (RFC 3339, e.g. 2024-01-02T03:04:05Z)"))
     }
 }
 
@@ -531,28 +511,6 @@ fn fraction_digits(text: &str) -> u8 {
     };
     let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
     u8::try_from(digits.min(9)).unwrap_or(9)
-}
-
-/// Seconds since 1970 written as digits with an optional fraction (`1481841524.0`).
-fn epoch_text(text: &str) -> Option<DateTime> {
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 9 {
-        return None;
-    }
-    let seconds: i64 = whole.parse().ok()?;
-    let nanos: u32 = if fraction.is_empty() {
-        0
-    } else {
-        format!("{fraction:0<9}").parse().ok()?
-    };
-    let value = ::chrono::DateTime::from_timestamp(seconds, nanos)?;
-    Some(DateTime {
-        value: value.fixed_offset(),
-        form: Form::EpochText {
-            decimals: u8::try_from(fraction.len()).ok()?,
-        },
-    })
 }
 
 impl<Tz: ::chrono::TimeZone> From<::chrono::DateTime<Tz>> for DateTime {
@@ -617,23 +575,7 @@ impl fmt::Display for DateTime {
                 write!(f, "{}", self.value.naive_local().format("%Y-%m-%dT%H:%M"))?;
                 offset(f)
             }
-            Form::EpochNumber { fraction: false } => {
-                write!(f, "{}", self.value.timestamp())
-            }
-            Form::EpochNumber { fraction: true } => write!(f, "{}", self.epoch_seconds()),
-            Form::EpochText { decimals } => {
-                write!(f, "{}", self.value.timestamp())?;
-                fraction(f, decimals)
-            }
         }
-    }
-}
-
-impl DateTime {
-    /// Seconds since 1970 with their fraction, as the number they were read from.
-    fn epoch_seconds(&self) -> f64 {
-        self.value.timestamp() as f64
-            + f64::from(self.value.timestamp_subsec_nanos()) / 1e9
     }
 }
 
@@ -655,15 +597,7 @@ impl ::serde::Serialize for DateTime {
         &self,
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
-        match self.form {
-            Form::EpochNumber { fraction: false } => {
-                serializer.serialize_i64(self.value.timestamp())
-            }
-            Form::EpochNumber { fraction: true } => {
-                serializer.serialize_f64(self.epoch_seconds())
-            }
-            _ => serializer.collect_str(self),
-        }
+        serializer.collect_str(self)
     }
 }
 
@@ -671,59 +605,11 @@ impl<'de> ::serde::Deserialize<'de> for DateTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl ::serde::de::Visitor<'_> for Visitor {
-            type Value = DateTime;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a date-time")
-            }
-            fn visit_str<E: ::serde::de::Error>(
-                self,
-                text: &str,
-            ) -> Result<DateTime, E> {
-                DateTime::parse(text).map_err(E::custom)
-            }
-            fn visit_i64<E: ::serde::de::Error>(
-                self,
-                seconds: i64,
-            ) -> Result<DateTime, E> {
-                DateTime::from_epoch(seconds, 0, false)
-                    .ok_or_else(|| {
-                        E::custom(
-                            format!("{seconds} seconds since 1970 is out of range"),
-                        )
-                    })
-            }
-            fn visit_u64<E: ::serde::de::Error>(
-                self,
-                seconds: u64,
-            ) -> Result<DateTime, E> {
-                let seconds = i64::try_from(seconds)
-                    .map_err(|_| {
-                        E::custom(
-                            format!("{seconds} seconds since 1970 is out of range"),
-                        )
-                    })?;
-                self.visit_i64(seconds)
-            }
-            fn visit_f64<E: ::serde::de::Error>(
-                self,
-                seconds: f64,
-            ) -> Result<DateTime, E> {
-                let whole = seconds.floor();
-                let nanos = ((seconds - whole) * 1e9).round().min(999_999_999.0);
-                let out_of_range = || E::custom(
-                    format!("{seconds} seconds since 1970 is out of range"),
-                );
-                if !whole.is_finite() || whole.abs() > 1e15 {
-                    return Err(out_of_range());
-                }
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                DateTime::from_epoch(whole as i64, nanos as u32, true)
-                    .ok_or_else(out_of_range)
-            }
-        }
-        deserializer.deserialize_any(Visitor)
+        let text = <std::borrow::Cow<
+            'de,
+            str,
+        > as ::serde::Deserialize>::deserialize(deserializer)?;
+        DateTime::parse(&text).map_err(<D::Error as ::serde::de::Error>::custom)
     }
 }
 
