@@ -30,16 +30,17 @@ pub fn finish(header: &str, body: &str) -> String {
 
 /// Puts a blank line between top-level items, which `prettyplease` writes back to back.
 ///
-/// An item ends at a line in column 0 that closes a block or ends a statement; the next line in
-/// column 0 starts another item (its attributes and doc comments included). Runs of `use` lines
-/// stay together.
+/// An item ends at a line in column 0 that closes a block (`}` or an empty `{}`) or ends a
+/// statement; the next line in column 0 starts another item (its attributes and doc comments
+/// included). Runs of `use` lines stay together.
 fn space_items(source: &str, out: &mut String) {
     let mut previous: Option<&str> = None;
     for line in source.lines() {
         if let Some(prev) = previous {
             let prev_is_code =
                 !prev.starts_with(' ') && !prev.starts_with("//") && !prev.starts_with('#');
-            let prev_ends_item = prev_is_code && (prev.starts_with('}') || prev.ends_with(';'));
+            let prev_ends_item = prev_is_code
+                && (prev.starts_with('}') || prev.ends_with('}') || prev.ends_with(';'));
             let starts_item = !line.starts_with(' ') && !line.starts_with('}') && !line.is_empty();
             let both_use = prev.starts_with("use ") && line.starts_with("use ");
             if prev_ends_item && starts_item && !both_use {

@@ -2,25 +2,17 @@
 //!
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 #[allow(unused_imports)]
-use crate::support::{Validate, ValidationError};
+use crate::support::{absent, nullable, optional, Validate, ValidationError};
 
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IntegrationV2CreateRequest {
     pub name: String,
     #[serde(rename = "type")]
     pub type_: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub provisioner_id: Option<Option<String>>,
     pub metadata: ::serde_json::Map<String, ::serde_json::Value>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub secret_config: Option<
         Option<
             ::std::collections::BTreeMap<
@@ -29,24 +21,13 @@ pub struct IntegrationV2CreateRequest {
             >,
         >,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub connected_resource_types: Option<Option<Vec<String>>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub custom_access_details: Option<Option<String>>,
 }
 
-impl Validate for IntegrationV2CreateRequest {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for IntegrationV2CreateRequest {}
 
 impl IntegrationV2CreateRequest {
     /// A value with the required fields and no optional one; set those with struct
@@ -88,18 +69,10 @@ impl ::std::fmt::Debug for IntegrationV2CreateRequest {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct IntegrationV2UpdateRequest {
     pub name: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub provisioner_id: Option<Option<String>>,
     pub metadata: ::serde_json::Map<String, ::serde_json::Value>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub secret_config: Option<
         Option<
             ::std::collections::BTreeMap<
@@ -108,24 +81,13 @@ pub struct IntegrationV2UpdateRequest {
             >,
         >,
     >,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub connected_resource_types: Option<Option<Vec<String>>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub custom_access_details: Option<Option<String>>,
 }
 
-impl Validate for IntegrationV2UpdateRequest {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for IntegrationV2UpdateRequest {}
 
 impl IntegrationV2UpdateRequest {
     /// A value with the required fields and no optional one; set those with struct
@@ -169,52 +131,27 @@ pub struct IntegrationV4CreateRequest {
     #[serde(rename = "type")]
     pub type_: String,
     /// Unique identifier of the Apono connector.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub connector_id: Option<Option<String>>,
     /// Set of integration-specific connection and management parameters. Refer to the Integration Configuration documentation for specific configuration values.
     pub integration_config: ::serde_json::Map<String, ::serde_json::Value>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub secret_store_config: Option<
         Option<::serde_json::Map<String, ::serde_json::Value>>,
     >,
     /// List of discoverable resource types within the integration.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub connected_resource_types: Option<Option<Vec<String>>>,
     /// Admin custom instructions (max 400 characters) for accessing the integration's resources, shown to end users.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub custom_access_details: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub owner: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub owners_mapping: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
 impl Validate for IntegrationV4CreateRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(Some(value)) = &self.custom_access_details {
             let field_path = crate::support::join(path, "custom_access_details");
@@ -278,52 +215,27 @@ pub struct IntegrationV4UpdateRequest {
     /// Unique, alphanumeric, user-friendly name used to identify the integration.
     pub name: String,
     /// Unique identifier of the Apono connector.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub connector_id: Option<Option<String>>,
     /// Set of integration-specific connection and management parameters.
     pub integration_config: ::serde_json::Map<String, ::serde_json::Value>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub secret_store_config: Option<
         Option<::serde_json::Map<String, ::serde_json::Value>>,
     >,
     /// List of discoverable resource types within the integration.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub connected_resource_types: Option<Option<Vec<String>>>,
     /// Admin custom instructions (max 400 characters) for accessing the integration's resources, shown to end users.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub custom_access_details: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub owner: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub owners_mapping: Option<Option<::serde_json::Map<String, ::serde_json::Value>>>,
 }
 
 impl Validate for IntegrationV4UpdateRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(Some(value)) = &self.custom_access_details {
             let field_path = crate::support::join(path, "custom_access_details");

@@ -2,7 +2,7 @@
 //!
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 #[allow(unused_imports)]
-use crate::support::{Validate, ValidationError};
+use crate::support::{absent, nullable, optional, Validate, ValidationError};
 
 #[cfg(feature = "access-levels")]
 /// An access level for permissions.
@@ -11,27 +11,24 @@ pub struct AccessLevel {
     #[serde(
         rename = "AccessLevelID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub access_level_id: Option<AccessLevelId>,
     /// Name of the access level (for example None, Read, Read/Write).
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
 }
 
 #[cfg(feature = "access-levels")]
 impl Validate for AccessLevel {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.access_level_id {
-            value.validate_into(&crate::support::join(path, "AccessLevelID"), errors);
-        }
+        self.access_level_id.validate_member(path, "AccessLevelID", errors);
     }
 }
 
@@ -121,11 +118,8 @@ impl ::std::fmt::Display for AccessLevelId {
     )
 )]
 impl ::serde::Serialize for AccessLevelId {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
     }
 }
 
@@ -137,10 +131,8 @@ impl ::serde::Serialize for AccessLevelId {
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for AccessLevelId {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
 
@@ -154,14 +146,7 @@ impl<'de> ::serde::Deserialize<'de> for AccessLevelId {
 impl Validate for AccessLevelId {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors
-                .push(
-                    ValidationError::new(
-                        path,
-                        "enum",
-                        format!("`{value}` is not one of {:?}", Self::VALUES),
-                    ),
-                );
+            crate::support::unlisted(path, value, Self::VALUES, errors);
         }
     }
 }
@@ -174,58 +159,55 @@ pub struct Address {
     #[serde(
         rename = "AddressID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub address_id: Option<i32>,
     /// ID of the address group that holds the address.
     #[serde(
         rename = "AddressGroupID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub address_group_id: Option<i32>,
     /// true to omit this entry, otherwise false.
     #[serde(
         rename = "Omit",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub omit: Option<bool>,
     #[serde(
         rename = "Type",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub type_: Option<AddressType>,
     /// The address value. Max string length is 225.
     #[serde(
         rename = "Value",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub value: Option<String>,
     /// Date the address was last updated.
     #[serde(
         rename = "LastUpdatedDate",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub last_updated_date: Option<crate::support::DateTime>,
 }
 
 #[cfg(feature = "address-groups")]
 impl Validate for Address {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.type_ {
-            value.validate_into(&crate::support::join(path, "Type"), errors);
-        }
+        self.type_.validate_member(path, "Type", errors);
         if let Some(value) = &self.value {
             let field_path = crate::support::join(path, "Value");
             if value.chars().count() > 225usize {
@@ -250,31 +232,30 @@ pub struct AddressGroup {
     #[serde(
         rename = "AddressGroupID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub address_group_id: Option<i32>,
     /// Name of the address group. Max string length is 225.
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
     /// ID of the organization of the address group; can be null.
     #[serde(
         rename = "OrganizationID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub organization_id: Option<Option<::uuid::Uuid>>,
 }
 
 #[cfg(feature = "address-groups")]
 impl Validate for AddressGroup {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.name {
             let field_path = crate::support::join(path, "Name");
@@ -300,14 +281,13 @@ pub struct AddressGroupInput {
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
 }
 
 impl Validate for AddressGroupInput {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.name {
             let field_path = crate::support::join(path, "Name");
@@ -334,34 +314,31 @@ pub struct AddressInput {
     #[serde(
         rename = "Omit",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub omit: Option<bool>,
     #[serde(
         rename = "Type",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub type_: Option<AddressType>,
     /// The address value. Max string length is 225.
     #[serde(
         rename = "Value",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub value: Option<String>,
 }
 
 #[cfg(feature = "address-groups")]
 impl Validate for AddressInput {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.type_ {
-            value.validate_into(&crate::support::join(path, "Type"), errors);
-        }
+        self.type_.validate_member(path, "Type", errors);
         if let Some(value) = &self.value {
             let field_path = crate::support::join(path, "Value");
             if value.chars().count() > 225usize {
@@ -440,20 +417,15 @@ impl ::std::fmt::Display for AddressType {
 
 #[cfg(feature = "address-groups")]
 impl ::serde::Serialize for AddressType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i64(self.value())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.value())
     }
 }
 
 #[cfg(feature = "address-groups")]
 impl<'de> ::serde::Deserialize<'de> for AddressType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from)
     }
 }
 
@@ -461,14 +433,7 @@ impl<'de> ::serde::Deserialize<'de> for AddressType {
 impl Validate for AddressType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors
-                .push(
-                    ValidationError::new(
-                        path,
-                        "enum",
-                        format!("`{value}` is not one of {:?}", Self::VALUES),
-                    ),
-                );
+            crate::support::unlisted(path, value, Self::VALUES, errors);
         }
     }
 }
@@ -480,15 +445,15 @@ pub struct ApiAccessPolicyRegistrationRequest {
     #[serde(
         rename = "Id",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub id: Option<i32>,
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
@@ -497,43 +462,43 @@ pub struct ApiAccessPolicyRegistrationRequest {
     #[serde(
         rename = "AccessTokenDuration",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub access_token_duration: Option<i32>,
     #[serde(
         rename = "Active",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub active: Option<bool>,
     #[serde(
         rename = "Visible",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub visible: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRule>,
@@ -541,24 +506,12 @@ pub struct ApiAccessPolicyRegistrationRequest {
 }
 
 impl Validate for ApiAccessPolicyRegistrationRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        self.registration_type
-            .validate_into(&crate::support::join(path, "RegistrationType"), errors);
-        if let Some(value) = &self.ip_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "IPAuthenticationRules"),
-                    errors,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
-                    errors,
-                );
-        }
+        self.registration_type.validate_member(path, "RegistrationType", errors);
+        self.ip_authentication_rules
+            .validate_member(path, "IPAuthenticationRules", errors);
+        self.x_forwarded_for_authentication_rules
+            .validate_member(path, "XForwardedForAuthenticationRules", errors);
     }
 }
 
@@ -590,8 +543,8 @@ pub struct ApiAccessPolicyRegistrationRequestInput {
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
@@ -600,43 +553,43 @@ pub struct ApiAccessPolicyRegistrationRequestInput {
     #[serde(
         rename = "AccessTokenDuration",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub access_token_duration: Option<i32>,
     #[serde(
         rename = "Active",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub active: Option<bool>,
     #[serde(
         rename = "Visible",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub visible: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRuleInput>,
@@ -645,24 +598,12 @@ pub struct ApiAccessPolicyRegistrationRequestInput {
 
 #[cfg(feature = "api-registrations")]
 impl Validate for ApiAccessPolicyRegistrationRequestInput {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        self.registration_type
-            .validate_into(&crate::support::join(path, "RegistrationType"), errors);
-        if let Some(value) = &self.ip_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "IPAuthenticationRules"),
-                    errors,
-                );
-        }
-        if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
-                    errors,
-                );
-        }
+        self.registration_type.validate_member(path, "RegistrationType", errors);
+        self.ip_authentication_rules
+            .validate_member(path, "IPAuthenticationRules", errors);
+        self.x_forwarded_for_authentication_rules
+            .validate_member(path, "XForwardedForAuthenticationRules", errors);
     }
 }
 
@@ -722,38 +663,22 @@ impl ::std::fmt::Display for ApiAccessPolicyRegistrationRequestRegistrationType 
 }
 
 impl ::serde::Serialize for ApiAccessPolicyRegistrationRequestRegistrationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de>
 for ApiAccessPolicyRegistrationRequestRegistrationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::support::cow_str(d).map(|value| Self::from(value.as_ref()))
     }
 }
 
 impl Validate for ApiAccessPolicyRegistrationRequestRegistrationType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors
-                .push(
-                    ValidationError::new(
-                        path,
-                        "enum",
-                        format!("`{value}` is not one of {:?}", Self::VALUES),
-                    ),
-                );
+            crate::support::unlisted(path, value, Self::VALUES, errors);
         }
     }
 }
@@ -821,15 +746,15 @@ pub struct ApiKeyPolicyRegistrationRequest {
     #[serde(
         rename = "Id",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub id: Option<i32>,
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
@@ -837,64 +762,64 @@ pub struct ApiKeyPolicyRegistrationRequest {
     #[serde(
         rename = "Active",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub active: Option<bool>,
     #[serde(
         rename = "Visible",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
     #[serde(
         rename = "PSRUNRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRule>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRule>,
@@ -902,27 +827,13 @@ pub struct ApiKeyPolicyRegistrationRequest {
 }
 
 impl Validate for ApiKeyPolicyRegistrationRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        self.registration_type
-            .validate_into(&crate::support::join(path, "RegistrationType"), errors);
-        if let Some(value) = &self.ip_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "IPAuthenticationRules"),
-                    errors,
-                );
-        }
-        if let Some(value) = &self.psrun_rules {
-            value.validate_into(&crate::support::join(path, "PSRUNRules"), errors);
-        }
-        if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
-                    errors,
-                );
-        }
+        self.registration_type.validate_member(path, "RegistrationType", errors);
+        self.ip_authentication_rules
+            .validate_member(path, "IPAuthenticationRules", errors);
+        self.psrun_rules.validate_member(path, "PSRUNRules", errors);
+        self.x_forwarded_for_authentication_rules
+            .validate_member(path, "XForwardedForAuthenticationRules", errors);
     }
 }
 
@@ -957,8 +868,8 @@ pub struct ApiKeyPolicyRegistrationRequestInput {
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
     #[serde(rename = "RegistrationType")]
@@ -966,64 +877,64 @@ pub struct ApiKeyPolicyRegistrationRequestInput {
     #[serde(
         rename = "Active",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub active: Option<bool>,
     #[serde(
         rename = "Visible",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
     #[serde(
         rename = "PSRUNRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRuleInput>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRuleInput>,
@@ -1032,27 +943,13 @@ pub struct ApiKeyPolicyRegistrationRequestInput {
 
 #[cfg(feature = "api-registrations")]
 impl Validate for ApiKeyPolicyRegistrationRequestInput {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        self.registration_type
-            .validate_into(&crate::support::join(path, "RegistrationType"), errors);
-        if let Some(value) = &self.ip_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "IPAuthenticationRules"),
-                    errors,
-                );
-        }
-        if let Some(value) = &self.psrun_rules {
-            value.validate_into(&crate::support::join(path, "PSRUNRules"), errors);
-        }
-        if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
-                    errors,
-                );
-        }
+        self.registration_type.validate_member(path, "RegistrationType", errors);
+        self.ip_authentication_rules
+            .validate_member(path, "IPAuthenticationRules", errors);
+        self.psrun_rules.validate_member(path, "PSRUNRules", errors);
+        self.x_forwarded_for_authentication_rules
+            .validate_member(path, "XForwardedForAuthenticationRules", errors);
     }
 }
 
@@ -1115,37 +1012,21 @@ impl ::std::fmt::Display for ApiKeyPolicyRegistrationRequestRegistrationType {
 }
 
 impl ::serde::Serialize for ApiKeyPolicyRegistrationRequestRegistrationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ApiKeyPolicyRegistrationRequestRegistrationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::support::cow_str(d).map(|value| Self::from(value.as_ref()))
     }
 }
 
 impl Validate for ApiKeyPolicyRegistrationRequestRegistrationType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors
-                .push(
-                    ValidationError::new(
-                        path,
-                        "enum",
-                        format!("`{value}` is not one of {:?}", Self::VALUES),
-                    ),
-                );
+            crate::support::unlisted(path, value, Self::VALUES, errors);
         }
     }
 }
@@ -1158,92 +1039,92 @@ pub struct ApiRegistration {
     #[serde(
         rename = "Id",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub id: Option<i32>,
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
     #[serde(
         rename = "RegistrationType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub registration_type: Option<ApiRegistrationType>,
     #[serde(
         rename = "AccessTokenDuration",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub access_token_duration: Option<i32>,
     #[serde(
         rename = "Active",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub active: Option<bool>,
     #[serde(
         rename = "Visible",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRule>>,
     #[serde(
         rename = "PSRUNRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRule>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRule>,
@@ -1252,28 +1133,13 @@ pub struct ApiRegistration {
 
 #[cfg(feature = "api-registrations")]
 impl Validate for ApiRegistration {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.registration_type {
-            value.validate_into(&crate::support::join(path, "RegistrationType"), errors);
-        }
-        if let Some(value) = &self.ip_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "IPAuthenticationRules"),
-                    errors,
-                );
-        }
-        if let Some(value) = &self.psrun_rules {
-            value.validate_into(&crate::support::join(path, "PSRUNRules"), errors);
-        }
-        if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
-                    errors,
-                );
-        }
+        self.registration_type.validate_member(path, "RegistrationType", errors);
+        self.ip_authentication_rules
+            .validate_member(path, "IPAuthenticationRules", errors);
+        self.psrun_rules.validate_member(path, "PSRUNRules", errors);
+        self.x_forwarded_for_authentication_rules
+            .validate_member(path, "XForwardedForAuthenticationRules", errors);
     }
 }
 
@@ -1284,48 +1150,45 @@ pub struct ApiRegistrationAuthenticationRule {
     #[serde(
         rename = "Id",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub id: Option<i32>,
     /// Rule type.
     #[serde(
         rename = "Type",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub type_: Option<String>,
     /// Rule value.
     #[serde(
         rename = "Value",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub value: Option<String>,
     /// Rule description.
     #[serde(
         rename = "Description",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub description: Option<String>,
     /// Date the rule was created.
     #[serde(
         rename = "CreatedDate",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub created_date: Option<::chrono::NaiveDate>,
 }
 
-impl Validate for ApiRegistrationAuthenticationRule {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for ApiRegistrationAuthenticationRule {}
 
 /// An IP authentication rule or an X-Forwarded-For authentication rule (both have the same fields). Requests do not send `CreatedDate`.
 /// Request shape of [`ApiRegistrationAuthenticationRule`]: the same object without the fields only the server sends (readOnly).
@@ -1335,32 +1198,29 @@ pub struct ApiRegistrationAuthenticationRuleInput {
     #[serde(
         rename = "Type",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub type_: Option<String>,
     /// Rule value.
     #[serde(
         rename = "Value",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub value: Option<String>,
     /// Rule description.
     #[serde(
         rename = "Description",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub description: Option<String>,
 }
 
-impl Validate for ApiRegistrationAuthenticationRuleInput {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for ApiRegistrationAuthenticationRuleInput {}
 
 /// An API registration as returned by the API. `AccessTokenDuration` is documented only in the POST and PUT responses.
 /// Request shape of [`ApiRegistration`]: the same object without the fields only the server sends (readOnly).
@@ -1369,85 +1229,85 @@ pub struct ApiRegistrationInput {
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
     #[serde(
         rename = "RegistrationType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub registration_type: Option<ApiRegistrationType>,
     #[serde(
         rename = "AccessTokenDuration",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub access_token_duration: Option<i32>,
     #[serde(
         rename = "Active",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub active: Option<bool>,
     #[serde(
         rename = "Visible",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub visible: Option<bool>,
     #[serde(
         rename = "MultiFactorAuthenticationEnforced",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub multi_factor_authentication_enforced: Option<bool>,
     #[serde(
         rename = "ClientCertificateRequired",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub client_certificate_required: Option<bool>,
     #[serde(
         rename = "UserPasswordRequired",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub user_password_required: Option<bool>,
     #[serde(
         rename = "VerifyPsrunSignature",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub verify_psrun_signature: Option<bool>,
     #[serde(
         rename = "IPAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub ip_authentication_rules: Option<Vec<ApiRegistrationAuthenticationRuleInput>>,
     #[serde(
         rename = "PSRUNRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub psrun_rules: Option<Vec<ApiRegistrationPsrunRuleInput>>,
     #[serde(
         rename = "XForwardedForAuthenticationRules",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub x_forwarded_for_authentication_rules: Option<
         Vec<ApiRegistrationAuthenticationRuleInput>,
@@ -1455,28 +1315,13 @@ pub struct ApiRegistrationInput {
 }
 
 impl Validate for ApiRegistrationInput {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.registration_type {
-            value.validate_into(&crate::support::join(path, "RegistrationType"), errors);
-        }
-        if let Some(value) = &self.ip_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "IPAuthenticationRules"),
-                    errors,
-                );
-        }
-        if let Some(value) = &self.psrun_rules {
-            value.validate_into(&crate::support::join(path, "PSRUNRules"), errors);
-        }
-        if let Some(value) = &self.x_forwarded_for_authentication_rules {
-            value
-                .validate_into(
-                    &crate::support::join(path, "XForwardedForAuthenticationRules"),
-                    errors,
-                );
-        }
+        self.registration_type.validate_member(path, "RegistrationType", errors);
+        self.ip_authentication_rules
+            .validate_member(path, "IPAuthenticationRules", errors);
+        self.psrun_rules.validate_member(path, "PSRUNRules", errors);
+        self.x_forwarded_for_authentication_rules
+            .validate_member(path, "XForwardedForAuthenticationRules", errors);
     }
 }
 
@@ -1487,80 +1332,77 @@ pub struct ApiRegistrationPsrunRule {
     #[serde(
         rename = "Id",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub id: Option<i32>,
     #[serde(
         rename = "IPAddress",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub ip_address: Option<String>,
     #[serde(
         rename = "MacAddress",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub mac_address: Option<String>,
     #[serde(
         rename = "SystemName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub system_name: Option<String>,
     #[serde(
         rename = "FQDN",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub fqdn: Option<String>,
     #[serde(
         rename = "DomainName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub domain_name: Option<String>,
     #[serde(
         rename = "UserId",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub user_id: Option<String>,
     #[serde(
         rename = "RootVolumeId",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub root_volume_id: Option<String>,
     #[serde(
         rename = "OSVersion",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub os_version: Option<String>,
     /// Date the rule was created.
     #[serde(
         rename = "CreatedDate",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub created_date: Option<::chrono::NaiveDate>,
 }
 
-impl Validate for ApiRegistrationPsrunRule {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for ApiRegistrationPsrunRule {}
 
 /// A PSRUN rule of an API Key policy. Requests do not send `CreatedDate`.
 /// Request shape of [`ApiRegistrationPsrunRule`]: the same object without the fields only the server sends (readOnly).
@@ -1569,65 +1411,62 @@ pub struct ApiRegistrationPsrunRuleInput {
     #[serde(
         rename = "IPAddress",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub ip_address: Option<String>,
     #[serde(
         rename = "MacAddress",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub mac_address: Option<String>,
     #[serde(
         rename = "SystemName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub system_name: Option<String>,
     #[serde(
         rename = "FQDN",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub fqdn: Option<String>,
     #[serde(
         rename = "DomainName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub domain_name: Option<String>,
     #[serde(
         rename = "UserId",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub user_id: Option<String>,
     #[serde(
         rename = "RootVolumeId",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub root_volume_id: Option<String>,
     #[serde(
         rename = "OSVersion",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub os_version: Option<String>,
 }
 
-impl Validate for ApiRegistrationPsrunRuleInput {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for ApiRegistrationPsrunRuleInput {}
 
 /// Request body of POST and PUT ApiRegistrations; it differs by `RegistrationType`.
 #[derive(Clone, Debug, PartialEq)]
@@ -1698,7 +1537,6 @@ impl<'de> ::serde::Deserialize<'de> for ApiRegistrationRequest {
 }
 
 impl Validate for ApiRegistrationRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         match self {
             Self::ApiKeyPolicyRegistrationRequest(value) => {
@@ -1797,7 +1635,6 @@ impl<'de> ::serde::Deserialize<'de> for ApiRegistrationRequestInput {
 
 #[cfg(feature = "api-registrations")]
 impl Validate for ApiRegistrationRequestInput {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         match self {
             Self::ApiKeyPolicyRegistrationRequest(value) => {
@@ -1865,37 +1702,21 @@ impl ::std::fmt::Display for ApiRegistrationType {
 }
 
 impl ::serde::Serialize for ApiRegistrationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ApiRegistrationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::support::cow_str(d).map(|value| Self::from(value.as_ref()))
     }
 }
 
 impl Validate for ApiRegistrationType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors
-                .push(
-                    ValidationError::new(
-                        path,
-                        "enum",
-                        format!("`{value}` is not one of {:?}", Self::VALUES),
-                    ),
-                );
+            crate::support::unlisted(path, value, Self::VALUES, errors);
         }
     }
 }
@@ -1908,105 +1729,102 @@ pub struct Asset {
     #[serde(
         rename = "WorkgroupID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub workgroup_id: Option<i32>,
     /// ID of the asset.
     #[serde(
         rename = "AssetID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub asset_id: Option<i32>,
     /// Asset name.
     #[serde(
         rename = "AssetName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub asset_name: Option<String>,
     /// Asset DNS name.
     #[serde(
         rename = "DnsName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub dns_name: Option<String>,
     /// Asset domain name.
     #[serde(
         rename = "DomainName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub domain_name: Option<String>,
     /// Asset IP address.
     #[serde(
         rename = "IPAddress",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub ip_address: Option<String>,
     /// Asset MAC address.
     #[serde(
         rename = "MacAddress",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub mac_address: Option<String>,
     /// Asset type.
     #[serde(
         rename = "AssetType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub asset_type: Option<String>,
     /// Asset description.
     #[serde(
         rename = "Description",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub description: Option<String>,
     /// Asset operating system.
     #[serde(
         rename = "OperatingSystem",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub operating_system: Option<String>,
     /// Date the asset was created.
     #[serde(
         rename = "CreateDate",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub create_date: Option<crate::support::DateTime>,
     /// Date the asset was last updated.
     #[serde(
         rename = "LastUpdateDate",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub last_update_date: Option<crate::support::DateTime>,
 }
 
 #[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
-impl Validate for Asset {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for Asset {}
 
 #[cfg(feature = "assets")]
 /// Request body of POST Workgroups/{workgroup}/Assets.
@@ -2019,63 +1837,62 @@ pub struct AssetCreateRequest {
     #[serde(
         rename = "AssetName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub asset_name: Option<String>,
     /// Asset DNS name. Max string length is 255.
     #[serde(
         rename = "DnsName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub dns_name: Option<String>,
     /// Asset domain name. Max string length is 64.
     #[serde(
         rename = "DomainName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub domain_name: Option<String>,
     /// Asset MAC address. Max string length is 128.
     #[serde(
         rename = "MacAddress",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub mac_address: Option<String>,
     /// Asset type. Max string length is 64.
     #[serde(
         rename = "AssetType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub asset_type: Option<String>,
     /// Asset description. Only updated if the version in the URL is 3.1 or greater. Max string length is 255.
     #[serde(
         rename = "Description",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub description: Option<String>,
     /// Asset operating system. Max string length is 255.
     #[serde(
         rename = "OperatingSystem",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub operating_system: Option<String>,
 }
 
 #[cfg(feature = "assets")]
 impl Validate for AssetCreateRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         {
             let value = &self.ip_address;
@@ -2249,7 +2066,6 @@ impl<'de> ::serde::Deserialize<'de> for AssetList {
 
 #[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 impl Validate for AssetList {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         match self {
             Self::Array(value) => value.validate_into(path, errors),
@@ -2285,9 +2101,8 @@ pub struct AssetPage {
 
 #[cfg(any(feature = "assets", feature = "smart-rule-assets"))]
 impl Validate for AssetPage {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        self.data.validate_into(&crate::support::join(path, "Data"), errors);
+        self.data.validate_member(path, "Data", errors);
     }
 }
 
@@ -2313,51 +2128,50 @@ pub struct AssetSearchRequest {
     #[serde(
         rename = "AssetName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub asset_name: Option<String>,
     #[serde(
         rename = "DnsName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub dns_name: Option<String>,
     #[serde(
         rename = "DomainName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub domain_name: Option<String>,
     /// A single IP address (10.0.0.1), a comma-delimited list of IPs (10.0.0.1,10.0.0.2,10.0.0.3), an IP range (10.0.0.1-10.0.0.25), or CIDR notation (10.0.0.0/24).
     #[serde(
         rename = "IPAddress",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub ip_address: Option<String>,
     #[serde(
         rename = "MacAddress",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub mac_address: Option<String>,
     #[serde(
         rename = "AssetType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub asset_type: Option<String>,
 }
 
 #[cfg(feature = "assets")]
 impl Validate for AssetSearchRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         let present: usize = usize::from(self.asset_name.is_some())
             + usize::from(self.dns_name.is_some())
@@ -2407,8 +2221,8 @@ pub struct AssetUpdateRequest {
     #[serde(
         rename = "Description",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub description: Option<String>,
     /// Asset operating system. An empty value is accepted and clears any existing value.
@@ -2418,7 +2232,6 @@ pub struct AssetUpdateRequest {
 
 #[cfg(feature = "assets")]
 impl Validate for AssetUpdateRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.description {
             let field_path = crate::support::join(path, "Description");
@@ -2473,69 +2286,66 @@ pub struct Attribute {
     #[serde(
         rename = "AttributeID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub attribute_id: Option<i32>,
     /// ID of the attribute type.
     #[serde(
         rename = "AttributeTypeID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub attribute_type_id: Option<i32>,
     /// ID of the parent attribute (can be null).
     #[serde(
         rename = "ParentAttributeID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub parent_attribute_id: Option<Option<i32>>,
     #[serde(
         rename = "ShortName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub short_name: Option<String>,
     #[serde(
         rename = "LongName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub long_name: Option<String>,
     #[serde(
         rename = "Description",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
         rename = "ValueInt",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub value_int: Option<Option<i32>>,
     #[serde(
         rename = "IsReadOnly",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub is_read_only: Option<bool>,
 }
 
 #[cfg(any(feature = "asset-attributes", feature = "attributes"))]
-impl Validate for Attribute {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for Attribute {}
 
 #[cfg(feature = "attributes")]
 /// Request body of POST AttributeTypes/{attributeTypeID}/Attributes.
@@ -2545,44 +2355,43 @@ pub struct AttributeCreateRequest {
     #[serde(
         rename = "ParentAttributeID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub parent_attribute_id: Option<Option<i32>>,
     #[serde(
         rename = "ShortName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub short_name: Option<String>,
     #[serde(
         rename = "LongName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub long_name: Option<String>,
     #[serde(
         rename = "Description",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
         rename = "ValueInt",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub value_int: Option<Option<i32>>,
 }
 
 #[cfg(feature = "attributes")]
 impl Validate for AttributeCreateRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.short_name {
             let field_path = crate::support::join(path, "ShortName");
@@ -2634,79 +2443,76 @@ pub struct AttributeDefinition {
     #[serde(
         rename = "AttributeID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub attribute_id: Option<i32>,
     /// ID of the attribute type.
     #[serde(
         rename = "AttributeTypeID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub attribute_type_id: Option<i32>,
     /// ID of the parent attribute (can be null).
     #[serde(
         rename = "ParentAttributeID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub parent_attribute_id: Option<Option<i32>>,
     #[serde(
         rename = "ShortName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub short_name: Option<String>,
     #[serde(
         rename = "LongName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub long_name: Option<String>,
     #[serde(
         rename = "Description",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub description: Option<String>,
     /// Integer value of the attribute (can be null).
     #[serde(
         rename = "ValueInt",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub value_int: Option<Option<i32>>,
     #[serde(
         rename = "IsReadOnly",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub is_read_only: Option<bool>,
     /// Child attributes of this attribute.
     #[serde(
         rename = "ChildAttributes",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub child_attributes: Option<Vec<Attribute>>,
 }
 
 #[cfg(feature = "attributes")]
 impl Validate for AttributeDefinition {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.child_attributes {
-            value.validate_into(&crate::support::join(path, "ChildAttributes"), errors);
-        }
+        self.child_attributes.validate_member(path, "ChildAttributes", errors);
     }
 }
 
@@ -2716,31 +2522,28 @@ pub struct AttributeType {
     #[serde(
         rename = "AttributeTypeID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub attribute_type_id: Option<i32>,
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
     #[serde(
         rename = "IsReadOnly",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub is_read_only: Option<bool>,
 }
 
 #[cfg(feature = "attribute-types")]
-impl Validate for AttributeType {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for AttributeType {}
 
 #[cfg(feature = "attribute-types")]
 /// Request body of POST AttributeTypes.
@@ -2749,15 +2552,14 @@ pub struct AttributeTypeCreateRequest {
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
 }
 
 #[cfg(feature = "attribute-types")]
 impl Validate for AttributeTypeCreateRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.name {
             let field_path = crate::support::join(path, "Name");
@@ -2781,67 +2583,64 @@ pub struct Database {
     #[serde(
         rename = "AssetID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub asset_id: Option<i32>,
     #[serde(
         rename = "DatabaseID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub database_id: Option<i32>,
     #[serde(
         rename = "PlatformID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub platform_id: Option<i32>,
     #[serde(
         rename = "InstanceName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub instance_name: Option<String>,
     #[serde(
         rename = "IsDefaultInstance",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub is_default_instance: Option<bool>,
     #[serde(
         rename = "Port",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub port: Option<i32>,
     #[serde(
         rename = "Version",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub version: Option<String>,
     /// The database connection template (not listed in the doc's body for GET Databases/{id}).
     #[serde(
         rename = "Template",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub template: Option<String>,
 }
 
 #[cfg(feature = "databases")]
-impl Validate for Database {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for Database {}
 
 #[cfg(feature = "databases")]
 /// Request body of POST Assets/{id}/Databases.
@@ -2854,8 +2653,8 @@ pub struct DatabaseCreateRequest {
     #[serde(
         rename = "InstanceName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub instance_name: Option<String>,
     /// True if the database instance is the default instance, otherwise false.
@@ -2863,8 +2662,8 @@ pub struct DatabaseCreateRequest {
     #[serde(
         rename = "IsDefaultInstance",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub is_default_instance: Option<bool>,
     /// The database port.
@@ -2874,23 +2673,22 @@ pub struct DatabaseCreateRequest {
     #[serde(
         rename = "Version",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub version: Option<String>,
     /// The database connection template.
     #[serde(
         rename = "Template",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub template: Option<String>,
 }
 
 #[cfg(feature = "databases")]
 impl Validate for DatabaseCreateRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.instance_name {
             let field_path = crate::support::join(path, "InstanceName");
@@ -2948,8 +2746,8 @@ pub struct DatabaseUpdateRequest {
     #[serde(
         rename = "InstanceName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub instance_name: Option<String>,
     /// True if the database instance is the default instance, otherwise false.
@@ -2957,39 +2755,38 @@ pub struct DatabaseUpdateRequest {
     #[serde(
         rename = "IsDefaultInstance",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub is_default_instance: Option<bool>,
     /// The database port.
     #[serde(
         rename = "Port",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub port: Option<i32>,
     /// The database version.
     #[serde(
         rename = "Version",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub version: Option<String>,
     /// The database connection template.
     #[serde(
         rename = "Template",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub template: Option<String>,
 }
 
 #[cfg(feature = "databases")]
 impl Validate for DatabaseUpdateRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Some(value) = &self.instance_name {
             let field_path = crate::support::join(path, "InstanceName");
@@ -3049,9 +2846,8 @@ pub struct DeprecatedQueueImportFileBody {
 
 #[cfg(feature = "imports")]
 impl Validate for DeprecatedQueueImportFileBody {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        self.details.validate_into(&crate::support::join(path, "Details"), errors);
+        self.details.validate_member(path, "Details", errors);
     }
 }
 
@@ -3077,59 +2873,56 @@ pub struct DeprecatedUserGroup {
     #[serde(
         rename = "GroupID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub group_id: Option<i32>,
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
     #[serde(
         rename = "DistinguishedName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub distinguished_name: Option<String>,
     #[serde(
         rename = "GroupType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub group_type: Option<String>,
     #[serde(
         rename = "AccountAttribute",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub account_attribute: Option<String>,
     #[serde(
         rename = "MembershipAttribute",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub membership_attribute: Option<String>,
     #[serde(
         rename = "IsActive",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub is_active: Option<bool>,
 }
 
 #[cfg(feature = "user-groups")]
-impl Validate for DeprecatedUserGroup {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for DeprecatedUserGroup {}
 
 #[cfg(feature = "workgroups")]
 /// A Workgroup, as returned by the deprecated GET Workgroups/{name}.
@@ -3138,31 +2931,28 @@ pub struct DeprecatedWorkgroup {
     #[serde(
         rename = "OrganizationID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub organization_id: Option<::uuid::Uuid>,
     #[serde(
         rename = "ID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub id: Option<i32>,
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
 }
 
 #[cfg(feature = "workgroups")]
-impl Validate for DeprecatedWorkgroup {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for DeprecatedWorkgroup {}
 
 #[cfg(feature = "entitlements")]
 /// A user entitlement. Union of the two documented bodies: `DistinguishedName` appears only without `groupIDs`; `Title` and `SmartRuleType` only with `groupIDs`.
@@ -3171,153 +2961,150 @@ pub struct Entitlement {
     #[serde(
         rename = "GroupID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub group_id: Option<i32>,
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
     #[serde(
         rename = "SmartRuleId",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub smart_rule_id: Option<i32>,
     /// Smart Rule title (documented only when `groupIDs` is given).
     #[serde(
         rename = "Title",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub title: Option<String>,
     /// Smart Rule type (documented only when `groupIDs` is given).
     #[serde(
         rename = "SmartRuleType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub smart_rule_type: Option<String>,
     /// Documented only when `groupIDs` is not given.
     #[serde(
         rename = "DistinguishedName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub distinguished_name: Option<String>,
     #[serde(
         rename = "AccessLevel",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub access_level: Option<Option<String>>,
     #[serde(
         rename = "RoleId",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub role_id: Option<i32>,
     #[serde(
         rename = "RoleName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub role_name: Option<String>,
     #[serde(
         rename = "DedicatedAccountPermissionOverride",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub dedicated_account_permission_override: Option<Option<String>>,
     #[serde(
         rename = "DedicatedToAppUserID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub dedicated_to_app_user_id: Option<Option<i32>>,
     #[serde(
         rename = "DedicatedToAppUserName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub dedicated_to_app_user_name: Option<Option<String>>,
     #[serde(
         rename = "IsAdministratorGroup",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub is_administrator_group: Option<bool>,
     #[serde(
         rename = "UserID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub user_id: Option<i32>,
     #[serde(
         rename = "UserName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub user_name: Option<String>,
     #[serde(
         rename = "ManagedAccountId",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub managed_account_id: Option<i32>,
     #[serde(
         rename = "AccountName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub account_name: Option<String>,
     #[serde(
         rename = "RationalizedSystemName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub rationalized_system_name: Option<String>,
     #[serde(
         rename = "ApplicationName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub application_name: Option<String>,
     #[serde(
         rename = "AccessPolicyName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub access_policy_name: Option<String>,
 }
 
 #[cfg(feature = "entitlements")]
-impl Validate for Entitlement {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for Entitlement {}
 
 #[cfg(feature = "epm-policies")]
 /// Application to add to the policy. All fields are required.
@@ -3336,10 +3123,7 @@ pub struct EpmApplicationAddRequest {
 }
 
 #[cfg(feature = "epm-policies")]
-impl Validate for EpmApplicationAddRequest {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for EpmApplicationAddRequest {}
 
 #[cfg(feature = "epm-policies")]
 impl EpmApplicationAddRequest {
@@ -3372,17 +3156,14 @@ pub struct FilterSingleAccountRequest {
     #[serde(
         rename = "Title",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub title: Option<String>,
 }
 
 #[cfg(feature = "smart-rules")]
-impl Validate for FilterSingleAccountRequest {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for FilterSingleAccountRequest {}
 
 #[cfg(feature = "smart-rules")]
 impl FilterSingleAccountRequest {
@@ -3441,7 +3222,6 @@ impl<'de> ::serde::Deserialize<'de> for GetOrganizationsResponseBody {
 
 #[cfg(feature = "organizations")]
 impl Validate for GetOrganizationsResponseBody {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         match self {
             Self::Array(value) => value.validate_into(path, errors),
@@ -3519,7 +3299,6 @@ impl<'de> ::serde::Deserialize<'de> for GetSmartRulesResponseBody {
 
 #[cfg(feature = "smart-rules")]
 impl Validate for GetSmartRulesResponseBody {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         match self {
             Self::Array(value) => value.validate_into(path, errors),
@@ -3550,15 +3329,15 @@ pub struct ImportRequest {
     #[serde(
         rename = "WorkgroupID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub workgroup_id: Option<i32>,
     #[serde(
         rename = "ImportType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub import_type: Option<ImportType>,
     /// Asset selection filter: `All Assets` (no filter, import all), a single IPv4 address (e.g. 10.0.0.1), an IPv4 range (e.g. 10.0.0.1-10.0.0.5) or a CIDR (e.g. 10.0.0.0/24).
@@ -3567,43 +3346,40 @@ pub struct ImportRequest {
     #[serde(
         rename = "Filter",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub filter: Option<String>,
     /// Filename (including extension) of the import file.
     #[serde(
         rename = "FileName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub file_name: Option<String>,
     /// The array containing the content of the import file.
     #[serde(
         rename = "FileContents",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub file_contents: Option<Vec<i64>>,
     /// Base64 string containing the content of the import file.
     #[serde(
         rename = "Base64FileContents",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub base64_file_contents: Option<crate::support::Base64>,
 }
 
 #[cfg(feature = "imports")]
 impl Validate for ImportRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.import_type {
-            value.validate_into(&crate::support::join(path, "ImportType"), errors);
-        }
+        self.import_type.validate_member(path, "ImportType", errors);
         if let Some(value) = &self.file_contents {
             let field_path = crate::support::join(path, "FileContents");
             for (index, item) in value.iter().enumerate() {
@@ -3735,24 +3511,15 @@ impl ::std::fmt::Display for ImportType {
 
 #[cfg(feature = "imports")]
 impl ::serde::Serialize for ImportType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+    fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
 #[cfg(feature = "imports")]
 impl<'de> ::serde::Deserialize<'de> for ImportType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <::std::borrow::Cow<
-            'de,
-            str,
-        > as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
+    fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        crate::support::cow_str(d).map(|value| Self::from(value.as_ref()))
     }
 }
 
@@ -3760,14 +3527,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportType {
 impl Validate for ImportType {
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         if let Self::Unknown(value) = self {
-            errors
-                .push(
-                    ValidationError::new(
-                        path,
-                        "enum",
-                        format!("`{value}` is not one of {:?}", Self::VALUES),
-                    ),
-                );
+            crate::support::unlisted(path, value, Self::VALUES, errors);
         }
     }
 }
@@ -3817,7 +3577,6 @@ impl<'de> ::serde::Deserialize<'de> for ListAddressGroupsResponseBody {
 
 #[cfg(feature = "address-groups")]
 impl Validate for ListAddressGroupsResponseBody {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         match self {
             Self::Array(value) => value.validate_into(path, errors),
@@ -3883,7 +3642,6 @@ impl<'de> ::serde::Deserialize<'de> for ListAddressGroupsResponseBodyInput {
 }
 
 impl Validate for ListAddressGroupsResponseBodyInput {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         match self {
             Self::Array(value) => value.validate_into(path, errors),
@@ -3970,7 +3728,6 @@ impl<'de> ::serde::Deserialize<'de> for ListWorkgroupAssetsResponseBody {
 
 #[cfg(feature = "assets")]
 impl Validate for ListWorkgroupAssetsResponseBody {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         match self {
             Self::Array(value) => value.validate_into(path, errors),
@@ -4007,24 +3764,21 @@ pub struct OperatingSystem {
     #[serde(
         rename = "OperatingSystemID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub operating_system_id: Option<i32>,
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
 }
 
 #[cfg(feature = "operating-systems")]
-impl Validate for OperatingSystem {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for OperatingSystem {}
 
 #[cfg(feature = "organizations")]
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4032,31 +3786,28 @@ pub struct Organization {
     #[serde(
         rename = "OrganizationID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub organization_id: Option<::uuid::Uuid>,
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
     #[serde(
         rename = "IsActive",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub is_active: Option<bool>,
 }
 
 #[cfg(feature = "organizations")]
-impl Validate for Organization {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for Organization {}
 
 #[cfg(feature = "permissions")]
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -4064,24 +3815,21 @@ pub struct Permission {
     #[serde(
         rename = "PermissionID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub permission_id: Option<i32>,
     #[serde(
         rename = "Name",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub name: Option<String>,
 }
 
 #[cfg(feature = "permissions")]
-impl Validate for Permission {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for Permission {}
 
 #[cfg(feature = "imports")]
 /// The application/json part of the multipart body.
@@ -4091,25 +3839,22 @@ pub struct QueueImportFileDetails {
     #[serde(
         rename = "WorkgroupID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub workgroup_id: Option<i32>,
     /// Filename (including extension) of the import file.
     #[serde(
         rename = "FileName",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub file_name: Option<String>,
 }
 
 #[cfg(feature = "imports")]
-impl Validate for QueueImportFileDetails {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for QueueImportFileDetails {}
 
 #[cfg(feature = "imports")]
 /// A queued import.
@@ -4119,17 +3864,14 @@ pub struct QueuedImport {
     #[serde(
         rename = "ImportID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub import_id: Option<i32>,
 }
 
 #[cfg(feature = "imports")]
-impl Validate for QueuedImport {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for QueuedImport {}
 
 #[cfg(feature = "smart-rules")]
 /// A Smart Rule.
@@ -4139,74 +3881,71 @@ pub struct SmartRule {
     #[serde(
         rename = "SmartRuleID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub smart_rule_id: Option<i32>,
     /// ID of the organization (can be null).
     #[serde(
         rename = "OrganizationID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub organization_id: Option<Option<::uuid::Uuid>>,
     #[serde(
         rename = "Title",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub title: Option<String>,
     #[serde(
         rename = "Description",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub description: Option<String>,
     #[serde(
         rename = "Category",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub category: Option<String>,
     #[serde(
         rename = "Status",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub status: Option<i32>,
     #[serde(
         rename = "LastProcessedDate",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub last_processed_date: Option<crate::support::DateTime>,
     #[serde(
         rename = "IsReadOnly",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub is_read_only: Option<bool>,
     #[serde(
         rename = "RuleType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub rule_type: Option<String>,
 }
 
 #[cfg(feature = "smart-rules")]
-impl Validate for SmartRule {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for SmartRule {}
 
 #[cfg(feature = "access-levels")]
 /// Access level to set for a user group Smart Rule.
@@ -4215,19 +3954,16 @@ pub struct SmartRuleAccessLevelRequest {
     #[serde(
         rename = "AccessLevelID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub access_level_id: Option<AccessLevelId>,
 }
 
 #[cfg(feature = "access-levels")]
 impl Validate for SmartRuleAccessLevelRequest {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.access_level_id {
-            value.validate_into(&crate::support::join(path, "AccessLevelID"), errors);
-        }
+        self.access_level_id.validate_member(path, "AccessLevelID", errors);
     }
 }
 
@@ -4239,26 +3975,23 @@ pub struct UserGroupPermission {
     #[serde(
         rename = "PermissionID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub permission_id: Option<i32>,
     #[serde(
         rename = "AccessLevelID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub access_level_id: Option<AccessLevelId>,
 }
 
 #[cfg(feature = "user-group-permissions")]
 impl Validate for UserGroupPermission {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.access_level_id {
-            value.validate_into(&crate::support::join(path, "AccessLevelID"), errors);
-        }
+        self.access_level_id.validate_member(path, "AccessLevelID", errors);
     }
 }
 
@@ -4270,82 +4003,79 @@ pub struct UserGroupSmartRule {
     #[serde(
         rename = "SmartRuleID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub smart_rule_id: Option<i32>,
     /// ID of the organization (can be null).
     #[serde(
         rename = "OrganizationID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
+        skip_serializing_if = "absent",
+        deserialize_with = "nullable"
     )]
     pub organization_id: Option<Option<::uuid::Uuid>>,
     #[serde(
         rename = "Title",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub title: Option<String>,
     #[serde(
         rename = "Description",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub description: Option<String>,
     #[serde(
         rename = "Category",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub category: Option<String>,
     #[serde(
         rename = "Status",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub status: Option<i32>,
     #[serde(
         rename = "LastProcessedDate",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub last_processed_date: Option<crate::support::DateTime>,
     #[serde(
         rename = "IsReadOnly",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub is_read_only: Option<bool>,
     #[serde(
         rename = "RuleType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub rule_type: Option<String>,
     #[serde(
         rename = "AccessLevelID",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub access_level_id: Option<AccessLevelId>,
 }
 
 #[cfg(feature = "smart-rules")]
 impl Validate for UserGroupSmartRule {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.access_level_id {
-            value.validate_into(&crate::support::join(path, "AccessLevelID"), errors);
-        }
+        self.access_level_id.validate_member(path, "AccessLevelID", errors);
     }
 }

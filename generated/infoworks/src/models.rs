@@ -2,47 +2,29 @@
 //!
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 #[allow(unused_imports)]
-use crate::support::{Validate, ValidationError};
+use crate::support::{absent, nullable, optional, Validate, ValidationError};
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessTokenResponse {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub message: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub result: Option<AccessTokenResult>,
 }
 
 impl Validate for AccessTokenResponse {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.result {
-            value.validate_into(&crate::support::join(path, "result"), errors);
-        }
+        self.result.validate_member(path, "result", errors);
     }
 }
 
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AccessTokenResult {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub authentication_token: Option<String>,
 }
 
-impl Validate for AccessTokenResult {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for AccessTokenResult {}
 
 impl ::std::fmt::Debug for AccessTokenResult {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -57,55 +39,29 @@ impl ::std::fmt::Debug for AccessTokenResult {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthenticationResponse {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub message: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub result: Option<AuthenticationResult>,
 }
 
 impl Validate for AuthenticationResponse {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.result {
-            value.validate_into(&crate::support::join(path, "result"), errors);
-        }
+        self.result.validate_member(path, "result", errors);
     }
 }
 
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthenticationResult {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub authentication_token: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_authenticated: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub user_id: Option<String>,
 }
 
-impl Validate for AuthenticationResult {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for AuthenticationResult {}
 
 impl ::std::fmt::Debug for AuthenticationResult {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -125,75 +81,46 @@ pub struct AuthorisationRequest {
     #[serde(
         rename = "entityType",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub entity_type: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub action: Option<String>,
     #[serde(
         rename = "entityId",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub entity_id: Option<String>,
 }
 
-impl Validate for AuthorisationRequest {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for AuthorisationRequest {}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorisationResponse {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub message: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub result: Option<AuthorisationResult>,
 }
 
 impl Validate for AuthorisationResponse {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.result {
-            value.validate_into(&crate::support::join(path, "result"), errors);
-        }
+        self.result.validate_member(path, "result", errors);
     }
 }
 
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorisationResult {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub delegation_token: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_authorised: Option<bool>,
 }
 
-impl Validate for AuthorisationResult {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for AuthorisationResult {}
 
 impl ::std::fmt::Debug for AuthorisationResult {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -209,272 +136,147 @@ impl ::std::fmt::Debug for AuthorisationResult {
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkLdapSyncRequest {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub search_on: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub search_list: Option<Vec<String>>,
     /// The server assumes `true` when this is absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub should_update: Option<bool>,
     /// The server assumes `true` when this is absent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub should_add: Option<bool>,
 }
 
-impl Validate for BulkLdapSyncRequest {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for BulkLdapSyncRequest {}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkLdapSyncResponse {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub message: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub result: Option<BulkLdapSyncResult>,
 }
 
 impl Validate for BulkLdapSyncResponse {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.result {
-            value.validate_into(&crate::support::join(path, "result"), errors);
-        }
+        self.result.validate_member(path, "result", errors);
     }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkLdapSyncResult {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub new_users_count: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub existing_user_count: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub added: Option<Vec<LdapSyncedUser>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub updated: Option<Vec<LdapSyncedUser>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub failed: Option<Vec<LdapSyncFailure>>,
 }
 
 impl Validate for BulkLdapSyncResult {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.added {
-            value.validate_into(&crate::support::join(path, "added"), errors);
-        }
-        if let Some(value) = &self.updated {
-            value.validate_into(&crate::support::join(path, "updated"), errors);
-        }
-        if let Some(value) = &self.failed {
-            value.validate_into(&crate::support::join(path, "failed"), errors);
-        }
+        self.added.validate_member(path, "added", errors);
+        self.updated.validate_member(path, "updated", errors);
+        self.failed.validate_member(path, "failed", errors);
     }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapSyncFailure {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub email: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub error: Option<String>,
 }
 
-impl Validate for LdapSyncFailure {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for LdapSyncFailure {}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapSyncedUser {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub email: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub id: Option<String>,
 }
 
-impl Validate for LdapSyncedUser {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for LdapSyncedUser {}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapUserDataRequest {
     #[serde(
         rename = "userIds",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub user_ids: Option<Vec<String>>,
     #[serde(
         rename = "searchAttribute",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub search_attribute: Option<String>,
 }
 
-impl Validate for LdapUserDataRequest {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for LdapUserDataRequest {}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LdapUserDataResponse {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub users: Option<Vec<String>>,
 }
 
-impl Validate for LdapUserDataResponse {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for LdapUserDataResponse {}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MessageResponse {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub message: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub result: Option<String>,
 }
 
-impl Validate for MessageResponse {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for MessageResponse {}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SamlRedirect {
     #[serde(
         rename = "Location",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub location: Option<String>,
 }
 
-impl Validate for SamlRedirect {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for SamlRedirect {}
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenValidationResponse {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub message: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub result: Option<TokenValidationResult>,
 }
 
 impl Validate for TokenValidationResponse {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.result {
-            value.validate_into(&crate::support::join(path, "result"), errors);
-        }
+        self.result.validate_member(path, "result", errors);
     }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenValidationResult {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_valid: Option<bool>,
 }
 
-impl Validate for TokenValidationResult {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for TokenValidationResult {}

@@ -2,7 +2,7 @@
 //!
 #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
 #[allow(unused_imports)]
-use crate::support::{Validate, ValidationError};
+use crate::support::{absent, nullable, optional, Validate, ValidationError};
 
 #[cfg(feature = "api-registration")]
 /// An api_config profile: the registration of an external API. Field list as documented for the PUT and verify_api bodies; also the documented response body.
@@ -11,222 +11,81 @@ pub struct ApiRegistration {
     pub id: String,
     pub authentication_type: String,
     pub api_id: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub api_modified_id: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub api_url: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub description: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub client_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub app_code: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub secret_key: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub user_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub api_password: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_base64_password: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub auth_key: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub auth_value: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub content_type: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub auth_type: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub add_key_to: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub token_url: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub token_prefix: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub csrf_url: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub token_key: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub token_header_key: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub token_body: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub csrf_key: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub request_type: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub user: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub header_params: Option<Vec<HeaderParam>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub api_type: Option<i64>,
     pub organization: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub creation_time: Option<crate::support::DateTime>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub last_update_time: Option<crate::support::DateTime>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_deleted: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_active: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_base64: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub query_param: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_sandbox: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub sandbox_url: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_webhook_enabled: Option<bool>,
 }
 
 #[cfg(feature = "api-registration")]
 impl Validate for ApiRegistration {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         {
             let value = &self.api_id;
@@ -255,9 +114,7 @@ impl Validate for ApiRegistration {
                     );
             }
         }
-        if let Some(value) = &self.header_params {
-            value.validate_into(&crate::support::join(path, "header_params"), errors);
-        }
+        self.header_params.validate_member(path, "header_params", errors);
         {
             let value = &self.organization;
             let field_path = crate::support::join(path, "organization");
@@ -392,57 +249,25 @@ pub struct ApiRegistrationCreate {
     #[serde(
         rename = "headerParamList",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
+        skip_serializing_if = "absent",
+        deserialize_with = "optional"
     )]
     pub header_param_list: Option<Vec<HeaderParam>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub content_type: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub authentication_type: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub user_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub password: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub api_url: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub description: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub enc_password: Option<String>,
     /// Members not described by the spec.
     #[serde(flatten)]
@@ -451,11 +276,8 @@ pub struct ApiRegistrationCreate {
 
 #[cfg(feature = "api-registration")]
 impl Validate for ApiRegistrationCreate {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-        if let Some(value) = &self.header_param_list {
-            value.validate_into(&crate::support::join(path, "headerParamList"), errors);
-        }
+        self.header_param_list.validate_member(path, "headerParamList", errors);
     }
 }
 
@@ -486,222 +308,81 @@ impl ::std::fmt::Debug for ApiRegistrationCreate {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ApiRegistrationInput {
     pub api_id: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::nullable"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "nullable")]
     pub api_modified_id: Option<Option<String>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub api_url: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub description: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub client_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub app_code: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub secret_key: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub user_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub api_password: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_base64_password: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub auth_key: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub auth_value: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub content_type: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub auth_type: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub add_key_to: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub token_url: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub token_prefix: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub csrf_url: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub token_key: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub token_header_key: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub token_body: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub csrf_key: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub request_type: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub user: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub header_params: Option<Vec<HeaderParam>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub api_type: Option<i64>,
     pub organization: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub creation_time: Option<crate::support::DateTime>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub last_update_time: Option<crate::support::DateTime>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_deleted: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_active: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_base64: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub query_param: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_sandbox: Option<bool>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub sandbox_url: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub is_webhook_enabled: Option<bool>,
 }
 
 #[cfg(feature = "api-registration")]
 impl Validate for ApiRegistrationInput {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         {
             let value = &self.api_id;
@@ -730,9 +411,7 @@ impl Validate for ApiRegistrationInput {
                     );
             }
         }
-        if let Some(value) = &self.header_params {
-            value.validate_into(&crate::support::join(path, "header_params"), errors);
-        }
+        self.header_params.validate_member(path, "header_params", errors);
         {
             let value = &self.organization;
             let field_path = crate::support::join(path, "organization");
@@ -855,31 +534,16 @@ impl ::std::fmt::Debug for ApiRegistrationInput {
 /// A header (or query) parameter sent with calls to the registered API.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct HeaderParam {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub keys: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub values: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub queryparam: Option<bool>,
 }
 
 #[cfg(feature = "api-registration")]
-impl Validate for HeaderParam {
-    #[allow(unused_variables)]
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {}
-}
+impl Validate for HeaderParam {}
 
 #[cfg(feature = "jobs-account-audit")]
 /// An account audit (aaa_audit) record of a job's connection to a device. Field list as documented for the POST and PUT bodies; also the documented response body.
@@ -891,119 +555,46 @@ pub struct JobsAccountAudit {
     pub connection_status: String,
     pub failure_message: String,
     pub organization: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub job_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub ci_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub job_iteration_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub ipaddress: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub device_account: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub dpassword: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub denable_password: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub connection_protocol: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub error: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub task_owner: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub client_ip: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub job_type: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub job_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub process_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub connection_for: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub last_update_time: Option<crate::support::DateTime>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub config_type: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub uofw: Option<String>,
 }
 
 #[cfg(feature = "jobs-account-audit")]
 impl Validate for JobsAccountAudit {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         {
             let value = &self.organization;
@@ -1289,119 +880,46 @@ impl ::std::fmt::Debug for JobsAccountAudit {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct JobsAccountAuditInput {
     pub organization: String,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub job_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub ci_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub job_iteration_id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub ipaddress: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub device_account: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub dpassword: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub denable_password: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub connection_protocol: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub error: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub task_owner: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub client_ip: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub job_type: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub job_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub process_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub connection_for: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub last_update_time: Option<crate::support::DateTime>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub config_type: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::support::optional"
-    )]
+    #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
     pub uofw: Option<String>,
 }
 
 #[cfg(feature = "jobs-account-audit")]
 impl Validate for JobsAccountAuditInput {
-    #[allow(unused_variables)]
     fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
         {
             let value = &self.organization;

@@ -36,6 +36,7 @@ impl fmt::Display for ValidationError {
 }
 
 impl ::std::error::Error for ValidationError {}
+
 /// Every failed check of one value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValidationErrors(pub Vec<ValidationError>);
@@ -53,10 +54,24 @@ impl fmt::Display for ValidationErrors {
 }
 
 impl ::std::error::Error for ValidationErrors {}
+
 /// Checks the constraints of the spec (`maxLength`, `pattern`, `minimum`, `enum`...).
 pub trait Validate {
-    /// Appends every failed check of `self`, found at `path`, to `errors`.
-    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>);
+    /// Appends every failed check of `self`, found at `path`, to `errors`. The default checks
+    /// nothing: it is the method of types without constraints.
+    fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
+        let _ = (path, errors);
+    }
+    /// Checks `self` as the member `name` of the value at `path`. Members that hold nothing
+    /// (an absent option) cost no path.
+    fn validate_member(
+        &self,
+        path: &str,
+        name: &str,
+        errors: &mut Vec<ValidationError>,
+    ) {
+        self.validate_into(&join(path, name), errors);
+    }
     /// Checks `self` and everything it holds; all failures are reported, not only the first.
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut errors = Vec::new();
@@ -79,6 +94,40 @@ impl<T: Validate> Validate for Option<T> {
             value.validate_into(path, errors);
         }
     }
+    fn validate_member(
+        &self,
+        path: &str,
+        name: &str,
+        errors: &mut Vec<ValidationError>,
+    ) {
+        if let Some(value) = self {
+            value.validate_member(path, name, errors);
+        }
+    }
+}
+
+/// Reports a value of an enum that the spec does not list (`Unknown`).
+pub fn unlisted<V: fmt::Display, L: fmt::Debug + ?Sized>(
+    path: &str,
+    value: &V,
+    listed: &L,
+    errors: &mut Vec<ValidationError>,
+) {
+    errors
+        .push(
+            ValidationError::new(
+                path,
+                "enum",
+                format!("`{value}` is not one of {listed:?}"),
+            ),
+        );
+}
+
+/// Reads a string, borrowed from the input where it can be (enums are read so).
+pub fn cow_str<'de, D: ::serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::borrow::Cow<'de, str>, D::Error> {
+    <std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(d)
 }
 
 impl<T: Validate> Validate for Box<T> {
@@ -157,6 +206,12 @@ impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<redacted>")
     }
+}
+
+/// Whether an optional field is absent, so that it is left out when serialized
+/// (`skip_serializing_if = "absent"`).
+pub fn absent<T>(value: &Option<T>) -> bool {
+    value.is_none()
 }
 
 /// Deserializes an optional nullable field: absent stays `None` (through
@@ -409,6 +464,7 @@ impl PartialEq for DateTime {
 }
 
 impl Eq for DateTime {}
+
 impl std::hash::Hash for DateTime {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.value.hash(state);

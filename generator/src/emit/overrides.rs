@@ -32,9 +32,7 @@ const VALIDATED: &[&str] = &[
 /// ```text
 /// /// Docs of the schema.
 /// pub type Money = ::rust_decimal::Decimal;
-/// impl Validate for Money {
-///     fn validate_into(&self, _path: &str, _errors: &mut Vec<ValidationError>) {}
-/// }
+/// impl Validate for Money {}
 /// ```
 pub(super) fn external_def(api: &Api, t: &TypeDef, path: &str, doc: TokenStream) -> TokenStream {
     let name = ident(&t.name);
@@ -54,13 +52,8 @@ pub(super) fn external_def(api: &Api, t: &TypeDef, path: &str, doc: TokenStream)
         .min()
         == Some(t.name.as_str());
     let generic = key.contains('<');
-    let validate = (first && !generic && !VALIDATED.contains(&key.as_str())).then(|| {
-        quote! {
-            impl Validate for #name {
-                fn validate_into(&self, _path: &str, _errors: &mut Vec<ValidationError>) {}
-            }
-        }
-    });
+    let validate = (first && !generic && !VALIDATED.contains(&key.as_str()))
+        .then(|| quote!(impl Validate for #name {}));
     quote! {
         #doc
         pub type #name = #ty;

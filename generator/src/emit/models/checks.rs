@@ -53,17 +53,8 @@ pub(super) fn field_checks(f: &Field) -> TokenStream {
         return TokenStream::new();
     }
     if constraint_checks.is_empty() {
-        // Only the value's own checks: its path is made where it is used.
-        let nested = quote!(value.validate_into(&crate::support::join(path, #wire), errors););
-        return match (f.required, f.nullable) {
-            (true, false) => {
-                quote! { self.#name.validate_into(&crate::support::join(path, #wire), errors); }
-            }
-            (true, true) | (false, false) => {
-                quote! { if let Some(value) = &self.#name { #nested } }
-            }
-            (false, true) => quote! { if let Some(Some(value)) = &self.#name { #nested } },
-        };
+        // Only the value's own checks: its path is made where there is a value to check.
+        return quote! { self.#name.validate_member(path, #wire, errors); };
     }
     let body = quote! {
         let field_path = crate::support::join(path, #wire);

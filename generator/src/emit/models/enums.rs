@@ -24,6 +24,7 @@ pub(super) fn string_enum(t: &TypeDef, values: &[EnumValue], doc: TokenStream) -
     });
     let wires: Vec<&str> = values.iter().map(|v| v.name.wire.as_str()).collect();
     let idents: Vec<_> = values.iter().map(|v| ident(&v.name.rust)).collect();
+    let validate = unlisted_check(&name);
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -62,25 +63,18 @@ pub(super) fn string_enum(t: &TypeDef, values: &[EnumValue], doc: TokenStream) -
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str> as ::serde::Deserialize>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                crate::support::cow_str(d).map(|value| Self::from(value.as_ref()))
             }
         }
 
-        impl Validate for #name {
-            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-                if let Self::Unknown(value) = self {
-                    errors.push(ValidationError::new(path, "enum", format!("`{value}` is not one of {:?}", Self::VALUES)));
-                }
-            }
-        }
+        #validate
     }
 }
 
@@ -97,6 +91,7 @@ pub(super) fn int_enum(t: &TypeDef, values: &[IntValue], doc: TokenStream) -> To
         .map(|v| Literal::i64_unsuffixed(v.value))
         .collect();
     let idents: Vec<_> = values.iter().map(|v| ident(&v.name)).collect();
+    let validate = unlisted_check(&name);
     quote! {
         #doc
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -135,21 +130,28 @@ pub(super) fn int_enum(t: &TypeDef, values: &[IntValue], doc: TokenStream) -> To
         }
 
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_i64(self.value())
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_i64(self.value())
             }
         }
 
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(d).map(Self::from)
             }
         }
 
+        #validate
+    }
+}
+
+/// `Validate` of an enum: a value the spec does not list is an error.
+fn unlisted_check(name: &proc_macro2::Ident) -> TokenStream {
+    quote! {
         impl Validate for #name {
             fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
                 if let Self::Unknown(value) = self {
-                    errors.push(ValidationError::new(path, "enum", format!("`{value}` is not one of {:?}", Self::VALUES)));
+                    crate::support::unlisted(path, value, Self::VALUES, errors);
                 }
             }
         }

@@ -29,8 +29,9 @@ pub fn parts(api: &Api) -> Vec<Part<'_>> {
             // Names come from the spec: enum values often share a prefix or suffix, and a union's
             // variants may differ much in size.
             #![allow(clippy::enum_variant_names, clippy::large_enum_variant)]
+            // `absent`, `optional` and `nullable` keep the serde attributes of fields short.
             #[allow(unused_imports)]
-            use crate::support::{Validate, ValidationError};
+            use crate::support::{absent, nullable, optional, Validate, ValidationError};
         }
     })];
     parts.extend(item_parts(api.types_by_name(), move |t| {
@@ -144,7 +145,7 @@ fn secret_def(api: &Api, t: &TypeDef, ty: &TypeRef, doc: TokenStream) -> TokenSt
 /// pub struct User {
 ///     #[serde(rename = "userID")]
 ///     pub user_id: i64,
-///     #[serde(default, skip_serializing_if = "Option::is_none")]
+///     #[serde(default, skip_serializing_if = "absent", deserialize_with = "optional")]
 ///     pub nickname: Option<String>,
 /// }
 /// impl Validate for User { ... }
@@ -183,7 +184,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream) -> TokenStre
     } else {
         TokenStream::new()
     };
-    let checks = s.fields.iter().map(field_checks);
+    let checks: Vec<TokenStream> = s.fields.iter().map(field_checks).collect();
     let extra_check = match &s.additional {
         Additional::Kept(ty) if needs_validation(ty) => {
             let field = ident(&extra_name);
@@ -198,6 +199,23 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream) -> TokenStre
     let count_check = property_count_check(s, &extra_name);
     let example = example_doc(t);
     let constructors = constructors(api, t, s, &extra_name);
+    let validate = if checks.iter().all(TokenStream::is_empty)
+        && extra_check.is_empty()
+        && count_check.is_empty()
+    {
+        // Nothing to check: the trait's default method.
+        quote!(impl Validate for #name {})
+    } else {
+        quote! {
+            impl Validate for #name {
+                fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
+                    #(#checks)*
+                    #extra_check
+                    #count_check
+                }
+            }
+        }
+    };
     quote! {
         #doc
         #example
@@ -208,14 +226,7 @@ fn struct_def(api: &Api, t: &TypeDef, s: &Struct, doc: TokenStream) -> TokenStre
             #extra
         }
 
-        impl Validate for #name {
-            #[allow(unused_variables)]
-            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-                #(#checks)*
-                #extra_check
-                #count_check
-            }
-        }
+        #validate
 
         #constructors
         #debug_impl
@@ -267,11 +278,11 @@ fn field_def(api: &Api, f: &Field) -> TokenStream {
         // as absent whatever features are on; the server's extractor decodes in strict mode
         // (`support::strict`), where it is refused.
         (false, false) => Some(quote! {
-            #[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::support::optional")]
+            #[serde(#rename default, skip_serializing_if = "absent", deserialize_with = "optional")]
         }),
         // Optional and nullable: absent (`None`), `null` (`Some(None)`) and a value stay distinct.
         (false, true) => Some(
-            quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::support::nullable")]),
+            quote!(#[serde(#rename default, skip_serializing_if = "absent", deserialize_with = "nullable")]),
         ),
     };
     quote! {

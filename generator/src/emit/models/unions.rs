@@ -32,15 +32,19 @@ pub(super) fn union_def(api: &Api, t: &TypeDef, u: &Union, doc: TokenStream) -> 
             quote!(Self::#variant(_) => {})
         }
     });
-    let validate = quote! {
-        impl Validate for #name {
-            #[allow(unused_variables)]
-            fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
-                match self {
-                    #(#validate_arms)*
+    let validate = if u.variants.iter().any(|v| needs_validation(&v.ty)) {
+        quote! {
+            impl Validate for #name {
+                fn validate_into(&self, path: &str, errors: &mut Vec<ValidationError>) {
+                    match self {
+                        #(#validate_arms)*
+                    }
                 }
             }
         }
+    } else {
+        // No variant holds anything to check: the trait's default method.
+        quote!(impl Validate for #name {})
     };
     let Some(property) = &u.discriminator else {
         let deserialize = untagged_deserialize(t, u);
