@@ -617,67 +617,16 @@ impl ListIntegrationsV4Request {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/admin/v4/integrations");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "category",
-            &self.category,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "connector_id",
-            &self.connector_id,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "limit",
-            &self.limit,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "name",
-            &self.name,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "page_token",
-            &self.page_token,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "status",
-            &self.status,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "type",
-            &self.type_,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listIntegrationsV4",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("listIntegrationsV4", "application/json");
+        call.path.push_str("/api/admin/v4/integrations");
+        call.query("category", &self.category)?;
+        call.query("connector_id", &self.connector_id)?;
+        call.query("limit", &self.limit)?;
+        call.query("name", &self.name)?;
+        call.query("page_token", &self.page_token)?;
+        call.query("status", &self.status)?;
+        call.query("type", &self.type_)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -715,28 +664,11 @@ impl CreateIntegrationV4Request {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/admin/v4/integrations");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "createIntegrationV4",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("createIntegrationV4", "application/json");
+        call.path.push_str("/api/admin/v4/integrations");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -774,26 +706,10 @@ impl GetIntegrationV4Request {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/admin/v4/integrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getIntegrationV4",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getIntegrationV4", "application/json");
+        call.path.push_str("/api/admin/v4/integrations/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -832,29 +748,12 @@ impl UpdateIntegrationV4Request {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/admin/v4/integrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "updateIntegrationV4",
-            method: ::reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::put("updateIntegrationV4", "application/json");
+        call.path.push_str("/api/admin/v4/integrations/");
+        call.path_param("id", &self.id)?;
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -890,26 +789,10 @@ pub struct DeleteIntegrationV4Request {
 impl DeleteIntegrationV4Request {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/admin/v4/integrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteIntegrationV4",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteIntegrationV4", "");
+        call.path.push_str("/api/admin/v4/integrations/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.into_value(())),
@@ -943,25 +826,9 @@ impl ListIntegrationsV2Request {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v2/integrations");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listIntegrationsV2",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("listIntegrationsV2", "application/json");
+        call.path.push_str("/api/v2/integrations");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -999,28 +866,11 @@ impl CreateIntegrationV2Request {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v2/integrations");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "createIntegrationV2",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("createIntegrationV2", "application/json");
+        call.path.push_str("/api/v2/integrations");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1057,25 +907,9 @@ impl ListIntegrationConfigsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v2/integrations-catalog");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listIntegrationConfigs",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("listIntegrationConfigs", "application/json");
+        call.path.push_str("/api/v2/integrations-catalog");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1113,28 +947,10 @@ impl GetIntegrationConfigRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v2/integrations-catalog/");
-        path.push_str(
-            &runtime::encode_path("type", &runtime::simple("type", &self.type_)?)?,
-        );
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getIntegrationConfig",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getIntegrationConfig", "application/json");
+        call.path.push_str("/api/v2/integrations-catalog/");
+        call.path_param("type", &self.type_)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1172,26 +988,10 @@ impl GetIntegrationV2Request {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v2/integrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getIntegrationV2",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getIntegrationV2", "application/json");
+        call.path.push_str("/api/v2/integrations/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1230,29 +1030,12 @@ impl UpdateIntegrationV2Request {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v2/integrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "updateIntegrationV2",
-            method: ::reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::put("updateIntegrationV2", "application/json");
+        call.path.push_str("/api/v2/integrations/");
+        call.path_param("id", &self.id)?;
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1290,26 +1073,10 @@ impl DeleteIntegrationV2Request {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v2/integrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteIntegrationV2",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::delete("deleteIntegrationV2", "application/json");
+        call.path.push_str("/api/v2/integrations/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1347,27 +1114,11 @@ impl RefreshIntegrationV2Request {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v2/integrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push_str("/refresh");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "refreshIntegrationV2",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("refreshIntegrationV2", "application/json");
+        call.path.push_str("/api/v2/integrations/");
+        call.path_param("id", &self.id)?;
+        call.path.push_str("/refresh");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1405,32 +1156,11 @@ impl GetResourceUserTagsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v3/integrations/resources/");
-        path.push_str(
-            &runtime::encode_path(
-                "resource_id",
-                &runtime::simple("resource_id", &self.resource_id)?,
-            )?,
-        );
-        path.push_str("/user-tags");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getResourceUserTags",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getResourceUserTags", "application/json");
+        call.path.push_str("/api/v3/integrations/resources/");
+        call.path_param("resource_id", &self.resource_id)?;
+        call.path.push_str("/user-tags");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1469,35 +1199,13 @@ impl UpdateResourceUserTagsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v3/integrations/resources/");
-        path.push_str(
-            &runtime::encode_path(
-                "resource_id",
-                &runtime::simple("resource_id", &self.resource_id)?,
-            )?,
-        );
-        path.push_str("/user-tags");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "updateResourceUserTags",
-            method: ::reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::put("updateResourceUserTags", "application/json");
+        call.path.push_str("/api/v3/integrations/resources/");
+        call.path_param("resource_id", &self.resource_id)?;
+        call.path.push_str("/user-tags");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1541,33 +1249,15 @@ impl GetIntegrationPermissionsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v3/integrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push_str("/permissions");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "resource-type",
-            &self.resource_type,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getIntegrationPermissions",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get(
+            "getIntegrationPermissions",
+            "application/json",
+        );
+        call.path.push_str("/api/v3/integrations/");
+        call.path_param("id", &self.id)?;
+        call.path.push_str("/permissions");
+        call.query("resource-type", &self.resource_type)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1611,33 +1301,12 @@ impl GetIntegrationResourcesRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<UndocumentedObject>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/api/v3/integrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push_str("/resources");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "resource-type",
-            &self.resource_type,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getIntegrationResources",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getIntegrationResources", "application/json");
+        call.path.push_str("/api/v3/integrations/");
+        call.path_param("id", &self.id)?;
+        call.path.push_str("/resources");
+        call.query("resource-type", &self.resource_type)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {

@@ -1732,25 +1732,9 @@ impl ListAccessLevelsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<AccessLevel>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AccessLevels");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listAccessLevels",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("listAccessLevels", "application/json");
+        call.path.push_str("/AccessLevels");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1791,42 +1775,15 @@ pub struct SetUserGroupSmartRuleAccessLevelRequest {
 impl SetUserGroupSmartRuleAccessLevelRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/UserGroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "userGroupId",
-                &runtime::simple("userGroupId", &self.user_group_id)?,
-            )?,
-        );
-        path.push_str("/SmartRules/");
-        path.push_str(
-            &runtime::encode_path(
-                "smartRuleId",
-                &runtime::simple("smartRuleId", &self.smart_rule_id)?,
-            )?,
-        );
-        path.push_str("/AccessLevels");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "setUserGroupSmartRuleAccessLevel",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "",
-        };
+        let mut call = runtime::Call::post("setUserGroupSmartRuleAccessLevel", "");
+        call.path.push_str("/UserGroups/");
+        call.path_param("userGroupId", &self.user_group_id)?;
+        call.path.push_str("/SmartRules/");
+        call.path_param("smartRuleId", &self.smart_rule_id)?;
+        call.path.push_str("/AccessLevels");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -1864,29 +1821,14 @@ impl ListOrganizationAddressGroupsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<AddressGroup>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Organizations/");
-        path.push_str(
-            &runtime::encode_path("orgID", &runtime::simple("orgID", &self.org_id)?)?,
+        let mut call = runtime::Call::get(
+            "listOrganizationAddressGroups",
+            "application/json",
         );
-        path.push_str("/AddressGroups");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listOrganizationAddressGroups",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        call.path.push_str("/Organizations/");
+        call.path_param("orgID", &self.org_id)?;
+        call.path.push_str("/AddressGroups");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1937,31 +1879,10 @@ impl ListAddressGroupsRequest {
         ResponseValue<ListAddressGroupsResponseBody>,
         Error<::serde_json::Value>,
     > {
-        let mut path = String::new();
-        path.push_str("/AddressGroups");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "name",
-            &self.name,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listAddressGroups",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("listAddressGroups", "application/json");
+        call.path.push_str("/AddressGroups");
+        call.query("name", &self.name)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2005,28 +1926,11 @@ impl CreateAddressGroupRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AddressGroup>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AddressGroups");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "createAddressGroup",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("createAddressGroup", "application/json");
+        call.path.push_str("/AddressGroups");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -2067,32 +1971,14 @@ impl ListAddressGroupAddressesRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<Address>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AddressGroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "addressGroupId",
-                &runtime::simple("addressGroupId", &self.address_group_id)?,
-            )?,
+        let mut call = runtime::Call::get(
+            "listAddressGroupAddresses",
+            "application/json",
         );
-        path.push_str("/Addresses");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listAddressGroupAddresses",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        call.path.push_str("/AddressGroups/");
+        call.path_param("addressGroupId", &self.address_group_id)?;
+        call.path.push_str("/Addresses");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2134,35 +2020,16 @@ impl CreateAddressGroupAddressRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Address>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AddressGroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "addressGroupId",
-                &runtime::simple("addressGroupId", &self.address_group_id)?,
-            )?,
+        let mut call = runtime::Call::post(
+            "createAddressGroupAddress",
+            "application/json",
         );
-        path.push_str("/Addresses");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "createAddressGroupAddress",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        call.path.push_str("/AddressGroups/");
+        call.path_param("addressGroupId", &self.address_group_id)?;
+        call.path.push_str("/Addresses");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -2201,32 +2068,11 @@ pub struct DeleteAddressGroupAddressesRequest {
 impl DeleteAddressGroupAddressesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AddressGroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "addressGroupId",
-                &runtime::simple("addressGroupId", &self.address_group_id)?,
-            )?,
-        );
-        path.push_str("/Addresses");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteAddressGroupAddresses",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteAddressGroupAddresses", "");
+        call.path.push_str("/AddressGroups/");
+        call.path_param("addressGroupId", &self.address_group_id)?;
+        call.path.push_str("/Addresses");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -2264,31 +2110,10 @@ impl GetAddressGroupByIdRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AddressGroup>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AddressGroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "addressGroupId",
-                &runtime::simple("addressGroupId", &self.address_group_id)?,
-            )?,
-        );
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getAddressGroupById",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getAddressGroupById", "application/json");
+        call.path.push_str("/AddressGroups/");
+        call.path_param("addressGroupId", &self.address_group_id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2330,34 +2155,12 @@ impl UpdateAddressGroupRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AddressGroup>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AddressGroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "addressGroupId",
-                &runtime::simple("addressGroupId", &self.address_group_id)?,
-            )?,
-        );
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "updateAddressGroup",
-            method: ::reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::put("updateAddressGroup", "application/json");
+        call.path.push_str("/AddressGroups/");
+        call.path_param("addressGroupId", &self.address_group_id)?;
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2396,31 +2199,10 @@ pub struct DeleteAddressGroupRequest {
 impl DeleteAddressGroupRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AddressGroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "addressGroupId",
-                &runtime::simple("addressGroupId", &self.address_group_id)?,
-            )?,
-        );
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteAddressGroup",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteAddressGroup", "");
+        call.path.push_str("/AddressGroups/");
+        call.path_param("addressGroupId", &self.address_group_id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -2458,26 +2240,10 @@ impl GetAddressByIdRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Address>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Addresses/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getAddressById",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getAddressById", "application/json");
+        call.path.push_str("/Addresses/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2519,29 +2285,12 @@ impl UpdateAddressByIdRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Address>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Addresses/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "updateAddressById",
-            method: ::reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::put("updateAddressById", "application/json");
+        call.path.push_str("/Addresses/");
+        call.path_param("id", &self.id)?;
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2580,26 +2329,10 @@ pub struct DeleteAddressByIdRequest {
 impl DeleteAddressByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Addresses/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteAddressById",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteAddressById", "");
+        call.path.push_str("/Addresses/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -2636,25 +2369,9 @@ impl ListApiRegistrationsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<ApiRegistration>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ApiRegistrations");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listApiRegistrations",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("listApiRegistrations", "application/json");
+        call.path.push_str("/ApiRegistrations");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2698,28 +2415,11 @@ impl CreateApiRegistrationRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ApiRegistrations");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "createApiRegistration",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("createApiRegistration", "application/json");
+        call.path.push_str("/ApiRegistrations");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2760,26 +2460,10 @@ impl GetApiRegistrationByIdRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ApiRegistrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getApiRegistrationById",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getApiRegistrationById", "application/json");
+        call.path.push_str("/ApiRegistrations/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2821,29 +2505,12 @@ impl UpdateApiRegistrationRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ApiRegistrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "updateApiRegistration",
-            method: ::reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::put("updateApiRegistration", "application/json");
+        call.path.push_str("/ApiRegistrations/");
+        call.path_param("id", &self.id)?;
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -2882,26 +2549,10 @@ pub struct DeleteApiRegistrationRequest {
 impl DeleteApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ApiRegistrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteApiRegistration",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteApiRegistration", "");
+        call.path.push_str("/ApiRegistrations/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -2939,27 +2590,14 @@ impl RotateApiRegistrationKeyRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<ApiKey>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ApiRegistrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push_str("/Rotate");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "rotateApiRegistrationKey",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post(
+            "rotateApiRegistrationKey",
+            "application/json",
+        );
+        call.path.push_str("/ApiRegistrations/");
+        call.path_param("id", &self.id)?;
+        call.path.push_str("/Rotate");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -3000,27 +2638,11 @@ impl GetApiRegistrationKeyRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<ApiKey>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ApiRegistrations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push_str("/Key");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getApiRegistrationKey",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getApiRegistrationKey", "application/json");
+        call.path.push_str("/ApiRegistrations/");
+        call.path_param("id", &self.id)?;
+        call.path.push_str("/Key");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -3061,32 +2683,11 @@ impl GetAssetAttributesRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<Attribute>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Assets/");
-        path.push_str(
-            &runtime::encode_path(
-                "assetID",
-                &runtime::simple("assetID", &self.asset_id)?,
-            )?,
-        );
-        path.push_str("/Attributes");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getAssetAttributes",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getAssetAttributes", "application/json");
+        call.path.push_str("/Assets/");
+        call.path_param("assetID", &self.asset_id)?;
+        call.path.push_str("/Attributes");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -3125,32 +2726,11 @@ pub struct DeleteAssetAttributesRequest {
 impl DeleteAssetAttributesRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Assets/");
-        path.push_str(
-            &runtime::encode_path(
-                "assetID",
-                &runtime::simple("assetID", &self.asset_id)?,
-            )?,
-        );
-        path.push_str("/Attributes");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteAssetAttributes",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteAssetAttributes", "");
+        call.path.push_str("/Assets/");
+        call.path_param("assetID", &self.asset_id)?;
+        call.path.push_str("/Attributes");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -3189,38 +2769,12 @@ impl AssignAssetAttributeRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Attribute>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Assets/");
-        path.push_str(
-            &runtime::encode_path(
-                "assetID",
-                &runtime::simple("assetID", &self.asset_id)?,
-            )?,
-        );
-        path.push_str("/Attributes/");
-        path.push_str(
-            &runtime::encode_path(
-                "attributeID",
-                &runtime::simple("attributeID", &self.attribute_id)?,
-            )?,
-        );
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "assignAssetAttribute",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("assignAssetAttribute", "application/json");
+        call.path.push_str("/Assets/");
+        call.path_param("assetID", &self.asset_id)?;
+        call.path.push_str("/Attributes/");
+        call.path_param("attributeID", &self.attribute_id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -3260,38 +2814,12 @@ pub struct DeleteAssetAttributeRequest {
 impl DeleteAssetAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Assets/");
-        path.push_str(
-            &runtime::encode_path(
-                "assetID",
-                &runtime::simple("assetID", &self.asset_id)?,
-            )?,
-        );
-        path.push_str("/Attributes/");
-        path.push_str(
-            &runtime::encode_path(
-                "attributeID",
-                &runtime::simple("attributeID", &self.attribute_id)?,
-            )?,
-        );
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteAssetAttribute",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteAssetAttribute", "");
+        call.path.push_str("/Assets/");
+        call.path_param("assetID", &self.asset_id)?;
+        call.path.push_str("/Attributes/");
+        call.path_param("attributeID", &self.attribute_id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -3327,26 +2855,10 @@ pub struct GetAssetByIdRequest {
 impl GetAssetByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<Asset>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Assets/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getAssetById",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getAssetById", "application/json");
+        call.path.push_str("/Assets/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -3386,29 +2898,12 @@ pub struct UpdateAssetByIdRequest {
 impl UpdateAssetByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<Asset>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Assets/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "updateAssetById",
-            method: ::reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::put("updateAssetById", "application/json");
+        call.path.push_str("/Assets/");
+        call.path_param("id", &self.id)?;
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -3447,26 +2942,10 @@ pub struct DeleteAssetByIdRequest {
 impl DeleteAssetByIdRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Assets/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteAssetById",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteAssetById", "");
+        call.path.push_str("/Assets/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -3531,50 +3010,14 @@ impl ListWorkgroupAssetsRequest {
         ResponseValue<ListWorkgroupAssetsResponseBody>,
         Error<::serde_json::Value>,
     > {
-        let mut path = String::new();
-        path.push_str("/Workgroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "workgroup",
-                &runtime::simple("workgroup", &self.workgroup)?,
-            )?,
-        );
-        path.push_str("/Assets");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "name",
-            &self.name,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "limit",
-            &self.limit,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "offset",
-            &self.offset,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listWorkgroupAssets",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("listWorkgroupAssets", "application/json");
+        call.path.push_str("/Workgroups/");
+        call.path_param("workgroup", &self.workgroup)?;
+        call.path.push_str("/Assets");
+        call.query("name", &self.name)?;
+        call.query("limit", &self.limit)?;
+        call.query("offset", &self.offset)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -3666,35 +3109,13 @@ pub struct CreateWorkgroupAssetRequest {
 impl CreateWorkgroupAssetRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<Asset>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Workgroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "workgroup",
-                &runtime::simple("workgroup", &self.workgroup)?,
-            )?,
-        );
-        path.push_str("/Assets");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "createWorkgroupAsset",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("createWorkgroupAsset", "application/json");
+        call.path.push_str("/Workgroups/");
+        call.path_param("workgroup", &self.workgroup)?;
+        call.path.push_str("/Assets");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -3734,38 +3155,12 @@ pub struct DeleteWorkgroupAssetByNameRequest {
 impl DeleteWorkgroupAssetByNameRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Workgroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "workgroup",
-                &runtime::simple("workgroup", &self.workgroup)?,
-            )?,
-        );
-        path.push_str("/Assets");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "name",
-            &self.name,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteWorkgroupAssetByName",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteWorkgroupAssetByName", "");
+        call.path.push_str("/Workgroups/");
+        call.path_param("workgroup", &self.workgroup)?;
+        call.path.push_str("/Assets");
+        call.query("name", &self.name)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -3819,40 +3214,13 @@ impl SearchAssetsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AssetList>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Assets/Search");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "limit",
-            &self.limit,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "offset",
-            &self.offset,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "searchAssets",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("searchAssets", "application/json");
+        call.path.push_str("/Assets/Search");
+        call.query("limit", &self.limit)?;
+        call.query("offset", &self.offset)?;
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -3935,25 +3303,9 @@ impl GetAttributeTypesRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<AttributeType>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AttributeTypes");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getAttributeTypes",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getAttributeTypes", "application/json");
+        call.path.push_str("/AttributeTypes");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -3994,28 +3346,11 @@ impl CreateAttributeTypeRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AttributeType>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AttributeTypes");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "createAttributeType",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("createAttributeType", "application/json");
+        call.path.push_str("/AttributeTypes");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -4056,26 +3391,10 @@ impl GetAttributeTypeRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AttributeType>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AttributeTypes/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getAttributeType",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getAttributeType", "application/json");
+        call.path.push_str("/AttributeTypes/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -4114,26 +3433,10 @@ pub struct DeleteAttributeTypeRequest {
 impl DeleteAttributeTypeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AttributeTypes/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteAttributeType",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteAttributeType", "");
+        call.path.push_str("/AttributeTypes/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -4171,32 +3474,14 @@ impl GetAttributesByAttributeTypeRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<AttributeDefinition>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AttributeTypes/");
-        path.push_str(
-            &runtime::encode_path(
-                "attributeTypeID",
-                &runtime::simple("attributeTypeID", &self.attribute_type_id)?,
-            )?,
+        let mut call = runtime::Call::get(
+            "getAttributesByAttributeType",
+            "application/json",
         );
-        path.push_str("/Attributes");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getAttributesByAttributeType",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        call.path.push_str("/AttributeTypes/");
+        call.path_param("attributeTypeID", &self.attribute_type_id)?;
+        call.path.push_str("/Attributes");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -4241,35 +3526,13 @@ impl CreateAttributeRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AttributeDefinition>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/AttributeTypes/");
-        path.push_str(
-            &runtime::encode_path(
-                "attributeTypeID",
-                &runtime::simple("attributeTypeID", &self.attribute_type_id)?,
-            )?,
-        );
-        path.push_str("/Attributes");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "createAttribute",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("createAttribute", "application/json");
+        call.path.push_str("/AttributeTypes/");
+        call.path_param("attributeTypeID", &self.attribute_type_id)?;
+        call.path.push_str("/Attributes");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -4310,26 +3573,10 @@ impl GetAttributeRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AttributeDefinition>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Attributes/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getAttribute",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getAttribute", "application/json");
+        call.path.push_str("/Attributes/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -4368,26 +3615,10 @@ pub struct DeleteAttributeRequest {
 impl DeleteAttributeRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Attributes/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteAttribute",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteAttribute", "");
+        call.path.push_str("/Attributes/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -4424,25 +3655,9 @@ impl GetDatabasesRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<Database>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Databases");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getDatabases",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getDatabases", "application/json");
+        call.path.push_str("/Databases");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -4483,26 +3698,10 @@ impl GetDatabaseRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Database>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Databases/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getDatabase",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getDatabase", "application/json");
+        call.path.push_str("/Databases/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -4544,29 +3743,12 @@ impl UpdateDatabaseRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Database>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Databases/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "updateDatabase",
-            method: ::reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::put("updateDatabase", "application/json");
+        call.path.push_str("/Databases/");
+        call.path_param("id", &self.id)?;
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -4605,26 +3787,10 @@ pub struct DeleteDatabaseRequest {
 impl DeleteDatabaseRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Databases/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteDatabase",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteDatabase", "");
+        call.path.push_str("/Databases/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -4662,27 +3828,11 @@ impl GetAssetDatabasesRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<Database>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Assets/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push_str("/Databases");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getAssetDatabases",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getAssetDatabases", "application/json");
+        call.path.push_str("/Assets/");
+        call.path_param("id", &self.id)?;
+        call.path.push_str("/Databases");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -4724,30 +3874,13 @@ impl CreateAssetDatabaseRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Database>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Assets/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push_str("/Databases");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "createAssetDatabase",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("createAssetDatabase", "application/json");
+        call.path.push_str("/Assets/");
+        call.path_param("id", &self.id)?;
+        call.path.push_str("/Databases");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -4788,51 +3921,34 @@ impl DeprecatedQueueImportFileRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<QueuedImport>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Imports/QueueImportFile");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
+        let mut call = runtime::Call::post(
+            "deprecatedQueueImportFile",
+            "application/json",
+        );
+        call.path.push_str("/Imports/QueueImportFile");
+        let body = &self.body;
+        call.body = {
+            let mut fields = Vec::new();
             {
-                let mut fields = Vec::new();
-                {
-                    let value = &body.details;
-                    fields
-                        .push(
-                            runtime::MultipartField::Json(
-                                "Details".to_owned(),
-                                runtime::part_text("Details", value)?,
-                            ),
-                        );
-                }
-                {
-                    let value = &body.file;
-                    fields
-                        .push(
-                            runtime::MultipartField::File(
-                                "File".to_owned(),
-                                value.clone(),
-                            ),
-                        );
-                }
-                runtime::Body::Multipart(fields)
+                let value = &body.details;
+                fields
+                    .push(
+                        runtime::MultipartField::Json(
+                            "Details".to_owned(),
+                            runtime::part_text("Details", value)?,
+                        ),
+                    );
             }
+            {
+                let value = &body.file;
+                fields
+                    .push(
+                        runtime::MultipartField::File("File".to_owned(), value.clone()),
+                    );
+            }
+            runtime::Body::Multipart(fields)
         };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deprecatedQueueImportFile",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -4874,28 +3990,14 @@ impl DeprecatedFilterSingleAccountRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<SmartRule>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/SmartRules/FilterSingleAccount");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deprecatedFilterSingleAccount",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post(
+            "deprecatedFilterSingleAccount",
+            "application/json",
+        );
+        call.path.push_str("/SmartRules/FilterSingleAccount");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -4936,28 +4038,13 @@ impl DeprecatedGetUserGroupByNameRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<DeprecatedUserGroup>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/UserGroups/");
-        path.push_str(
-            &runtime::encode_path("name", &runtime::simple("name", &self.name)?)?,
+        let mut call = runtime::Call::get(
+            "deprecatedGetUserGroupByName",
+            "application/json",
         );
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deprecatedGetUserGroupByName",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        call.path.push_str("/UserGroups/");
+        call.path_param("name", &self.name)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -4996,28 +4083,10 @@ pub struct DeprecatedDeleteUserGroupByNameRequest {
 impl DeprecatedDeleteUserGroupByNameRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/UserGroups/");
-        path.push_str(
-            &runtime::encode_path("name", &runtime::simple("name", &self.name)?)?,
-        );
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deprecatedDeleteUserGroupByName",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deprecatedDeleteUserGroupByName", "");
+        call.path.push_str("/UserGroups/");
+        call.path_param("name", &self.name)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),
@@ -5055,28 +4124,13 @@ impl DeprecatedGetWorkgroupByNameRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<DeprecatedWorkgroup>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Workgroups/");
-        path.push_str(
-            &runtime::encode_path("name", &runtime::simple("name", &self.name)?)?,
+        let mut call = runtime::Call::get(
+            "deprecatedGetWorkgroupByName",
+            "application/json",
         );
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deprecatedGetWorkgroupByName",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        call.path.push_str("/Workgroups/");
+        call.path_param("name", &self.name)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5127,31 +4181,10 @@ impl GetEntitlementsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<Entitlement>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Entitlements");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "groupIDs",
-            &self.group_i_ds,
-            runtime::QueryStyle::Form,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getEntitlements",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getEntitlements", "application/json");
+        call.path.push_str("/Entitlements");
+        call.query_in("groupIDs", &self.group_i_ds, runtime::QueryStyle::Form)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5196,30 +4229,16 @@ impl AddEpmPolicyApplicationRequest {
         ResponseValue<::serde_json::Map<String, ::serde_json::Value>>,
         Error<::serde_json::Value>,
     > {
-        let mut path = String::new();
-        path.push('/');
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push_str("/epmapplications/add");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "addEpmPolicyApplication",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post(
+            "addEpmPolicyApplication",
+            "application/json",
+        );
+        call.path.push('/');
+        call.path_param("id", &self.id)?;
+        call.path.push_str("/epmapplications/add");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5264,28 +4283,11 @@ impl QueueImportRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<QueuedImport>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Imports");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "queueImport",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("queueImport", "application/json");
+        call.path.push_str("/Imports");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5325,25 +4327,9 @@ impl GetOperatingSystemsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<OperatingSystem>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/OperatingSystems");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getOperatingSystems",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getOperatingSystems", "application/json");
+        call.path.push_str("/OperatingSystems");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5397,31 +4383,10 @@ impl GetOrganizationsRequest {
         ResponseValue<GetOrganizationsResponseBody>,
         Error<::serde_json::Value>,
     > {
-        let mut path = String::new();
-        path.push_str("/Organizations");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "name",
-            &self.name,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getOrganizations",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getOrganizations", "application/json");
+        call.path.push_str("/Organizations");
+        call.query("name", &self.name)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5465,26 +4430,10 @@ impl GetOrganizationRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Organization>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Organizations/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getOrganization",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getOrganization", "application/json");
+        call.path.push_str("/Organizations/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5524,25 +4473,9 @@ impl GetPermissionsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<Permission>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Permissions");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getPermissions",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getPermissions", "application/json");
+        call.path.push_str("/Permissions");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5599,39 +4532,13 @@ impl GetSmartRuleAssetsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AssetList>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/SmartRules/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push_str("/Assets");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "limit",
-            &self.limit,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "offset",
-            &self.offset,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getSmartRuleAssets",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getSmartRuleAssets", "application/json");
+        call.path.push_str("/SmartRules/");
+        call.path_param("id", &self.id)?;
+        call.path.push_str("/Assets");
+        call.query("limit", &self.limit)?;
+        call.query("offset", &self.offset)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5730,37 +4637,11 @@ impl GetSmartRulesRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<GetSmartRulesResponseBody>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/SmartRules");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "type",
-            &self.type_,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "title",
-            &self.title,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getSmartRules",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getSmartRules", "application/json");
+        call.path.push_str("/SmartRules");
+        call.query("type", &self.type_)?;
+        call.query("title", &self.title)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5804,26 +4685,10 @@ impl GetSmartRuleRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<SmartRule>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/SmartRules/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getSmartRule",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getSmartRule", "application/json");
+        call.path.push_str("/SmartRules/");
+        call.path_param("id", &self.id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5875,33 +4740,12 @@ impl GetUserGroupSmartRulesRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<UserGroupSmartRule>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/UserGroups/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push_str("/SmartRules/");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "accessLevel",
-            &self.access_level,
-            runtime::QueryStyle::Form,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getUserGroupSmartRules",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getUserGroupSmartRules", "application/json");
+        call.path.push_str("/UserGroups/");
+        call.path_param("id", &self.id)?;
+        call.path.push_str("/SmartRules/");
+        call.query_in("accessLevel", &self.access_level, runtime::QueryStyle::Form)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -5944,35 +4788,12 @@ pub struct GetOrganizationSmartRuleByTitleRequest {
 impl GetOrganizationSmartRuleByTitleRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/Organizations/");
-        path.push_str(
-            &runtime::encode_path("orgID", &runtime::simple("orgID", &self.org_id)?)?,
-        );
-        path.push_str("/SmartRules");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "title",
-            &self.title,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getOrganizationSmartRuleByTitle",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::get("getOrganizationSmartRuleByTitle", "");
+        call.path.push_str("/Organizations/");
+        call.path_param("orgID", &self.org_id)?;
+        call.path.push_str("/SmartRules");
+        call.query("title", &self.title)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200..=299 => Ok(raw.into_value(())),
@@ -6006,32 +4827,11 @@ impl GetUserGroupPermissionsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<UserGroupPermission>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/UserGroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "userGroupId",
-                &runtime::simple("userGroupId", &self.user_group_id)?,
-            )?,
-        );
-        path.push_str("/Permissions");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getUserGroupPermissions",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getUserGroupPermissions", "application/json");
+        call.path.push_str("/UserGroups/");
+        call.path_param("userGroupId", &self.user_group_id)?;
+        call.path.push_str("/Permissions");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -6074,35 +4874,13 @@ pub struct SetUserGroupPermissionsRequest {
 impl SetUserGroupPermissionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/UserGroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "userGroupId",
-                &runtime::simple("userGroupId", &self.user_group_id)?,
-            )?,
-        );
-        path.push_str("/Permissions");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "setUserGroupPermissions",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "",
-        };
+        let mut call = runtime::Call::post("setUserGroupPermissions", "");
+        call.path.push_str("/UserGroups/");
+        call.path_param("userGroupId", &self.user_group_id)?;
+        call.path.push_str("/Permissions");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.into_value(())),
@@ -6138,32 +4916,11 @@ pub struct DeleteUserGroupPermissionsRequest {
 impl DeleteUserGroupPermissionsRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/UserGroups/");
-        path.push_str(
-            &runtime::encode_path(
-                "userGroupId",
-                &runtime::simple("userGroupId", &self.user_group_id)?,
-            )?,
-        );
-        path.push_str("/Permissions");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteUserGroupPermissions",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteUserGroupPermissions", "");
+        call.path.push_str("/UserGroups/");
+        call.path_param("userGroupId", &self.user_group_id)?;
+        call.path.push_str("/Permissions");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::PsAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => Ok(raw.into_value(())),

@@ -501,31 +501,10 @@ impl GetAuthenticationTokenRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AuthenticationResponse>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/v3/security/authenticate");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "service_id",
-            &self.service_id,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getAuthenticationToken",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getAuthenticationToken", "application/json");
+        call.path.push_str("/v3/security/authenticate");
+        call.query("service_id", &self.service_id)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -565,28 +544,12 @@ impl GetAccessTokenRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AccessTokenResponse>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/v3/security/token/access");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self
+        let mut call = runtime::Call::get("getAccessToken", "application/json");
+        call.path.push_str("/v3/security/token/access");
+        call.auth = self
             .client
             .resolve_credentials(&[&[Scheme::RefreshTokenAuth]])
             .await?;
-        let call = runtime::Call {
-            operation: "getAccessToken",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -623,25 +586,9 @@ impl RevokeAccessTokenRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<MessageResponse>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/v3/security/token/access");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "revokeAccessToken",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::delete("revokeAccessToken", "application/json");
+        call.path.push_str("/v3/security/token/access");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -678,25 +625,9 @@ impl ValidateAccessTokenRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<TokenValidationResponse>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/v3/security/token/validate");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "validateAccessToken",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("validateAccessToken", "application/json");
+        call.path.push_str("/v3/security/token/validate");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -736,25 +667,12 @@ impl RegenerateRefreshTokenRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<MessageResponse>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/v3/security/token/refresh");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
-        let call = runtime::Call {
-            operation: "regenerateRefreshToken",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::delete(
+            "regenerateRefreshToken",
+            "application/json",
+        );
+        call.path.push_str("/v3/security/token/refresh");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -792,28 +710,11 @@ impl AuthoriseUserRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<AuthorisationResponse>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/v3/security/authorise/user");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "authoriseUser",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("authoriseUser", "application/json");
+        call.path.push_str("/v3/security/authorise/user");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -853,25 +754,9 @@ impl GetSamlRedirectUrlRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<SamlRedirect>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/v3/security/sso/initialise");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getSamlRedirectUrl",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getSamlRedirectUrl", "application/json");
+        call.path.push_str("/v3/security/sso/initialise");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -909,28 +794,11 @@ impl LdapAuthoriseUserRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<LdapUserDataResponse>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/v3/security/get/user/data");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
-        let call = runtime::Call {
-            operation: "ldapAuthoriseUser",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("ldapAuthoriseUser", "application/json");
+        call.path.push_str("/v3/security/get/user/data");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BearerAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -971,28 +839,11 @@ impl BulkLdapSyncRequest2 {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<BulkLdapSyncResponse>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/v3/security/bulk-ldap-sync");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
-        let call = runtime::Call {
-            operation: "bulkLdapSync",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("bulkLdapSync", "application/json");
+        call.path.push_str("/v3/security/bulk-ldap-sync");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::BasicAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {

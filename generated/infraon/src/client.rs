@@ -571,49 +571,13 @@ impl ListApiRegistrationsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<ApiRegistration>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/common/apiregister/profile/");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "items_per_page",
-            &self.items_per_page,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "page",
-            &self.page,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "reverse",
-            &self.reverse,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "sort",
-            &self.sort,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listApiRegistrations",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("listApiRegistrations", "application/json");
+        call.path.push_str("/ux/common/apiregister/profile/");
+        call.query("items_per_page", &self.items_per_page)?;
+        call.query("page", &self.page)?;
+        call.query("reverse", &self.reverse)?;
+        call.query("sort", &self.sort)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -692,28 +656,11 @@ pub struct CreateApiRegistrationRequest {
 impl CreateApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/common/apiregister/profile/");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "createApiRegistration",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "",
-        };
+        let mut call = runtime::Call::post("createApiRegistration", "");
+        call.path.push_str("/ux/common/apiregister/profile/");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => Ok(raw.into_value(())),
@@ -751,27 +698,11 @@ impl GetApiRegistrationRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/common/apiregister/profile/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push('/');
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getApiRegistration",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getApiRegistration", "application/json");
+        call.path.push_str("/ux/common/apiregister/profile/");
+        call.path_param("id", &self.id)?;
+        call.path.push('/');
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -813,30 +744,13 @@ impl UpdateApiRegistrationRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/common/apiregister/profile/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push('/');
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "updateApiRegistration",
-            method: ::reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::put("updateApiRegistration", "application/json");
+        call.path.push_str("/ux/common/apiregister/profile/");
+        call.path_param("id", &self.id)?;
+        call.path.push('/');
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -875,27 +789,11 @@ pub struct DeleteApiRegistrationRequest {
 impl DeleteApiRegistrationRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/common/apiregister/profile/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push('/');
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteApiRegistration",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteApiRegistration", "");
+        call.path.push_str("/ux/common/apiregister/profile/");
+        call.path_param("id", &self.id)?;
+        call.path.push('/');
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.into_value(())),
@@ -932,25 +830,9 @@ impl ListAllApiRegistrationsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/common/apiregister/profile/allapi-list/");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listAllApiRegistrations",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("listAllApiRegistrations", "application/json");
+        call.path.push_str("/ux/common/apiregister/profile/allapi-list/");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -990,25 +872,9 @@ impl SearchApiRegistrationsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/common/apiregister/profile/api_search/");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "searchApiRegistrations",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("searchApiRegistrations", "application/json");
+        call.path.push_str("/ux/common/apiregister/profile/api_search/");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1048,25 +914,12 @@ impl GetApiRegistrationOptionsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/common/apiregister/profile/options/");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getApiRegistrationOptions",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get(
+            "getApiRegistrationOptions",
+            "application/json",
+        );
+        call.path.push_str("/ux/common/apiregister/profile/options/");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1107,28 +960,11 @@ impl VerifyApiRegistrationRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<ApiRegistration>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/common/apiregister/profile/verify_api/");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "verifyApiRegistration",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("verifyApiRegistration", "application/json");
+        call.path.push_str("/ux/common/apiregister/profile/verify_api/");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1186,49 +1022,13 @@ impl ListJobsAccountAuditsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<Vec<JobsAccountAudit>>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/nccm/jobs-account-audit/");
-        let mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        runtime::append_query(
-            &mut query,
-            "items_per_page",
-            &self.items_per_page,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "page",
-            &self.page,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "reverse",
-            &self.reverse,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        runtime::append_query(
-            &mut query,
-            "sort",
-            &self.sort,
-            runtime::QueryStyle::FormExploded,
-        )?;
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "listJobsAccountAudits",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("listJobsAccountAudits", "application/json");
+        call.path.push_str("/ux/nccm/jobs-account-audit/");
+        call.query("items_per_page", &self.items_per_page)?;
+        call.query("page", &self.page)?;
+        call.query("reverse", &self.reverse)?;
+        call.query("sort", &self.sort)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1309,28 +1109,11 @@ impl CreateJobsAccountAuditRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/nccm/jobs-account-audit/");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "createJobsAccountAudit",
-            method: ::reqwest::Method::POST,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: false,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::post("createJobsAccountAudit", "application/json");
+        call.path.push_str("/ux/nccm/jobs-account-audit/");
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             201 => {
@@ -1371,27 +1154,11 @@ impl GetJobsAccountAuditRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/nccm/jobs-account-audit/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push('/');
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getJobsAccountAudit",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get("getJobsAccountAudit", "application/json");
+        call.path.push_str("/ux/nccm/jobs-account-audit/");
+        call.path_param("id", &self.id)?;
+        call.path.push('/');
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1433,30 +1200,13 @@ impl UpdateJobsAccountAuditRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/nccm/jobs-account-audit/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push('/');
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = {
-            let body = &self.body;
-            runtime::Body::json(body)?
-        };
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "updateJobsAccountAudit",
-            method: ::reqwest::Method::PUT,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::put("updateJobsAccountAudit", "application/json");
+        call.path.push_str("/ux/nccm/jobs-account-audit/");
+        call.path_param("id", &self.id)?;
+        call.path.push('/');
+        let body = &self.body;
+        call.body = runtime::Body::json(body)?;
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {
@@ -1495,27 +1245,11 @@ pub struct DeleteJobsAccountAuditRequest {
 impl DeleteJobsAccountAuditRequest {
     /// Sends the request and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/nccm/jobs-account-audit/");
-        path.push_str(&runtime::encode_path("id", &runtime::simple("id", &self.id)?)?);
-        path.push('/');
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "deleteJobsAccountAudit",
-            method: ::reqwest::Method::DELETE,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "",
-        };
+        let mut call = runtime::Call::delete("deleteJobsAccountAudit", "");
+        call.path.push_str("/ux/nccm/jobs-account-audit/");
+        call.path_param("id", &self.id)?;
+        call.path.push('/');
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             204 => Ok(raw.into_value(())),
@@ -1552,25 +1286,12 @@ impl GetJobsAccountAuditOptionsRequest {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<JobsAccountAudit>, Error<::serde_json::Value>> {
-        let mut path = String::new();
-        path.push_str("/ux/nccm/jobs-account-audit/options/");
-        let query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let headers = HeaderMap::new();
-        let cookies: Vec<(String, String)> = Vec::new();
-        let body = runtime::Body::Empty;
-        let auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
-        let call = runtime::Call {
-            operation: "getJobsAccountAuditOptions",
-            method: ::reqwest::Method::GET,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: true,
-            accept: "application/json",
-        };
+        let mut call = runtime::Call::get(
+            "getJobsAccountAuditOptions",
+            "application/json",
+        );
+        call.path.push_str("/ux/nccm/jobs-account-audit/options/");
+        call.auth = self.client.resolve_credentials(&[&[Scheme::ApiKeyAuth]]).await?;
         let raw = runtime::send(&self.client.settings, call).await?;
         match raw.status.as_u16() {
             200 => {

@@ -287,13 +287,23 @@ impl RawResponse {
     /// An error status; `decode` turns the body into the declared type, when there is one.
     #[doc(hidden)]
     pub fn error<E>(self, decode: Option<Decoder<E>>) -> Error<E> {
-        let (body, decode_error) = match decode {
-            Some(decode) => {
-                match decode(&self.body) {
-                    Ok(body) => (Some(body), None),
-                    Err(e) => (None, Some(e)),
-                }
-            }
+        let decoded = decode.map(|decode| decode(&self.body));
+        self.error_decoded(decoded)
+    }
+    /// An error status whose body is JSON of type `T`, which `wrap` makes the operation's
+    /// error type.
+    #[doc(hidden)]
+    pub fn json_error<T: ::serde::de::DeserializeOwned, E>(
+        self,
+        wrap: fn(T) -> E,
+    ) -> Error<E> {
+        let decoded = decode_json::<T>(&self.body).map(wrap);
+        self.error_decoded(Some(decoded))
+    }
+    fn error_decoded<E>(self, decoded: Option<Result<E, String>>) -> Error<E> {
+        let (body, decode_error) = match decoded {
+            Some(Ok(body)) => (Some(body), None),
+            Some(Err(e)) => (None, Some(e)),
             None => (None, None),
         };
         Error::Status(
@@ -817,6 +827,124 @@ pub struct Call {
     /// The media types the operation's responses are decoded from, for `Accept` (empty when
     /// the spec declares none).
     pub accept: &'static str,
+}
+
+impl Call {
+    /// A call of `operation` with an empty path, nothing else to send and no credentials.
+    /// `POST` and `PATCH` are not retried (RFC 9110 §9.2.2: the others are idempotent).
+    pub fn new(
+        operation: &'static str,
+        method: ::reqwest::Method,
+        accept: &'static str,
+    ) -> Self {
+        let idempotent = method != ::reqwest::Method::POST
+            && method != ::reqwest::Method::PATCH;
+        Call {
+            operation,
+            method,
+            path: String::new(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            auth: Vec::new(),
+            body: Body::Empty,
+            idempotent,
+            accept,
+        }
+    }
+    /// A `GET` call (see [`Call::new`]).
+    pub fn get(operation: &'static str, accept: &'static str) -> Self {
+        Self::new(operation, ::reqwest::Method::GET, accept)
+    }
+    /// A `PUT` call (see [`Call::new`]).
+    pub fn put(operation: &'static str, accept: &'static str) -> Self {
+        Self::new(operation, ::reqwest::Method::PUT, accept)
+    }
+    /// A `POST` call (see [`Call::new`]).
+    pub fn post(operation: &'static str, accept: &'static str) -> Self {
+        Self::new(operation, ::reqwest::Method::POST, accept)
+    }
+    /// A `DELETE` call (see [`Call::new`]).
+    pub fn delete(operation: &'static str, accept: &'static str) -> Self {
+        Self::new(operation, ::reqwest::Method::DELETE, accept)
+    }
+    /// An `OPTIONS` call (see [`Call::new`]).
+    pub fn options(operation: &'static str, accept: &'static str) -> Self {
+        Self::new(operation, ::reqwest::Method::OPTIONS, accept)
+    }
+    /// A `HEAD` call (see [`Call::new`]).
+    pub fn head(operation: &'static str, accept: &'static str) -> Self {
+        Self::new(operation, ::reqwest::Method::HEAD, accept)
+    }
+    /// A `PATCH` call (see [`Call::new`]).
+    pub fn patch(operation: &'static str, accept: &'static str) -> Self {
+        Self::new(operation, ::reqwest::Method::PATCH, accept)
+    }
+    /// A `TRACE` call (see [`Call::new`]).
+    pub fn trace(operation: &'static str, accept: &'static str) -> Self {
+        Self::new(operation, ::reqwest::Method::TRACE, accept)
+    }
+    /// Appends path parameter `name`, in the simple style, percent-encoded.
+    pub fn path_param<T: ::serde::Serialize>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), SendError> {
+        let text = simple(name, value)?;
+        self.path.push_str(&encode_path(name, &text)?);
+        Ok(())
+    }
+    /// Adds query parameter `name` in the form style, exploded, OpenAPI's default (nothing
+    /// when the value is `None`).
+    pub fn query<T: ::serde::Serialize>(
+        &mut self,
+        name: &str,
+        value: &T,
+    ) -> Result<(), SendError> {
+        append_query(&mut self.query, name, value, QueryStyle::FormExploded)
+    }
+    /// Adds query parameter `name` in `style` (nothing when the value is `None`).
+    pub fn query_in<T: ::serde::Serialize>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Result<(), SendError> {
+        append_query(&mut self.query, name, value, style)
+    }
+    /// Sets header `name` to the value in the simple style (nothing when there is none).
+    pub fn header<T: ::serde::Serialize>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+    ) -> Result<(), SendError> {
+        let Some(value) = value else {
+            return Ok(());
+        };
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| {
+                SendError::InvalidRequest(format!("`{name}` is not a valid header name"))
+            })?;
+        let value = HeaderValue::from_str(&simple(name, value)?)
+            .map_err(|_| {
+                SendError::InvalidRequest(
+                    format!("header `{name}` is not a valid header value"),
+                )
+            })?;
+        self.headers.insert(header, value);
+        Ok(())
+    }
+    /// Adds cookie `name` with the value in the simple style (nothing when there is none).
+    pub fn cookie<T: ::serde::Serialize>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+    ) -> Result<(), SendError> {
+        if let Some(value) = value {
+            self.cookies.push((name.to_owned(), simple(name, value)?));
+        }
+        Ok(())
+    }
 }
 
 /// The send loop: URL, auth, retries, hooks and a tracing span around it all.

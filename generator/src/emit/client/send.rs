@@ -2,7 +2,7 @@
 //! query, header and cookie parameters, body, multipart forms), then the `match` on the response
 //! status that decodes each declared response.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::operation::{body_type, Outcome};
@@ -96,8 +96,8 @@ pub(super) fn send_fn(
 fn call_statements(api: &Api, op: &Operation, accept: &str) -> TokenStream {
     let path_parts = op.path_parts.iter().map(|part| match part {
         PathPart::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
-            [c] => quote!(path.push(#c);),
-            _ => quote!(path.push_str(#text);),
+            [c] => quote!(call.path.push(#c);),
+            _ => quote!(call.path.push_str(#text);),
         },
         PathPart::Param(wire) => match op
             .params
@@ -106,7 +106,7 @@ fn call_statements(api: &Api, op: &Operation, accept: &str) -> TokenStream {
         {
             Some(p) => {
                 let n = ident(&p.name.rust);
-                quote!(path.push_str(&runtime::encode_path(#wire, &runtime::simple(#wire, &self.#n)?)?);)
+                quote!(call.path_param(#wire, &self.#n)?;)
             }
             // Lowering gives every template variable a parameter (a string when the spec
             // declares none), so this is never reached; were it, the crate would not compile
@@ -123,7 +123,7 @@ fn call_statements(api: &Api, op: &Operation, accept: &str) -> TokenStream {
         .filter(|p| p.location != ParamLocation::Path)
         .map(param_statement);
     let body = match &op.body {
-        None => quote!(runtime::Body::Empty),
+        None => TokenStream::new(),
         Some(b) => {
             let media = &b.media_type;
             let encode = match b.kind {
@@ -138,9 +138,16 @@ fn call_statements(api: &Api, op: &Operation, accept: &str) -> TokenStream {
                 BodyKind::Multipart => multipart(api, &b.ty),
             };
             if b.required {
-                quote!({ let body = &self.body; #encode })
+                quote! {
+                    let body = &self.body;
+                    call.body = #encode;
+                }
             } else {
-                quote!(match &self.body { Some(body) => #encode, None => runtime::Body::Empty })
+                quote! {
+                    if let Some(body) = &self.body {
+                        call.body = #encode;
+                    }
+                }
             }
         }
     };
@@ -154,43 +161,18 @@ fn call_statements(api: &Api, op: &Operation, accept: &str) -> TokenStream {
     // spec names no requirement (see `resolve_credentials`), unless the spec says on purpose
     // that it needs none.
     let auth = if api.security_schemes.is_empty() || op.public {
-        quote!(Vec::new())
+        TokenStream::new()
     } else {
-        quote!(self.client.resolve_credentials(&[#(#alternatives),*]).await?)
+        quote!(call.auth = self.client.resolve_credentials(&[#(#alternatives),*]).await?;)
     };
-    let method = format_ident!("{}", op.method.as_str());
+    let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
     let op_id = &op.name.wire;
-    let idempotent = op.method.is_idempotent();
-    let uses = |location: ParamLocation| {
-        op.params
-            .iter()
-            .any(|p| p.location == location)
-            .then(|| quote!(mut))
-    };
-    let query_mut = uses(ParamLocation::Query);
-    let headers_mut = uses(ParamLocation::Header);
-    let cookies_mut = uses(ParamLocation::Cookie);
     quote! {
-        let mut path = String::new();
+        let mut call = runtime::Call::#method(#op_id, #accept);
         #(#path_parts)*
-        let #query_mut query: Vec<(String, runtime::QueryValue)> = Vec::new();
-        let #headers_mut headers = HeaderMap::new();
-        let #cookies_mut cookies: Vec<(String, String)> = Vec::new();
         #(#params)*
-        let body = #body;
-        let auth = #auth;
-        let call = runtime::Call {
-            operation: #op_id,
-            method: ::reqwest::Method::#method,
-            path,
-            query,
-            headers,
-            cookies,
-            auth,
-            body,
-            idempotent: #idempotent,
-            accept: #accept,
-        };
+        #body
+        #auth
     }
 }
 
@@ -199,37 +181,24 @@ fn param_statement(p: &Param) -> TokenStream {
     let n = ident(&p.name.rust);
     let wire = &p.name.wire;
     match p.location {
-        ParamLocation::Query => {
-            let s = style(p);
-            quote!(runtime::append_query(&mut query, #wire, &self.#n, #s)?;)
-        }
-        ParamLocation::Header => {
-            let value = if p.required {
-                quote!(Some(&self.#n))
-            } else {
-                quote!(self.#n.as_ref())
-            };
-            let header = Literal::byte_string(wire.to_ascii_lowercase().as_bytes());
-            quote! {
-                if let Some(value) = #value {
-                    let name = HeaderName::from_bytes(#header)
-                        .map_err(|_| runtime::SendError::InvalidRequest(format!("`{}` is not a valid header name", #wire)))?;
-                    let value = HeaderValue::from_str(&runtime::simple(#wire, value)?)
-                        .map_err(|_| runtime::SendError::InvalidRequest(format!("header `{}` is not a valid header value", #wire)))?;
-                    headers.insert(name, value);
-                }
+        ParamLocation::Query => match p.style {
+            // OpenAPI's default style.
+            ParamStyle::FormExploded | ParamStyle::Simple => quote!(call.query(#wire, &self.#n)?;),
+            _ => {
+                let s = style(p);
+                quote!(call.query_in(#wire, &self.#n, #s)?;)
             }
-        }
-        ParamLocation::Cookie => {
+        },
+        ParamLocation::Header | ParamLocation::Cookie => {
             let value = if p.required {
                 quote!(Some(&self.#n))
             } else {
                 quote!(self.#n.as_ref())
             };
-            quote! {
-                if let Some(value) = #value {
-                    cookies.push((#wire.to_owned(), runtime::simple(#wire, value)?));
-                }
+            if p.location == ParamLocation::Header {
+                quote!(call.header(#wire, #value)?;)
+            } else {
+                quote!(call.cookie(#wire, #value)?;)
             }
         }
         ParamLocation::Path => TokenStream::new(),
@@ -314,7 +283,12 @@ fn error_arms(api: &Api, op: &Operation, o: &Outcome<'_>) -> Vec<(Status, TokenS
                 if o.error_enum {
                     let name = ident(&op.error_type);
                     let v = status_variant(r.status);
-                    quote!(Some(|b: &[u8]| #base(b).map(#name::#v)))
+                    if matches!(b.kind, BodyKind::Text | BodyKind::Binary) {
+                        quote!(Some(|b: &[u8]| #base(b).map(#name::#v)))
+                    } else {
+                        arms.push((r.status, quote!(#pat => Err(raw.json_error(#name::#v)),)));
+                        continue;
+                    }
                 } else {
                     quote!(Some(#base))
                 }
