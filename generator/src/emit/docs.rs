@@ -109,8 +109,9 @@ pub fn sanitize(text: &str) -> String {
                 raw.trim_end().to_string()
             }
             // A line that goes on a list item without being indented under it ("lazy
-            // continuation", which clippy refuses) is indented as Markdown reads it.
-            (None, Some(indent)) if !trimmed.is_empty() && raw.len() - trimmed.len() < indent => {
+            // continuation"), or indented further than its text (Jira's `from` parameter), is
+            // indented as Markdown reads it: clippy refuses both.
+            (None, Some(indent)) if !trimmed.is_empty() && raw.len() - trimmed.len() != indent => {
                 format!("{}{}", " ".repeat(indent), trimmed.trim_end())
             }
             (None, _) => {
@@ -242,6 +243,10 @@ mod tests {
             "Privacy:\n * `closed` - visible.\n   Default: `secret`\n\nNext"
         );
         assert_eq!(sanitize("1. one\ntwo\n- three"), "1. one\n   two\n- three");
+        assert_eq!(
+            sanitize("- timestamp in past;\n               only records after it\n\nmore"),
+            "- timestamp in past;\n  only records after it\n\nmore"
+        );
     }
 
     #[test]
