@@ -1682,517 +1682,240 @@ async fn handle_list_integrations_v4<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listIntegrationsV4");
-    async move {
-        match extract_list_integrations_v4(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_integrations_v4(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_integrations_v4(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_integrations_v4(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_create_integration_v4<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createIntegrationV4");
-    async move {
-        match extract_create_integration_v4(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.create_integration_v4(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_create_integration_v4(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.create_integration_v4(request);
+    runtime::answer(span, request, true, call).await
 }
 
 async fn handle_get_integration_v4<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getIntegrationV4");
-    async move {
-        match extract_get_integration_v4(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_integration_v4(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_integration_v4(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_integration_v4(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_update_integration_v4<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateIntegrationV4");
-    async move {
-        match extract_update_integration_v4(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.update_integration_v4(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_update_integration_v4(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.update_integration_v4(request);
+    runtime::answer(span, request, true, call).await
 }
 
 async fn handle_delete_integration_v4<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteIntegrationV4");
-    async move {
-        match extract_delete_integration_v4(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_integration_v4(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_integration_v4(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_integration_v4(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_list_integrations_v2<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listIntegrationsV2");
-    async move {
-        match extract_list_integrations_v2(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_integrations_v2(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_integrations_v2(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_integrations_v2(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_create_integration_v2<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createIntegrationV2");
-    async move {
-        match extract_create_integration_v2(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.create_integration_v2(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_create_integration_v2(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.create_integration_v2(request);
+    runtime::answer(span, request, true, call).await
 }
 
 async fn handle_list_integration_configs<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listIntegrationConfigs");
-    async move {
-        match extract_list_integration_configs(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_integration_configs(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_integration_configs(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_integration_configs(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_get_integration_config<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getIntegrationConfig");
-    async move {
-        match extract_get_integration_config(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_integration_config(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_integration_config(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_integration_config(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_get_integration_v2<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getIntegrationV2");
-    async move {
-        match extract_get_integration_v2(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_integration_v2(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_integration_v2(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_integration_v2(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_update_integration_v2<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateIntegrationV2");
-    async move {
-        match extract_update_integration_v2(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.update_integration_v2(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_update_integration_v2(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.update_integration_v2(request);
+    runtime::answer(span, request, true, call).await
 }
 
 async fn handle_delete_integration_v2<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteIntegrationV2");
-    async move {
-        match extract_delete_integration_v2(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_integration_v2(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_integration_v2(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_integration_v2(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_refresh_integration_v2<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "refreshIntegrationV2");
-    async move {
-        match extract_refresh_integration_v2(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.refresh_integration_v2(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_refresh_integration_v2(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.refresh_integration_v2(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_get_resource_user_tags<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getResourceUserTags");
-    async move {
-        match extract_get_resource_user_tags(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_resource_user_tags(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_resource_user_tags(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_resource_user_tags(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_update_resource_user_tags<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateResourceUserTags");
-    async move {
-        match extract_update_resource_user_tags(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.update_resource_user_tags(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_update_resource_user_tags(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.update_resource_user_tags(request);
+    runtime::answer(span, request, true, call).await
 }
 
 async fn handle_get_integration_permissions<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "getIntegrationPermissions"
     );
-    async move {
-        match extract_get_integration_permissions(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_integration_permissions(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_integration_permissions(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_integration_permissions(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_get_integration_resources<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getIntegrationResources");
-    async move {
-        match extract_get_integration_resources(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_integration_resources(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_integration_resources(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_integration_resources(request);
+    runtime::answer(span, request, false, call).await
 }
 
 /// An implementation that answers every operation with its first success response,

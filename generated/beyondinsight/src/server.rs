@@ -6580,26 +6580,14 @@ async fn handle_list_access_levels<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listAccessLevels");
-    async move {
-        match extract_list_access_levels(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_access_levels(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_access_levels(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_access_levels(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "access-levels")]
@@ -6607,41 +6595,16 @@ async fn handle_set_user_group_smart_rule_access_level<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "setUserGroupSmartRuleAccessLevel"
     );
-    async move {
-        match extract_set_user_group_smart_rule_access_level(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.set_user_group_smart_rule_access_level(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_set_user_group_smart_rule_access_level(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.set_user_group_smart_rule_access_level(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -6649,32 +6612,16 @@ async fn handle_list_organization_address_groups<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "listOrganizationAddressGroups"
     );
-    async move {
-        match extract_list_organization_address_groups(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_organization_address_groups(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_organization_address_groups(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_organization_address_groups(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -6682,26 +6629,14 @@ async fn handle_list_address_groups<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listAddressGroups");
-    async move {
-        match extract_list_address_groups(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_address_groups(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_address_groups(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_address_groups(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -6709,35 +6644,14 @@ async fn handle_create_address_group<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createAddressGroup");
-    async move {
-        match extract_create_address_group(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.create_address_group(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_create_address_group(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.create_address_group(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -6745,32 +6659,16 @@ async fn handle_list_address_group_addresses<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "listAddressGroupAddresses"
     );
-    async move {
-        match extract_list_address_group_addresses(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_address_group_addresses(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_address_group_addresses(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_address_group_addresses(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -6778,41 +6676,16 @@ async fn handle_create_address_group_address<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "createAddressGroupAddress"
     );
-    async move {
-        match extract_create_address_group_address(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.create_address_group_address(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_create_address_group_address(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.create_address_group_address(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -6820,32 +6693,16 @@ async fn handle_delete_address_group_addresses<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "deleteAddressGroupAddresses"
     );
-    async move {
-        match extract_delete_address_group_addresses(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_address_group_addresses(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_address_group_addresses(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_address_group_addresses(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -6853,30 +6710,14 @@ async fn handle_get_address_group_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAddressGroupById");
-    async move {
-        match extract_get_address_group_by_id(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_address_group_by_id(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_address_group_by_id(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_address_group_by_id(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -6884,35 +6725,14 @@ async fn handle_update_address_group<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateAddressGroup");
-    async move {
-        match extract_update_address_group(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.update_address_group(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_update_address_group(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.update_address_group(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -6920,26 +6740,14 @@ async fn handle_delete_address_group<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAddressGroup");
-    async move {
-        match extract_delete_address_group(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_address_group(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_address_group(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_address_group(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -6947,26 +6755,14 @@ async fn handle_get_address_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAddressById");
-    async move {
-        match extract_get_address_by_id(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_address_by_id(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_address_by_id(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_address_by_id(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -6974,35 +6770,14 @@ async fn handle_update_address_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateAddressById");
-    async move {
-        match extract_update_address_by_id(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.update_address_by_id(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_update_address_by_id(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.update_address_by_id(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "address-groups")]
@@ -7010,26 +6785,14 @@ async fn handle_delete_address_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAddressById");
-    async move {
-        match extract_delete_address_by_id(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_address_by_id(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_address_by_id(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_address_by_id(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "api-registrations")]
@@ -7037,30 +6800,14 @@ async fn handle_list_api_registrations<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listApiRegistrations");
-    async move {
-        match extract_list_api_registrations(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_api_registrations(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_api_registrations(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_api_registrations(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "api-registrations")]
@@ -7068,39 +6815,14 @@ async fn handle_create_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createApiRegistration");
-    async move {
-        match extract_create_api_registration(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.create_api_registration(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_create_api_registration(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.create_api_registration(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "api-registrations")]
@@ -7108,30 +6830,14 @@ async fn handle_get_api_registration_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getApiRegistrationById");
-    async move {
-        match extract_get_api_registration_by_id(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_api_registration_by_id(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_api_registration_by_id(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_api_registration_by_id(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "api-registrations")]
@@ -7139,39 +6845,14 @@ async fn handle_update_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateApiRegistration");
-    async move {
-        match extract_update_api_registration(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.update_api_registration(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_update_api_registration(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.update_api_registration(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "api-registrations")]
@@ -7179,30 +6860,14 @@ async fn handle_delete_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteApiRegistration");
-    async move {
-        match extract_delete_api_registration(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_api_registration(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_api_registration(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_api_registration(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "api-registrations")]
@@ -7210,32 +6875,16 @@ async fn handle_rotate_api_registration_key<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "rotateApiRegistrationKey"
     );
-    async move {
-        match extract_rotate_api_registration_key(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.rotate_api_registration_key(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_rotate_api_registration_key(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.rotate_api_registration_key(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "api-registrations")]
@@ -7243,30 +6892,14 @@ async fn handle_get_api_registration_key<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getApiRegistrationKey");
-    async move {
-        match extract_get_api_registration_key(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_api_registration_key(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_api_registration_key(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_api_registration_key(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "asset-attributes")]
@@ -7274,26 +6907,14 @@ async fn handle_get_asset_attributes<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAssetAttributes");
-    async move {
-        match extract_get_asset_attributes(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_asset_attributes(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_asset_attributes(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_asset_attributes(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "asset-attributes")]
@@ -7301,30 +6922,14 @@ async fn handle_delete_asset_attributes<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAssetAttributes");
-    async move {
-        match extract_delete_asset_attributes(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_asset_attributes(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_asset_attributes(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_asset_attributes(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "asset-attributes")]
@@ -7332,30 +6937,14 @@ async fn handle_assign_asset_attribute<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "assignAssetAttribute");
-    async move {
-        match extract_assign_asset_attribute(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.assign_asset_attribute(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_assign_asset_attribute(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.assign_asset_attribute(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "asset-attributes")]
@@ -7363,30 +6952,14 @@ async fn handle_delete_asset_attribute<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAssetAttribute");
-    async move {
-        match extract_delete_asset_attribute(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_asset_attribute(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_asset_attribute(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_asset_attribute(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "assets")]
@@ -7394,25 +6967,10 @@ async fn handle_get_asset_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAssetById");
-    async move {
-        match extract_get_asset_by_id(&state.api, request, state.config.body_limit).await
-        {
-            Ok(request) => {
-                match state.api.get_asset_by_id(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_asset_by_id(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.get_asset_by_id(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "assets")]
@@ -7420,35 +6978,14 @@ async fn handle_update_asset_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateAssetById");
-    async move {
-        match extract_update_asset_by_id(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.update_asset_by_id(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_update_asset_by_id(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.update_asset_by_id(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "assets")]
@@ -7456,26 +6993,14 @@ async fn handle_delete_asset_by_id<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAssetById");
-    async move {
-        match extract_delete_asset_by_id(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_asset_by_id(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_asset_by_id(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_asset_by_id(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "assets")]
@@ -7483,26 +7008,14 @@ async fn handle_list_workgroup_assets<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listWorkgroupAssets");
-    async move {
-        match extract_list_workgroup_assets(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_workgroup_assets(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_workgroup_assets(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_workgroup_assets(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "assets")]
@@ -7510,39 +7023,14 @@ async fn handle_create_workgroup_asset<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createWorkgroupAsset");
-    async move {
-        match extract_create_workgroup_asset(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.create_workgroup_asset(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_create_workgroup_asset(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.create_workgroup_asset(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "assets")]
@@ -7550,32 +7038,16 @@ async fn handle_delete_workgroup_asset_by_name<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "deleteWorkgroupAssetByName"
     );
-    async move {
-        match extract_delete_workgroup_asset_by_name(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_workgroup_asset_by_name(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_workgroup_asset_by_name(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_workgroup_asset_by_name(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "assets")]
@@ -7583,33 +7055,10 @@ async fn handle_search_assets<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "searchAssets");
-    async move {
-        match extract_search_assets(&state.api, request, state.config.body_limit).await {
-            Ok(request) => {
-                match state.api.search_assets(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_search_assets(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.search_assets(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "attribute-types")]
@@ -7617,26 +7066,14 @@ async fn handle_get_attribute_types<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAttributeTypes");
-    async move {
-        match extract_get_attribute_types(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_attribute_types(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_attribute_types(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_attribute_types(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "attribute-types")]
@@ -7644,35 +7081,14 @@ async fn handle_create_attribute_type<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createAttributeType");
-    async move {
-        match extract_create_attribute_type(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.create_attribute_type(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_create_attribute_type(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.create_attribute_type(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "attribute-types")]
@@ -7680,26 +7096,14 @@ async fn handle_get_attribute_type<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAttributeType");
-    async move {
-        match extract_get_attribute_type(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_attribute_type(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_attribute_type(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_attribute_type(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "attribute-types")]
@@ -7707,26 +7111,14 @@ async fn handle_delete_attribute_type<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAttributeType");
-    async move {
-        match extract_delete_attribute_type(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_attribute_type(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_attribute_type(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_attribute_type(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "attributes")]
@@ -7734,32 +7126,16 @@ async fn handle_get_attributes_by_attribute_type<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "getAttributesByAttributeType"
     );
-    async move {
-        match extract_get_attributes_by_attribute_type(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_attributes_by_attribute_type(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_attributes_by_attribute_type(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_attributes_by_attribute_type(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "attributes")]
@@ -7767,35 +7143,10 @@ async fn handle_create_attribute<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createAttribute");
-    async move {
-        match extract_create_attribute(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.create_attribute(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_create_attribute(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.create_attribute(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "attributes")]
@@ -7803,24 +7154,10 @@ async fn handle_get_attribute<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAttribute");
-    async move {
-        match extract_get_attribute(&state.api, request, state.config.body_limit).await {
-            Ok(request) => {
-                match state.api.get_attribute(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_attribute(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.get_attribute(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "attributes")]
@@ -7828,26 +7165,10 @@ async fn handle_delete_attribute<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteAttribute");
-    async move {
-        match extract_delete_attribute(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_attribute(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_attribute(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.delete_attribute(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "databases")]
@@ -7855,24 +7176,10 @@ async fn handle_get_databases<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getDatabases");
-    async move {
-        match extract_get_databases(&state.api, request, state.config.body_limit).await {
-            Ok(request) => {
-                match state.api.get_databases(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_databases(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.get_databases(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "databases")]
@@ -7880,24 +7187,10 @@ async fn handle_get_database<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getDatabase");
-    async move {
-        match extract_get_database(&state.api, request, state.config.body_limit).await {
-            Ok(request) => {
-                match state.api.get_database(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_database(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.get_database(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "databases")]
@@ -7905,34 +7198,10 @@ async fn handle_update_database<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateDatabase");
-    async move {
-        match extract_update_database(&state.api, request, state.config.body_limit).await
-        {
-            Ok(request) => {
-                match state.api.update_database(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_update_database(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.update_database(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "databases")]
@@ -7940,25 +7209,10 @@ async fn handle_delete_database<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteDatabase");
-    async move {
-        match extract_delete_database(&state.api, request, state.config.body_limit).await
-        {
-            Ok(request) => {
-                match state.api.delete_database(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_database(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.delete_database(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "databases")]
@@ -7966,26 +7220,14 @@ async fn handle_get_asset_databases<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAssetDatabases");
-    async move {
-        match extract_get_asset_databases(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_asset_databases(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_asset_databases(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_asset_databases(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "databases")]
@@ -7993,35 +7235,14 @@ async fn handle_create_asset_database<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createAssetDatabase");
-    async move {
-        match extract_create_asset_database(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.create_asset_database(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_create_asset_database(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.create_asset_database(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "imports")]
@@ -8029,41 +7250,16 @@ async fn handle_deprecated_queue_import_file<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "deprecatedQueueImportFile"
     );
-    async move {
-        match extract_deprecated_queue_import_file(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.deprecated_queue_import_file(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_deprecated_queue_import_file(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.deprecated_queue_import_file(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "smart-rules")]
@@ -8071,41 +7267,16 @@ async fn handle_deprecated_filter_single_account<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "deprecatedFilterSingleAccount"
     );
-    async move {
-        match extract_deprecated_filter_single_account(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.deprecated_filter_single_account(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_deprecated_filter_single_account(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.deprecated_filter_single_account(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "user-groups")]
@@ -8113,32 +7284,16 @@ async fn handle_deprecated_get_user_group_by_name<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "deprecatedGetUserGroupByName"
     );
-    async move {
-        match extract_deprecated_get_user_group_by_name(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.deprecated_get_user_group_by_name(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_deprecated_get_user_group_by_name(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.deprecated_get_user_group_by_name(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "user-groups")]
@@ -8146,32 +7301,16 @@ async fn handle_deprecated_delete_user_group_by_name<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "deprecatedDeleteUserGroupByName"
     );
-    async move {
-        match extract_deprecated_delete_user_group_by_name(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.deprecated_delete_user_group_by_name(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_deprecated_delete_user_group_by_name(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.deprecated_delete_user_group_by_name(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "workgroups")]
@@ -8179,32 +7318,16 @@ async fn handle_deprecated_get_workgroup_by_name<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "deprecatedGetWorkgroupByName"
     );
-    async move {
-        match extract_deprecated_get_workgroup_by_name(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.deprecated_get_workgroup_by_name(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_deprecated_get_workgroup_by_name(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.deprecated_get_workgroup_by_name(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "entitlements")]
@@ -8212,26 +7335,10 @@ async fn handle_get_entitlements<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getEntitlements");
-    async move {
-        match extract_get_entitlements(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_entitlements(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_entitlements(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.get_entitlements(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "epm-policies")]
@@ -8239,39 +7346,14 @@ async fn handle_add_epm_policy_application<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "addEpmPolicyApplication");
-    async move {
-        match extract_add_epm_policy_application(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.add_epm_policy_application(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_add_epm_policy_application(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.add_epm_policy_application(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "imports")]
@@ -8279,33 +7361,10 @@ async fn handle_queue_import<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "queueImport");
-    async move {
-        match extract_queue_import(&state.api, request, state.config.body_limit).await {
-            Ok(request) => {
-                match state.api.queue_import(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_queue_import(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.queue_import(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "operating-systems")]
@@ -8313,26 +7372,14 @@ async fn handle_get_operating_systems<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getOperatingSystems");
-    async move {
-        match extract_get_operating_systems(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_operating_systems(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_operating_systems(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_operating_systems(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "organizations")]
@@ -8340,26 +7387,14 @@ async fn handle_get_organizations<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getOrganizations");
-    async move {
-        match extract_get_organizations(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_organizations(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_organizations(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_organizations(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "organizations")]
@@ -8367,26 +7402,10 @@ async fn handle_get_organization<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getOrganization");
-    async move {
-        match extract_get_organization(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_organization(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_organization(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.get_organization(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "permissions")]
@@ -8394,25 +7413,10 @@ async fn handle_get_permissions<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getPermissions");
-    async move {
-        match extract_get_permissions(&state.api, request, state.config.body_limit).await
-        {
-            Ok(request) => {
-                match state.api.get_permissions(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_permissions(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.get_permissions(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "smart-rule-assets")]
@@ -8420,26 +7424,14 @@ async fn handle_get_smart_rule_assets<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getSmartRuleAssets");
-    async move {
-        match extract_get_smart_rule_assets(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_smart_rule_assets(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_smart_rule_assets(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_smart_rule_assets(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "smart-rules")]
@@ -8447,25 +7439,10 @@ async fn handle_get_smart_rules<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getSmartRules");
-    async move {
-        match extract_get_smart_rules(&state.api, request, state.config.body_limit).await
-        {
-            Ok(request) => {
-                match state.api.get_smart_rules(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_smart_rules(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.get_smart_rules(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "smart-rules")]
@@ -8473,25 +7450,10 @@ async fn handle_get_smart_rule<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getSmartRule");
-    async move {
-        match extract_get_smart_rule(&state.api, request, state.config.body_limit).await
-        {
-            Ok(request) => {
-                match state.api.get_smart_rule(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_smart_rule(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.get_smart_rule(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "smart-rules")]
@@ -8499,30 +7461,14 @@ async fn handle_get_user_group_smart_rules<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getUserGroupSmartRules");
-    async move {
-        match extract_get_user_group_smart_rules(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_user_group_smart_rules(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_user_group_smart_rules(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_user_group_smart_rules(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "smart-rules")]
@@ -8530,32 +7476,16 @@ async fn handle_get_organization_smart_rule_by_title<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "getOrganizationSmartRuleByTitle"
     );
-    async move {
-        match extract_get_organization_smart_rule_by_title(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_organization_smart_rule_by_title(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_organization_smart_rule_by_title(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_organization_smart_rule_by_title(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "user-group-permissions")]
@@ -8563,30 +7493,14 @@ async fn handle_get_user_group_permissions<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getUserGroupPermissions");
-    async move {
-        match extract_get_user_group_permissions(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_user_group_permissions(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_user_group_permissions(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_user_group_permissions(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "user-group-permissions")]
@@ -8594,39 +7508,14 @@ async fn handle_set_user_group_permissions<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "setUserGroupPermissions");
-    async move {
-        match extract_set_user_group_permissions(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.set_user_group_permissions(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_set_user_group_permissions(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.set_user_group_permissions(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "user-group-permissions")]
@@ -8634,32 +7523,16 @@ async fn handle_delete_user_group_permissions<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "deleteUserGroupPermissions"
     );
-    async move {
-        match extract_delete_user_group_permissions(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_user_group_permissions(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_user_group_permissions(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_user_group_permissions(request);
+    runtime::answer(span, request, false, call).await
 }
 
 /// An implementation that answers every operation with its first success response,

@@ -961,267 +961,114 @@ async fn handle_get_authentication_token<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAuthenticationToken");
-    async move {
-        match extract_get_authentication_token(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_authentication_token(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_authentication_token(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_authentication_token(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_get_access_token<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getAccessToken");
-    async move {
-        match extract_get_access_token(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_access_token(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_access_token(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.get_access_token(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_revoke_access_token<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "revokeAccessToken");
-    async move {
-        match extract_revoke_access_token(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.revoke_access_token(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_revoke_access_token(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.revoke_access_token(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_validate_access_token<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "validateAccessToken");
-    async move {
-        match extract_validate_access_token(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.validate_access_token(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_validate_access_token(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.validate_access_token(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_regenerate_refresh_token<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "regenerateRefreshToken");
-    async move {
-        match extract_regenerate_refresh_token(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.regenerate_refresh_token(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_regenerate_refresh_token(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.regenerate_refresh_token(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_authorise_user<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "authoriseUser");
-    async move {
-        match extract_authorise_user(&state.api, request, state.config.body_limit).await
-        {
-            Ok(request) => {
-                match state.api.authorise_user(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_authorise_user(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.authorise_user(request);
+    runtime::answer(span, request, true, call).await
 }
 
 async fn handle_get_saml_redirect_url<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getSamlRedirectUrl");
-    async move {
-        match extract_get_saml_redirect_url(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_saml_redirect_url(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_saml_redirect_url(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_saml_redirect_url(request);
+    runtime::answer(span, request, false, call).await
 }
 
 async fn handle_ldap_authorise_user<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "ldapAuthoriseUser");
-    async move {
-        match extract_ldap_authorise_user(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.ldap_authorise_user(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_ldap_authorise_user(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.ldap_authorise_user(request);
+    runtime::answer(span, request, true, call).await
 }
 
 async fn handle_bulk_ldap_sync<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "bulkLdapSync");
-    async move {
-        match extract_bulk_ldap_sync(&state.api, request, state.config.body_limit).await
-        {
-            Ok(request) => {
-                match state.api.bulk_ldap_sync(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_bulk_ldap_sync(&state.api, request, state.config.body_limit);
+    let call = |request| state.api.bulk_ldap_sync(request);
+    runtime::answer(span, request, true, call).await
 }
 
 /// An implementation that answers every operation with its first success response,

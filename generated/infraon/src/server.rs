@@ -1620,30 +1620,14 @@ async fn handle_list_api_registrations<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listApiRegistrations");
-    async move {
-        match extract_list_api_registrations(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_api_registrations(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_api_registrations(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_api_registrations(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "api-registration")]
@@ -1651,39 +1635,14 @@ async fn handle_create_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createApiRegistration");
-    async move {
-        match extract_create_api_registration(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.create_api_registration(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_create_api_registration(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.create_api_registration(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "api-registration")]
@@ -1691,26 +1650,14 @@ async fn handle_get_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getApiRegistration");
-    async move {
-        match extract_get_api_registration(&state.api, request, state.config.body_limit)
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_api_registration(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_api_registration(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_api_registration(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "api-registration")]
@@ -1718,39 +1665,14 @@ async fn handle_update_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateApiRegistration");
-    async move {
-        match extract_update_api_registration(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.update_api_registration(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_update_api_registration(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.update_api_registration(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "api-registration")]
@@ -1758,30 +1680,14 @@ async fn handle_delete_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteApiRegistration");
-    async move {
-        match extract_delete_api_registration(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_api_registration(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_api_registration(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_api_registration(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "api-registration")]
@@ -1789,30 +1695,14 @@ async fn handle_list_all_api_registrations<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listAllApiRegistrations");
-    async move {
-        match extract_list_all_api_registrations(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_all_api_registrations(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_all_api_registrations(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_all_api_registrations(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "api-registration")]
@@ -1820,30 +1710,14 @@ async fn handle_search_api_registrations<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "searchApiRegistrations");
-    async move {
-        match extract_search_api_registrations(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.search_api_registrations(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_search_api_registrations(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.search_api_registrations(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "api-registration")]
@@ -1851,32 +1725,16 @@ async fn handle_get_api_registration_options<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "getApiRegistrationOptions"
     );
-    async move {
-        match extract_get_api_registration_options(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_api_registration_options(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_api_registration_options(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_api_registration_options(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "api-registration")]
@@ -1884,39 +1742,14 @@ async fn handle_verify_api_registration<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "verifyApiRegistration");
-    async move {
-        match extract_verify_api_registration(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.verify_api_registration(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_verify_api_registration(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.verify_api_registration(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "jobs-account-audit")]
@@ -1924,30 +1757,14 @@ async fn handle_list_jobs_account_audits<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "listJobsAccountAudits");
-    async move {
-        match extract_list_jobs_account_audits(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.list_jobs_account_audits(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_list_jobs_account_audits(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.list_jobs_account_audits(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "jobs-account-audit")]
@@ -1955,39 +1772,14 @@ async fn handle_create_jobs_account_audit<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "createJobsAccountAudit");
-    async move {
-        match extract_create_jobs_account_audit(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.create_jobs_account_audit(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_create_jobs_account_audit(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.create_jobs_account_audit(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "jobs-account-audit")]
@@ -1995,30 +1787,14 @@ async fn handle_get_jobs_account_audit<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "getJobsAccountAudit");
-    async move {
-        match extract_get_jobs_account_audit(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_jobs_account_audit(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_jobs_account_audit(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_jobs_account_audit(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "jobs-account-audit")]
@@ -2026,39 +1802,14 @@ async fn handle_update_jobs_account_audit<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "updateJobsAccountAudit");
-    async move {
-        match extract_update_jobs_account_audit(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.update_jobs_account_audit(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                {
-                    let mut response = error.into_response();
-                    response
-                        .headers_mut()
-                        .insert(
-                            ::axum::http::header::CONNECTION,
-                            ::axum::http::HeaderValue::from_static("close"),
-                        );
-                    response
-                }
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_update_jobs_account_audit(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.update_jobs_account_audit(request);
+    runtime::answer(span, request, true, call).await
 }
 
 #[cfg(feature = "jobs-account-audit")]
@@ -2066,30 +1817,14 @@ async fn handle_delete_jobs_account_audit<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!("operation", operation = "deleteJobsAccountAudit");
-    async move {
-        match extract_delete_jobs_account_audit(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.delete_jobs_account_audit(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_delete_jobs_account_audit(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.delete_jobs_account_audit(request);
+    runtime::answer(span, request, false, call).await
 }
 
 #[cfg(feature = "jobs-account-audit")]
@@ -2097,32 +1832,16 @@ async fn handle_get_jobs_account_audit_options<A: Api>(
     ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
     request: ::axum::extract::Request,
 ) -> Response {
-    use ::tracing::Instrument as _;
     let span = ::tracing::info_span!(
         "operation", operation = "getJobsAccountAuditOptions"
     );
-    async move {
-        match extract_get_jobs_account_audit_options(
-                &state.api,
-                request,
-                state.config.body_limit,
-            )
-            .await
-        {
-            Ok(request) => {
-                match state.api.get_jobs_account_audit_options(request).await {
-                    Ok(response) => response.into_response(),
-                    Err(error) => error.into_response(),
-                }
-            }
-            Err(error) => {
-                ::tracing::debug!(% error, "request rejected");
-                error.into_response()
-            }
-        }
-    }
-        .instrument(span)
-        .await
+    let request = extract_get_jobs_account_audit_options(
+        &state.api,
+        request,
+        state.config.body_limit,
+    );
+    let call = |request| state.api.get_jobs_account_audit_options(request);
+    runtime::answer(span, request, false, call).await
 }
 
 /// An implementation that answers every operation with its first success response,

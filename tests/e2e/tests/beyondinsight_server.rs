@@ -128,6 +128,10 @@ impl Call {
             .headers()
             .get(header::CONTENT_TYPE)
             .map(|v| v.to_str().expect("ASCII content type").to_owned());
+        let connection = response
+            .headers()
+            .get(header::CONNECTION)
+            .map(|v| v.to_str().expect("ASCII connection header").to_owned());
         let body = response
             .into_body()
             .collect()
@@ -138,6 +142,7 @@ impl Call {
         Reply {
             status,
             content_type,
+            connection,
             body,
         }
     }
@@ -147,6 +152,8 @@ impl Call {
 struct Reply {
     status: StatusCode,
     content_type: Option<String>,
+    /// The `Connection` header of the answer.
+    connection: Option<String>,
     body: Vec<u8>,
 }
 
@@ -317,6 +324,34 @@ async fn router_create_address_group() {
         .send()
         .await
         .expect_bad("body", "required");
+}
+
+/// A rejected request of an operation that takes a body may not have been read to its end:
+/// the answer asks the client to close the connection. Other answers leave it open.
+#[tokio::test]
+async fn router_rejections_of_requests_with_bodies_close_the_connection() {
+    let rejected = post("/AddressGroups")
+        .body(Some("text/plain"), r#"{"Name": "Servers"}"#)
+        .send()
+        .await;
+    assert_eq!(rejected.status.as_u16(), 415, "{}", rejected.text());
+    assert_eq!(rejected.connection.as_deref(), Some("close"));
+    let unauthorized = post("/AddressGroups")
+        .json(json!({"Name": "Servers"}))
+        .anonymous()
+        .send()
+        .await;
+    assert_eq!(unauthorized.status.as_u16(), 401, "{}", unauthorized.text());
+    assert_eq!(unauthorized.connection.as_deref(), Some("close"));
+    let accepted = post("/AddressGroups")
+        .json(json!({"Name": "Servers"}))
+        .send()
+        .await;
+    assert_eq!(accepted.status.as_u16(), 201, "{}", accepted.text());
+    assert_eq!(accepted.connection, None);
+    let unauthorized_get = get("/AddressGroups").anonymous().send().await;
+    assert_eq!(unauthorized_get.status.as_u16(), 401, "{}", unauthorized_get.text());
+    assert_eq!(unauthorized_get.connection, None);
 }
 
 #[tokio::test]

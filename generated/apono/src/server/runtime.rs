@@ -865,6 +865,49 @@ pub fn status(code: u16) -> StatusCode {
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+/// Answers one request in `span`: `request` extracts and checks it, `call` runs the
+/// implementation. A rejected request is logged at debug level; when the operation takes a body
+/// (`close`), the answer asks the client to close the connection, since the rejection may come
+/// before the body was read and the connection could not carry another request.
+#[doc(hidden)]
+pub async fn answer<R, T, Fut>(
+    span: ::tracing::Span,
+    request: impl std::future::Future<Output = Result<R, ApiError>>,
+    close: bool,
+    call: impl FnOnce(R) -> Fut,
+) -> Response
+where
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+    T: IntoResponse,
+{
+    use ::tracing::Instrument as _;
+    async move {
+        match request.await {
+            Ok(request) => {
+                match call(request).await {
+                    Ok(response) => response.into_response(),
+                    Err(error) => error.into_response(),
+                }
+            }
+            Err(error) => {
+                ::tracing::debug!(% error, "request rejected");
+                let mut response = error.into_response();
+                if close {
+                    response
+                        .headers_mut()
+                        .insert(
+                            ::axum::http::header::CONNECTION,
+                            ::axum::http::HeaderValue::from_static("close"),
+                        );
+                }
+                response
+            }
+        }
+    }
+        .instrument(span)
+        .await
+}
+
 /// A JSON response with a status.
 #[doc(hidden)]
 pub fn json_response<T: ::serde::Serialize>(status: StatusCode, body: &T) -> Response {

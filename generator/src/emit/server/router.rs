@@ -154,24 +154,12 @@ pub(super) fn handler(api: &Api, op: &Operation, role: Role) -> TokenStream {
     let extract = format_ident!("extract_{}", op.name.rust);
     let name = ident(&op.name.rust);
     let wire = &op.name.wire;
-    // A rejection may come before the body was read: the connection cannot carry another
-    // request then, so the client is told to close it rather than finding it broken.
-    let close = if op.body.is_some() {
-        quote! {{
-            let mut response = error.into_response();
-            response.headers_mut().insert(
-                ::axum::http::header::CONNECTION,
-                ::axum::http::HeaderValue::from_static("close"),
-            );
-            response
-        }}
-    } else {
-        quote!(error.into_response())
-    };
+    // A rejection may come before the body was read (see `runtime::answer`).
+    let close = op.body.is_some();
     let cfg = role.group_cfg(api, op);
     let span = match role {
-        Role::Api => quote!(let span = ::tracing::info_span!("operation", operation = #wire);),
-        Role::Webhooks => quote!(let span = ::tracing::info_span!("webhook", webhook = #wire);),
+        Role::Api => quote!(::tracing::info_span!("operation", operation = #wire)),
+        Role::Webhooks => quote!(::tracing::info_span!("webhook", webhook = #wire)),
     };
     quote! {
         #cfg
@@ -179,22 +167,10 @@ pub(super) fn handler(api: &Api, op: &Operation, role: Role) -> TokenStream {
             ::axum::extract::State(state): ::axum::extract::State<Arc<State<A>>>,
             request: ::axum::extract::Request,
         ) -> Response {
-            use ::tracing::Instrument as _;
-            #span
-            async move {
-                match #extract(&state.api, request, state.config.body_limit).await {
-                    Ok(request) => match state.api.#name(request).await {
-                        Ok(response) => response.into_response(),
-                        Err(error) => error.into_response(),
-                    },
-                    Err(error) => {
-                        ::tracing::debug!(%error, "request rejected");
-                        #close
-                    }
-                }
-            }
-            .instrument(span)
-            .await
+            let span = #span;
+            let request = #extract(&state.api, request, state.config.body_limit);
+            let call = |request| state.api.#name(request);
+            runtime::answer(span, request, #close, call).await
         }
     }
 }
