@@ -75,6 +75,7 @@ diff_cases!(
     swagger_to_openapi,
     types,
     webhooks,
+    webhook_payloads,
 );
 
 /// A case added without a test here would never be checked.

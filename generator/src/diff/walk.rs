@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::classify::{item, Draft, Place, Texts, Variance};
 use super::describe;
+use super::types::Site;
 use super::Semver::{Major, Minor, Patch};
 use super::{
     Change, ChangeKind as K, Direction, Effect, Impact, ItemKind, RenamedType, RustTypes, Scope,
@@ -175,12 +176,30 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// Webhooks added and removed, matched by name and method. What a webhook carries is not
-    /// compared here: its types are compared where operations use them.
+    /// Webhooks added and removed, matched by name and method, and the payloads of those in
+    /// both versions: the provider sends a payload as a client sends a request body, and the
+    /// generated receiver reads it as the server reads one.
     fn webhooks(&mut self) {
         let key = |op: &Operation| (op.webhook.clone().unwrap_or_default(), op.method);
         let old: BTreeMap<_, &Operation> = self.old.webhooks.iter().map(|w| (key(w), w)).collect();
         let new: BTreeMap<_, &Operation> = self.new.webhooks.iter().map(|w| (key(w), w)).collect();
+        for (k, hook) in &new {
+            let (Some(before), Some(now)) = (old.get(k).and_then(|o| o.body.as_ref()), &hook.body)
+            else {
+                continue;
+            };
+            let site = Site {
+                place: webhook_place(hook).with_direction(Direction::Request),
+                subject: "payload".to_string(),
+                items: vec![item(
+                    ItemKind::Field,
+                    format!("server::webhooks::{}::body", hook.request_type),
+                    Effect::Changed,
+                )],
+                checked_by: None,
+            };
+            self.compare(&before.ty, &now.ty, &site);
+        }
         for (k, hook) in &new {
             if !old.contains_key(k) {
                 let place = webhook_place(hook);

@@ -350,7 +350,12 @@ async fn router_rejections_of_requests_with_bodies_close_the_connection() {
     assert_eq!(accepted.status.as_u16(), 201, "{}", accepted.text());
     assert_eq!(accepted.connection, None);
     let unauthorized_get = get("/AddressGroups").anonymous().send().await;
-    assert_eq!(unauthorized_get.status.as_u16(), 401, "{}", unauthorized_get.text());
+    assert_eq!(
+        unauthorized_get.status.as_u16(),
+        401,
+        "{}",
+        unauthorized_get.text()
+    );
     assert_eq!(unauthorized_get.connection, None);
 }
 
