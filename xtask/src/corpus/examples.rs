@@ -5,10 +5,15 @@
 //! so that examples that do not fit their schema (the spec's fault) are counted apart.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
 use openapi_forge::examples::ExampleCase;
+
+use super::journal::{Entry, Journal, Stage, Status};
+use super::{corpus_config, crate_name, pool, Options, WORKERS};
 use serde_json::{json, Map, Value};
 
 /// What became of one example.
@@ -261,6 +266,112 @@ fn rewrite(value: &mut Value, request: bool) {
         Value::Array(items) => items.iter_mut().for_each(|v| rewrite(v, request)),
         _ => {}
     }
+}
+
+/// The examples round trip of each of `chosen`, except those the journal already holds: the
+/// crate generated again with the test harness, built (models only) and run.
+pub(super) fn round_trip_all(
+    specs: &[PathBuf],
+    chosen: &[usize],
+    out_root: &Path,
+    options: &Options,
+    journal: &Journal,
+) -> BTreeMap<usize, Result<Vec<Outcome>, String>> {
+    let tool = "forge";
+    let mut results = BTreeMap::new();
+    let mut todo = Vec::new();
+    for &i in chosen {
+        match journal.get(Stage::Examples, tool, i) {
+            Some(entry) => {
+                results.insert(i, examples_of_entry(entry));
+            }
+            None => todo.push(i),
+        }
+    }
+    let target = |worker: usize| out_root.join(format!("target-examples-{worker}"));
+    let total = todo.len();
+    let done = pool::run(
+        todo.into_iter().enumerate().collect(),
+        WORKERS,
+        256 * 1024 * 1024,
+        |worker, (k, i)| {
+            let started = Instant::now();
+            let result = round_trip_one(&specs[i], i, out_root, &target(worker), options.timeout);
+            let entry = match &result {
+                Ok(outcomes) => Entry {
+                    status: Status::Ok,
+                    message: Value::Array(outcomes.iter().map(Outcome::to_json).collect())
+                        .to_string(),
+                    time: started.elapsed(),
+                },
+                Err(why) => Entry {
+                    status: Status::Failed,
+                    message: why.clone(),
+                    time: started.elapsed(),
+                },
+            };
+            journal.record(Stage::Examples, tool, i, &entry);
+            let said = match &result {
+                Ok(outcomes) => format!("{} examples", outcomes.len()),
+                Err(why) => why.clone(),
+            };
+            eprintln!(
+                "corpus: examples {}/{total} {}: {said}",
+                k + 1,
+                crate_name(i)
+            );
+            (i, result)
+        },
+        |worker| {
+            let _ = std::fs::remove_dir_all(target(worker));
+        },
+    );
+    results.extend(done);
+    results
+}
+
+fn examples_of_entry(entry: &Entry) -> Result<Vec<Outcome>, String> {
+    if entry.status != Status::Ok {
+        return Err(entry.message.clone());
+    }
+    let outcomes: Value = serde_json::from_str(&entry.message).map_err(|e| e.to_string())?;
+    Ok(outcomes
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Outcome::from_json)
+        .collect())
+}
+
+/// The examples round trip of one spec: its examples, its crate with the harness, the run.
+fn round_trip_one(
+    spec: &Path,
+    i: usize,
+    out_root: &Path,
+    target: &Path,
+    timeout: u64,
+) -> Result<Vec<Outcome>, String> {
+    let name = crate_name(i);
+    let config = corpus_config(i, spec);
+    let built = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let (api, _) = openapi_forge::build_api(&config).map_err(|d| d.to_string())?;
+        let output = openapi_forge::emit::crate_files(&api, &config)?;
+        Ok::<_, String>((api, output))
+    }))
+    .map_err(|_| "the generator panicked".to_owned())??;
+    let (api, output) = built;
+    let cases = openapi_forge::examples::cases(&api);
+    if cases.is_empty() {
+        return Ok(Vec::new());
+    }
+    let dir = out_root.join("examples").join(&name);
+    let _ = std::fs::remove_dir_all(&dir);
+    output.write(&dir).map_err(|e| e.to_string())?;
+    let result = run(&api, &cases, &dir, &name, target, timeout);
+    if result.is_ok() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    result
 }
 
 #[cfg(test)]

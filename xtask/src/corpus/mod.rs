@@ -22,7 +22,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
 use openapi_forge::Config;
-use serde_json::Value;
 
 use check::Verdict;
 use journal::{Entry, Journal, Stage, Status};
@@ -173,7 +172,7 @@ fn run_on_this_thread(root: &Path, options: &Options) -> anyhow::Result<()> {
         .filter(|&i| i != github_index && forge[i] == Outcome::Generated)
         .take(options.examples)
         .collect();
-    let examples = round_trip_all(&specs, &example_specs, &out_root, options, &journal);
+    let examples = examples::round_trip_all(&specs, &example_specs, &out_root, options, &journal);
     let (results, time) = check_all(Tool::Forge, forge_generated, &out_root, options, &journal);
     tools.insert(Tool::Forge, results);
     check_time.insert(Tool::Forge, time);
@@ -481,114 +480,6 @@ fn generate_one(i: usize, spec: &Path, write: bool, out: &Path) -> Outcome {
                 .unwrap_or_else(|| "panic".into()),
         ),
     }
-}
-
-/// The examples round trip of each of `chosen`, except those the journal already holds: the
-/// crate generated again with the test harness, built (models only) and run.
-fn round_trip_all(
-    specs: &[PathBuf],
-    chosen: &[usize],
-    out_root: &Path,
-    options: &Options,
-    journal: &Journal,
-) -> BTreeMap<usize, Result<Vec<examples::Outcome>, String>> {
-    let tool = "forge";
-    let mut results = BTreeMap::new();
-    let mut todo = Vec::new();
-    for &i in chosen {
-        match journal.get(Stage::Examples, tool, i) {
-            Some(entry) => {
-                results.insert(i, examples_of_entry(entry));
-            }
-            None => todo.push(i),
-        }
-    }
-    let target = |worker: usize| out_root.join(format!("target-examples-{worker}"));
-    let total = todo.len();
-    let done = pool::run(
-        todo.into_iter().enumerate().collect(),
-        WORKERS,
-        256 * 1024 * 1024,
-        |worker, (k, i)| {
-            let started = Instant::now();
-            let result = round_trip_one(&specs[i], i, out_root, &target(worker), options.timeout);
-            let entry = match &result {
-                Ok(outcomes) => Entry {
-                    status: Status::Ok,
-                    message: Value::Array(
-                        outcomes.iter().map(examples::Outcome::to_json).collect(),
-                    )
-                    .to_string(),
-                    time: started.elapsed(),
-                },
-                Err(why) => Entry {
-                    status: Status::Failed,
-                    message: why.clone(),
-                    time: started.elapsed(),
-                },
-            };
-            journal.record(Stage::Examples, tool, i, &entry);
-            let said = match &result {
-                Ok(outcomes) => format!("{} examples", outcomes.len()),
-                Err(why) => why.clone(),
-            };
-            eprintln!(
-                "corpus: examples {}/{total} {}: {said}",
-                k + 1,
-                crate_name(i)
-            );
-            (i, result)
-        },
-        |worker| {
-            let _ = std::fs::remove_dir_all(target(worker));
-        },
-    );
-    results.extend(done);
-    results
-}
-
-fn examples_of_entry(entry: &Entry) -> Result<Vec<examples::Outcome>, String> {
-    if entry.status != Status::Ok {
-        return Err(entry.message.clone());
-    }
-    let outcomes: Value = serde_json::from_str(&entry.message).map_err(|e| e.to_string())?;
-    Ok(outcomes
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(examples::Outcome::from_json)
-        .collect())
-}
-
-/// The examples round trip of one spec: its examples, its crate with the harness, the run.
-fn round_trip_one(
-    spec: &Path,
-    i: usize,
-    out_root: &Path,
-    target: &Path,
-    timeout: u64,
-) -> Result<Vec<examples::Outcome>, String> {
-    let name = crate_name(i);
-    let config = corpus_config(i, spec);
-    let built = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        let (api, _) = openapi_forge::build_api(&config).map_err(|d| d.to_string())?;
-        let (output, _) = openapi_forge::generate(&config).map_err(|d| d.to_string())?;
-        Ok::<_, String>((api, output))
-    }))
-    .map_err(|_| "the generator panicked".to_owned())??;
-    let (api, output) = built;
-    let cases = openapi_forge::examples::cases(&api);
-    if cases.is_empty() {
-        return Ok(Vec::new());
-    }
-    let dir = out_root.join("examples").join(&name);
-    let _ = std::fs::remove_dir_all(&dir);
-    output.write(&dir).map_err(|e| e.to_string())?;
-    let result = examples::run(&api, &cases, &dir, &name, target, timeout);
-    if result.is_ok() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    result
 }
 
 /// Concurrent `cargo clippy`s: `rustc` checks one crate on one core, so two crates at a time
