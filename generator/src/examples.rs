@@ -43,16 +43,20 @@ pub fn cases(api: &Api) -> Vec<ExampleCase> {
         .pointer("/components/schemas")
         .and_then(Value::as_object)
     {
+        // The response shape of each component: the one that reads every field an example
+        // may hold (the first type of that origin, as lowering made them).
+        let mut by_origin: std::collections::HashMap<&str, &crate::ir::TypeDef> =
+            std::collections::HashMap::new();
+        for t in api.types.iter().rev() {
+            if !matches!(t.shape, Shape::Request { .. }) {
+                by_origin.insert(t.origin.as_str(), t);
+            }
+        }
         for (name, schema) in schemas {
             let Some(example) = schema.get("example") else {
                 continue;
             };
-            // The response shape: the one that reads every field an example may hold.
-            let Some(t) = api
-                .types
-                .iter()
-                .find(|t| t.origin == *name && !matches!(t.shape, Shape::Request { .. }))
-            else {
+            let Some(t) = by_origin.get(name.as_str()) else {
                 continue;
             };
             let at = format!("/components/schemas/{}", escape(name));

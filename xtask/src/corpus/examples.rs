@@ -204,6 +204,8 @@ struct Judge {
     /// The components as requests read them, and as responses do.
     components: [Value; 2],
     document: Value,
+    /// The validator of each schema (pointer, request), built once: examples often share one.
+    validators: std::cell::RefCell<BTreeMap<(String, bool), Option<jsonschema::Validator>>>,
 }
 
 impl Judge {
@@ -212,23 +214,31 @@ impl Judge {
         Judge {
             components: [true, false].map(|request| json_schema(&components, request)),
             document: document.clone(),
+            validators: Default::default(),
         }
     }
 
     /// Whether `value` fits the schema at `pointer` (of a request body when `request`); `None`
     /// when the schema cannot be built.
     fn fits(&self, pointer: &str, request: bool, value: &Value) -> Option<bool> {
+        let mut validators = self.validators.borrow_mut();
+        let validator = validators
+            .entry((pointer.to_owned(), request))
+            .or_insert_with(|| self.validator(pointer, request));
+        Some(validator.as_ref()?.is_valid(value))
+    }
+
+    fn validator(&self, pointer: &str, request: bool) -> Option<jsonschema::Validator> {
         let schema = json_schema(self.document.pointer(pointer)?, request);
         let mut root = Map::new();
         root.insert("$ref".into(), json!("#/definitions/example"));
         root.insert("definitions".into(), json!({"example": schema}));
         let components = &self.components[usize::from(!request)];
         root.insert("components".into(), components.clone());
-        let validator = jsonschema::draft4::options()
+        jsonschema::draft4::options()
             .should_validate_formats(false)
             .build(&Value::Object(root))
-            .ok()?;
-        Some(validator.is_valid(value))
+            .ok()
     }
 }
 
