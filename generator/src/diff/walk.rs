@@ -202,37 +202,25 @@ impl<'a> Walker<'a> {
         }
         for (k, hook) in &new {
             if !old.contains_key(k) {
-                let place = webhook_place(hook);
-                let method = format!("server::webhooks::Receiver::{}", hook.name.rust);
-                let mut d = Draft::new(K::WebhookAdded, &place, "")
-                    .detail(format!("the provider sends `{}`", k.0))
-                    .item(item(ItemKind::TraitMethod, method, Effect::Added))
-                    .semver(Minor);
-                d.server.add(
-                    Impact::Compatible,
-                    format!(
-                        "receivers may implement `{}`; until they do, the generated `Receiver` answers 501",
-                        hook.name.rust
-                    ),
+                let receivers = format!(
+                    "receivers may implement `{}`; until they do, the generated `Receiver` answers 501",
+                    hook.name.rust
                 );
+                let detail = format!("the provider sends `{}`", k.0);
+                let mut d = webhook_draft(hook, K::WebhookAdded, detail, Effect::Added, Minor);
+                d.server.add(Impact::Compatible, receivers);
                 self.push(d);
             }
         }
         for (k, hook) in &old {
             if !new.contains_key(k) {
-                let place = webhook_place(hook);
-                let method = format!("server::webhooks::Receiver::{}", hook.name.rust);
-                let mut d = Draft::new(K::WebhookRemoved, &place, "")
-                    .detail(format!("the provider no longer sends `{}`", k.0))
-                    .item(item(ItemKind::TraitMethod, method, Effect::Removed))
-                    .semver(Major);
-                d.server.add(
-                    Impact::SourceBreaking,
-                    format!(
-                        "`impl Receiver` blocks that define `{}` stop compiling",
-                        hook.name.rust
-                    ),
+                let receivers = format!(
+                    "`impl Receiver` blocks that define `{}` stop compiling",
+                    hook.name.rust
                 );
+                let detail = format!("the provider no longer sends `{}`", k.0);
+                let mut d = webhook_draft(hook, K::WebhookRemoved, detail, Effect::Removed, Major);
+                d.server.add(Impact::SourceBreaking, receivers);
                 self.push(d);
             }
         }
@@ -482,6 +470,21 @@ fn op_key(op: &Operation) -> OpKey {
         }
     }
     (path, op.method)
+}
+
+/// A webhook that comes or goes: the `Receiver` method that comes or goes with it.
+fn webhook_draft(
+    hook: &Operation,
+    kind: K,
+    detail: String,
+    effect: Effect,
+    semver: super::Semver,
+) -> Draft {
+    let method = format!("server::webhooks::Receiver::{}", hook.name.rust);
+    Draft::new(kind, &webhook_place(hook), "")
+        .detail(detail)
+        .item(item(ItemKind::TraitMethod, method, effect))
+        .semver(semver)
 }
 
 fn webhook_place(hook: &Operation) -> Place {
