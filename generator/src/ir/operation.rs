@@ -40,11 +40,6 @@ impl Method {
             Method::Trace => "TRACE",
         }
     }
-
-    /// Whether retrying the request cannot do harm (RFC 9110 §9.2.2).
-    pub fn is_idempotent(self) -> bool {
-        !matches!(self, Method::Post | Method::Patch)
-    }
 }
 
 /// One operation (a method on a path).

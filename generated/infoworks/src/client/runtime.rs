@@ -831,14 +831,13 @@ pub struct Call {
 
 impl Call {
     /// A call of `operation` with an empty path, nothing else to send and no credentials.
-    /// `POST` and `PATCH` are not retried (RFC 9110 §9.2.2: the others are idempotent).
+    /// Only idempotent methods are retried (RFC 9110 §9.2.2: not `POST` or `PATCH`).
     pub fn new(
         operation: &'static str,
         method: ::reqwest::Method,
         accept: &'static str,
     ) -> Self {
-        let idempotent = method != ::reqwest::Method::POST
-            && method != ::reqwest::Method::PATCH;
+        let idempotent = method.is_idempotent();
         Call {
             operation,
             method,

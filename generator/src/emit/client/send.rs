@@ -26,15 +26,17 @@ fn decode(response: &Response) -> TokenStream {
     }
 }
 
-fn style(p: &Param) -> TokenStream {
-    match p.style {
+/// The query style of a parameter, or `None` for OpenAPI's default (form, exploded), which
+/// `Call::query` applies.
+fn style(p: &Param) -> Option<TokenStream> {
+    Some(match p.style {
         ParamStyle::Form => quote!(runtime::QueryStyle::Form),
         ParamStyle::SpaceDelimited => quote!(runtime::QueryStyle::SpaceDelimited),
         ParamStyle::PipeDelimited => quote!(runtime::QueryStyle::PipeDelimited),
         ParamStyle::DeepObject => quote!(runtime::QueryStyle::DeepObject),
         ParamStyle::Json => quote!(runtime::QueryStyle::Json),
-        ParamStyle::FormExploded | ParamStyle::Simple => quote!(runtime::QueryStyle::FormExploded),
-    }
+        ParamStyle::FormExploded | ParamStyle::Simple => return None,
+    })
 }
 
 /// The value of `send()` for a success response: its decoded body, in the operation's
@@ -181,13 +183,9 @@ fn param_statement(p: &Param) -> TokenStream {
     let n = ident(&p.name.rust);
     let wire = &p.name.wire;
     match p.location {
-        ParamLocation::Query => match p.style {
-            // OpenAPI's default style.
-            ParamStyle::FormExploded | ParamStyle::Simple => quote!(call.query(#wire, &self.#n)?;),
-            _ => {
-                let s = style(p);
-                quote!(call.query_in(#wire, &self.#n, #s)?;)
-            }
+        ParamLocation::Query => match style(p) {
+            None => quote!(call.query(#wire, &self.#n)?;),
+            Some(s) => quote!(call.query_in(#wire, &self.#n, #s)?;),
         },
         ParamLocation::Header | ParamLocation::Cookie => {
             let value = if p.required {
